@@ -1,0 +1,388 @@
+//! The environment file (TOML, schema version 1): what to check and how. See
+//! `docs/environment.md` for the user-facing description of every key.
+//!
+//! Only `domain` is required; every other key has the guide's default. Values validate
+//! themselves while they are read (see [`crate::values`]), so every error carries the line and
+//! column of the offending value.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::HumanDuration;
+use crate::guide;
+use crate::values::{DnsName, Domain, Endpoint, EndpointTemplate, HttpPath, Nameserver, Rate, StatusCode};
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A deployment to verify, as described by an environment file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    /// Schema version of the file; only 1 exists.
+    #[serde(default)]
+    pub version: SchemaVersion,
+    /// A name for reports, such as "staging".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The records checked are `api.{domain}` and `app.{domain}`.
+    pub domain: Domain,
+    #[serde(default)]
+    pub dns: DnsSettings,
+    #[serde(default)]
+    pub endpoints: Endpoints,
+    #[serde(default)]
+    pub health: HealthSettings,
+    #[serde(default)]
+    pub drain: DrainSettings,
+    /// The directory relative paths and the restart command are relative to: the file's own
+    /// directory. Not written in the file.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+/// The `version` key. Reads only [`SCHEMA_VERSION`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemaVersion;
+
+impl Default for SchemaVersion {
+    fn default() -> Self {
+        SchemaVersion
+    }
+}
+
+impl Serialize for SchemaVersion {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u32(SCHEMA_VERSION)
+    }
+}
+
+impl<'de> Deserialize<'de> for SchemaVersion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(d)?;
+        if n == i64::from(SCHEMA_VERSION) {
+            Ok(SchemaVersion)
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "unsupported schema version {n}: this netconform reads version {SCHEMA_VERSION}; write `version = {SCHEMA_VERSION}` or use a netconform that knows version {n}"
+            )))
+        }
+    }
+}
+
+/// `[dns]`: where names are resolved and what they must lead to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DnsSettings {
+    /// Resolvers to ask (`ip:port`). Empty: the system resolver. Every check, HTTP probes and
+    /// the load generator included, resolves names through these.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nameservers: Vec<Nameserver>,
+    /// The name the records must lead to through their CNAME chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_balancer: Option<DnsName>,
+    /// The addresses the records must resolve to (all of them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub load_balancer_addresses: Vec<IpAddr>,
+    /// Time allowed for one DNS query.
+    pub timeout: HumanDuration,
+}
+
+impl Default for DnsSettings {
+    fn default() -> Self {
+        DnsSettings {
+            nameservers: Vec::new(),
+            load_balancer: None,
+            load_balancer_addresses: Vec::new(),
+            timeout: HumanDuration::from_secs(2),
+        }
+    }
+}
+
+/// `[endpoints]`: the URLs of the API and the console, as templates over `{domain}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Endpoints {
+    pub api: EndpointTemplate,
+    pub app: EndpointTemplate,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Endpoints {
+            api: "https://api.{domain}".parse().expect("valid default"),
+            app: "https://app.{domain}".parse().expect("valid default"),
+        }
+    }
+}
+
+/// `[health]`: the API health check, as the load balancer runs it ("Load balancer
+/// configuration").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HealthSettings {
+    pub path: HttpPath,
+    pub expect_status: StatusCode,
+    /// Time allowed for one probe, connection included.
+    pub timeout: HumanDuration,
+}
+
+impl Default for HealthSettings {
+    fn default() -> Self {
+        HealthSettings {
+            path: guide::HEALTH_CHECK_PATH.parse().expect("valid default"),
+            expect_status: StatusCode(guide::HEALTHY_STATUS),
+            timeout: HumanDuration::from_secs(10),
+        }
+    }
+}
+
+/// `[drain]`: the rolling-restart check ("Graceful shutdown").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DrainSettings {
+    /// Requests per second sent while the restart runs.
+    pub rate: Rate,
+    /// Hard cap on the whole scenario: the restart command is stopped after this.
+    pub max_duration: HumanDuration,
+    /// Shell command (run by `sh -c` in the file's directory) that performs a rolling restart
+    /// of the API and exits when it is complete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart: Option<RestartCommand>,
+    /// Failed requests tolerated; the guide's bar is zero.
+    pub max_failed: u64,
+    /// Load keeps running this long before the restart begins and after it ends.
+    pub settle: HumanDuration,
+    /// Time allowed for one request, connection included.
+    pub request_timeout: HumanDuration,
+    /// Connections the load generator may open; past this the run is inconclusive.
+    pub max_connections: u32,
+}
+
+impl Default for DrainSettings {
+    fn default() -> Self {
+        DrainSettings {
+            rate: Rate(50.0),
+            max_duration: HumanDuration::from_secs(600),
+            restart: None,
+            max_failed: guide::MAX_FAILED_DURING_RESTART,
+            settle: HumanDuration::from_secs(5),
+            request_timeout: HumanDuration::from_secs(10),
+            max_connections: 512,
+        }
+    }
+}
+
+/// A non-empty shell command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RestartCommand(pub String);
+
+impl<'de> Deserialize<'de> for RestartCommand {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        if text.trim().is_empty() {
+            return Err(serde::de::Error::custom(
+                "the restart command is empty; write the shell command that restarts the API, such as \"kubectl -n pulumi rollout restart deploy/api && kubectl -n pulumi rollout status deploy/api --timeout=10m\", or remove the key",
+            ));
+        }
+        Ok(RestartCommand(text))
+    }
+}
+
+impl fmt::Display for RestartCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Why an environment file could not be used. Displays as `file:line:col: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvError {
+    pub file: PathBuf,
+    /// 1-based line and column of the offending text, when known.
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl fmt::Display for EnvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.file.display(), self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for EnvError {}
+
+impl Environment {
+    /// An environment with every default, for `domain`.
+    pub fn new(domain: Domain) -> Environment {
+        Environment {
+            version: SchemaVersion,
+            name: None,
+            domain,
+            dns: DnsSettings::default(),
+            endpoints: Endpoints::default(),
+            health: HealthSettings::default(),
+            drain: DrainSettings::default(),
+            base_dir: PathBuf::from("."),
+        }
+    }
+
+    /// Reads an environment file's text. `file` names it in errors; its directory becomes
+    /// [`Environment::base_dir`].
+    pub fn from_toml(text: &str, file: &Path) -> Result<Environment, EnvError> {
+        let mut env: Environment = toml::from_str(text).map_err(|e| {
+            let position = e.span().map(|span| line_col(text, span.start));
+            EnvError {
+                file: file.to_owned(),
+                position,
+                message: explain(e.message()),
+            }
+        })?;
+        env.base_dir = match file.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        Ok(env)
+    }
+
+    /// The file's text for this environment (what `netconform sandbox` writes).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("an environment always serializes")
+    }
+
+    /// A name for reports: `name`, else the domain.
+    pub fn display_name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| self.domain.to_string())
+    }
+
+    /// `api.{domain}`.
+    pub fn api_record(&self) -> DnsName {
+        self.domain.name().child(guide::API_RECORD_LABEL)
+    }
+
+    /// `app.{domain}`.
+    pub fn app_record(&self) -> DnsName {
+        self.domain.name().child(guide::APP_RECORD_LABEL)
+    }
+
+    pub fn api_endpoint(&self) -> Endpoint {
+        self.endpoints.api.resolve(&self.domain)
+    }
+
+    pub fn app_endpoint(&self) -> Endpoint {
+        self.endpoints.app.resolve(&self.domain)
+    }
+}
+
+/// Adds a way out to serde's bare messages.
+fn explain(message: &str) -> String {
+    let message = message.trim_end();
+    if message.starts_with("missing field `domain`") {
+        return format!(
+            "{message}: every environment file names its domain; add `domain = \"pulumi.example.com\"` at the top"
+        );
+    }
+    if message.starts_with("unknown field") {
+        return format!("{message}; remove it or fix its spelling (see docs/environment.md)");
+    }
+    message.to_owned()
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Environment, String> {
+        Environment::from_toml(text, Path::new("envs/test.toml")).map_err(|e| e.to_string())
+    }
+
+    /// `expected` is `Ok(())` or `Err(substring of "file:line:col: message")`.
+    fn check(text: &str, expected: Result<(), &str>) {
+        match (parse(text), expected) {
+            (Ok(_), Ok(())) => {}
+            (Err(e), Err(want)) => assert!(e.contains(want), "{text:?}\n got: {e}\nwant: {want}"),
+            (got, want) => panic!("{text:?}: got {got:?}, expected {want:?}"),
+        }
+    }
+
+    #[test]
+    fn minimal_file_takes_the_guides_defaults() {
+        let env = parse("domain = \"pulumi.example.com\"").unwrap();
+        assert_eq!(env.api_record().as_str(), "api.pulumi.example.com");
+        assert_eq!(env.app_record().as_str(), "app.pulumi.example.com");
+        assert_eq!(env.api_endpoint().origin(), "https://api.pulumi.example.com");
+        assert_eq!(env.health.path.as_str(), "/api/status");
+        assert_eq!(env.health.expect_status, StatusCode(200));
+        assert_eq!(env.drain.max_failed, 0);
+        assert_eq!(env.drain.max_duration, HumanDuration::from_secs(600));
+        assert_eq!(env.base_dir, Path::new("envs"));
+        assert!(env.dns.nameservers.is_empty());
+    }
+
+    #[test]
+    fn full_file_round_trips() {
+        let text = r#"
+version = 1
+name = "staging"
+domain = "pulumi.example.com"
+[dns]
+nameservers = ["192.0.2.53:53", "[2001:db8::53]:5353"]
+load_balancer = "lb-123.elb.example.com"
+load_balancer_addresses = ["192.0.2.10", "2001:db8::10"]
+timeout = "3s"
+[endpoints]
+api = "http://api.{domain}:8080"
+app = "https://app.{domain}"
+[health]
+path = "/api/status"
+expect_status = 200
+timeout = "5s"
+[drain]
+rate = 50
+max_duration = "10m"
+restart = "kubectl -n pulumi rollout restart deploy/api"
+max_failed = 0
+settle = "2s"
+request_timeout = "10s"
+max_connections = 100
+"#;
+        let env = parse(text).unwrap();
+        assert_eq!(env.display_name(), "staging");
+        assert_eq!(env.dns.nameservers.len(), 2);
+        assert_eq!(env.api_endpoint().url("/api/status"), "http://api.pulumi.example.com:8080/api/status");
+        let again = Environment::from_toml(&env.to_toml(), Path::new("envs/test.toml")).unwrap();
+        assert_eq!(again, env);
+    }
+
+    #[test]
+    fn bad_input_names_the_place_and_the_fix() {
+        check("", Err("envs/test.toml:1:1: missing field `domain`: every environment file names its domain"));
+        check("domain = \"pulumi..example.com\"", Err("envs/test.toml:1:10: invalid domain \"pulumi..example.com\": empty label"));
+        check("domain = 42", Err("envs/test.toml:1:10: invalid type: integer `42`, expected a string"));
+        check("domain = \"a.b\"\n[dns]\nnameserver = [\"1.1.1.1\"]", Err("envs/test.toml:3:1: unknown field `nameserver`, expected one of `nameservers`"));
+        check("domain = \"a.b\"\ncolour = 1", Err("envs/test.toml:2:1: unknown field `colour`"));
+        check("domain = \"a.b\"\n[drain]\nmax_duration = \"ten minutes\"", Err("envs/test.toml:3:16: invalid duration: expected a number"));
+        check("domain = \"a.b\"\n[drain]\nmax_duration = 600", Err("envs/test.toml:3:16: invalid duration 600: a duration needs a unit"));
+        check("domain = \"a.b\"\n[endpoints]\napi = \"https://api.example.com\"", Err("envs/test.toml:3:7: endpoint \"https://api.example.com\" does not contain {domain}"));
+        check("domain = \"a.b\"\n[health]\nexpect_status = 42", Err("envs/test.toml:3:17: invalid status 42"));
+        check("domain = \"a.b\"\n[drain]\nrate = 0", Err("envs/test.toml:3:8: invalid rate 0"));
+        check("domain = \"a.b\"\n[drain]\nrestart = \"  \"", Err("the restart command is empty"));
+        check("version = 2\ndomain = \"a.b\"", Err("envs/test.toml:1:11: unsupported schema version 2"));
+        check("domain = \"a.b\"\n[dns]\nnameservers = [\"dns.example.com\"]", Err("envs/test.toml:3:15: invalid nameserver"));
+        check("domain = \"a.b\n", Err("envs/test.toml:1:"));
+    }
+}

@@ -1,0 +1,42 @@
+//! What checks saw, kept so a report can show exactly what was judged.
+
+pub mod dns;
+pub mod drain;
+pub mod http;
+
+use serde::{Deserialize, Serialize};
+
+/// One piece of evidence attached to an [`crate::Outcome`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Evidence {
+    Dns(dns::Resolution),
+    Http(http::ProbeResult),
+    Drain(Box<drain::DrainSummary>),
+    Restart(drain::RestartSummary),
+    Note { text: String },
+}
+
+impl From<dns::Resolution> for Evidence {
+    fn from(v: dns::Resolution) -> Self {
+        Evidence::Dns(v)
+    }
+}
+
+impl From<http::ProbeResult> for Evidence {
+    fn from(v: http::ProbeResult) -> Self {
+        Evidence::Http(v)
+    }
+}
+
+impl From<drain::DrainSummary> for Evidence {
+    fn from(v: drain::DrainSummary) -> Self {
+        Evidence::Drain(Box::new(v))
+    }
+}
+
+impl From<drain::RestartSummary> for Evidence {
+    fn from(v: drain::RestartSummary) -> Self {
+        Evidence::Restart(v)
+    }
+}

@@ -1,0 +1,159 @@
+//! Drain evidence: every request's outcome during a rolling restart, and the restart itself.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::restart::RestartEventKind;
+
+/// The outcome of one scheduled request. Every scheduled request has exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequestOutcome {
+    /// A response with this status code.
+    Status(u16),
+    /// The name did not resolve.
+    DnsError,
+    /// Connection refused (nothing listening).
+    ConnectRefused,
+    /// No connection within the request timeout.
+    ConnectTimeout,
+    /// Connection reset by the peer.
+    Reset,
+    /// The connection closed before a whole response came back.
+    ClosedBeforeResponse,
+    /// Connected and sent, but no whole response within the request timeout.
+    ReadTimeout,
+    /// TLS handshake or certificate failure.
+    TlsError,
+    /// Any other transport error.
+    OtherError,
+    /// Still waiting when the run ended (after waiting the request timeout).
+    InFlightAtEnd,
+    /// The generator could not send it on time: no verdict about the target.
+    NotSentOnTime,
+}
+
+impl RequestOutcome {
+    /// A stable name: "200", "502", "connect-refused", ...
+    pub fn name(self) -> String {
+        match self {
+            RequestOutcome::Status(code) => format!("status-{code}"),
+            RequestOutcome::DnsError => "dns-error".into(),
+            RequestOutcome::ConnectRefused => "connect-refused".into(),
+            RequestOutcome::ConnectTimeout => "connect-timeout".into(),
+            RequestOutcome::Reset => "reset".into(),
+            RequestOutcome::ClosedBeforeResponse => "closed-before-response".into(),
+            RequestOutcome::ReadTimeout => "read-timeout".into(),
+            RequestOutcome::TlsError => "tls-error".into(),
+            RequestOutcome::OtherError => "other-error".into(),
+            RequestOutcome::InFlightAtEnd => "in-flight-at-end".into(),
+            RequestOutcome::NotSentOnTime => "not-sent-on-time".into(),
+        }
+    }
+
+    /// Human wording for verdicts: "refused", "answered 502".
+    pub fn describe(self) -> String {
+        match self {
+            RequestOutcome::Status(code) => format!("answered {code}"),
+            RequestOutcome::DnsError => "failed to resolve".into(),
+            RequestOutcome::ConnectRefused => "refused".into(),
+            RequestOutcome::ConnectTimeout => "timed out connecting".into(),
+            RequestOutcome::Reset => "reset".into(),
+            RequestOutcome::ClosedBeforeResponse => "closed before a response".into(),
+            RequestOutcome::ReadTimeout => "timed out waiting for a response".into(),
+            RequestOutcome::TlsError => "failed TLS".into(),
+            RequestOutcome::OtherError => "failed".into(),
+            RequestOutcome::InFlightAtEnd => "still in flight at the end".into(),
+            RequestOutcome::NotSentOnTime => "not sent on time".into(),
+        }
+    }
+}
+
+/// What the load generator saw through a rolling restart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrainSummary {
+    pub url: String,
+    pub target_rate: f64,
+    /// Requests the schedule called for; equals the sum of `outcomes`.
+    pub scheduled: u64,
+    /// Requests by outcome name ([`RequestOutcome::name`]).
+    pub outcomes: BTreeMap<String, u64>,
+    /// Requests answered with the expected status.
+    pub ok: u64,
+    /// Requests that failed (any outcome but the expected status and `not-sent-on-time`).
+    pub failed: u64,
+    pub not_sent_on_time: u64,
+    pub duration_s: f64,
+    pub achieved_rate: f64,
+    pub connections_opened: u64,
+    /// Latency from the intended send time, in milliseconds.
+    pub latency_ms: Latency,
+    /// One bucket per second from the start of the load.
+    pub timeline: Vec<SecondBucket>,
+    /// The first failures, with their times (capped).
+    pub failure_samples: Vec<FailureSample>,
+    /// Failures counted per restart phase and outcome.
+    pub failures_by_phase: Vec<PhaseFailures>,
+    pub events: Vec<PhaseEvent>,
+}
+
+/// Latency percentiles in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Latency {
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// One second of the run.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SecondBucket {
+    pub second: u64,
+    pub sent: u64,
+    pub ok: u64,
+    pub failed: u64,
+}
+
+/// One failed request, as sampled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailureSample {
+    /// Intended send time, seconds from the start of the load.
+    pub at_s: f64,
+    pub outcome: String,
+    pub phase: String,
+    pub detail: Option<String>,
+}
+
+/// Failures that fell in one phase of the restart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseFailures {
+    /// e.g. "zone-a/api-1 stopping".
+    pub phase: String,
+    pub from_s: f64,
+    pub to_s: f64,
+    pub outcomes: BTreeMap<String, u64>,
+}
+
+/// A restart event placed on the load's clock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseEvent {
+    pub at_s: f64,
+    pub kind: RestartEventKind,
+    pub instance: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// How the restart itself went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestartSummary {
+    /// "sandbox rolling restart" or the shell command.
+    pub driver: String,
+    pub completed: bool,
+    /// Exit status, or why it did not complete.
+    pub status: String,
+    pub duration_s: f64,
+    /// The command's output (stdout and stderr interleaved), tail-capped.
+    pub output: String,
+}

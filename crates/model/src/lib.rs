@@ -1,0 +1,22 @@
+//! netconform's data. Owns the environment file schema ([`Environment`]), the guide's values
+//! ([`guide`]), check outcomes with their evidence ([`Outcome`], [`evidence`]), restart events
+//! ([`RestartEvent`]), the run report ([`RunReport`]) and the exit codes ([`exit`]).
+//!
+//! Plain data only: no I/O, no async, no network crate. Every other crate depends on this one
+//! and this one depends on no workspace crate.
+
+pub mod duration;
+pub mod environment;
+pub mod evidence;
+pub mod exit;
+pub mod guide;
+pub mod outcome;
+pub mod restart;
+pub mod run;
+pub mod values;
+
+pub use duration::HumanDuration;
+pub use environment::{EnvError, Environment};
+pub use outcome::{Outcome, Verdict};
+pub use restart::{RestartEvent, RestartEventKind};
+pub use run::{RunReport, ScenarioResult, StepResult};

@@ -62,14 +62,10 @@ impl HumanDuration {
                 "m" => Duration::from_secs(n.saturating_mul(60)),
                 "h" => Duration::from_secs(n.saturating_mul(3600)),
                 "" => {
-                    return Err(DurationError(format!(
-                        "{digits} has no unit in {text:?}"
-                    )));
+                    return Err(DurationError(format!("{digits} has no unit in {text:?}")));
                 }
                 other => {
-                    return Err(DurationError(format!(
-                        "unknown unit {other:?} in {text:?}"
-                    )));
+                    return Err(DurationError(format!("unknown unit {other:?} in {text:?}")));
                 }
             };
             total = total.saturating_add(part);
@@ -159,7 +155,10 @@ mod tests {
         check("", Err("empty duration"));
         check("10", Err("10 has no unit in \"10\""));
         check("10 m", Err("10 has no unit in \"10 m\""));
-        check("ten seconds", Err("expected a number at \"ten seconds\" in \"ten seconds\""));
+        check(
+            "ten seconds",
+            Err("expected a number at \"ten seconds\" in \"ten seconds\""),
+        );
         check("3d", Err("unknown unit \"d\" in \"3d\""));
     }
 

@@ -13,7 +13,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::HumanDuration;
 use crate::guide;
-use crate::values::{DnsName, Domain, Endpoint, EndpointTemplate, HttpPath, Nameserver, Rate, StatusCode};
+use crate::values::{
+    DnsName, Domain, Endpoint, EndpointTemplate, HttpPath, Nameserver, Rate, StatusCode,
+};
 
 /// The schema version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -210,7 +212,9 @@ pub struct EnvError {
 impl fmt::Display for EnvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.position {
-            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.file.display(), self.message),
+            Some((line, col)) => {
+                write!(f, "{}:{line}:{col}: {}", self.file.display(), self.message)
+            }
             None => write!(f, "{}: {}", self.file.display(), self.message),
         }
     }
@@ -324,7 +328,10 @@ mod tests {
         let env = parse("domain = \"pulumi.example.com\"").unwrap();
         assert_eq!(env.api_record().as_str(), "api.pulumi.example.com");
         assert_eq!(env.app_record().as_str(), "app.pulumi.example.com");
-        assert_eq!(env.api_endpoint().origin(), "https://api.pulumi.example.com");
+        assert_eq!(
+            env.api_endpoint().origin(),
+            "https://api.pulumi.example.com"
+        );
         assert_eq!(env.health.path.as_str(), "/api/status");
         assert_eq!(env.health.expect_status, StatusCode(200));
         assert_eq!(env.drain.max_failed, 0);
@@ -363,26 +370,72 @@ max_connections = 100
         let env = parse(text).unwrap();
         assert_eq!(env.display_name(), "staging");
         assert_eq!(env.dns.nameservers.len(), 2);
-        assert_eq!(env.api_endpoint().url("/api/status"), "http://api.pulumi.example.com:8080/api/status");
+        assert_eq!(
+            env.api_endpoint().url("/api/status"),
+            "http://api.pulumi.example.com:8080/api/status"
+        );
         let again = Environment::from_toml(&env.to_toml(), Path::new("envs/test.toml")).unwrap();
         assert_eq!(again, env);
     }
 
     #[test]
     fn bad_input_names_the_place_and_the_fix() {
-        check("", Err("envs/test.toml:1:1: missing field `domain`: every environment file names its domain"));
-        check("domain = \"pulumi..example.com\"", Err("envs/test.toml:1:10: invalid domain \"pulumi..example.com\": empty label"));
-        check("domain = 42", Err("envs/test.toml:1:10: invalid type: integer `42`, expected a string"));
-        check("domain = \"a.b\"\n[dns]\nnameserver = [\"1.1.1.1\"]", Err("envs/test.toml:3:1: unknown field `nameserver`, expected one of `nameservers`"));
-        check("domain = \"a.b\"\ncolour = 1", Err("envs/test.toml:2:1: unknown field `colour`"));
-        check("domain = \"a.b\"\n[drain]\nmax_duration = \"ten minutes\"", Err("envs/test.toml:3:16: invalid duration: expected a number"));
-        check("domain = \"a.b\"\n[drain]\nmax_duration = 600", Err("envs/test.toml:3:16: invalid duration 600: a duration needs a unit"));
-        check("domain = \"a.b\"\n[endpoints]\napi = \"https://api.example.com\"", Err("envs/test.toml:3:7: endpoint \"https://api.example.com\" does not contain {domain}"));
-        check("domain = \"a.b\"\n[health]\nexpect_status = 42", Err("envs/test.toml:3:17: invalid status 42"));
-        check("domain = \"a.b\"\n[drain]\nrate = 0", Err("envs/test.toml:3:8: invalid rate 0"));
-        check("domain = \"a.b\"\n[drain]\nrestart = \"  \"", Err("the restart command is empty"));
-        check("version = 2\ndomain = \"a.b\"", Err("envs/test.toml:1:11: unsupported schema version 2"));
-        check("domain = \"a.b\"\n[dns]\nnameservers = [\"dns.example.com\"]", Err("envs/test.toml:3:15: invalid nameserver"));
+        check(
+            "",
+            Err(
+                "envs/test.toml:1:1: missing field `domain`: every environment file names its domain",
+            ),
+        );
+        check(
+            "domain = \"pulumi..example.com\"",
+            Err("envs/test.toml:1:10: invalid domain \"pulumi..example.com\": empty label"),
+        );
+        check(
+            "domain = 42",
+            Err("envs/test.toml:1:10: invalid type: integer `42`, expected a string"),
+        );
+        check(
+            "domain = \"a.b\"\n[dns]\nnameserver = [\"1.1.1.1\"]",
+            Err("envs/test.toml:3:1: unknown field `nameserver`, expected one of `nameservers`"),
+        );
+        check(
+            "domain = \"a.b\"\ncolour = 1",
+            Err("envs/test.toml:2:1: unknown field `colour`"),
+        );
+        check(
+            "domain = \"a.b\"\n[drain]\nmax_duration = \"ten minutes\"",
+            Err("envs/test.toml:3:16: invalid duration: expected a number"),
+        );
+        check(
+            "domain = \"a.b\"\n[drain]\nmax_duration = 600",
+            Err("envs/test.toml:3:16: invalid duration 600: a duration needs a unit"),
+        );
+        check(
+            "domain = \"a.b\"\n[endpoints]\napi = \"https://api.example.com\"",
+            Err(
+                "envs/test.toml:3:7: endpoint \"https://api.example.com\" does not contain {domain}",
+            ),
+        );
+        check(
+            "domain = \"a.b\"\n[health]\nexpect_status = 42",
+            Err("envs/test.toml:3:17: invalid status 42"),
+        );
+        check(
+            "domain = \"a.b\"\n[drain]\nrate = 0",
+            Err("envs/test.toml:3:8: invalid rate 0"),
+        );
+        check(
+            "domain = \"a.b\"\n[drain]\nrestart = \"  \"",
+            Err("the restart command is empty"),
+        );
+        check(
+            "version = 2\ndomain = \"a.b\"",
+            Err("envs/test.toml:1:11: unsupported schema version 2"),
+        );
+        check(
+            "domain = \"a.b\"\n[dns]\nnameservers = [\"dns.example.com\"]",
+            Err("envs/test.toml:3:15: invalid nameserver"),
+        );
         check("domain = \"a.b\n", Err("envs/test.toml:1:"));
     }
 }

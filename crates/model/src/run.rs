@@ -56,7 +56,9 @@ impl ScenarioResult {
 
     /// Every piece of evidence the scenario's steps gathered.
     pub fn evidence(&self) -> impl Iterator<Item = &Evidence> {
-        self.steps.iter().flat_map(|s| s.outcomes.iter().flat_map(|o| o.evidence.iter()))
+        self.steps
+            .iter()
+            .flat_map(|s| s.outcomes.iter().flat_map(|o| o.evidence.iter()))
     }
 }
 
@@ -87,6 +89,9 @@ impl RunReport {
     }
 
     pub fn count(&self, verdict: Verdict) -> usize {
-        self.scenarios.iter().filter(|s| s.verdict == verdict).count()
+        self.scenarios
+            .iter()
+            .filter(|s| s.verdict == verdict)
+            .count()
     }
 }

@@ -219,9 +219,7 @@ impl FromStr for EndpointTemplate {
         }
         let sample = text.replace(DOMAIN_PLACEHOLDER, SAMPLE_DOMAIN);
         let url = url::Url::parse(&sample).map_err(|e| {
-            format!(
-                "endpoint {text:?} is not a URL ({e}); write it as \"https://api.{{domain}}\""
-            )
+            format!("endpoint {text:?} is not a URL ({e}); write it as \"https://api.{{domain}}\"")
         })?;
         let host = url.host_str().unwrap_or_default();
         if !host.contains(SAMPLE_DOMAIN) {
@@ -269,8 +267,13 @@ impl Endpoint {
         if !url.username().is_empty() || url.password().is_some() {
             return Err("an endpoint has no user name or password".into());
         }
-        let host = url.host_str().ok_or("an endpoint needs a host name")?.to_owned();
-        let port = url.port_or_known_default().ok_or("an endpoint needs a port")?;
+        let host = url
+            .host_str()
+            .ok_or("an endpoint needs a host name")?
+            .to_owned();
+        let port = url
+            .port_or_known_default()
+            .ok_or("an endpoint needs a port")?;
         Ok(Endpoint { scheme, host, port })
     }
 
@@ -396,7 +399,9 @@ mod tests {
         let got = input.parse::<T>().map(|v| v.to_string());
         match (got, expected) {
             (Ok(v), Ok(want)) => assert_eq!(v, want, "input {input:?}"),
-            (Err(e), Err(want)) => assert!(e.contains(want), "input {input:?}: {e:?} lacks {want:?}"),
+            (Err(e), Err(want)) => {
+                assert!(e.contains(want), "input {input:?}: {e:?} lacks {want:?}")
+            }
             (got, want) => panic!("input {input:?}: got {got:?}, expected {want:?}"),
         }
     }
@@ -425,14 +430,26 @@ mod tests {
     fn endpoints() {
         let domain: Domain = "pulumi.example.com".parse().unwrap();
         let resolve = |t: &str| t.parse::<EndpointTemplate>().unwrap().resolve(&domain);
-        assert_eq!(resolve("https://api.{domain}").origin(), "https://api.pulumi.example.com");
+        assert_eq!(
+            resolve("https://api.{domain}").origin(),
+            "https://api.pulumi.example.com"
+        );
         let ep = resolve("http://api.{domain}:8080");
-        assert_eq!((ep.scheme, ep.host.as_str(), ep.port), (Scheme::Http, "api.pulumi.example.com", 8080));
-        assert_eq!(ep.url("/api/status"), "http://api.pulumi.example.com:8080/api/status");
+        assert_eq!(
+            (ep.scheme, ep.host.as_str(), ep.port),
+            (Scheme::Http, "api.pulumi.example.com", 8080)
+        );
+        assert_eq!(
+            ep.url("/api/status"),
+            "http://api.pulumi.example.com:8080/api/status"
+        );
         check::<EndpointTemplate>("https://api.example.com", Err("does not contain {domain}"));
         check::<EndpointTemplate>("ftp://api.{domain}", Err("scheme \"ftp\" is not supported"));
         check::<EndpointTemplate>("https://api.{domain}/v1", Err("no path"));
-        check::<EndpointTemplate>("https://api.example.com/{domain}", Err("must be in the host"));
+        check::<EndpointTemplate>(
+            "https://api.example.com/{domain}",
+            Err("must be in the host"),
+        );
     }
 
     #[test]

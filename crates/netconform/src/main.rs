@@ -1,1 +1,52 @@
-fn main() {}
+//! The `netconform` binary: the command line, the cucumber World and steps, and the wiring
+//! between the environment file, the sandbox, the checkers and the reports. The only crate
+//! that reads process arguments or env, prints, or exits.
+
+mod cli;
+mod collector;
+mod features;
+mod sandbox_cmd;
+mod steps;
+mod verify;
+mod world;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use netconform_model::exit;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE as u8 } else { 0 });
+        }
+    };
+    netconform_net::tls::install_default_provider();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            report_error(&format!("failed to start the async runtime: {e}"));
+            return ExitCode::from(exit::INCONCLUSIVE as u8);
+        }
+    };
+    let code = runtime.block_on(async {
+        match cli.command {
+            cli::Command::Verify(args) => verify::run(args).await,
+            cli::Command::Sandbox(args) => sandbox_cmd::run(args).await,
+            cli::Command::SandboxRestart(args) => sandbox_cmd::restart(args).await,
+        }
+    });
+    runtime.shutdown_background();
+    ExitCode::from(u8::try_from(code).unwrap_or(exit::INCONCLUSIVE as u8))
+}
+
+/// Prints an error for the user on stderr.
+#[expect(clippy::print_stderr, reason = "the binary reports errors on stderr")]
+pub(crate) fn report_error(message: &str) {
+    eprintln!("netconform: {message}");
+}

@@ -1,1 +1,356 @@
-//! placeholder
+//! The sandbox: a reference deployment of self-hosted Pulumi Cloud on loopback, faithful in
+//! miniature to the networking guide, that can be broken on purpose. Owns [`Sandbox`],
+//! [`SandboxConfig`], [`Timing`] and [`Variant`].
+//!
+//! It runs an authoritative DNS server for a test zone (api and app CNAME to the load
+//! balancer's name), a load balancer with active health checks and no retries, and API
+//! replicas in two zones that drain gracefully; it performs rolling restarts and reports their
+//! events. Everything binds ephemeral ports on 127.0.0.x and runs on the sandbox's own runtime,
+//! so checks measure it from the outside like any deployment.
+//!
+//! Depends on model only, never on a checker: it is the independent reference the checkers are
+//! proven against. No printing, no process env.
+
+mod admin;
+mod balancer;
+mod dns;
+mod http;
+mod replica;
+mod rollout;
+mod variant;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use netconform_model::values::{DnsName, Domain, Nameserver, Rate};
+use netconform_model::{Environment, HumanDuration, RestartEvent};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+pub use admin::ROLLING_RESTART_PATH;
+pub use balancer::{HealthCheck, LB_SERVER};
+pub use replica::{INSTANCE_HEADER, ZONE_HEADER};
+pub use variant::Variant;
+
+/// The sandbox's zones; one API replica runs in each.
+pub const ZONES: [&str; 2] = ["zone-a", "zone-b"];
+
+/// Why the sandbox could not do its part. Messages read after "failed to".
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("bind {what} on {addr}: {source}")]
+    Bind {
+        what: &'static str,
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("start the sandbox runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("start the DNS server: {0}")]
+    Dns(String),
+    #[error("bring {id} up: the load balancer did not see it healthy within {timeout:?}")]
+    NotHealthy { id: String, timeout: Duration },
+    #[error("complete the rolling restart: {0}")]
+    Rollout(String),
+    #[error("run the sandbox: its runtime stopped")]
+    Stopped,
+}
+
+/// Time constants: an ALB's and a Kubernetes rollout's, scaled down to milliseconds so a full
+/// rolling restart takes a few seconds.
+#[derive(Debug, Clone)]
+pub struct Timing {
+    /// The load balancer's active health check on `/api/status`.
+    pub health_check: HealthCheck,
+    /// How long after a replica is told to stop the load balancer keeps routing new requests
+    /// to it (endpoint removal propagating to kube-proxy or the ALB).
+    pub deregistration_lag: Duration,
+    /// How long a stopping replica keeps serving before its graceful shutdown begins (a
+    /// preStop sleep): must exceed `deregistration_lag`.
+    pub drain_delay: Duration,
+    /// How long a stopping replica may take before it is killed (ECS `stopTimeout`,
+    /// Kubernetes `terminationGracePeriodSeconds`).
+    pub stop_timeout: Duration,
+    /// How long a new replica may take to become healthy before the rollout fails.
+    pub healthy_timeout: Duration,
+    /// The load balancer's wait for a target's answer (then 504).
+    pub backend_timeout: Duration,
+    /// TTL of the zone's records, in seconds.
+    pub dns_ttl: u32,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            health_check: HealthCheck {
+                path: netconform_model::guide::HEALTH_CHECK_PATH.to_owned(),
+                interval: Duration::from_millis(100),
+                timeout: Duration::from_millis(100),
+                healthy_threshold: 2,
+                unhealthy_threshold: 2,
+            },
+            deregistration_lag: Duration::from_millis(300),
+            drain_delay: Duration::from_millis(800),
+            stop_timeout: Duration::from_secs(5),
+            healthy_timeout: Duration::from_secs(3),
+            backend_timeout: Duration::from_secs(5),
+            dns_ttl: 60,
+        }
+    }
+}
+
+/// What to start.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    pub domain: Domain,
+    pub variant: Option<Variant>,
+    pub timing: Timing,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            domain: "sandbox.test".parse().expect("valid domain"),
+            variant: None,
+            timing: Timing::default(),
+        }
+    }
+}
+
+/// Where the sandbox's parts listen.
+#[derive(Debug, Clone)]
+pub struct Topology {
+    pub dns: SocketAddr,
+    /// The load balancer's addresses (the A records of its name); all share `lb_port`.
+    pub lb_addresses: Vec<IpAddr>,
+    pub lb_port: u16,
+    /// The address each zone's replicas bind.
+    pub zone_addresses: Vec<(String, IpAddr)>,
+    /// The control endpoint (`POST /rolling-restart`).
+    pub admin: SocketAddr,
+}
+
+/// A running sandbox. Dropping it stops everything.
+pub struct Sandbox {
+    runtime: Option<tokio::runtime::Runtime>,
+    state: Arc<rollout::State>,
+    topology: Topology,
+    environment: Environment,
+    variant: Option<Variant>,
+}
+
+impl Sandbox {
+    /// Starts every part and waits until the load balancer routes to the replicas.
+    pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("sandbox")
+            .enable_all()
+            .build()
+            .map_err(SandboxError::Runtime)?;
+        let started = runtime
+            .spawn(start_parts(config.clone()))
+            .await
+            .map_err(|_| SandboxError::Stopped);
+        let (state, topology) = match started {
+            Ok(Ok(parts)) => parts,
+            Ok(Err(e)) | Err(e) => {
+                runtime.shutdown_background();
+                return Err(e);
+            }
+        };
+        let environment = environment(&config, &topology);
+        Ok(Sandbox {
+            runtime: Some(runtime),
+            state,
+            topology,
+            environment,
+            variant: config.variant,
+        })
+    }
+
+    /// The environment file that describes this sandbox (no restart command: the sandbox's
+    /// own rolling restart is driven through [`Sandbox::rolling_restart`]).
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    pub fn topology(&self) -> &Topology {
+        &self.topology
+    }
+
+    /// The URL that performs a rolling restart when POSTed to (see `admin`).
+    pub fn rolling_restart_url(&self) -> String {
+        format!("http://{}{ROLLING_RESTART_PATH}", self.topology.admin)
+    }
+
+    pub fn variant(&self) -> Option<Variant> {
+        self.variant
+    }
+
+    /// Restarts every replica, one at a time, the next only after the new one is healthy in
+    /// the load balancer. Sends each event as it happens.
+    pub async fn rolling_restart(
+        &self,
+        events: mpsc::UnboundedSender<RestartEvent>,
+    ) -> Result<(), SandboxError> {
+        let runtime = self.runtime.as_ref().ok_or(SandboxError::Stopped)?;
+        let state = Arc::clone(&self.state);
+        runtime
+            .spawn(async move { state.rolling_restart(&events).await })
+            .await
+            .map_err(|_| SandboxError::Stopped)?
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// The first of the 127.0.0.x addresses the sandbox uses; when it cannot be bound (systems
+/// where only 127.0.0.1 is up), everything shares 127.0.0.1 on distinct ports.
+const LB_IPS: [Ipv4Addr; 2] = [Ipv4Addr::new(127, 0, 0, 11), Ipv4Addr::new(127, 0, 0, 12)];
+const OTHER_LB_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 13);
+const ZONE_IPS: [Ipv4Addr; 2] = [Ipv4Addr::new(127, 0, 0, 21), Ipv4Addr::new(127, 0, 0, 22)];
+
+async fn start_parts(
+    config: SandboxConfig,
+) -> Result<(Arc<rollout::State>, Topology), SandboxError> {
+    let aliases = TcpListener::bind((LB_IPS[0], 0)).await.is_ok();
+    let localhost = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let (lb_ips, zone_ips): (Vec<IpAddr>, Vec<IpAddr>) = if aliases {
+        (
+            LB_IPS.map(IpAddr::V4).to_vec(),
+            ZONE_IPS.map(IpAddr::V4).to_vec(),
+        )
+    } else {
+        (vec![localhost], vec![localhost; ZONES.len()])
+    };
+    let listeners = bind_same_port(&lb_ips).await?;
+    let lb_port = listeners[0]
+        .local_addr()
+        .map_err(|source| SandboxError::Bind {
+            what: "the load balancer",
+            addr: SocketAddr::new(lb_ips[0], 0),
+            source,
+        })?
+        .port();
+    let balancer = balancer::Balancer::start(
+        listeners,
+        config.timing.health_check.clone(),
+        config.timing.backend_timeout,
+    );
+
+    let other_lb = if aliases {
+        IpAddr::V4(OTHER_LB_IP)
+    } else {
+        localhost
+    };
+    let zone = dns::zone(
+        &config.domain,
+        &lb_ips,
+        other_lb,
+        config.timing.dns_ttl,
+        config.variant,
+    );
+    let dns = dns::serve(localhost, zone).await?;
+
+    let zone_addresses: Vec<(String, IpAddr)> = ZONES
+        .iter()
+        .map(|z| (*z).to_owned())
+        .zip(zone_ips)
+        .collect();
+    let state = Arc::new(rollout::State::new(
+        balancer,
+        zone_addresses.clone(),
+        config.timing.clone(),
+        config.variant,
+    ));
+    state.bring_up().await?;
+    let admin = admin::serve(localhost, Arc::clone(&state)).await?;
+    Ok((
+        state,
+        Topology {
+            dns,
+            lb_addresses: lb_ips,
+            lb_port,
+            zone_addresses,
+            admin,
+        },
+    ))
+}
+
+/// Binds every address on one port (the port of the first, ephemeral), retrying when another
+/// process holds that port on a later address.
+async fn bind_same_port(ips: &[IpAddr]) -> Result<Vec<TcpListener>, SandboxError> {
+    let mut last_err = None;
+    for _ in 0..20 {
+        let first = TcpListener::bind(SocketAddr::new(ips[0], 0))
+            .await
+            .map_err(|source| SandboxError::Bind {
+                what: "the load balancer",
+                addr: SocketAddr::new(ips[0], 0),
+                source,
+            })?;
+        let port = first.local_addr().map_err(SandboxError::Runtime)?.port();
+        let mut listeners = vec![first];
+        for ip in &ips[1..] {
+            match TcpListener::bind(SocketAddr::new(*ip, port)).await {
+                Ok(l) => listeners.push(l),
+                Err(e) => {
+                    last_err = Some((SocketAddr::new(*ip, port), e));
+                    break;
+                }
+            }
+        }
+        if listeners.len() == ips.len() {
+            return Ok(listeners);
+        }
+    }
+    let (addr, source) = last_err.expect("a failed attempt recorded its error");
+    Err(SandboxError::Bind {
+        what: "the load balancer",
+        addr,
+        source,
+    })
+}
+
+/// The name of the load balancer in the zone.
+pub fn lb_name(domain: &Domain) -> DnsName {
+    domain.name().child("lb")
+}
+
+/// The name the `wrong-load-balancer` variant points `app` at.
+pub fn other_lb_name(domain: &Domain) -> DnsName {
+    domain.name().child("other-lb")
+}
+
+fn environment(config: &SandboxConfig, topology: &Topology) -> Environment {
+    let mut env = Environment::new(config.domain.clone());
+    env.name = Some(match config.variant {
+        Some(v) => format!("sandbox ({v})"),
+        None => "sandbox".to_owned(),
+    });
+    env.dns.nameservers = vec![Nameserver(topology.dns)];
+    env.dns.load_balancer = Some(lb_name(&config.domain));
+    env.dns.load_balancer_addresses = topology.lb_addresses.clone();
+    env.dns.timeout = HumanDuration::from_secs(1);
+    let port = topology.lb_port;
+    env.endpoints.api = format!("http://api.{{domain}}:{port}")
+        .parse()
+        .expect("valid template");
+    env.endpoints.app = format!("http://app.{{domain}}:{port}")
+        .parse()
+        .expect("valid template");
+    env.health.timeout = HumanDuration::from_secs(2);
+    env.drain.rate = Rate(100.0);
+    env.drain.max_duration = HumanDuration::from_secs(60);
+    env.drain.settle = HumanDuration::from_millis(500);
+    env.drain.request_timeout = HumanDuration::from_secs(3);
+    env
+}

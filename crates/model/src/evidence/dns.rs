@@ -26,7 +26,10 @@ pub struct Resolution {
 
 impl Resolution {
     pub fn ips(&self) -> Vec<IpAddr> {
-        self.addresses.iter().filter_map(|r| r.data.parse().ok()).collect()
+        self.addresses
+            .iter()
+            .filter_map(|r| r.data.parse().ok())
+            .collect()
     }
 }
 

@@ -74,6 +74,8 @@ impl RequestOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DrainSummary {
     pub url: String,
+    /// The status that counts as served.
+    pub expect_status: u16,
     pub target_rate: f64,
     /// Requests the schedule called for; equals the sum of `outcomes`.
     pub scheduled: u64,

@@ -1,0 +1,291 @@
+//! Verdicts over a load and a restart: did the restart complete, did every request succeed,
+//! is every request accounted for. Failures are tied to the restart phase they fell in.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use netconform_model::evidence::drain::{
+    DrainSummary, FailureSample, PhaseEvent, PhaseFailures, RequestOutcome, RestartSummary,
+};
+use netconform_model::{HumanDuration, Outcome, RestartEvent, RestartEventKind, Verdict};
+
+use crate::load::{BUCKET, LoadResult};
+use crate::restart::RestartRun;
+
+/// A stretch of time between two restart events, named for an operator.
+#[derive(Debug, Clone, PartialEq)]
+struct Phase {
+    name: String,
+    from: Duration,
+    to: Duration,
+}
+
+fn phase_name(event: Option<&RestartEvent>) -> String {
+    let Some(event) = event else {
+        return "before the restart".into();
+    };
+    let who = event.instance.as_deref().unwrap_or("the deployment");
+    match event.kind {
+        RestartEventKind::RolloutBegun => "after the rollout began".into(),
+        RestartEventKind::InstanceStarted => format!("while {who} was starting"),
+        RestartEventKind::InstanceHealthy => format!("after {who} became healthy"),
+        RestartEventKind::InstanceStopping => format!("while {who} was stopping"),
+        RestartEventKind::InstanceExited => format!("after {who} exited"),
+        RestartEventKind::RolloutDone => "after the rollout".into(),
+        RestartEventKind::RolloutFailed => "after the rollout failed".into(),
+    }
+}
+
+/// The phases the events cut the run into, on the load's clock.
+fn phases(result: &LoadResult, events: &[RestartEvent]) -> Vec<Phase> {
+    let offset = |e: &RestartEvent| e.at.saturating_duration_since(result.t0);
+    let mut sorted: Vec<&RestartEvent> = events.iter().collect();
+    sorted.sort_by_key(|e| e.at);
+    let mut phases = Vec::with_capacity(sorted.len() + 1);
+    let mut from = Duration::ZERO;
+    let mut opened_by = None;
+    for event in sorted {
+        let at = offset(event);
+        phases.push(Phase {
+            name: phase_name(opened_by),
+            from,
+            to: at,
+        });
+        from = at;
+        opened_by = Some(event);
+    }
+    phases.push(Phase {
+        name: phase_name(opened_by),
+        from,
+        to: result.duration.max(from),
+    });
+    phases
+}
+
+fn phase_index(phases: &[Phase], at: Duration) -> usize {
+    phases.iter().rposition(|p| p.from <= at).unwrap_or(0)
+}
+
+/// The evidence of a drain run: counts, timeline, failures by phase.
+pub fn summarize(result: &LoadResult, events: &[RestartEvent]) -> DrainSummary {
+    let phases = phases(result, events);
+    let mut by_phase: BTreeMap<usize, BTreeMap<String, u64>> = BTreeMap::new();
+    for (slot, outcomes) in &result.failure_buckets {
+        let at = BUCKET * u32::try_from(*slot).unwrap_or(u32::MAX);
+        let entry = by_phase.entry(phase_index(&phases, at)).or_default();
+        for (outcome, n) in outcomes {
+            *entry.entry(outcome.name()).or_default() += n;
+        }
+    }
+    let secs = |d: Duration| (d.as_secs_f64() * 1000.0).round() / 1000.0;
+    let duration_s = result.duration.as_secs_f64();
+    let mut outcomes = BTreeMap::new();
+    for (outcome, n) in result.by_outcome() {
+        outcomes.insert(outcome.name(), n);
+    }
+    DrainSummary {
+        url: result.url.clone(),
+        expect_status: result.expect_status,
+        target_rate: result.rate,
+        scheduled: result.scheduled,
+        outcomes,
+        ok: result.ok(),
+        failed: result.failed(),
+        not_sent_on_time: result.not_sent_on_time(),
+        duration_s: secs(result.duration),
+        achieved_rate: if duration_s > 0.0 {
+            (result.accounted() - result.not_sent_on_time()) as f64 / duration_s
+        } else {
+            0.0
+        },
+        connections_opened: result.connections_opened,
+        latency_ms: result.latency,
+        timeline: result.seconds.clone(),
+        failure_samples: result
+            .samples
+            .iter()
+            .map(|s| FailureSample {
+                at_s: secs(s.at),
+                outcome: s.outcome.name(),
+                phase: phases[phase_index(&phases, s.at)].name.clone(),
+                detail: s
+                    .detail
+                    .clone()
+                    .map(|d| format!("{} lane: {d}", s.lane.name())),
+            })
+            .collect(),
+        failures_by_phase: by_phase
+            .into_iter()
+            .map(|(i, outcomes)| PhaseFailures {
+                phase: phases[i].name.clone(),
+                from_s: secs(phases[i].from),
+                to_s: secs(phases[i].to),
+                outcomes,
+            })
+            .collect(),
+        events: {
+            let mut evs: Vec<PhaseEvent> = events
+                .iter()
+                .map(|e| PhaseEvent {
+                    at_s: secs(e.at.saturating_duration_since(result.t0)),
+                    kind: e.kind,
+                    instance: e.instance.clone(),
+                    detail: e.detail.clone(),
+                })
+                .collect();
+            evs.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+            evs
+        },
+    }
+}
+
+/// The evidence of a restart.
+pub fn restart_summary(driver: &str, run: &RestartRun) -> RestartSummary {
+    RestartSummary {
+        driver: driver.to_owned(),
+        completed: run.completed,
+        status: run.status.clone(),
+        duration_s: run.duration.as_secs_f64(),
+        output: run.output.clone(),
+    }
+}
+
+/// The restart completed. A restart that could not be attempted is inconclusive.
+pub fn judge_restart(driver: &str, run: &RestartRun, events: &[RestartEvent]) -> Outcome {
+    let check = "the rolling restart completes".to_owned();
+    let replaced = events
+        .iter()
+        .filter(|e| e.kind == RestartEventKind::InstanceExited)
+        .count();
+    let (verdict, reason) = if run.completed {
+        let what = if replaced > 0 {
+            format!(", {replaced} instances replaced")
+        } else {
+            String::new()
+        };
+        (
+            Verdict::Pass,
+            format!(
+                "{driver} completed in {:.1} s{what}",
+                run.duration.as_secs_f64()
+            ),
+        )
+    } else if run.could_not_run {
+        (
+            Verdict::Inconclusive,
+            format!("the restart could not be run ({driver}): {}", run.status),
+        )
+    } else {
+        (
+            Verdict::Fail,
+            format!("the restart did not complete ({driver}): {}", run.status),
+        )
+    };
+    Outcome::new(check, verdict, reason).with_evidence(restart_summary(driver, run))
+}
+
+fn describe_counts(outcomes: &BTreeMap<String, u64>) -> String {
+    let mut parts: Vec<(u64, String)> = outcomes
+        .iter()
+        .map(|(name, n)| (*n, describe_outcome_name(name)))
+        .collect();
+    parts.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    parts
+        .into_iter()
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn describe_outcome_name(name: &str) -> String {
+    if let Some(code) = name.strip_prefix("status-") {
+        return format!("answered {code}");
+    }
+    name.replace('-', " ")
+}
+
+/// No more than `max_failed` requests failed; the failures are named by kind and phase.
+pub fn judge_requests(summary: &DrainSummary, max_failed: u64) -> Outcome {
+    let check = format!("at most {max_failed} requests fail during the restart");
+    let verdict = if summary.failed > max_failed {
+        Verdict::Fail
+    } else {
+        Verdict::Pass
+    };
+    let reason = if summary.failed == 0 {
+        format!(
+            "all {} requests to {} were served through the restart (p99 {:.1} ms)",
+            summary.ok, summary.url, summary.latency_ms.p99
+        )
+    } else {
+        let failures: BTreeMap<String, u64> = summary
+            .outcomes
+            .iter()
+            .filter(|(name, _)| {
+                **name != RequestOutcome::NotSentOnTime.name()
+                    && **name != RequestOutcome::Status(summary.expect_status).name()
+            })
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        let phases: Vec<String> = summary
+            .failures_by_phase
+            .iter()
+            .map(|p| {
+                let n: u64 = p.outcomes.values().sum();
+                format!("{n} {} (t={:.2} s-{:.2} s)", p.phase, p.from_s, p.to_s)
+            })
+            .collect();
+        format!(
+            "{} of {} requests failed during the restart (max_failed = {max_failed}): {}; {}",
+            summary.failed,
+            summary.scheduled,
+            describe_counts(&failures),
+            phases.join(", ")
+        )
+    };
+    Outcome::new(check, verdict, reason).with_evidence(summary.clone())
+}
+
+/// Every scheduled request has exactly one outcome, and the generator kept its schedule
+/// (otherwise no verdict either way).
+pub fn judge_accounting(result: &LoadResult) -> Outcome {
+    let check = "every scheduled request is accounted for".to_owned();
+    let accounted = result.accounted();
+    if accounted != result.scheduled {
+        return Outcome::inconclusive(
+            check,
+            format!(
+                "the generator lost track of requests: {accounted} outcomes for {} scheduled",
+                result.scheduled
+            ),
+        );
+    }
+    let late = result.not_sent_on_time();
+    if late > 0 {
+        let why = result
+            .samples
+            .iter()
+            .find(|s| s.outcome == RequestOutcome::NotSentOnTime)
+            .and_then(|s| s.detail.clone())
+            .unwrap_or_default();
+        return Outcome::inconclusive(
+            check,
+            format!(
+                "the generator could not hold {} req/s: {late} of {} requests not sent on time ({why})",
+                result.rate, result.scheduled
+            ),
+        );
+    }
+    Outcome::pass(
+        check,
+        format!(
+            "{} requests scheduled at {} req/s over {}, {} outcomes recorded",
+            result.scheduled,
+            result.rate,
+            HumanDuration(Duration::from_millis(
+                u64::try_from(result.duration.as_millis()).unwrap_or(u64::MAX)
+            )),
+            accounted
+        ),
+    )
+}

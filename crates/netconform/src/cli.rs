@@ -1,0 +1,73 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use netconform_sandbox::Variant;
+
+/// Proves a self-hosted Pulumi Cloud deployment is wired the way the networking guide says:
+/// DNS, health checks through the load balancer, and rolling restarts that drop no request.
+///
+/// Exit codes: 0 conformant, 1 not conformant, 2 usage or environment-file error,
+/// 3 inconclusive (the tool could not measure).
+#[derive(Debug, Parser)]
+#[command(name = "netconform", version)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run the conformance features against an environment (the built-in sandbox without
+    /// --env) and print a verdict per scenario.
+    Verify(VerifyArgs),
+    /// Run the sandbox deployment in the foreground and write an environment file pointing at
+    /// it, for `verify --env` from another terminal. Stops on Ctrl-C.
+    Sandbox(SandboxArgs),
+    /// Trigger a rolling restart of a running sandbox and print its events (the restart
+    /// command of the environment file `netconform sandbox` writes).
+    #[command(hide = true)]
+    SandboxRestart(SandboxRestartArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// Environment file to verify (TOML, see docs/environment.md). Without it, the built-in
+    /// sandbox deployment is started and verified.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) env: Option<PathBuf>,
+    /// Break the built-in sandbox on purpose (only without --env), to watch a check fail.
+    #[arg(long = "break", value_name = "VARIANT", value_parser = parse_variant, conflicts_with = "env")]
+    pub(crate) variant: Option<Variant>,
+    /// Run only the scenarios whose tags match this expression, e.g. '@dns' or
+    /// 'not @disruptive'.
+    #[arg(long, value_name = "EXPR")]
+    pub(crate) tags: Option<String>,
+    /// Write junit.xml and report.json into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) report_dir: Option<PathBuf>,
+    /// Read the features from this directory instead of the ones built into the binary.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) features: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SandboxArgs {
+    /// Break the sandbox on purpose.
+    #[arg(long = "break", value_name = "VARIANT", value_parser = parse_variant)]
+    pub(crate) variant: Option<Variant>,
+    /// Write the environment file here (default: print it).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) env_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SandboxRestartArgs {
+    /// The sandbox's rolling-restart URL.
+    pub(crate) url: String,
+}
+
+fn parse_variant(text: &str) -> Result<Variant, String> {
+    text.parse()
+}

@@ -1,0 +1,234 @@
+//! The cucumber writer: turns the run's events into a [`RunReport`], taking each step's check
+//! outcomes from the [`Context`], and prints live progress on stderr.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use cucumber::{Event, Writer, cli, event, gherkin, parser};
+use netconform_model::{ScenarioResult, StepResult, Verdict};
+
+use crate::world::{Context, NetWorld, StepFailure};
+
+/// What the run produced, shared with the caller (the writer cannot be read back through
+/// cucumber's wrappers).
+#[derive(Debug, Default)]
+pub(crate) struct Collected {
+    pub(crate) scenarios: Vec<ScenarioResult>,
+    pub(crate) errors: Vec<String>,
+}
+
+pub(crate) struct Collector {
+    ctx: Arc<Context>,
+    out: Arc<Mutex<Collected>>,
+    current: Option<(ScenarioResult, usize, Instant)>,
+    step_started: Instant,
+}
+
+impl Collector {
+    pub(crate) fn new(ctx: Arc<Context>) -> (Collector, Arc<Mutex<Collected>>) {
+        let out = Arc::new(Mutex::new(Collected::default()));
+        let collector = Collector {
+            ctx,
+            out: Arc::clone(&out),
+            current: None,
+            step_started: Instant::now(),
+        };
+        (collector, out)
+    }
+
+    fn on_scenario(
+        &mut self,
+        feature: &gherkin::Feature,
+        rule: Option<&gherkin::Rule>,
+        scenario: &gherkin::Scenario,
+        ev: event::Scenario<NetWorld>,
+    ) {
+        use event::{Hook, Scenario};
+        match ev {
+            Scenario::Started => {
+                progress(&format!("{} / {}", feature.name, scenario.name));
+                // Every step starts as skipped: cucumber sends nothing for steps after a failure.
+                let background = feature
+                    .background
+                    .iter()
+                    .chain(rule.and_then(|r| r.background.as_ref()))
+                    .flat_map(|b| b.steps.iter());
+                let steps = background
+                    .chain(scenario.steps.iter())
+                    .map(|s| StepResult {
+                        keyword: s.keyword.trim().to_owned(),
+                        text: s.value.clone(),
+                        verdict: Verdict::Skipped,
+                        reason: None,
+                        outcomes: Vec::new(),
+                        duration_s: 0.0,
+                    })
+                    .collect();
+                let tags = feature
+                    .tags
+                    .iter()
+                    .chain(rule.iter().flat_map(|r| r.tags.iter()))
+                    .chain(scenario.tags.iter())
+                    .cloned()
+                    .collect();
+                let result = ScenarioResult {
+                    feature: feature.name.clone(),
+                    name: scenario.name.clone(),
+                    tags,
+                    verdict: Verdict::Skipped,
+                    steps,
+                    duration_s: 0.0,
+                };
+                self.current = Some((result, 0, Instant::now()));
+            }
+            Scenario::Step(step, ev) | Scenario::Background(step, ev) => self.on_step(&step, ev),
+            Scenario::Hook(kind, Hook::Failed(_, info)) => {
+                if let Some((result, next, _)) = &mut self.current {
+                    let (_, reason) = describe(&info);
+                    if let Some(step) = result.steps.get_mut(*next) {
+                        step.verdict = Verdict::Inconclusive;
+                        step.reason = Some(format!("the {kind:?} hook failed: {reason}"));
+                    }
+                }
+            }
+            Scenario::Hook(..) | Scenario::Log(_) => {}
+            Scenario::Finished => {
+                if let Some((mut result, _, started)) = self.current.take() {
+                    result.duration_s = started.elapsed().as_secs_f64();
+                    result.verdict = scenario_verdict(&result.steps);
+                    progress(&format!("  => {}\n", result.verdict));
+                    self.out
+                        .lock()
+                        .expect("collector lock")
+                        .scenarios
+                        .push(result);
+                }
+            }
+        }
+    }
+
+    fn on_step(&mut self, step: &gherkin::Step, ev: event::Step<NetWorld>) {
+        use event::{Step, StepError};
+        if matches!(ev, Step::Started) {
+            self.step_started = Instant::now();
+            // Outcomes of an earlier step that ended oddly must not leak into this one.
+            self.ctx.outcomes.lock().expect("outcomes lock").clear();
+            return;
+        }
+        let (verdict, reason) = match ev {
+            Step::Started => unreachable!("handled above"),
+            Step::Passed(..) => (Verdict::Pass, None),
+            Step::Skipped => (
+                Verdict::Fail,
+                Some("no step definition matches this step".to_owned()),
+            ),
+            Step::Failed(_, _, _, StepError::Panic(info)) => {
+                let (verdict, reason) = describe(&info);
+                (verdict, Some(reason))
+            }
+            Step::Failed(_, _, _, StepError::NotFound) => (
+                Verdict::Fail,
+                Some(
+                    "no step definition matches this step (check the feature's wording)".to_owned(),
+                ),
+            ),
+            Step::Failed(_, _, _, e) => (Verdict::Fail, Some(e.to_string())),
+        };
+        let outcomes = std::mem::take(&mut *self.ctx.outcomes.lock().expect("outcomes lock"));
+        let label = match verdict {
+            Verdict::Pass => "ok",
+            Verdict::Fail => "FAIL",
+            Verdict::Inconclusive => "INCONCLUSIVE",
+            _ => "-",
+        };
+        let mut line = format!("  {label:<4} {} {}", step.keyword.trim(), step.value);
+        if let Some(reason) = &reason {
+            line.push_str(&format!("\n       {reason}"));
+        } else if let Some(o) = outcomes.last() {
+            line.push_str(&format!("\n       {}", o.reason));
+        }
+        progress(&line);
+        if let Some((result, next, _)) = &mut self.current {
+            if let Some(slot) = result.steps.get_mut(*next) {
+                slot.verdict = verdict;
+                slot.reason = reason;
+                slot.outcomes = outcomes;
+                slot.duration_s = self.step_started.elapsed().as_secs_f64();
+            }
+            *next += 1;
+        }
+    }
+}
+
+/// A scenario fails if a step failed, is inconclusive if one was, passes if every step passed.
+fn scenario_verdict(steps: &[StepResult]) -> Verdict {
+    let has = |v| steps.iter().any(|s| s.verdict == v);
+    if has(Verdict::Fail) {
+        Verdict::Fail
+    } else if has(Verdict::Inconclusive) {
+        Verdict::Inconclusive
+    } else if steps
+        .iter()
+        .all(|s| s.verdict == Verdict::Pass || s.verdict == Verdict::NotApplicable)
+        && !steps.is_empty()
+    {
+        Verdict::Pass
+    } else {
+        Verdict::Skipped
+    }
+}
+
+/// A step's panic payload as a verdict: our [`StepFailure`], or a bug in netconform (any other
+/// panic), which is no verdict about the deployment.
+fn describe(info: &event::Info) -> (Verdict, String) {
+    if let Some(f) = info.downcast_ref::<StepFailure>() {
+        (f.verdict, f.reason.clone())
+    } else if let Some(s) = info.downcast_ref::<String>() {
+        (
+            Verdict::Inconclusive,
+            format!("netconform failed unexpectedly (please report it): {s}"),
+        )
+    } else if let Some(s) = info.downcast_ref::<&'static str>() {
+        (
+            Verdict::Inconclusive,
+            format!("netconform failed unexpectedly (please report it): {s}"),
+        )
+    } else {
+        (
+            Verdict::Inconclusive,
+            "netconform failed unexpectedly (please report it)".to_owned(),
+        )
+    }
+}
+
+impl Writer<NetWorld> for Collector {
+    type Cli = cli::Empty;
+
+    async fn handle_event(
+        &mut self,
+        ev: parser::Result<Event<event::Cucumber<NetWorld>>>,
+        _cli: &Self::Cli,
+    ) {
+        use event::{Cucumber, Feature, Rule};
+        match ev.map(Event::into_inner) {
+            Err(e) => self
+                .out
+                .lock()
+                .expect("collector lock")
+                .errors
+                .push(e.to_string()),
+            Ok(Cucumber::Feature(f, Feature::Scenario(sc, ev))) => {
+                self.on_scenario(&f, None, &sc, ev.event)
+            }
+            Ok(Cucumber::Feature(f, Feature::Rule(r, Rule::Scenario(sc, ev)))) => {
+                self.on_scenario(&f, Some(&r), &sc, ev.event)
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
+#[expect(clippy::print_stderr, reason = "live progress goes to stderr")]
+fn progress(line: &str) {
+    eprintln!("{line}");
+}

@@ -1,0 +1,191 @@
+//! `netconform sandbox` (run the sandbox in the foreground), `netconform sandbox-restart`
+//! (drive its rolling restart from another process), and the sandbox's restart driver for
+//! `verify`.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Instant;
+
+use netconform_drain::{RestartDriver, RestartRun};
+use netconform_model::environment::RestartCommand;
+use netconform_model::{RestartEvent, exit};
+use netconform_sandbox::{Sandbox, SandboxConfig};
+use tokio::sync::mpsc;
+
+use crate::cli::{SandboxArgs, SandboxRestartArgs};
+use crate::report_error;
+
+/// The sandbox's own rolling restart, as a restart driver.
+pub(crate) struct SandboxRestart(pub(crate) Arc<Sandbox>);
+
+impl RestartDriver for SandboxRestart {
+    fn describe(&self) -> String {
+        "the sandbox's rolling restart".to_owned()
+    }
+
+    fn run<'a>(
+        &'a self,
+        events: mpsc::UnboundedSender<RestartEvent>,
+    ) -> Pin<Box<dyn Future<Output = RestartRun> + Send + 'a>> {
+        Box::pin(async move {
+            let started = Instant::now();
+            let res = self.0.rolling_restart(events).await;
+            RestartRun {
+                completed: res.is_ok(),
+                status: match &res {
+                    Ok(()) => "every replica replaced".to_owned(),
+                    Err(e) => format!("failed to {e}"),
+                },
+                could_not_run: false,
+                output: String::new(),
+                duration: started.elapsed(),
+            }
+        })
+    }
+}
+
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[expect(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a foreground command talks to its user"
+)]
+pub(crate) async fn run(args: SandboxArgs) -> i32 {
+    let config = SandboxConfig {
+        variant: args.variant,
+        ..SandboxConfig::default()
+    };
+    let sandbox = match Sandbox::start(config).await {
+        Ok(s) => s,
+        Err(e) => {
+            report_error(&format!("failed to {e}"));
+            return exit::INCONCLUSIVE;
+        }
+    };
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe.display().to_string(),
+        Err(e) => {
+            report_error(&format!(
+                "failed to find the netconform binary for the restart command: {e}"
+            ));
+            return exit::INCONCLUSIVE;
+        }
+    };
+    let mut env = sandbox.environment().clone();
+    env.drain.restart = Some(RestartCommand(format!(
+        "{} sandbox-restart {}",
+        shell_quote(&exe),
+        sandbox.rolling_restart_url()
+    )));
+    let text = format!(
+        "# The netconform sandbox{}; valid while `netconform sandbox` runs.\n{}",
+        args.variant
+            .map(|v| format!(", broken on purpose: {v} ({})", v.description()))
+            .unwrap_or_default(),
+        env.to_toml()
+    );
+    match &args.env_out {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &text) {
+                report_error(&format!("failed to write {}: {e}", path.display()));
+                return exit::USAGE;
+            }
+            eprintln!(
+                "wrote {}; verify it with: netconform verify --env {}",
+                path.display(),
+                path.display()
+            );
+        }
+        None => print!("{text}"),
+    }
+    let t = sandbox.topology();
+    eprintln!(
+        "sandbox running: DNS {}, load balancer {} port {}, zones {}; Ctrl-C stops it",
+        t.dns,
+        t.lb_addresses
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        t.lb_port,
+        t.zone_addresses
+            .iter()
+            .map(|(z, ip)| format!("{z} on {ip}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    eprintln!("sandbox stopped");
+    drop(sandbox);
+    if let Some(path) = &args.env_out {
+        let _ = std::fs::remove_file(path);
+    }
+    exit::CONFORMANT
+}
+
+/// POSTs to the sandbox's rolling-restart URL and copies its event lines to stdout. Exits 0
+/// when the rollout is done, 1 when it failed.
+#[expect(
+    clippy::print_stdout,
+    reason = "the event lines are this command's output"
+)]
+pub(crate) async fn restart(args: SandboxRestartArgs) -> i32 {
+    let client = match reqwest::Client::builder()
+        .retry(reqwest::retry::never())
+        .no_proxy()
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            report_error(&format!("failed to build the HTTP client: {e}"));
+            return exit::INCONCLUSIVE;
+        }
+    };
+    let mut res = match client.post(&args.url).send().await {
+        Ok(res) if res.status().is_success() => res,
+        Ok(res) => {
+            report_error(&format!(
+                "the sandbox answered {} to POST {}",
+                res.status(),
+                args.url
+            ));
+            return exit::NOT_CONFORMANT;
+        }
+        Err(e) => {
+            report_error(&format!(
+                "failed to reach the sandbox at {} (is `netconform sandbox` running?): {e}",
+                args.url
+            ));
+            return exit::NOT_CONFORMANT;
+        }
+    };
+    let mut pending = String::new();
+    let mut last = String::new();
+    loop {
+        match res.chunk().await {
+            Ok(Some(bytes)) => {
+                pending.push_str(&String::from_utf8_lossy(&bytes));
+                while let Some(i) = pending.find('\n') {
+                    let line: String = pending.drain(..=i).collect();
+                    let line = line.trim_end();
+                    println!("{line}");
+                    last = line.to_owned();
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                report_error(&format!("the sandbox's answer broke off: {e}"));
+                return exit::NOT_CONFORMANT;
+            }
+        }
+    }
+    if last == "done" {
+        exit::CONFORMANT
+    } else {
+        exit::NOT_CONFORMANT
+    }
+}

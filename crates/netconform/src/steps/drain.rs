@@ -1,0 +1,138 @@
+//! Drain steps: load through the load balancer, a rolling restart under it, and the verdicts.
+
+use std::io::IsTerminal as _;
+use std::time::{Duration, Instant};
+
+use cucumber::{given, then, when};
+use netconform_drain::{Load, LoadPlan, RestartRun, verdict};
+use tokio::sync::mpsc;
+
+use crate::world::{DrainRun, NetWorld, inconclusive};
+
+#[given(expr = r"the health check path of api.\{domain} is requested at the configured rate")]
+async fn start_load(world: &mut NetWorld) {
+    let ctx = world.ctx();
+    let env = &ctx.env;
+    let plan = LoadPlan {
+        endpoint: env.api_endpoint(),
+        path: env.health.path.clone(),
+        expect_status: env.health.expect_status.0,
+        rate: env.drain.rate.per_second(),
+        request_timeout: env.drain.request_timeout.get(),
+        max_connections: usize::try_from(env.drain.max_connections).unwrap_or(usize::MAX),
+    };
+    if ctx.restart.is_none() {
+        inconclusive(format!(
+            "{} has no drain.restart: set it to the command that performs a rolling restart of the API, or leave the scenario out with --tags 'not @disruptive'",
+            ctx.source
+        ));
+    }
+    match Load::start(plan, ctx.resolver.clone()) {
+        Ok(load) => world.load = Some(load),
+        Err(e) => inconclusive(format!("failed to {e}")),
+    }
+    // A steady state before the restart, so failures that are not the restart's show.
+    tokio::time::sleep(env.drain.settle.get()).await;
+}
+
+#[when("the API is restarted one instance at a time")]
+async fn restart_under_load(world: &mut NetWorld) {
+    let ctx = world.ctx();
+    let Some(load) = world.load.take() else {
+        inconclusive("no load is running: start the scenario with the load step".into());
+    };
+    let Some(driver) = ctx.restart.clone() else {
+        inconclusive(format!("{} has no drain.restart", ctx.source));
+    };
+    let max_duration = ctx.env.drain.max_duration.get();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let describe = driver.describe();
+    progress(&format!("restart: {describe}"));
+    let started = Instant::now();
+    let run = driver.run(tx);
+    let mut run = std::pin::pin!(tokio::time::timeout(max_duration, run));
+    let mut events = Vec::new();
+    let mut ticker = tokio::time::interval(if std::io::stderr().is_terminal() {
+        Duration::from_secs(1)
+    } else {
+        Duration::from_secs(5)
+    });
+    ticker.tick().await;
+    let restart = loop {
+        tokio::select! {
+            res = &mut run => break res.unwrap_or_else(|_| RestartRun {
+                completed: false,
+                status: format!("did not finish within drain.max_duration ({})", ctx.env.drain.max_duration),
+                could_not_run: false,
+                output: String::new(),
+                duration: started.elapsed(),
+            }),
+            Some(event) = rx.recv() => {
+                progress(&format!("  t={:.2}s {event}", event.at.saturating_duration_since(load.t0()).as_secs_f64()));
+                events.push(event);
+            }
+            _ = ticker.tick() => {
+                let p = load.progress();
+                progress(&format!(
+                    "  load: {:.0} s, {} sent, {} ok, {} failed{}",
+                    p.elapsed.as_secs_f64(), p.scheduled, p.ok, p.failed,
+                    if p.failures.is_empty() { String::new() } else {
+                        format!(" ({})", p.failures.iter().map(|(o, n)| format!("{n} {}", o.describe())).collect::<Vec<_>>().join(", "))
+                    }
+                ));
+            }
+        }
+    };
+    while let Ok(event) = rx.try_recv() {
+        events.push(event);
+    }
+    // A steady state after the restart: late failures (a new instance that is not ready) show.
+    tokio::time::sleep(ctx.env.drain.settle.get()).await;
+    let load = load.finish().await;
+    world.drain = Some(DrainRun {
+        driver: describe,
+        restart,
+        events,
+        load,
+    });
+}
+
+fn drain_run(world: &NetWorld) -> &DrainRun {
+    match &world.drain {
+        Some(run) => run,
+        None => inconclusive("no restart ran before this step".into()),
+    }
+}
+
+#[then("every request sent is accounted for")]
+fn accounted_for(world: &mut NetWorld) {
+    world.judge(verdict::judge_accounting(&drain_run(world).load));
+}
+
+#[then("no request fails")]
+fn no_request_fails(world: &mut NetWorld) {
+    let run = drain_run(world);
+    let summary = verdict::summarize(&run.load, &run.events);
+    world.judge(verdict::judge_requests(
+        &summary,
+        world.ctx().env.drain.max_failed,
+    ));
+}
+
+#[then("the restart completes")]
+fn restart_completes(world: &mut NetWorld) {
+    let run = drain_run(world);
+    world.judge(verdict::judge_restart(
+        &run.driver,
+        &run.restart,
+        &run.events,
+    ));
+}
+
+#[expect(
+    clippy::print_stderr,
+    reason = "progress of a long step goes to stderr"
+)]
+fn progress(line: &str) {
+    eprintln!("{line}");
+}

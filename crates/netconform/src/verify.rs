@@ -1,0 +1,218 @@
+//! `netconform verify`: load the environment (or start the sandbox), run the features, write
+//! the reports, print the verdict.
+
+use std::io::IsTerminal as _;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use cucumber::gherkin::tagexpr::TagOperation;
+use cucumber::{World as _, WriterExt as _, cli as cucumber_cli};
+use futures::FutureExt as _;
+use netconform_drain::{RestartDriver, ShellRestart};
+use netconform_model::{Environment, RunReport, exit, run::REPORT_SCHEMA_VERSION};
+use netconform_net::{Caching, Resolver};
+use netconform_sandbox::{Sandbox, SandboxConfig};
+
+use crate::cli::VerifyArgs;
+use crate::collector::Collector;
+use crate::features::FeatureDir;
+use crate::report_error;
+use crate::sandbox_cmd::SandboxRestart;
+use crate::world::{Context, NetWorld};
+
+pub(crate) async fn run(args: VerifyArgs) -> i32 {
+    let started = Instant::now();
+    let tags = match args.tags.as_deref().map(str::parse::<TagOperation>) {
+        None => None,
+        Some(Ok(op)) => Some(op),
+        Some(Err(e)) => {
+            report_error(&format!(
+                "--tags {:?} is not a tag expression ({e}); write tags with their @, e.g. '@dns' or 'not @disruptive'",
+                args.tags.unwrap_or_default()
+            ));
+            return exit::USAGE;
+        }
+    };
+    let features = match FeatureDir::prepare(args.features.as_deref()) {
+        Ok(dir) => dir,
+        Err(e) => {
+            report_error(&format!("failed to prepare the features: {e}"));
+            return exit::USAGE;
+        }
+    };
+
+    // The environment: a file, or the built-in sandbox.
+    let mut sandbox = None;
+    let (env, source) = match &args.env {
+        Some(path) => match load_environment(path) {
+            Ok(env) => (env, path.display().to_string()),
+            Err(message) => {
+                report_error(&message);
+                return exit::USAGE;
+            }
+        },
+        None => {
+            let config = SandboxConfig {
+                variant: args.variant,
+                ..SandboxConfig::default()
+            };
+            match Sandbox::start(config).await {
+                Ok(s) => {
+                    let env = s.environment().clone();
+                    sandbox = Some(Arc::new(s));
+                    (env, "the built-in sandbox".to_owned())
+                }
+                Err(e) => {
+                    report_error(&format!("failed to {e}"));
+                    return exit::INCONCLUSIVE;
+                }
+            }
+        }
+    };
+
+    let ctx = match context(env, source, sandbox.clone()) {
+        Ok(ctx) => Arc::new(ctx),
+        Err(message) => {
+            report_error(&message);
+            return exit::INCONCLUSIVE;
+        }
+    };
+    if let Some(s) = &sandbox {
+        let t = s.topology();
+        eprintln!(
+            "sandbox{}: DNS {}, load balancer {} port {}",
+            s.variant()
+                .map(|v| format!(" (broken: {v}, {})", v.description()))
+                .unwrap_or_default(),
+            t.dns,
+            t.lb_addresses
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            t.lb_port
+        );
+    }
+
+    let (collector, collected) = Collector::new(Arc::clone(&ctx));
+    let hook_ctx = Arc::clone(&ctx);
+    let opts = cucumber_cli::Opts::<_, _, _, cucumber_cli::Empty> {
+        tags_filter: tags,
+        ..Default::default()
+    };
+    NetWorld::cucumber()
+        .max_concurrent_scenarios(1)
+        // File order, always (cucumber would otherwise run @serial scenarios first).
+        .which_scenario(|_, _, _| cucumber::ScenarioType::Concurrent)
+        .before(move |_, _, _, world| {
+            world.set_context(Arc::clone(&hook_ctx));
+            async {}.boxed_local()
+        })
+        .with_writer(collector.normalized())
+        .fail_on_skipped()
+        .with_cli(opts)
+        .run(features.path())
+        .await;
+
+    let collected = std::mem::take(&mut *collected.lock().expect("collector lock"));
+    let report = RunReport {
+        schema_version: REPORT_SCHEMA_VERSION,
+        environment: ctx.env.display_name(),
+        domain: ctx.env.domain.to_string(),
+        scenarios: collected.scenarios,
+        errors: collected.errors,
+        interrupted: false,
+        duration_s: started.elapsed().as_secs_f64(),
+    };
+    drop(sandbox);
+    finish(&report, args.report_dir.as_deref())
+}
+
+/// Reads and checks an environment file; the error is the message to print.
+pub(crate) fn load_environment(path: &Path) -> Result<Environment, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "failed to read the environment file {}: {e}; pass an existing TOML file (see envs/example.toml)",
+            path.display()
+        )
+    })?;
+    Environment::from_toml(&text, path).map_err(|e| {
+        format!("{e}\n  (the environment file's keys are described in docs/environment.md)")
+    })
+}
+
+fn context(
+    env: Environment,
+    source: String,
+    sandbox: Option<Arc<Sandbox>>,
+) -> Result<Context, String> {
+    let resolver =
+        Resolver::for_environment(&env.dns, Caching::On).map_err(|e| format!("failed to {e}"))?;
+    let vantages = if env.dns.nameservers.is_empty() {
+        vec![
+            Resolver::system(env.dns.timeout.get(), Caching::Off)
+                .map_err(|e| format!("failed to {e}"))?,
+        ]
+    } else {
+        env.dns
+            .nameservers
+            .iter()
+            .map(|ns| {
+                Resolver::with_servers(
+                    std::slice::from_ref(ns),
+                    env.dns.timeout.get(),
+                    Caching::Off,
+                )
+            })
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("failed to {e}"))?
+    };
+    let restart: Option<Arc<dyn RestartDriver>> = match (&sandbox, &env.drain.restart) {
+        (Some(sandbox), _) => Some(Arc::new(SandboxRestart(Arc::clone(sandbox)))),
+        (None, Some(command)) => Some(Arc::new(ShellRestart {
+            command: command.0.clone(),
+            cwd: env.base_dir.clone(),
+            timeout: env.drain.max_duration.get(),
+        })),
+        (None, None) => None,
+    };
+    Ok(Context {
+        env,
+        source,
+        resolver,
+        vantages,
+        restart,
+        outcomes: Mutex::new(Vec::new()),
+    })
+}
+
+/// Writes the reports, prints the summary, returns the exit code.
+#[expect(clippy::print_stdout, reason = "the verdict is the command's output")]
+fn finish(report: &RunReport, report_dir: Option<&Path>) -> i32 {
+    print!(
+        "{}",
+        netconform_report::console(report, std::io::stdout().is_terminal())
+    );
+    if let Some(dir) = report_dir {
+        let written = std::fs::create_dir_all(dir).and_then(|()| {
+            write_atomic(&dir.join("report.json"), &netconform_report::json(report))?;
+            write_atomic(&dir.join("junit.xml"), &netconform_report::junit(report))
+        });
+        if let Err(e) = written {
+            report_error(&format!(
+                "failed to write the reports into {}: {e}",
+                dir.display()
+            ));
+            return exit::INCONCLUSIVE;
+        }
+    }
+    report.exit_code()
+}
+
+/// Writes `path` whole or not at all: a temporary file in the same directory, then a rename.
+fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)
+}

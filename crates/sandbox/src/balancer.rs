@@ -1,0 +1,345 @@
+//! The load balancer: listens on one or more addresses, routes round-robin to the registered
+//! targets its active health checks find healthy (interval and thresholds like an ALB's, in
+//! milliseconds), stops routing to a target being deregistered, fails open when no target is
+//! healthy, and never retries: a backend failure reaches the client as 502/504.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::HeaderValue;
+use http::header::{self, HeaderName};
+use http_body_util::{BodyExt, Empty, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+use crate::http::{Body, full, text};
+
+/// Header the load balancer puts on the responses it makes itself (its fingerprint).
+pub const LB_SERVER: &str = "netconform-sandbox-lb";
+
+/// Health-check settings, like an ALB target group's, scaled down to milliseconds.
+#[derive(Debug, Clone)]
+pub struct HealthCheck {
+    pub path: String,
+    pub interval: Duration,
+    pub timeout: Duration,
+    /// Consecutive successes before a target receives traffic.
+    pub healthy_threshold: u32,
+    /// Consecutive failures before a target stops receiving traffic.
+    pub unhealthy_threshold: u32,
+}
+
+impl HealthCheck {
+    /// Longest time from a target starting to fail until no new request goes to it.
+    pub fn detection_time(&self) -> Duration {
+        (self.interval + self.timeout) * self.unhealthy_threshold
+    }
+}
+
+struct Target {
+    id: String,
+    addr: SocketAddr,
+    healthy: AtomicBool,
+    /// Cleared when the target is being deregistered: no new request goes to it.
+    routable: AtomicBool,
+    checker: JoinHandle<()>,
+}
+
+struct Inner {
+    targets: Mutex<Vec<Arc<Target>>>,
+    next: AtomicUsize,
+    client: Client<HttpConnector, Full<Bytes>>,
+    check: HealthCheck,
+    backend_timeout: Duration,
+}
+
+/// A running load balancer.
+#[derive(Clone)]
+pub(crate) struct Balancer {
+    inner: Arc<Inner>,
+}
+
+impl Balancer {
+    /// Starts serving on every listener.
+    pub(crate) fn start(
+        listeners: Vec<TcpListener>,
+        check: HealthCheck,
+        backend_timeout: Duration,
+    ) -> Balancer {
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        connector.set_connect_timeout(Some(backend_timeout));
+        let client = Client::builder(TokioExecutor::new())
+            .retry_canceled_requests(false)
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build(connector);
+        let inner = Arc::new(Inner {
+            targets: Mutex::new(Vec::new()),
+            next: AtomicUsize::new(0),
+            client,
+            check,
+            backend_timeout,
+        });
+        for listener in listeners {
+            tokio::spawn(serve(listener, Arc::clone(&inner)));
+        }
+        Balancer { inner }
+    }
+
+    /// Adds a target; it receives traffic once its health checks pass.
+    pub(crate) fn register(&self, id: &str, addr: SocketAddr) {
+        let target = Arc::new_cyclic(|weak: &std::sync::Weak<Target>| Target {
+            id: id.to_owned(),
+            addr,
+            healthy: AtomicBool::new(false),
+            routable: AtomicBool::new(true),
+            checker: tokio::spawn(check_loop(weak.clone(), self.inner.check.clone())),
+        });
+        self.inner.targets.lock().expect("lock").push(target);
+    }
+
+    /// Starts deregistering a target (ALB "draining"): no new request goes to it; requests
+    /// in flight finish.
+    pub(crate) fn drain(&self, id: &str) {
+        for t in self.inner.targets.lock().expect("lock").iter() {
+            if t.id == id {
+                t.routable.store(false, Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// Removes a target altogether.
+    pub(crate) fn deregister(&self, id: &str) {
+        let mut targets = self.inner.targets.lock().expect("lock");
+        targets.retain(|t| {
+            if t.id == id {
+                t.checker.abort();
+            }
+            t.id != id
+        });
+    }
+
+    pub(crate) fn is_healthy(&self, id: &str) -> bool {
+        self.inner
+            .targets
+            .lock()
+            .expect("lock")
+            .iter()
+            .any(|t| t.id == id && t.healthy.load(Ordering::SeqCst))
+    }
+
+    /// Waits until the target is healthy, or `timeout`. Returns whether it became healthy.
+    pub(crate) async fn wait_healthy(&self, id: &str, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if self.is_healthy(id) {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
+impl Inner {
+    /// Round-robin over healthy targets that are not draining; over all of those when none is
+    /// healthy (an ALB fails open).
+    fn pick(&self) -> Option<Arc<Target>> {
+        let targets = self.targets.lock().expect("lock");
+        let routable: Vec<&Arc<Target>> = targets
+            .iter()
+            .filter(|t| t.routable.load(Ordering::SeqCst))
+            .collect();
+        let healthy: Vec<&Arc<Target>> = routable
+            .iter()
+            .copied()
+            .filter(|t| t.healthy.load(Ordering::SeqCst))
+            .collect();
+        let pool = if healthy.is_empty() {
+            routable
+        } else {
+            healthy
+        };
+        if pool.is_empty() {
+            return None;
+        }
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        Some(Arc::clone(pool[n % pool.len()]))
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        for t in self.targets.lock().expect("lock").iter() {
+            t.checker.abort();
+        }
+    }
+}
+
+async fn check_loop(target: std::sync::Weak<Target>, check: HealthCheck) {
+    let (mut successes, mut failures) = (0u32, 0u32);
+    let mut ticks = tokio::time::interval(check.interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let Some(target) = target.upgrade() else {
+            return;
+        };
+        let ok = tokio::time::timeout(check.timeout, probe(target.addr, &check.path))
+            .await
+            .unwrap_or(false);
+        if ok {
+            successes += 1;
+            failures = 0;
+            if successes >= check.healthy_threshold {
+                target.healthy.store(true, Ordering::SeqCst);
+            }
+        } else {
+            failures += 1;
+            successes = 0;
+            if failures >= check.unhealthy_threshold {
+                target.healthy.store(false, Ordering::SeqCst);
+            }
+        }
+    }
+}
+
+/// One health check on a fresh connection: healthy when the answer is 2xx.
+async fn probe(addr: SocketAddr, path: &str) -> bool {
+    let Ok(stream) = TcpStream::connect(addr).await else {
+        return false;
+    };
+    let Ok((mut send, conn)) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await
+    else {
+        return false;
+    };
+    let conn = tokio::spawn(conn);
+    let req = Request::get(path)
+        .header(header::HOST, addr.to_string())
+        .header(header::CONNECTION, "close")
+        .header(header::USER_AGENT, "netconform-sandbox-lb-health")
+        .body(Empty::<Bytes>::new())
+        .expect("static request parts are valid");
+    let ok = match send.send_request(req).await {
+        Ok(res) => {
+            let ok = res.status().is_success();
+            let _ = res.into_body().collect().await;
+            ok
+        }
+        Err(_) => false,
+    };
+    conn.abort();
+    ok
+}
+
+async fn serve(listener: TcpListener, inner: Arc<Inner>) {
+    loop {
+        let Ok((stream, peer)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let inner = Arc::clone(&inner);
+        let service = service_fn(move |req| {
+            let inner = Arc::clone(&inner);
+            async move { Ok::<_, Infallible>(proxy(req, peer, &inner).await) }
+        });
+        tokio::spawn(async move {
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+const HOP_BY_HOP: [HeaderName; 6] = [
+    header::CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    header::TE,
+    header::TRAILER,
+    header::TRANSFER_ENCODING,
+    header::UPGRADE,
+];
+
+fn lb_error(status: StatusCode, why: String) -> Response<Body> {
+    let mut res = text(status, format!("{status} from the load balancer: {why}"));
+    res.headers_mut()
+        .insert(header::SERVER, HeaderValue::from_static(LB_SERVER));
+    res
+}
+
+async fn proxy(req: Request<Incoming>, peer: SocketAddr, inner: &Inner) -> Response<Body> {
+    let Some(target) = inner.pick() else {
+        return lb_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no registered targets".into(),
+        );
+    };
+    let (mut parts, body) = req.into_parts();
+    let body = match body.collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) => return lb_error(StatusCode::BAD_REQUEST, format!("reading the request: {e}")),
+    };
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    parts.uri = match format!("http://{}{path}", target.addr).parse() {
+        Ok(uri) => uri,
+        Err(e) => return lb_error(StatusCode::BAD_REQUEST, format!("bad request target: {e}")),
+    };
+    for h in &HOP_BY_HOP {
+        parts.headers.remove(h);
+    }
+    if let Ok(v) = peer.ip().to_string().parse() {
+        parts.headers.insert("x-forwarded-for", v);
+    }
+    let forwarded = Request::from_parts(parts, Full::new(body));
+    let exchange = async {
+        let res = inner.client.request(forwarded).await?;
+        let (parts, body) = res.into_parts();
+        let body = body.collect().await?.to_bytes();
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>((parts, body))
+    };
+    match tokio::time::timeout(inner.backend_timeout, exchange).await {
+        Ok(Ok((mut parts, body))) => {
+            for h in &HOP_BY_HOP {
+                parts.headers.remove(h);
+            }
+            Response::from_parts(parts, full(body))
+        }
+        Ok(Err(e)) => lb_error(
+            StatusCode::BAD_GATEWAY,
+            format!("target {} failed: {}", target.id, chain(&*e)),
+        ),
+        Err(_) => lb_error(
+            StatusCode::GATEWAY_TIMEOUT,
+            format!(
+                "target {} did not answer within {:?}",
+                target.id, inner.backend_timeout
+            ),
+        ),
+    }
+}
+
+/// An error with its sources, "a: b: c".
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,264 @@
+//! An API replica: answers `/api/status`, a slow endpoint and the console page, tags every
+//! response with its instance and zone, and shuts down gracefully when told to stop (unless its
+//! variant says otherwise): it keeps serving through a drain delay (a Kubernetes preStop
+//! sleep, an ECS deregistration delay) while the load balancer stops routing to it, then fails
+//! `/api/status`, answers with `Connection: close`, closes idle keep-alive connections,
+//! finishes in-flight requests and exits; past the stop timeout it is killed.
+
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::{Instant, sleep_until};
+
+use crate::http::{Body, full, text};
+
+/// Response header naming the instance that answered, e.g. `zone-a/api-1`.
+pub const INSTANCE_HEADER: &str = "x-instance";
+/// Response header naming the zone of the instance that answered.
+pub const ZONE_HEADER: &str = "x-zone";
+/// Longest hold the slow endpoint grants.
+const SLOW_MAX: Duration = Duration::from_secs(60);
+
+/// How a replica behaves.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Behaviour {
+    /// Status `/api/status` answers while serving normally.
+    pub(crate) status: u16,
+    pub(crate) on_stop: OnStop,
+}
+
+/// What a replica does when told to stop.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum OnStop {
+    /// Keep serving for `drain_delay`, then fail health checks, close keep-alive connections,
+    /// finish in-flight requests and exit; killed if all that takes longer than
+    /// `stop_timeout` (counted from the stop, as `terminationGracePeriodSeconds` counts the
+    /// preStop hook).
+    Graceful {
+        drain_delay: Duration,
+        stop_timeout: Duration,
+    },
+    /// Exit at once, dropping every connection (no SIGTERM handler).
+    ExitAtOnce,
+}
+
+/// How a replica ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Exit {
+    /// Drained and exited by itself.
+    Drained,
+    /// Still had connections at the stop timeout and was killed.
+    Killed { open_connections: usize },
+    /// Exited at once on stop.
+    AtOnce { open_connections: usize },
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exit::Drained => f.write_str("drained and exited"),
+            Exit::Killed { open_connections } => {
+                write!(
+                    f,
+                    "killed at the stop timeout with {open_connections} connections open"
+                )
+            }
+            Exit::AtOnce { open_connections } => {
+                write!(
+                    f,
+                    "exited at once on stop, dropping {open_connections} connections"
+                )
+            }
+        }
+    }
+}
+
+struct Shared {
+    id: String,
+    zone: String,
+    status: u16,
+    draining: AtomicBool,
+}
+
+/// A running replica.
+pub(crate) struct Replica {
+    pub(crate) id: String,
+    pub(crate) addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<Exit>,
+}
+
+impl Replica {
+    /// Binds `ip:0` and starts serving.
+    pub(crate) async fn start(
+        id: String,
+        zone: &str,
+        ip: IpAddr,
+        behaviour: Behaviour,
+    ) -> std::io::Result<Replica> {
+        let listener = TcpListener::bind(SocketAddr::new(ip, 0)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            id: id.clone(),
+            zone: zone.to_owned(),
+            status: behaviour.status,
+            draining: AtomicBool::new(false),
+        });
+        let (stop, stop_rx) = oneshot::channel();
+        let task = tokio::spawn(run(listener, shared, stop_rx, behaviour.on_stop));
+        Ok(Replica {
+            id,
+            addr,
+            stop,
+            task,
+        })
+    }
+
+    /// Tells the replica to stop and waits until it has exited.
+    pub(crate) async fn stop(self) -> Exit {
+        let _ = self.stop.send(());
+        self.task.await.unwrap_or(Exit::AtOnce {
+            open_connections: 0,
+        })
+    }
+}
+
+async fn run(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    stop: oneshot::Receiver<()>,
+    on_stop: OnStop,
+) -> Exit {
+    let graceful = GracefulShutdown::new();
+    let mut conns = JoinSet::new();
+    // Serve until told to stop.
+    accept_until(&listener, &shared, &graceful, &mut conns, async {
+        let _ = stop.await;
+    })
+    .await;
+    match on_stop {
+        OnStop::ExitAtOnce => {
+            let open_connections = conns.len();
+            conns.abort_all();
+            Exit::AtOnce { open_connections }
+        }
+        OnStop::Graceful {
+            drain_delay,
+            stop_timeout,
+        } => {
+            let now = Instant::now();
+            let deadline = now + stop_timeout;
+            // The preStop sleep: serve as usual while the load balancer stops routing here.
+            accept_until(
+                &listener,
+                &shared,
+                &graceful,
+                &mut conns,
+                sleep_until((now + drain_delay).min(deadline)),
+            )
+            .await;
+            // SIGTERM: fail health checks, stop accepting, tell keep-alive clients to go.
+            shared.draining.store(true, Ordering::SeqCst);
+            drop(listener);
+            // Close idle keep-alive connections, let in-flight requests finish.
+            tokio::select! {
+                () = graceful.shutdown() => Exit::Drained,
+                () = sleep_until(deadline) => {
+                    let open_connections = conns.len();
+                    conns.abort_all();
+                    Exit::Killed { open_connections }
+                }
+            }
+        }
+    }
+}
+
+/// Accepts and serves connections until `until` completes.
+async fn accept_until(
+    listener: &TcpListener,
+    shared: &Arc<Shared>,
+    graceful: &GracefulShutdown,
+    conns: &mut JoinSet<()>,
+    until: impl Future<Output = ()>,
+) {
+    let mut until = std::pin::pin!(until);
+    loop {
+        tokio::select! {
+            () = &mut until => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    let shared = Arc::clone(shared);
+                    let service = service_fn(move |req| {
+                        let shared = Arc::clone(&shared);
+                        async move { Ok::<_, Infallible>(handle(req, &shared).await) }
+                    });
+                    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                    let conn = graceful.watch(conn);
+                    conns.spawn(async move {
+                        let _ = conn.await;
+                    });
+                }
+                // Out of file descriptors or similar: back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+}
+
+async fn handle(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
+    let draining = shared.draining.load(Ordering::SeqCst);
+    let mut res = match req.uri().path() {
+        "/api/status" if draining => text(StatusCode::SERVICE_UNAVAILABLE, "draining"),
+        "/api/status" => {
+            let status = StatusCode::from_u16(shared.status).unwrap_or(StatusCode::OK);
+            text(status, if status.is_success() { "ok" } else { "unhealthy" })
+        }
+        "/api/slow" => {
+            let ms = req
+                .uri()
+                .query()
+                .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("ms=")))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1000);
+            tokio::time::sleep(Duration::from_millis(ms).min(SLOW_MAX)).await;
+            text(StatusCode::OK, format!("slept {ms} ms"))
+        }
+        "/" | "/index.html" => Response::builder()
+            .header(http::header::CONTENT_TYPE, "text/html; charset=utf-8")
+            .body(full(format!(
+                "<!doctype html><title>Pulumi Cloud (netconform sandbox)</title><p>console served by {}</p>\n",
+                shared.id
+            )))
+            .expect("static response parts are valid"),
+        _ => text(StatusCode::NOT_FOUND, "not found"),
+    };
+    let headers = res.headers_mut();
+    if let Ok(v) = shared.id.parse() {
+        headers.insert(INSTANCE_HEADER, v);
+    }
+    if let Ok(v) = shared.zone.parse() {
+        headers.insert(ZONE_HEADER, v);
+    }
+    if draining {
+        // Tell keep-alive clients (the load balancer) not to reuse this connection.
+        headers.insert(
+            http::header::CONNECTION,
+            http::HeaderValue::from_static("close"),
+        );
+    }
+    res
+}

@@ -1,0 +1,161 @@
+//! The replicas and their rolling restart: one zone at a time, a new replica first, the old one
+//! stopped only once the new one is healthy in the load balancer (Kubernetes' default
+//! `maxSurge: 1, maxUnavailable: 0` for two replicas). Stopping a replica sends it the stop
+//! signal and, after the deregistration lag, takes it out of the load balancer's rotation, as
+//! endpoint removal runs beside SIGTERM in Kubernetes.
+
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use netconform_model::{RestartEvent, RestartEventKind};
+use tokio::sync::{Mutex, mpsc};
+
+use crate::balancer::Balancer;
+use crate::replica::{Behaviour, OnStop, Replica};
+use crate::{SandboxError, Timing, Variant};
+
+pub(crate) struct State {
+    balancer: Balancer,
+    zones: Vec<(String, IpAddr)>,
+    timing: Timing,
+    variant: Option<Variant>,
+    /// One replica per zone, in zone order. Locked for a whole rollout: one at a time.
+    replicas: Mutex<Vec<Replica>>,
+    next_id: AtomicUsize,
+}
+
+impl State {
+    pub(crate) fn new(
+        balancer: Balancer,
+        zones: Vec<(String, IpAddr)>,
+        timing: Timing,
+        variant: Option<Variant>,
+    ) -> State {
+        State {
+            balancer,
+            zones,
+            timing,
+            variant,
+            replicas: Mutex::new(Vec::new()),
+            next_id: AtomicUsize::new(1),
+        }
+    }
+
+    fn behaviour(&self) -> Behaviour {
+        Behaviour {
+            status: if self.variant == Some(Variant::Status500) {
+                500
+            } else {
+                200
+            },
+            on_stop: if self.variant == Some(Variant::ExitOnSigterm) {
+                OnStop::ExitAtOnce
+            } else {
+                OnStop::Graceful {
+                    drain_delay: self.timing.drain_delay,
+                    stop_timeout: self.timing.stop_timeout,
+                }
+            },
+        }
+    }
+
+    /// Whether the variant keeps replicas from ever passing the health check.
+    fn replicas_can_be_healthy(&self) -> bool {
+        self.variant != Some(Variant::Status500)
+    }
+
+    async fn start_replica(&self, zone: &str, ip: IpAddr) -> Result<Replica, SandboxError> {
+        let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = format!("{zone}/api-{n}");
+        let replica = Replica::start(id, zone, ip, self.behaviour())
+            .await
+            .map_err(|source| SandboxError::Bind {
+                what: "an API replica",
+                addr: std::net::SocketAddr::new(ip, 0),
+                source,
+            })?;
+        self.balancer.register(&replica.id, replica.addr);
+        Ok(replica)
+    }
+
+    /// Starts one replica per zone and waits until the load balancer routes to them.
+    pub(crate) async fn bring_up(&self) -> Result<(), SandboxError> {
+        let mut replicas = self.replicas.lock().await;
+        for (zone, ip) in &self.zones {
+            replicas.push(self.start_replica(zone, *ip).await?);
+        }
+        if self.replicas_can_be_healthy() {
+            for r in replicas.iter() {
+                if !self
+                    .balancer
+                    .wait_healthy(&r.id, self.timing.healthy_timeout)
+                    .await
+                {
+                    return Err(SandboxError::NotHealthy {
+                        id: r.id.clone(),
+                        timeout: self.timing.healthy_timeout,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn rolling_restart(
+        &self,
+        events: &mpsc::UnboundedSender<RestartEvent>,
+    ) -> Result<(), SandboxError> {
+        let emit = |kind, instance: Option<&str>, detail: Option<String>| {
+            let mut ev = RestartEvent::now(kind, instance.map(str::to_owned));
+            ev.detail = detail;
+            let _ = events.send(ev);
+        };
+        let mut replicas = self.replicas.lock().await;
+        emit(RestartEventKind::RolloutBegun, None, None);
+        for slot in 0..replicas.len() {
+            let (zone, ip) = self.zones[slot].clone();
+            let new = self.start_replica(&zone, ip).await?;
+            emit(
+                RestartEventKind::InstanceStarted,
+                Some(&new.id),
+                Some(new.addr.to_string()),
+            );
+            if !self
+                .balancer
+                .wait_healthy(&new.id, self.timing.healthy_timeout)
+                .await
+            {
+                let why = format!(
+                    "{} did not become healthy in the load balancer within {:?}",
+                    new.id, self.timing.healthy_timeout
+                );
+                // Like a stuck Kubernetes rollout: the new replica stays, the old one serves.
+                self.balancer.deregister(&new.id);
+                let _ = new.stop().await;
+                emit(RestartEventKind::RolloutFailed, None, Some(why.clone()));
+                return Err(SandboxError::Rollout(why));
+            }
+            emit(RestartEventKind::InstanceHealthy, Some(&new.id), None);
+            let old = std::mem::replace(&mut replicas[slot], new);
+            let old_id = old.id.clone();
+            emit(RestartEventKind::InstanceStopping, Some(&old_id), None);
+            // Endpoint removal reaches the load balancer a little after the stop signal.
+            let balancer = self.balancer.clone();
+            let (lag, drain_id) = (self.timing.deregistration_lag, old_id.clone());
+            let deregistration = tokio::spawn(async move {
+                tokio::time::sleep(lag).await;
+                balancer.drain(&drain_id);
+            });
+            let exit = old.stop().await;
+            emit(
+                RestartEventKind::InstanceExited,
+                Some(&old_id),
+                Some(exit.to_string()),
+            );
+            let _ = deregistration.await;
+            self.balancer.deregister(&old_id);
+        }
+        emit(RestartEventKind::RolloutDone, None, None);
+        Ok(())
+    }
+}

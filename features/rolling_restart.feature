@@ -1,0 +1,19 @@
+@disruptive @drain @guide:graceful-shutdown
+Feature: A rolling restart of the API drops no request
+  The guide ("Graceful shutdown"): when scaling in or deploying updates, containers finish
+  in-flight requests: stop timeout of at least 120 s, terminationGracePeriodSeconds 130,
+  preStop hooks or deregistration delay to drain connections, and ("Load balancer
+  configuration") health checks that take a stopping instance out of rotation.
+
+  Requests go out at drain.rate on a fixed schedule, half on kept-alive connections and half
+  on a new connection each, while drain.restart (or the sandbox's own rollout) replaces every
+  instance. Every request is counted by outcome (answered with its status, refused, reset,
+  closed before a response, timed out, ...) and every failure is tied to the restart phase it
+  fell in. The guide's bar is zero failed requests (drain.max_failed = 0).
+
+  Scenario: No request fails while the API is restarted one instance at a time
+    Given the health check path of api.{domain} is requested at the configured rate
+    When the API is restarted one instance at a time
+    Then every request sent is accounted for
+    And no request fails
+    And the restart completes

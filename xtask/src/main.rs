@@ -1,1 +1,105 @@
-fn main() {}
+//! `cargo xtask`: the project's tasks, in Rust, with std only (matklad's cargo-xtask).
+//!
+//! - `verify [ARGS]`: build the netconform binary (release) and run `netconform verify ARGS`;
+//!   with no `--env` that verifies the built-in sandbox.
+//! - `test`: the project's tests (release profile, so they share the build with `verify`).
+//! - `ci`: what CI runs: formatting, clippy with warnings denied, then `test`.
+//!
+//! Prints what it runs; exits with the code of what failed.
+
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((task, rest)) = args.split_first() else {
+        return usage();
+    };
+    let res = match task.as_str() {
+        "verify" => verify(rest),
+        "test" => test(rest),
+        "ci" => ci(),
+        "-h" | "--help" | "help" => return usage(),
+        other => {
+            eprintln!("xtask: unknown task {other:?}");
+            return usage();
+        }
+    };
+    match res {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+    }
+}
+
+#[expect(clippy::print_stderr, reason = "xtask talks to its user")]
+fn usage() -> ExitCode {
+    eprintln!(
+        "usage: cargo xtask <task>\n\n\
+         tasks:\n  \
+         verify [ARGS]   build netconform (release) and run `netconform verify ARGS`\n                  \
+         (no --env: the built-in sandbox; see `netconform verify --help`)\n  \
+         test [ARGS]     run the project's tests (cargo test --workspace --release ARGS)\n  \
+         ci              cargo fmt --check, clippy -D warnings, then test"
+    );
+    ExitCode::from(2)
+}
+
+/// Runs `cargo ARGS` from the workspace root; `Err(exit code)` when it fails.
+#[expect(clippy::print_stderr, reason = "xtask shows what it runs")]
+fn cargo(args: &[&str]) -> Result<(), i32> {
+    eprintln!("xtask: cargo {}", args.join(" "));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(args)
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| {
+            eprintln!("xtask: could not run cargo: {e}");
+            1
+        })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(status.code().unwrap_or(1))
+    }
+}
+
+fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace root")
+        .to_owned()
+}
+
+fn verify(args: &[String]) -> Result<(), i32> {
+    let mut run = vec![
+        "run",
+        "--release",
+        "--quiet",
+        "--package",
+        "netconform",
+        "--",
+        "verify",
+    ];
+    run.extend(args.iter().map(String::as_str));
+    cargo(&run)
+}
+
+fn test(args: &[String]) -> Result<(), i32> {
+    let mut run = vec!["test", "--workspace", "--release"];
+    run.extend(args.iter().map(String::as_str));
+    cargo(&run)
+}
+
+fn ci() -> Result<(), i32> {
+    cargo(&["fmt", "--all", "--check"])?;
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--release",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    test(&[])
+}

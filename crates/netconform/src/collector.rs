@@ -17,10 +17,20 @@ pub(crate) struct Collected {
     pub(crate) errors: Vec<String>,
 }
 
+/// The scenario being collected.
+struct Current {
+    result: ScenarioResult,
+    /// Its feature's name and its line: with a step's line, the key of that step's outcomes.
+    key: (String, usize),
+    /// Index of the next step to report.
+    next: usize,
+    started: Instant,
+}
+
 pub(crate) struct Collector {
     ctx: Arc<Context>,
     out: Arc<Mutex<Collected>>,
-    current: Option<(ScenarioResult, usize, Instant)>,
+    current: Option<Current>,
     step_started: Instant,
 }
 
@@ -79,13 +89,18 @@ impl Collector {
                     steps,
                     duration_s: 0.0,
                 };
-                self.current = Some((result, 0, Instant::now()));
+                self.current = Some(Current {
+                    result,
+                    key: (feature.name.clone(), scenario.position.line),
+                    next: 0,
+                    started: Instant::now(),
+                });
             }
             Scenario::Step(step, ev) | Scenario::Background(step, ev) => self.on_step(&step, ev),
             Scenario::Hook(kind, Hook::Failed(_, info)) => {
-                if let Some((result, next, _)) = &mut self.current {
+                if let Some(current) = &mut self.current {
                     let (_, reason) = describe(&info);
-                    if let Some(step) = result.steps.get_mut(*next) {
+                    if let Some(step) = current.result.steps.get_mut(current.next) {
                         step.verdict = Verdict::Inconclusive;
                         step.reason = Some(format!("the {kind:?} hook failed: {reason}"));
                     }
@@ -93,7 +108,12 @@ impl Collector {
             }
             Scenario::Hook(..) | Scenario::Log(_) => {}
             Scenario::Finished => {
-                if let Some((mut result, _, started)) = self.current.take() {
+                if let Some(Current {
+                    mut result,
+                    started,
+                    ..
+                }) = self.current.take()
+                {
                     result.duration_s = started.elapsed().as_secs_f64();
                     result.verdict = scenario_verdict(&result.steps);
                     progress(&format!("  => {}\n", result.verdict));
@@ -111,8 +131,6 @@ impl Collector {
         use event::{Step, StepError};
         if matches!(ev, Step::Started) {
             self.step_started = Instant::now();
-            // Outcomes of an earlier step that ended oddly must not leak into this one.
-            self.ctx.outcomes.lock().expect("outcomes lock").clear();
             return;
         }
         let (verdict, reason) = match ev {
@@ -134,7 +152,18 @@ impl Collector {
             ),
             Step::Failed(_, _, _, e) => (Verdict::Fail, Some(e.to_string())),
         };
-        let outcomes = std::mem::take(&mut *self.ctx.outcomes.lock().expect("outcomes lock"));
+        let outcomes = match &self.current {
+            Some(current) => {
+                let key = (current.key.0.clone(), current.key.1, step.position.line);
+                let mut all = self.ctx.outcomes.lock().expect("outcomes lock");
+                let (mine, others) = std::mem::take(&mut *all)
+                    .into_iter()
+                    .partition(|(k, _)| *k == key);
+                *all = others;
+                mine.into_iter().map(|(_, o)| o).collect()
+            }
+            None => Vec::new(),
+        };
         let label = match verdict {
             Verdict::Pass => "ok",
             Verdict::Fail => "FAIL",
@@ -148,14 +177,14 @@ impl Collector {
             line.push_str(&format!("\n       {}", o.reason));
         }
         progress(&line);
-        if let Some((result, next, _)) = &mut self.current {
-            if let Some(slot) = result.steps.get_mut(*next) {
+        if let Some(current) = &mut self.current {
+            if let Some(slot) = current.result.steps.get_mut(current.next) {
                 slot.verdict = verdict;
                 slot.reason = reason;
                 slot.outcomes = outcomes;
                 slot.duration_s = self.step_started.elapsed().as_secs_f64();
             }
-            *next += 1;
+            current.next += 1;
         }
     }
 }

@@ -105,8 +105,8 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         .max_concurrent_scenarios(1)
         // File order, always (cucumber would otherwise run @serial scenarios first).
         .which_scenario(|_, _, _| cucumber::ScenarioType::Concurrent)
-        .before(move |_, _, _, world| {
-            world.set_context(Arc::clone(&hook_ctx));
+        .before(move |feature, _, scenario, world| {
+            world.start(Arc::clone(&hook_ctx), &feature.name, scenario.position.line);
             async {}.boxed_local()
         })
         .with_writer(collector.normalized())

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
+use cucumber::gherkin::Step;
+
 use netconform_dns::NameView;
 use netconform_drain::{Load, LoadResult, RestartDriver, RestartRun};
 use netconform_model::{Environment, Outcome, RestartEvent, Verdict};
@@ -20,9 +22,13 @@ pub(crate) struct Context {
     pub(crate) vantages: Vec<Resolver>,
     /// What performs a rolling restart, when the environment says how.
     pub(crate) restart: Option<Arc<dyn RestartDriver>>,
-    /// The outcomes of the step running now; the collector takes them when it ends.
-    pub(crate) outcomes: Mutex<Vec<Outcome>>,
+    /// Check outcomes by the step that judged them, until the collector takes them.
+    pub(crate) outcomes: Mutex<Vec<(StepKey, Outcome)>>,
 }
+
+/// Which step of which scenario: their lines in the feature file (and the file's feature
+/// name, as lines repeat across files).
+pub(crate) type StepKey = (String, usize, usize);
 
 /// Why a step stopped: a failed or inconclusive check. Raised with `panic_any`, read back by
 /// the collector.
@@ -44,6 +50,8 @@ pub(crate) struct DrainRun {
 #[world(init = Self::new)]
 pub(crate) struct NetWorld {
     ctx: Option<Arc<Context>>,
+    /// The running scenario's feature name and line, to key outcomes.
+    scenario: (String, usize),
     /// The name the last DNS step resolved ("it").
     pub(crate) resolved: Option<NameView>,
     /// The outcome of the last probe step, judged by the next Then.
@@ -70,6 +78,7 @@ impl NetWorld {
     fn new() -> NetWorld {
         NetWorld {
             ctx: None,
+            scenario: (String::new(), 0),
             resolved: None,
             probed: None,
             load: None,
@@ -77,8 +86,9 @@ impl NetWorld {
         }
     }
 
-    pub(crate) fn set_context(&mut self, ctx: Arc<Context>) {
+    pub(crate) fn start(&mut self, ctx: Arc<Context>, feature: &str, scenario_line: usize) {
         self.ctx = Some(ctx);
+        self.scenario = (feature.to_owned(), scenario_line);
     }
 
     pub(crate) fn ctx(&self) -> Arc<Context> {
@@ -90,14 +100,16 @@ impl NetWorld {
         }
     }
 
-    /// Records a check's outcome for the report; a failed or inconclusive one ends the step.
-    pub(crate) fn judge(&self, outcome: Outcome) {
+    /// Records a check's outcome for the report, as `step`'s; a failed or inconclusive one ends
+    /// the step.
+    pub(crate) fn judge(&self, step: &Step, outcome: Outcome) {
         let (verdict, reason) = (outcome.verdict, outcome.reason.clone());
+        let key = (self.scenario.0.clone(), self.scenario.1, step.position.line);
         self.ctx()
             .outcomes
             .lock()
             .expect("outcomes lock")
-            .push(outcome);
+            .push((key, outcome));
         if matches!(verdict, Verdict::Fail | Verdict::Inconclusive) {
             std::panic::panic_any(StepFailure { verdict, reason });
         }

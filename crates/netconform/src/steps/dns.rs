@@ -1,5 +1,6 @@
 //! DNS steps: resolve a record through every vantage point, then judge what came back.
 
+use cucumber::gherkin::Step;
 use cucumber::{then, when};
 use netconform_dns::{LoadBalancer, NameView};
 
@@ -24,12 +25,12 @@ fn resolved(world: &NetWorld) -> &NameView {
 }
 
 #[then("it resolves to at least one address")]
-fn resolves(world: &mut NetWorld) {
-    world.judge(netconform_dns::check_resolves(resolved(world)));
+fn resolves(world: &mut NetWorld, step: &Step) {
+    world.judge(step, netconform_dns::check_resolves(resolved(world)));
 }
 
 #[then("it leads to the load balancer")]
-async fn leads_to_load_balancer(world: &mut NetWorld) {
+async fn leads_to_load_balancer(world: &mut NetWorld, step: &Step) {
     let ctx = world.ctx();
     let view = resolved(world);
     let lb = LoadBalancer {
@@ -48,5 +49,5 @@ async fn leads_to_load_balancer(world: &mut NetWorld) {
         let other = NameView::resolve(&this.other().name(world), &ctx.vantages).await;
         netconform_dns::check_same_target(view, &other)
     };
-    world.judge(outcome);
+    world.judge(step, outcome);
 }

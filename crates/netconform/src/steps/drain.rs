@@ -3,6 +3,7 @@
 use std::io::IsTerminal as _;
 use std::time::{Duration, Instant};
 
+use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 use netconform_drain::{Load, LoadPlan, RestartRun, verdict};
 use tokio::sync::mpsc;
@@ -105,28 +106,27 @@ fn drain_run(world: &NetWorld) -> &DrainRun {
 }
 
 #[then("every request sent is accounted for")]
-fn accounted_for(world: &mut NetWorld) {
-    world.judge(verdict::judge_accounting(&drain_run(world).load));
+fn accounted_for(world: &mut NetWorld, step: &Step) {
+    world.judge(step, verdict::judge_accounting(&drain_run(world).load));
 }
 
 #[then("no request fails")]
-fn no_request_fails(world: &mut NetWorld) {
+fn no_request_fails(world: &mut NetWorld, step: &Step) {
     let run = drain_run(world);
     let summary = verdict::summarize(&run.load, &run.events);
-    world.judge(verdict::judge_requests(
-        &summary,
-        world.ctx().env.drain.max_failed,
-    ));
+    world.judge(
+        step,
+        verdict::judge_requests(&summary, world.ctx().env.drain.max_failed),
+    );
 }
 
 #[then("the restart completes")]
-fn restart_completes(world: &mut NetWorld) {
+fn restart_completes(world: &mut NetWorld, step: &Step) {
     let run = drain_run(world);
-    world.judge(verdict::judge_restart(
-        &run.driver,
-        &run.restart,
-        &run.events,
-    ));
+    world.judge(
+        step,
+        verdict::judge_restart(&run.driver, &run.restart, &run.events),
+    );
 }
 
 #[expect(

@@ -1,5 +1,6 @@
 //! HTTP steps: the health check through every load balancer address.
 
+use cucumber::gherkin::Step;
 use cucumber::{then, when};
 use netconform_probe::HealthProbe;
 
@@ -24,9 +25,9 @@ async fn probe_every_address(world: &mut NetWorld) {
 }
 
 #[then("every address answers the expected status")]
-fn every_address_answers(world: &mut NetWorld) {
+fn every_address_answers(world: &mut NetWorld, step: &Step) {
     match world.probed.take() {
-        Some(outcome) => world.judge(outcome),
+        Some(outcome) => world.judge(step, outcome),
         None => inconclusive("nothing was probed before this step".into()),
     }
 }

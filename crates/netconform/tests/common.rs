@@ -1,0 +1,107 @@
+//! Helpers shared by the binary's tests: run `netconform` and read what it wrote.
+
+#![allow(
+    dead_code,
+    unreachable_pub,
+    reason = "each test binary uses a part of this module"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_netconform");
+
+/// A directory under the target dir, emptied first, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let dir =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What one `netconform verify` run produced.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub report: Option<Value>,
+}
+
+impl Run {
+    /// Verdict and first reason of the scenario whose name contains `name`.
+    pub fn scenario(&self, name: &str) -> (String, String) {
+        let report = self
+            .report
+            .as_ref()
+            .unwrap_or_else(|| panic!("no report.json; stderr:\n{}", self.stderr));
+        let scenario = report["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"].as_str().unwrap().contains(name))
+            .unwrap_or_else(|| panic!("no scenario named like {name:?} in {report:#}"));
+        let reason = scenario["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|s| s["reason"].as_str())
+            .unwrap_or("")
+            .to_owned();
+        (scenario["verdict"].as_str().unwrap().to_owned(), reason)
+    }
+
+    pub fn scenario_count(&self) -> usize {
+        self.report
+            .as_ref()
+            .map_or(0, |r| r["scenarios"].as_array().unwrap().len())
+    }
+
+    pub fn explain(&self) -> String {
+        format!(
+            "exit {}\nstdout:\n{}\nstderr:\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs `netconform verify ARGS --report-dir DIR` and reads DIR/report.json.
+pub fn verify(name: &str, args: &[&str]) -> Run {
+    let dir = TempDir::new(name);
+    let out = Command::new(BIN)
+        .arg("verify")
+        .args(args)
+        .arg("--report-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report = std::fs::read_to_string(dir.path().join("report.json"))
+        .ok()
+        .map(|text| serde_json::from_str(&text).unwrap());
+    run(out, report)
+}
+
+pub fn run(out: Output, report: Option<Value>) -> Run {
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        report,
+    }
+}

@@ -1,0 +1,240 @@
+//! Environment files: bad input exits 2 naming file:line:col and the fix; a good file, written
+//! by `netconform sandbox`, verifies another process's deployment end to end, its restart
+//! command included.
+
+mod common;
+
+use std::io::{BufRead as _, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{BIN, TempDir, verify};
+
+/// Writes `text` as an environment file and checks `verify --env` exits 2 with `expected` on
+/// stderr (`FILE` stands for the file's path).
+fn check(dir: &Path, name: &str, text: &str, expected: &str) {
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(BIN)
+        .arg("verify")
+        .arg("--env")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected = expected.replace("FILE", &path.display().to_string());
+    assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+    assert!(
+        stderr.contains(&expected),
+        "{name}:\n got: {stderr}\nwant: {expected}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{name}: {stderr}"
+    );
+}
+
+#[test]
+fn bad_environment_files_exit_2_with_where_and_how_to_fix() {
+    let dir = TempDir::new("bad-env");
+    let d = dir.path();
+    check(
+        d,
+        "unknown-key",
+        "domain = \"pulumi.example.com\"\n[dns]\nnameserver = [\"192.0.2.53:53\"]\n",
+        "FILE:3:1: unknown field `nameserver`, expected one of `nameservers`",
+    );
+    check(
+        d,
+        "wrong-type",
+        "domain = \"pulumi.example.com\"\n[drain]\nrate = \"fast\"\n",
+        "FILE:3:8: invalid type: string \"fast\", expected f64",
+    );
+    check(
+        d,
+        "bad-domain",
+        "domain = \"pulumi..example.com\"\n",
+        "FILE:1:10: invalid domain \"pulumi..example.com\": empty label; write a DNS name such as \"pulumi.example.com\"",
+    );
+    check(
+        d,
+        "bad-duration",
+        "domain = \"pulumi.example.com\"\n[drain]\nmax_duration = \"10 minutes\"\n",
+        "FILE:3:16: invalid duration",
+    );
+    check(
+        d,
+        "endpoint-without-domain",
+        "domain = \"pulumi.example.com\"\n[endpoints]\napi = \"https://api.example.com\"\n",
+        "FILE:3:7: endpoint \"https://api.example.com\" does not contain {domain}; write it as a template such as \"https://api.{domain}\"",
+    );
+    check(
+        d,
+        "missing-domain",
+        "name = \"staging\"\n",
+        "FILE:1:1: missing field `domain`",
+    );
+    check(d, "not-toml", "domain = \"pulumi.example.com\n", "FILE:1:");
+    let missing = d.join("does-not-exist.toml");
+    let out = Command::new(BIN)
+        .arg("verify")
+        .arg("--env")
+        .arg(&missing)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "failed to read the environment file {}",
+            missing.display()
+        )),
+        "{stderr}"
+    );
+}
+
+/// A `netconform sandbox` process, killed on drop.
+struct SandboxProcess(Child);
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_sandbox(env_out: &Path, variant: Option<&str>) -> SandboxProcess {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("sandbox")
+        .arg("--env-out")
+        .arg(env_out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if let Some(v) = variant {
+        cmd.args(["--break", v]);
+    }
+    let mut child = SandboxProcess(cmd.spawn().unwrap());
+    // It says "sandbox running" once the file is written and everything listens.
+    let stderr = child.0.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let line = lines
+            .next()
+            .expect("sandbox ended before it was running")
+            .unwrap();
+        if line.starts_with("sandbox running") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "sandbox did not start");
+    }
+    std::thread::spawn(move || for _ in lines {});
+    child
+}
+
+#[test]
+fn sandbox_process_is_verified_through_its_environment_file() {
+    let dir = TempDir::new("sandbox-process");
+    let env = dir.path().join("sandbox.toml");
+    let _sandbox = start_sandbox(&env, None);
+    let text = std::fs::read_to_string(&env).unwrap();
+    assert!(
+        text.contains("restart = ") && text.contains("sandbox-restart http://127.0.0.1:"),
+        "{text}"
+    );
+    let run = verify("sandbox-process-verify", &["--env", env.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.explain());
+    // The restart ran as a shell command and reported its events through stdout lines.
+    let report = run.report.as_ref().unwrap();
+    let restart = report["scenarios"][3]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["text"] == "the restart completes")
+        .unwrap();
+    let evidence = &restart["outcomes"][0]["evidence"][0];
+    assert_eq!(evidence["completed"], true, "{evidence:#}");
+    assert!(
+        evidence["output"]
+            .as_str()
+            .unwrap()
+            .contains("netconform-event: exited zone-a/api-1"),
+        "{evidence:#}"
+    );
+    assert!(
+        run.stderr.contains("zone-b/api-2 exited"),
+        "{}",
+        run.explain()
+    );
+}
+
+#[test]
+fn sandbox_process_broken_fails_through_its_environment_file() {
+    let dir = TempDir::new("sandbox-process-broken");
+    let env = dir.path().join("sandbox.toml");
+    let _sandbox = start_sandbox(&env, Some("exit-on-sigterm"));
+    let run = verify(
+        "sandbox-process-broken-verify",
+        &["--env", env.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 1, "{}", run.explain());
+    let (verdict, reason) = run.scenario("No request fails");
+    assert_eq!(verdict, "fail");
+    assert!(
+        reason.contains("answered 502") && reason.contains("after zone-a/api-1 exited"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn no_restart_command_is_inconclusive_not_a_pass() {
+    let dir = TempDir::new("sandbox-no-restart");
+    let env = dir.path().join("sandbox.toml");
+    let _sandbox = start_sandbox(&env, None);
+    let text = std::fs::read_to_string(&env).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("restart = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&env, without).unwrap();
+    let run = verify(
+        "sandbox-no-restart-verify",
+        &["--env", env.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 3, "{}", run.explain());
+    let (verdict, reason) = run.scenario("No request fails");
+    assert_eq!(verdict, "inconclusive");
+    assert!(reason.contains("has no drain.restart"), "{reason}");
+}
+
+#[test]
+fn failing_restart_command_fails_the_scenario_with_its_status() {
+    let dir = TempDir::new("sandbox-bad-restart");
+    let env = dir.path().join("sandbox.toml");
+    let _sandbox = start_sandbox(&env, None);
+    let text = std::fs::read_to_string(&env).unwrap();
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("restart = ") {
+                "restart = \"echo rollout stuck >&2; exit 4\"\n".to_owned()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&env, text).unwrap();
+    let run = verify(
+        "sandbox-bad-restart-verify",
+        &["--env", env.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 1, "{}", run.explain());
+    let (verdict, reason) = run.scenario("No request fails");
+    assert_eq!(verdict, "fail");
+    assert!(
+        reason.contains("the restart did not complete") && reason.contains("exit status: 4"),
+        "{reason}"
+    );
+}

@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         "ci" => ci(),
         "-h" | "--help" | "help" => return usage(),
         other => {
-            eprintln!("xtask: unknown task {other:?}");
+            say(&format!("xtask: unknown task {other:?}"));
             return usage();
         }
     };
@@ -30,9 +30,13 @@ fn main() -> ExitCode {
     }
 }
 
-#[expect(clippy::print_stderr, reason = "xtask talks to its user")]
+#[expect(clippy::print_stderr, reason = "xtask talks to its user on stderr")]
+fn say(text: &str) {
+    eprintln!("{text}");
+}
+
 fn usage() -> ExitCode {
-    eprintln!(
+    say(
         "usage: cargo xtask <task>\n\n\
          tasks:\n  \
          verify [ARGS]   build netconform (release) and run `netconform verify ARGS`\n                  \
@@ -44,16 +48,15 @@ fn usage() -> ExitCode {
 }
 
 /// Runs `cargo ARGS` from the workspace root; `Err(exit code)` when it fails.
-#[expect(clippy::print_stderr, reason = "xtask shows what it runs")]
 fn cargo(args: &[&str]) -> Result<(), i32> {
-    eprintln!("xtask: cargo {}", args.join(" "));
+    say(&format!("xtask: cargo {}", args.join(" ")));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .args(args)
         .current_dir(workspace_root())
         .status()
         .map_err(|e| {
-            eprintln!("xtask: could not run cargo: {e}");
+            say(&format!("xtask: could not run cargo: {e}"));
             1
         })?;
     if status.success() {

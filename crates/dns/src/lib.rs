@@ -52,18 +52,18 @@ impl NameView {
         seen
     }
 
-    fn from_server<'a>(&'a self, server: &'a str) -> impl Iterator<Item = &'a Resolution> {
+    fn answers_of<'a>(&'a self, server: &'a str) -> impl Iterator<Item = &'a Resolution> {
         self.resolutions.iter().filter(move |r| r.server == server)
     }
 
     fn addresses_from(&self, server: &str) -> BTreeSet<IpAddr> {
-        self.from_server(server).flat_map(Resolution::ips).collect()
+        self.answers_of(server).flat_map(Resolution::ips).collect()
     }
 
     /// The names the chain passed through (the name itself, CNAME targets), per server.
     fn chain_names_from(&self, server: &str) -> Vec<String> {
         let mut names = vec![self.name.to_string()];
-        for r in self.from_server(server) {
+        for r in self.answers_of(server) {
             for hop in &r.chain {
                 if !names.contains(&hop.data) {
                     names.push(hop.data.clone());
@@ -74,7 +74,7 @@ impl NameView {
     }
 
     fn final_name_from(&self, server: &str) -> String {
-        self.from_server(server)
+        self.answers_of(server)
             .find(|r| r.error.is_none())
             .map_or_else(|| self.name.to_string(), |r| r.final_name.clone())
     }
@@ -159,7 +159,7 @@ pub fn check_resolves(view: &NameView) -> Outcome {
         if view.addresses_from(server).is_empty() {
             // The A answer's error says why (NXDOMAIN, timeout); AAAA's NODATA is normal.
             let why = view
-                .from_server(server)
+                .answers_of(server)
                 .find_map(|r| r.error.clone())
                 .unwrap_or_else(|| "no address records".into());
             problems.push(format!(
@@ -218,7 +218,7 @@ pub async fn check_leads_to_load_balancer(
         let addresses = view.addresses_from(server);
         if addresses.is_empty() {
             let why = view
-                .from_server(server)
+                .answers_of(server)
                 .find_map(|r| r.error.clone())
                 .unwrap_or_default();
             problems.push(format!(

@@ -357,7 +357,7 @@ async fn schedule(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) -> (u64,
             return (i, tasks);
         }
         while tasks.try_join_next().is_some() {}
-        let lane = if i % 2 == 0 {
+        let lane = if i.is_multiple_of(2) {
             Lane::KeepAlive
         } else {
             Lane::Fresh

@@ -45,6 +45,12 @@ fn main() -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(exit::INCONCLUSIVE as u8))
 }
 
+/// Prints a line for the user on stderr (what is happening, not the verdict).
+#[expect(clippy::print_stderr, reason = "the binary talks to its user on stderr")]
+pub(crate) fn note(line: &str) {
+    eprintln!("{line}");
+}
+
 /// Prints an error for the user on stderr.
 #[expect(clippy::print_stderr, reason = "the binary reports errors on stderr")]
 pub(crate) fn report_error(message: &str) {

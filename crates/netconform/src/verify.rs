@@ -80,7 +80,7 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
     };
     if let Some(s) = &sandbox {
         let t = s.topology();
-        eprintln!(
+        crate::note(&format!(
             "sandbox{}: DNS {}, load balancer {} port {}",
             s.variant()
                 .map(|v| format!(" (broken: {v}, {})", v.description()))
@@ -92,7 +92,7 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
                 .collect::<Vec<_>>()
                 .join(", "),
             t.lb_port
-        );
+        ));
     }
 
     let (collector, collected) = Collector::new(Arc::clone(&ctx));

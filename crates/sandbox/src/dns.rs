@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hickory_proto::rr::{LowerName, Name};
+use hickory_proto::rr::LowerName;
 use hickory_proto::serialize::txt::Parser;
 use hickory_server::Server;
 use hickory_server::net::runtime::TokioRuntimeProvider;
@@ -64,7 +64,7 @@ pub(crate) async fn serve(ip: IpAddr, zone_text: String) -> Result<SocketAddr, S
     .map_err(|e| SandboxError::Dns(format!("load the zone: {e}")))?;
     let mut catalog = Catalog::new();
     catalog.upsert(
-        LowerName::from(Name::from(origin)),
+        LowerName::from(origin),
         vec![Arc::new(handler) as Arc<dyn ZoneHandler>],
     );
 

@@ -1,0 +1,169 @@
+//! Tidy checks over the whole repository: the architecture document names every crate and its
+//! dependency table holds, every crate root says what it owns, files follow the layout rules.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+fn crate_dirs() -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(root().join("crates"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn architecture() -> String {
+    std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap()
+}
+
+#[test]
+fn architecture_names_every_crate() {
+    let doc = architecture();
+    for dir in crate_dirs() {
+        assert!(
+            doc.contains(&format!("`crates/{dir}`")),
+            "ARCHITECTURE.md's code map does not name crates/{dir}"
+        );
+    }
+}
+
+/// The "Dependency direction" table: crate short name -> allowed workspace dependencies.
+fn allowed_edges() -> BTreeMap<String, BTreeSet<String>> {
+    let doc = architecture();
+    let section = doc
+        .split("## Dependency direction")
+        .nth(1)
+        .expect("ARCHITECTURE.md has a Dependency direction section");
+    let mut table = BTreeMap::new();
+    let rows = section.lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|'));
+    for line in rows.skip(2) {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        let allowed = cells[1]
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty() && !c.starts_with('('))
+            .map(str::to_owned)
+            .collect();
+        table.insert(cells[0].to_owned(), allowed);
+    }
+    table
+}
+
+fn short(package: &str) -> String {
+    package.strip_prefix("netconform-").unwrap_or(package).to_owned()
+}
+
+#[test]
+fn dependency_table_holds() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let packages = meta["packages"].as_array().unwrap();
+    let members: BTreeSet<String> = packages.iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect();
+    let table = allowed_edges();
+    assert!(!table.is_empty(), "ARCHITECTURE.md's dependency table is empty");
+    for package in packages {
+        let name = short(package["name"].as_str().unwrap());
+        let allowed = table
+            .get(&name)
+            .unwrap_or_else(|| panic!("ARCHITECTURE.md's dependency table has no row for {name}"));
+        for dep in package["dependencies"].as_array().unwrap() {
+            let dep_name = dep["name"].as_str().unwrap();
+            let is_dev = dep["kind"].as_str() == Some("dev");
+            if !members.contains(dep_name) || is_dev {
+                continue;
+            }
+            assert!(
+                allowed.contains(&short(dep_name)),
+                "{name} depends on {} but ARCHITECTURE.md allows only {allowed:?}: remove the edge, or change the design on purpose and write it down",
+                short(dep_name)
+            );
+        }
+    }
+    for row in table.keys() {
+        assert!(
+            members.iter().any(|m| short(m) == *row),
+            "ARCHITECTURE.md lists {row}, which is not a workspace crate"
+        );
+    }
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn crate_roots_say_what_they_own() {
+    let mut roots = vec![root().join("xtask/src/main.rs")];
+    for dir in crate_dirs() {
+        for file in ["lib.rs", "main.rs"] {
+            let path = root().join("crates").join(&dir).join("src").join(file);
+            if path.exists() {
+                roots.push(path);
+            }
+        }
+    }
+    for path in roots {
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("//!"),
+            "{} does not open with a //! comment saying what the crate owns",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn layout_rules() {
+    let mut files = Vec::new();
+    for dir in ["crates", "xtask"] {
+        rust_files(&root().join(dir), &mut files);
+    }
+    for path in files {
+        let shown = path.strip_prefix(root()).unwrap().display().to_string();
+        assert!(!shown.ends_with("/mod.rs"), "{shown}: use foo.rs + foo/, not mod.rs");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (n, line) in lines.iter().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("#[allow(") || code.starts_with("#![allow(") {
+                // The attribute, up to its closing bracket.
+                let attribute: String = lines[n..]
+                    .iter()
+                    .scan(false, |done, l| (!*done).then(|| {
+                        *done = l.trim_end().ends_with(']');
+                        *l
+                    }))
+                    .collect();
+                assert!(
+                    attribute.contains("reason ="),
+                    "{shown}:{}: a bare #[allow]: use #[expect(lint, reason = \"...\")]",
+                    n + 1
+                );
+            }
+            let should_panic = ["#[should", "_panic"].concat();
+            assert!(!code.starts_with(&should_panic), "{shown}:{}: no should_panic tests: assert on the outcome", n + 1);
+            assert!(!code.starts_with("#[ignore]"), "{shown}:{}: no bare #[ignore]", n + 1);
+        }
+    }
+}

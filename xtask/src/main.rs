@@ -36,14 +36,12 @@ fn say(text: &str) {
 }
 
 fn usage() -> ExitCode {
-    say(
-        "usage: cargo xtask <task>\n\n\
+    say("usage: cargo xtask <task>\n\n\
          tasks:\n  \
          verify [ARGS]   build netconform (release) and run `netconform verify ARGS`\n                  \
          (no --env: the built-in sandbox; see `netconform verify --help`)\n  \
          test [ARGS]     run the project's tests (cargo test --workspace --release ARGS)\n  \
-         ci              cargo fmt --check, clippy -D warnings, then test"
-    );
+         ci              cargo fmt --check, clippy -D warnings, then test");
     ExitCode::from(2)
 }
 

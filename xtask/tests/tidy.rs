@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
 }
 
 fn crate_dirs() -> Vec<String> {
@@ -43,7 +46,10 @@ fn allowed_edges() -> BTreeMap<String, BTreeSet<String>> {
         .nth(1)
         .expect("ARCHITECTURE.md has a Dependency direction section");
     let mut table = BTreeMap::new();
-    let rows = section.lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|'));
+    let rows = section
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'));
     for line in rows.skip(2) {
         let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
         let allowed = cells[1]
@@ -58,23 +64,42 @@ fn allowed_edges() -> BTreeMap<String, BTreeSet<String>> {
 }
 
 fn short(package: &str) -> String {
-    package.strip_prefix("netconform-").unwrap_or(package).to_owned()
+    package
+        .strip_prefix("netconform-")
+        .unwrap_or(package)
+        .to_owned()
 }
 
 #[test]
 fn dependency_table_holds() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(root())
         .output()
         .unwrap();
-    assert!(out.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let packages = meta["packages"].as_array().unwrap();
-    let members: BTreeSet<String> = packages.iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect();
+    let members: BTreeSet<String> = packages
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
     let table = allowed_edges();
-    assert!(!table.is_empty(), "ARCHITECTURE.md's dependency table is empty");
+    assert!(
+        !table.is_empty(),
+        "ARCHITECTURE.md's dependency table is empty"
+    );
     for package in packages {
         let name = short(package["name"].as_str().unwrap());
         let allowed = table
@@ -141,7 +166,10 @@ fn layout_rules() {
     }
     for path in files {
         let shown = path.strip_prefix(root()).unwrap().display().to_string();
-        assert!(!shown.ends_with("/mod.rs"), "{shown}: use foo.rs + foo/, not mod.rs");
+        assert!(
+            !shown.ends_with("/mod.rs"),
+            "{shown}: use foo.rs + foo/, not mod.rs"
+        );
         let text = std::fs::read_to_string(&path).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         for (n, line) in lines.iter().enumerate() {
@@ -150,10 +178,12 @@ fn layout_rules() {
                 // The attribute, up to its closing bracket.
                 let attribute: String = lines[n..]
                     .iter()
-                    .scan(false, |done, l| (!*done).then(|| {
-                        *done = l.trim_end().ends_with(']');
-                        *l
-                    }))
+                    .scan(false, |done, l| {
+                        (!*done).then(|| {
+                            *done = l.trim_end().ends_with(']');
+                            *l
+                        })
+                    })
                     .collect();
                 assert!(
                     attribute.contains("reason ="),
@@ -162,8 +192,16 @@ fn layout_rules() {
                 );
             }
             let should_panic = ["#[should", "_panic"].concat();
-            assert!(!code.starts_with(&should_panic), "{shown}:{}: no should_panic tests: assert on the outcome", n + 1);
-            assert!(!code.starts_with("#[ignore]"), "{shown}:{}: no bare #[ignore]", n + 1);
+            assert!(
+                !code.starts_with(&should_panic),
+                "{shown}:{}: no should_panic tests: assert on the outcome",
+                n + 1
+            );
+            assert!(
+                !code.starts_with("#[ignore]"),
+                "{shown}:{}: no bare #[ignore]",
+                n + 1
+            );
         }
     }
 }

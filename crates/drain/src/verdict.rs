@@ -289,3 +289,81 @@ pub fn judge_accounting(result: &LoadResult) -> Outcome {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::time::{Duration, Instant};
+
+    use netconform_model::{RestartEvent, RestartEventKind, Verdict};
+
+    use super::*;
+    use crate::load::{Lane, LoadResult};
+
+    fn event(t0: Instant, ms: u64, kind: RestartEventKind, instance: &str) -> RestartEvent {
+        RestartEvent {
+            at: t0 + Duration::from_millis(ms),
+            kind,
+            instance: Some(instance.to_owned()),
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn failures_are_tied_to_the_phase_they_fell_in() {
+        let t0 = Instant::now();
+        let mut counts = BTreeMap::new();
+        counts.insert((Lane::KeepAlive, RequestOutcome::Status(200)), 90);
+        counts.insert((Lane::Fresh, RequestOutcome::Status(502)), 7);
+        counts.insert((Lane::Fresh, RequestOutcome::ConnectRefused), 3);
+        let mut failure_buckets = BTreeMap::new();
+        // 5 x 502 at 1.20 s, 2 x 502 and 3 refused at 1.70 s (10 ms buckets).
+        failure_buckets.insert(120, BTreeMap::from([(RequestOutcome::Status(502), 5)]));
+        failure_buckets.insert(
+            170,
+            BTreeMap::from([
+                (RequestOutcome::Status(502), 2),
+                (RequestOutcome::ConnectRefused, 3),
+            ]),
+        );
+        let result = LoadResult {
+            url: "http://api.sandbox.test/api/status".into(),
+            rate: 50.0,
+            expect_status: 200,
+            t0,
+            duration: Duration::from_secs(2),
+            scheduled: 100,
+            counts,
+            seconds: Vec::new(),
+            failure_buckets,
+            samples: Vec::new(),
+            latency: Default::default(),
+            connections_opened: 50,
+        };
+        let events = [
+            event(t0, 1000, RestartEventKind::InstanceStopping, "zone-a/api-1"),
+            event(t0, 1500, RestartEventKind::InstanceExited, "zone-a/api-1"),
+        ];
+        let summary = summarize(&result, &events);
+        let phases: Vec<(&str, u64)> = summary
+            .failures_by_phase
+            .iter()
+            .map(|p| (p.phase.as_str(), p.outcomes.values().sum()))
+            .collect();
+        assert_eq!(
+            phases,
+            [
+                ("while zone-a/api-1 was stopping", 5),
+                ("after zone-a/api-1 exited", 5)
+            ]
+        );
+        let outcome = judge_requests(&summary, 0);
+        assert_eq!(outcome.verdict, Verdict::Fail);
+        assert_eq!(
+            outcome.reason,
+            "10 of 100 requests failed during the restart (max_failed = 0): 7 answered 502, 3 connect refused; \
+             5 while zone-a/api-1 was stopping (t=1.00 s-1.50 s), 5 after zone-a/api-1 exited (t=1.50 s-2.00 s)"
+        );
+        assert_eq!(judge_accounting(&result).verdict, Verdict::Pass);
+    }
+}

@@ -46,7 +46,10 @@ fn main() -> ExitCode {
 }
 
 /// Prints a line for the user on stderr (what is happening, not the verdict).
-#[expect(clippy::print_stderr, reason = "the binary talks to its user on stderr")]
+#[expect(
+    clippy::print_stderr,
+    reason = "the binary talks to its user on stderr"
+)]
 pub(crate) fn note(line: &str) {
     eprintln!("{line}");
 }

@@ -234,3 +234,29 @@ async fn connection_cap_makes_the_run_inconclusive_not_failed() {
         outcome.reason
     );
 }
+
+#[tokio::test]
+async fn https_to_a_plain_http_server_is_a_tls_error() {
+    // What nginx does with a TLS ClientHello on its HTTP port: 400 and close.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let _ = stream.read(&mut buf).await;
+                let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
+            });
+        }
+    });
+    let mut plan = plan(addr, 50.0, 1000, 64);
+    plan.endpoint.scheme = Scheme::Https;
+    let result = run(plan, 300).await;
+    assert_eq!(
+        count(&result, RequestOutcome::TlsError),
+        result.scheduled,
+        "{:?}",
+        result.counts
+    );
+}

@@ -6,7 +6,6 @@
 //! No retries of any kind (reqwest's are turned off), no redirects followed. No printing, no
 //! env; depends on model and net only.
 
-use std::error::Error as _;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -103,33 +102,47 @@ impl HealthProbe {
     }
 }
 
-/// The error class of a failed request: "connect-refused", "timeout", "tls", ...
+/// Every error in `e`'s source chain, looking inside I/O errors too.
+fn sources<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut all = Vec::new();
+    let mut next = Some(e);
+    while let Some(err) = next {
+        all.push(err);
+        next = match err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
+    }
+    all
+}
+
+/// The error class of a failed request: "connect-refused", "tls", "read-timeout", ...
 fn classify(e: &reqwest::Error) -> &'static str {
-    let text = chain(e).to_ascii_lowercase();
-    let io_kind = {
-        let mut source = e.source();
-        let mut kind = None;
-        while let Some(s) = source {
-            if let Some(io) = s.downcast_ref::<std::io::Error>() {
-                kind = Some(io.kind());
-            }
-            source = s.source();
-        }
-        kind
-    };
+    let chain = sources(e);
+    if chain.iter().any(|s| s.is::<rustls::Error>()) {
+        return "tls";
+    }
+    let io_kind = chain
+        .iter()
+        .find_map(|s| s.downcast_ref::<std::io::Error>())
+        .map(std::io::Error::kind);
     match io_kind {
         Some(std::io::ErrorKind::ConnectionRefused) => return "connect-refused",
         Some(std::io::ErrorKind::ConnectionReset) => return "reset",
         _ => {}
     }
+    let text = self::chain(e).to_ascii_lowercase();
     if e.is_timeout() {
         if e.is_connect() {
             "connect-timeout"
         } else {
             "read-timeout"
         }
-    } else if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
-        "tls"
     } else if e.is_connect() {
         "connect-error"
     } else if text.contains("connection closed") || text.contains("incomplete") {

@@ -117,3 +117,17 @@ async fn unresolvable_name_fails_with_the_dns_answer() {
     );
     drop(sandbox);
 }
+
+#[tokio::test]
+async fn https_to_a_plain_http_load_balancer_is_a_tls_failure() {
+    let (sandbox, mut probe, resolver) = start(None).await;
+    probe.endpoint.scheme = Scheme::Https;
+    let outcome = check_every_address(&probe, &resolver).await.unwrap();
+    assert_eq!(outcome.verdict, Verdict::Fail);
+    let port = sandbox.topology().lb_port;
+    assert!(
+        outcome.reason.contains(&format!("127.0.0.11:{port}: tls")),
+        "{}",
+        outcome.reason
+    );
+}

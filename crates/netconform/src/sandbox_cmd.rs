@@ -102,22 +102,7 @@ pub(crate) async fn run(args: SandboxArgs) -> i32 {
         }
         None => print!("{text}"),
     }
-    let t = sandbox.topology();
-    eprintln!(
-        "sandbox running: DNS {}, load balancer {} port {}, zones {}; Ctrl-C stops it",
-        t.dns,
-        t.lb_addresses
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-        t.lb_port,
-        t.zone_addresses
-            .iter()
-            .map(|(z, ip)| format!("{z} on {ip}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    eprintln!("sandbox running: {}; Ctrl-C stops it", sandbox.topology());
     let _ = tokio::signal::ctrl_c().await;
     eprintln!("sandbox stopped");
     drop(sandbox);

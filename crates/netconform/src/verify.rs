@@ -79,19 +79,13 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         }
     };
     if let Some(s) = &sandbox {
-        let t = s.topology();
+        let broken = s
+            .variant()
+            .map(|v| format!(" (broken: {v}, {})", v.description()));
         crate::note(&format!(
-            "sandbox{}: DNS {}, load balancer {} port {}",
-            s.variant()
-                .map(|v| format!(" (broken: {v}, {})", v.description()))
-                .unwrap_or_default(),
-            t.dns,
-            t.lb_addresses
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", "),
-            t.lb_port
+            "sandbox{}: {}",
+            broken.unwrap_or_default(),
+            s.topology()
         ));
     }
 

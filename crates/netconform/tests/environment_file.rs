@@ -13,7 +13,7 @@ use common::{BIN, TempDir, verify};
 
 /// Writes `text` as an environment file and checks `verify --env` exits 2 with `expected` on
 /// stderr (`FILE` stands for the file's path).
-fn check(dir: &Path, name: &str, text: &str, expected: &str) {
+fn check_bad(dir: &Path, name: &str, text: &str, expected: &str) {
     let path = dir.join(format!("{name}.toml"));
     std::fs::write(&path, text).unwrap();
     let out = Command::new(BIN)
@@ -39,43 +39,43 @@ fn check(dir: &Path, name: &str, text: &str, expected: &str) {
 fn bad_environment_files_exit_2_with_where_and_how_to_fix() {
     let dir = TempDir::new("bad-env");
     let d = dir.path();
-    check(
+    check_bad(
         d,
         "unknown-key",
         "domain = \"pulumi.example.com\"\n[dns]\nnameserver = [\"192.0.2.53:53\"]\n",
         "FILE:3:1: unknown field `nameserver`, expected one of `nameservers`",
     );
-    check(
+    check_bad(
         d,
         "wrong-type",
         "domain = \"pulumi.example.com\"\n[drain]\nrate = \"fast\"\n",
         "FILE:3:8: invalid type: string \"fast\", expected f64",
     );
-    check(
+    check_bad(
         d,
         "bad-domain",
         "domain = \"pulumi..example.com\"\n",
         "FILE:1:10: invalid domain \"pulumi..example.com\": empty label; write a DNS name such as \"pulumi.example.com\"",
     );
-    check(
+    check_bad(
         d,
         "bad-duration",
         "domain = \"pulumi.example.com\"\n[drain]\nmax_duration = \"10 minutes\"\n",
         "FILE:3:16: invalid duration",
     );
-    check(
+    check_bad(
         d,
         "endpoint-without-domain",
         "domain = \"pulumi.example.com\"\n[endpoints]\napi = \"https://api.example.com\"\n",
         "FILE:3:7: endpoint \"https://api.example.com\" does not contain {domain}; write it as a template such as \"https://api.{domain}\"",
     );
-    check(
+    check_bad(
         d,
         "missing-domain",
         "name = \"staging\"\n",
         "FILE:1:1: missing field `domain`",
     );
-    check(d, "not-toml", "domain = \"pulumi.example.com\n", "FILE:1:");
+    check_bad(d, "not-toml", "domain = \"pulumi.example.com\n", "FILE:1:");
     let missing = d.join("does-not-exist.toml");
     let out = Command::new(BIN)
         .arg("verify")
@@ -133,17 +133,35 @@ fn start_sandbox(env_out: &Path, variant: Option<&str>) -> SandboxProcess {
     child
 }
 
+/// Starts `netconform sandbox` (broken by `variant`), edits the `restart = ` line of the
+/// environment file it writes (`None` removes it, `Some(text)` replaces it), and verifies it.
+fn verify_sandbox_env(
+    name: &str,
+    variant: Option<&str>,
+    restart: Option<Option<&str>>,
+) -> common::Run {
+    let dir = TempDir::new(name);
+    let env = dir.path().join("sandbox.toml");
+    let _sandbox = start_sandbox(&env, variant);
+    let text = std::fs::read_to_string(&env).unwrap();
+    assert!(text.contains("sandbox-restart http://127.0.0.1:"), "{text}");
+    if let Some(restart) = restart {
+        let edited: String = text
+            .lines()
+            .filter_map(|l| match (l.starts_with("restart = "), restart) {
+                (false, _) => Some(format!("{l}\n")),
+                (true, None) => None,
+                (true, Some(command)) => Some(format!("restart = {command:?}\n")),
+            })
+            .collect();
+        std::fs::write(&env, edited).unwrap();
+    }
+    verify(&format!("{name}-verify"), &["--env", env.to_str().unwrap()])
+}
+
 #[test]
 fn sandbox_process_is_verified_through_its_environment_file() {
-    let dir = TempDir::new("sandbox-process");
-    let env = dir.path().join("sandbox.toml");
-    let _sandbox = start_sandbox(&env, None);
-    let text = std::fs::read_to_string(&env).unwrap();
-    assert!(
-        text.contains("restart = ") && text.contains("sandbox-restart http://127.0.0.1:"),
-        "{text}"
-    );
-    let run = verify("sandbox-process-verify", &["--env", env.to_str().unwrap()]);
+    let run = verify_sandbox_env("sandbox-process", None, None);
     assert_eq!(run.code, 0, "{}", run.explain());
     // The restart ran as a shell command and reported its events through stdout lines.
     let report = run.report.as_ref().unwrap();
@@ -169,72 +187,45 @@ fn sandbox_process_is_verified_through_its_environment_file() {
     );
 }
 
+/// `verify_sandbox_env` ends with exit `code`, the restart scenario `verdict`, and a reason
+/// holding every fragment.
+fn check(run: &common::Run, code: i32, verdict: &str, fragments: &[&str]) {
+    assert_eq!(run.code, code, "{}", run.explain());
+    let (got, reason) = run.scenario("No request fails");
+    assert_eq!(got, verdict, "{}", run.explain());
+    for fragment in fragments {
+        assert!(reason.contains(fragment), "{reason:?} lacks {fragment:?}");
+    }
+}
+
 #[test]
 fn sandbox_process_broken_fails_through_its_environment_file() {
-    let dir = TempDir::new("sandbox-process-broken");
-    let env = dir.path().join("sandbox.toml");
-    let _sandbox = start_sandbox(&env, Some("exit-on-sigterm"));
-    let run = verify(
-        "sandbox-process-broken-verify",
-        &["--env", env.to_str().unwrap()],
-    );
-    assert_eq!(run.code, 1, "{}", run.explain());
-    let (verdict, reason) = run.scenario("No request fails");
-    assert_eq!(verdict, "fail");
-    assert!(
-        reason.contains("answered 502") && reason.contains("after zone-a/api-1 exited"),
-        "{reason}"
+    let run = verify_sandbox_env("sandbox-process-broken", Some("exit-on-sigterm"), None);
+    check(
+        &run,
+        1,
+        "fail",
+        &["answered 502", "after zone-a/api-1 exited"],
     );
 }
 
 #[test]
 fn no_restart_command_is_inconclusive_not_a_pass() {
-    let dir = TempDir::new("sandbox-no-restart");
-    let env = dir.path().join("sandbox.toml");
-    let _sandbox = start_sandbox(&env, None);
-    let text = std::fs::read_to_string(&env).unwrap();
-    let without: String = text
-        .lines()
-        .filter(|l| !l.starts_with("restart = "))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    std::fs::write(&env, without).unwrap();
-    let run = verify(
-        "sandbox-no-restart-verify",
-        &["--env", env.to_str().unwrap()],
-    );
-    assert_eq!(run.code, 3, "{}", run.explain());
-    let (verdict, reason) = run.scenario("No request fails");
-    assert_eq!(verdict, "inconclusive");
-    assert!(reason.contains("has no drain.restart"), "{reason}");
+    let run = verify_sandbox_env("sandbox-no-restart", None, Some(None));
+    check(&run, 3, "inconclusive", &["has no drain.restart"]);
 }
 
 #[test]
 fn failing_restart_command_fails_the_scenario_with_its_status() {
-    let dir = TempDir::new("sandbox-bad-restart");
-    let env = dir.path().join("sandbox.toml");
-    let _sandbox = start_sandbox(&env, None);
-    let text = std::fs::read_to_string(&env).unwrap();
-    let text: String = text
-        .lines()
-        .map(|l| {
-            if l.starts_with("restart = ") {
-                "restart = \"echo rollout stuck >&2; exit 4\"\n".to_owned()
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    std::fs::write(&env, text).unwrap();
-    let run = verify(
-        "sandbox-bad-restart-verify",
-        &["--env", env.to_str().unwrap()],
+    let run = verify_sandbox_env(
+        "sandbox-bad-restart",
+        None,
+        Some(Some("echo rollout stuck >&2; exit 4")),
     );
-    assert_eq!(run.code, 1, "{}", run.explain());
-    let (verdict, reason) = run.scenario("No request fails");
-    assert_eq!(verdict, "fail");
-    assert!(
-        reason.contains("the restart did not complete") && reason.contains("exit status: 4"),
-        "{reason}"
+    check(
+        &run,
+        1,
+        "fail",
+        &["the restart did not complete", "exit status: 4"],
     );
 }

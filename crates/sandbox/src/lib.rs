@@ -131,6 +131,25 @@ pub struct Topology {
     pub admin: SocketAddr,
 }
 
+impl std::fmt::Display for Topology {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |ips: &mut dyn Iterator<Item = String>| ips.collect::<Vec<_>>().join(", ");
+        write!(
+            f,
+            "DNS {}, load balancer {} port {}, zones {}",
+            self.dns,
+            list(&mut self.lb_addresses.iter().map(ToString::to_string)),
+            self.lb_port,
+            list(
+                &mut self
+                    .zone_addresses
+                    .iter()
+                    .map(|(z, ip)| format!("{z} on {ip}"))
+            )
+        )
+    }
+}
+
 /// A running sandbox. Dropping it stops everything.
 pub struct Sandbox {
     runtime: Option<tokio::runtime::Runtime>,

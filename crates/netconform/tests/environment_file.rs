@@ -229,3 +229,22 @@ fn failing_restart_command_fails_the_scenario_with_its_status() {
         &["the restart did not complete", "exit status: 4"],
     );
 }
+
+#[test]
+fn sandbox_process_stops_cleanly_on_ctrl_c() {
+    let dir = TempDir::new("sandbox-ctrl-c");
+    let env = dir.path().join("sandbox.toml");
+    let mut sandbox = start_sandbox(&env, None);
+    assert!(env.exists());
+    let status = Command::new("kill")
+        .args(["-INT", &sandbox.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = sandbox.0.wait().unwrap();
+    assert_eq!(exit.code(), Some(0), "{exit:?}");
+    assert!(
+        !env.exists(),
+        "the environment file of a stopped sandbox is removed"
+    );
+}

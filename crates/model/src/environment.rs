@@ -83,24 +83,124 @@ pub struct DnsSettings {
     /// the load generator included, resolves names through these.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nameservers: Vec<Nameserver>,
+    /// More resolvers to check the records through (`ip:port`), e.g. a public resolver and a
+    /// corporate one: split-horizon shows as a difference between vantage points.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vantage_points: Vec<Nameserver>,
+    /// The zone's authoritative servers (`ip:port`), asked directly with recursion off. Empty:
+    /// discovered from the zone's NS records (asked on port 53).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authoritative: Vec<Nameserver>,
     /// The name the records must lead to through their CNAME chain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub load_balancer: Option<DnsName>,
-    /// The addresses the records must resolve to (all of them).
+    /// The addresses the records must resolve to.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub load_balancer_addresses: Vec<IpAddr>,
+    /// How the resolved addresses compare with `load_balancer_addresses`.
+    pub address_match: AddressMatch,
+    /// Per-record overrides, for environments with a balancer per record (`[dns.records.app]`).
+    #[serde(skip_serializing_if = "RecordOverrides::is_empty")]
+    pub records: RecordOverrides,
+    /// Highest TTL allowed on the records and their chains: a long TTL delays a load balancer
+    /// change.
+    pub max_ttl: HumanDuration,
     /// Time allowed for one DNS query.
     pub timeout: HumanDuration,
+    /// Time allowed for one whole DNS check (every vantage point, both names).
+    pub check_timeout: HumanDuration,
 }
 
 impl Default for DnsSettings {
     fn default() -> Self {
         DnsSettings {
             nameservers: Vec::new(),
+            vantage_points: Vec::new(),
+            authoritative: Vec::new(),
             load_balancer: None,
             load_balancer_addresses: Vec::new(),
+            address_match: AddressMatch::All,
+            records: RecordOverrides::default(),
+            max_ttl: HumanDuration::from_secs(300),
             timeout: HumanDuration::from_secs(2),
+            check_timeout: HumanDuration::from_secs(30),
         }
+    }
+}
+
+/// How resolved addresses compare with the load balancer's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AddressMatch {
+    /// The resolved set equals the load balancer's set.
+    #[default]
+    All,
+    /// The resolved set shares at least one address with the load balancer's.
+    Any,
+}
+
+/// `[dns.records.api]` and `[dns.records.app]`: what one record must lead to, overriding
+/// `[dns]`'s `load_balancer` and `load_balancer_addresses`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecordOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api: Option<RecordTarget>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app: Option<RecordTarget>,
+}
+
+impl RecordOverrides {
+    pub fn is_empty(&self) -> bool {
+        self.api.is_none() && self.app.is_none()
+    }
+}
+
+/// What one record must lead to.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecordTarget {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_balancer: Option<DnsName>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub load_balancer_addresses: Vec<IpAddr>,
+}
+
+/// One of the guide's two records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RecordLabel {
+    Api,
+    App,
+}
+
+impl RecordLabel {
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordLabel::Api => guide::API_RECORD_LABEL,
+            RecordLabel::App => guide::APP_RECORD_LABEL,
+        }
+    }
+
+    pub fn other(self) -> RecordLabel {
+        match self {
+            RecordLabel::Api => RecordLabel::App,
+            RecordLabel::App => RecordLabel::Api,
+        }
+    }
+}
+
+/// The load balancer one record must lead to, after overrides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadBalancerTarget {
+    pub name: Option<DnsName>,
+    pub addresses: Vec<IpAddr>,
+    pub address_match: AddressMatch,
+}
+
+impl LoadBalancerTarget {
+    /// Whether anything says what the load balancer is.
+    pub fn is_known(&self) -> bool {
+        self.name.is_some() || !self.addresses.is_empty()
     }
 }
 
@@ -265,6 +365,31 @@ impl Environment {
         self.name.clone().unwrap_or_else(|| self.domain.to_string())
     }
 
+    /// `api.{domain}` or `app.{domain}`.
+    pub fn record(&self, label: RecordLabel) -> DnsName {
+        self.domain.name().child(label.label())
+    }
+
+    /// What `label`'s record must lead to: its `[dns.records.*]` override, else `[dns]`'s.
+    pub fn load_balancer_for(&self, label: RecordLabel) -> LoadBalancerTarget {
+        let over = match label {
+            RecordLabel::Api => self.dns.records.api.as_ref(),
+            RecordLabel::App => self.dns.records.app.as_ref(),
+        };
+        let name = over
+            .and_then(|o| o.load_balancer.clone())
+            .or_else(|| self.dns.load_balancer.clone());
+        let addresses = match over {
+            Some(o) if !o.load_balancer_addresses.is_empty() => o.load_balancer_addresses.clone(),
+            _ => self.dns.load_balancer_addresses.clone(),
+        };
+        LoadBalancerTarget {
+            name,
+            addresses,
+            address_match: self.dns.address_match,
+        }
+    }
+
     /// `api.{domain}`.
     pub fn api_record(&self) -> DnsName {
         self.domain.name().child(guide::API_RECORD_LABEL)
@@ -376,6 +501,32 @@ max_connections = 100
         );
         let again = Environment::from_toml(&env.to_toml(), Path::new("envs/test.toml")).unwrap();
         assert_eq!(again, env);
+    }
+
+    #[test]
+    fn record_overrides_take_precedence() {
+        let env = parse(
+            "domain = \"pulumi.example.com\"\n[dns]\nload_balancer = \"api-lb.example.com\"\naddress_match = \"any\"\nload_balancer_addresses = [\"192.0.2.10\"]\n[dns.records.app]\nload_balancer = \"console-lb.example.com\"\n",
+        )
+        .unwrap();
+        let api = env.load_balancer_for(RecordLabel::Api);
+        let app = env.load_balancer_for(RecordLabel::App);
+        assert_eq!(api.name.unwrap().as_str(), "api-lb.example.com");
+        assert_eq!(app.name.unwrap().as_str(), "console-lb.example.com");
+        assert_eq!(
+            app.addresses, api.addresses,
+            "addresses not overridden fall back to [dns]"
+        );
+        assert_eq!(app.address_match, AddressMatch::Any);
+        assert_eq!(env.dns.max_ttl, HumanDuration::from_secs(300));
+        check(
+            "domain = \"a.b\"\n[dns.records.ap]\nload_balancer = \"x.b\"",
+            Err("unknown field `ap`, expected `api` or `app`"),
+        );
+        check(
+            "domain = \"a.b\"\n[dns]\naddress_match = \"some\"",
+            Err("unknown variant `some`, expected `all` or `any`"),
+        );
     }
 
     #[test]

@@ -209,6 +209,24 @@ impl Resolver {
     }
 }
 
+/// The system resolver's servers (`/etc/resolv.conf`), as `ip:port`.
+pub fn system_nameservers() -> Result<Vec<std::net::SocketAddr>, ResolverError> {
+    let (config, _) =
+        hickory_resolver::system_conf::read_system_conf().map_err(|source| ResolverError {
+            servers: "system resolver, /etc/resolv.conf".into(),
+            source,
+        })?;
+    let mut servers = Vec::new();
+    for ns in config.name_servers() {
+        let port = ns.connections.first().map_or(53, |c| c.port);
+        let addr = std::net::SocketAddr::new(ns.ip, port);
+        if !servers.contains(&addr) {
+            servers.push(addr);
+        }
+    }
+    Ok(servers)
+}
+
 fn options(timeout: Duration, caching: Caching) -> ResolverOpts {
     let mut opts = ResolverOpts::default();
     opts.timeout = timeout;

@@ -1,6 +1,7 @@
 //! `netconform verify`: load the environment (or start the sandbox), run the features, write
 //! the reports, print the verdict.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal as _;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -143,25 +144,6 @@ fn context(
 ) -> Result<Context, String> {
     let resolver =
         Resolver::for_environment(&env.dns, Caching::On).map_err(|e| format!("failed to {e}"))?;
-    let vantages = if env.dns.nameservers.is_empty() {
-        vec![
-            Resolver::system(env.dns.timeout.get(), Caching::Off)
-                .map_err(|e| format!("failed to {e}"))?,
-        ]
-    } else {
-        env.dns
-            .nameservers
-            .iter()
-            .map(|ns| {
-                Resolver::with_servers(
-                    std::slice::from_ref(ns),
-                    env.dns.timeout.get(),
-                    Caching::Off,
-                )
-            })
-            .collect::<Result<_, _>>()
-            .map_err(|e| format!("failed to {e}"))?
-    };
     let restart: Option<Arc<dyn RestartDriver>> = match (&sandbox, &env.drain.restart) {
         (Some(sandbox), _) => Some(Arc::new(SandboxRestart(Arc::clone(sandbox)))),
         (None, Some(command)) => Some(Arc::new(ShellRestart {
@@ -175,7 +157,8 @@ fn context(
         env,
         source,
         resolver,
-        vantages,
+        dns: tokio::sync::OnceCell::new(),
+        views: Mutex::new(BTreeMap::new()),
         restart,
         outcomes: Mutex::new(Vec::new()),
     })

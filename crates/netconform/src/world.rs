@@ -1,12 +1,14 @@
 //! The cucumber World: what one scenario knows, and the run-wide [`Context`] it is given.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use cucumber::gherkin::Step;
 
-use netconform_dns::NameView;
+use netconform_dns::{DiscoveryError, NameView, Vantage};
 use netconform_drain::{Load, LoadResult, RestartDriver, RestartRun};
+use netconform_model::environment::RecordLabel;
 use netconform_model::{Environment, Outcome, RestartEvent, Verdict};
 use netconform_net::Resolver;
 
@@ -17,13 +19,105 @@ pub(crate) struct Context {
     pub(crate) source: String,
     /// The configured resolver, caching by TTL, for probes and the load generator.
     pub(crate) resolver: Resolver,
-    /// The DNS checks' vantage points: each configured resolver alone (or the system's), no
-    /// cache.
-    pub(crate) vantages: Vec<Resolver>,
+    /// The DNS checks' vantage points, found on first use.
+    pub(crate) dns: tokio::sync::OnceCell<DnsVantages>,
+    /// The records as resolved once in this run, shared by the DNS scenarios.
+    pub(crate) views: Mutex<BTreeMap<RecordLabel, NameView>>,
     /// What performs a rolling restart, when the environment says how.
     pub(crate) restart: Option<Arc<dyn RestartDriver>>,
     /// Check outcomes by the step that judged them, until the collector takes them.
     pub(crate) outcomes: Mutex<Vec<(StepKey, Outcome)>>,
+}
+
+/// The vantage points of the DNS checks.
+pub(crate) struct DnsVantages {
+    /// The configured resolvers (or the system's) and the extra vantage points.
+    pub(crate) resolvers: Vec<Vantage>,
+    /// The zone's authoritative servers, configured or discovered.
+    pub(crate) authoritative: Result<Vec<Vantage>, DiscoveryError>,
+}
+
+impl DnsVantages {
+    /// Every vantage point: resolvers, then authoritative servers.
+    pub(crate) fn all(&self) -> Vec<Vantage> {
+        let mut all = self.resolvers.clone();
+        if let Ok(authoritative) = &self.authoritative {
+            all.extend(authoritative.iter().cloned());
+        }
+        all
+    }
+}
+
+impl Context {
+    /// The DNS vantage points, found on first use (discovery asks the resolvers).
+    pub(crate) async fn dns_vantages(&self) -> &DnsVantages {
+        self.dns
+            .get_or_init(|| async {
+                let system = netconform_net::resolve::system_nameservers().unwrap_or_default();
+                let resolvers = netconform_dns::vantage::resolvers(&self.env.dns, &system);
+                let authoritative = match resolvers.first() {
+                    Some(first) => {
+                        netconform_dns::vantage::authoritative(
+                            &self.env.dns,
+                            first,
+                            self.env.domain.name(),
+                            53,
+                            self.env.dns.timeout.get(),
+                        )
+                        .await
+                    }
+                    None => Err(DiscoveryError::Zone {
+                        name: self.env.domain.to_string(),
+                        why: "there is no resolver to ask".into(),
+                    }),
+                };
+                DnsVantages {
+                    resolvers,
+                    authoritative,
+                }
+            })
+            .await
+    }
+
+    /// `label`'s record as resolved in this run (resolved now if it was not yet).
+    pub(crate) async fn resolve(&self, label: RecordLabel) -> NameView {
+        if let Some(view) = self.views.lock().expect("views lock").get(&label) {
+            return view.clone();
+        }
+        let view = self.resolve_fresh(label).await;
+        self.views
+            .lock()
+            .expect("views lock")
+            .insert(label, view.clone());
+        view
+    }
+
+    /// `label`'s record resolved now, from every vantage point.
+    pub(crate) async fn resolve_fresh(&self, label: RecordLabel) -> NameView {
+        let vantages = self.dns_vantages().await;
+        if vantages.resolvers.is_empty() {
+            inconclusive(
+                "no resolver to ask: /etc/resolv.conf names none; set dns.nameservers".into(),
+            );
+        }
+        NameView::resolve(
+            &self.env.record(label),
+            &vantages.all(),
+            self.env.dns.timeout.get(),
+        )
+        .await
+    }
+
+    /// A record resolved earlier in this run.
+    pub(crate) fn view(&self, label: RecordLabel) -> NameView {
+        match self.views.lock().expect("views lock").get(&label) {
+            Some(view) => view.clone(),
+            None => inconclusive(format!(
+                "{} was not resolved before this step",
+                self.env.record(label)
+            )),
+        }
+    }
 }
 
 /// Which step of which scenario: their lines in the feature file (and the file's feature
@@ -52,8 +146,8 @@ pub(crate) struct NetWorld {
     ctx: Option<Arc<Context>>,
     /// The running scenario's feature name and line, to key outcomes.
     scenario: (String, usize),
-    /// The name the last DNS step resolved ("it").
-    pub(crate) resolved: Option<NameView>,
+    /// The records the last DNS step resolved ("it", "their").
+    pub(crate) resolved: Vec<RecordLabel>,
     /// The outcome of the last probe step, judged by the next Then.
     pub(crate) probed: Option<Outcome>,
     /// Load started by a Given step, finished by the restart step.
@@ -64,10 +158,7 @@ pub(crate) struct NetWorld {
 impl fmt::Debug for NetWorld {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("NetWorld")
-            .field(
-                "resolved",
-                &self.resolved.as_ref().map(|v| v.name.to_string()),
-            )
+            .field("resolved", &self.resolved)
             .field("load", &self.load.is_some())
             .field("drain", &self.drain.is_some())
             .finish()
@@ -79,7 +170,7 @@ impl NetWorld {
         NetWorld {
             ctx: None,
             scenario: (String::new(), 0),
-            resolved: None,
+            resolved: Vec::new(),
             probed: None,
             load: None,
             drain: None,

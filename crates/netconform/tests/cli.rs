@@ -10,10 +10,10 @@ use common::{BIN, TempDir, verify};
 fn tags_select_scenarios() {
     let run = verify("tags-dns", &["--tags", "@dns"]);
     assert_eq!(run.code, 0, "{}", run.explain());
-    assert_eq!(run.scenario_count(), 2, "{}", run.explain());
+    assert_eq!(run.scenario_count(), 7, "{}", run.explain());
     let run = verify("tags-not-disruptive", &["--tags", "not @disruptive"]);
     assert_eq!(run.code, 0, "{}", run.explain());
-    assert_eq!(run.scenario_count(), 3, "{}", run.explain());
+    assert_eq!(run.scenario_count(), 8, "{}", run.explain());
 }
 
 #[test]
@@ -74,12 +74,12 @@ fn reports_are_written() {
             .unwrap();
     assert_eq!(report["schema_version"], 1);
     let evidence = &report["scenarios"][0]["steps"][1]["outcomes"][0]["evidence"];
-    assert_eq!(
-        evidence.as_array().unwrap().len(),
-        2,
+    let probes = evidence.as_array().unwrap();
+    assert!(
+        probes.len() >= 2,
         "one probe per load balancer address: {report:#}"
     );
-    assert_eq!(evidence[0]["status"], 200);
+    assert!(probes.iter().all(|p| p["status"] == 200), "{report:#}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("CONFORMANT (1 passed, 0 failed, 0 inconclusive)"),

@@ -60,7 +60,7 @@ async fn status_500_fails_naming_every_address() {
         assert!(
             outcome
                 .reason
-                .contains(&format!("{ip}:{port}: answered 500")),
+                .contains(&format!("{}: answered 500", std::net::SocketAddr::new(*ip, port))),
             "{}",
             outcome.reason
         );

@@ -1,101 +1,229 @@
-//! The sandbox's authoritative DNS server (hickory-server): one zone, UDP and TCP on one
-//! ephemeral port.
+//! The sandbox's authoritative DNS servers (hickory-server): two servers for one zone, ns1 and
+//! ns2, each UDP and TCP on one port, with faults injected per name for the broken variants.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use hickory_proto::op::{Header, Metadata, ResponseCode};
 use hickory_proto::rr::LowerName;
 use hickory_proto::serialize::txt::Parser;
 use hickory_server::Server;
-use hickory_server::net::runtime::TokioRuntimeProvider;
+use hickory_server::net::runtime::{Time, TokioRuntimeProvider};
+use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
-use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneHandler, ZoneType};
-use netconform_model::values::Domain;
+use hickory_server::zone_handler::{
+    AxfrPolicy, Catalog, MessageResponseBuilder, ZoneHandler, ZoneType,
+};
+use netconform_model::values::{DnsName, Domain};
 use tokio::net::{TcpListener, UdpSocket};
 
 use crate::{SandboxError, Variant};
 
-/// The zone file text for the sandbox's domain.
-pub(crate) fn zone(
-    domain: &Domain,
-    lb_ips: &[IpAddr],
-    other_lb: IpAddr,
-    ttl: u32,
-    variant: Option<Variant>,
-) -> String {
+/// The zone's serial on a current server.
+pub(crate) const SERIAL: u32 = 2026010200;
+/// The serial of the stale copy the `authoritative-mismatch` variant serves from ns2.
+pub(crate) const STALE_SERIAL: u32 = 2026010100;
+
+/// What the zone holds.
+pub(crate) struct ZoneSpec<'a> {
+    pub(crate) domain: &'a Domain,
+    pub(crate) ns_ips: &'a [IpAddr],
+    pub(crate) lb_ips: &'a [IpAddr],
+    pub(crate) other_lb: IpAddr,
+    pub(crate) ttl: u32,
+    pub(crate) variant: Option<Variant>,
+}
+
+fn rtype(ip: &IpAddr) -> &'static str {
+    if ip.is_ipv4() { "A" } else { "AAAA" }
+}
+
+/// The zone file text; `stale` gives the older copy the `authoritative-mismatch` variant's
+/// ns2 still serves.
+pub(crate) fn zone(spec: &ZoneSpec<'_>, stale: bool) -> String {
+    let ttl = spec.ttl;
     let mut z = String::new();
-    let _ = writeln!(z, "$ORIGIN {}", domain.name().fqdn());
+    let _ = writeln!(z, "$ORIGIN {}", spec.domain.name().fqdn());
     let _ = writeln!(z, "$TTL {ttl}");
-    let _ = writeln!(z, "@ IN SOA ns1 hostmaster ( 1 3600 600 86400 {ttl} )");
-    let _ = writeln!(z, "@ IN NS ns1");
-    let _ = writeln!(z, "ns1 IN A 127.0.0.1");
-    let _ = writeln!(z, "api IN CNAME lb");
-    match variant {
-        Some(Variant::NoAppRecord) => {}
-        Some(Variant::WrongLoadBalancer) => {
-            let _ = writeln!(z, "app IN CNAME other-lb");
+    let serial = if stale { STALE_SERIAL } else { SERIAL };
+    let _ = writeln!(
+        z,
+        "@ IN SOA ns1 hostmaster ( {serial} 3600 600 86400 {ttl} )"
+    );
+    for (i, ip) in spec.ns_ips.iter().enumerate() {
+        let _ = writeln!(z, "@ IN NS ns{n}\nns{n} IN {} {ip}", rtype(ip), n = i + 1);
+    }
+    let record_ttl = if spec.variant == Some(Variant::LongTtl) {
+        3600
+    } else {
+        ttl
+    };
+    let app_ttl = if stale { ttl / 2 } else { record_ttl };
+    match spec.variant {
+        Some(Variant::WildcardOnly) => {
+            let _ = writeln!(z, "* {record_ttl} IN CNAME lb");
         }
         _ => {
-            let _ = writeln!(z, "app IN CNAME lb");
+            let _ = writeln!(z, "api {record_ttl} IN CNAME lb");
         }
     }
-    for ip in lb_ips {
-        let rtype = if ip.is_ipv4() { "A" } else { "AAAA" };
-        let _ = writeln!(z, "lb IN {rtype} {ip}");
+    match spec.variant {
+        Some(Variant::NoAppRecord | Variant::WildcardOnly | Variant::LateAppRecord) => {}
+        Some(Variant::WrongLoadBalancer) => {
+            let _ = writeln!(z, "app {app_ttl} IN CNAME other-lb");
+        }
+        Some(Variant::DanglingCname) => {
+            let _ = writeln!(z, "app {app_ttl} IN CNAME deleted-lb");
+        }
+        _ => {
+            let _ = writeln!(z, "app {app_ttl} IN CNAME lb");
+        }
     }
-    let rtype = if other_lb.is_ipv4() { "A" } else { "AAAA" };
-    let _ = writeln!(z, "other-lb IN {rtype} {other_lb}");
+    for ip in spec.lb_ips {
+        let _ = writeln!(z, "lb IN {} {ip}", rtype(ip));
+    }
+    let _ = writeln!(z, "other-lb IN {} {}", rtype(&spec.other_lb), spec.other_lb);
+    // The other balancer is dual-stack like ours: only its name and IPv4 address differ.
+    for ip in spec.lb_ips.iter().filter(|ip| ip.is_ipv6()) {
+        let _ = writeln!(z, "other-lb IN AAAA {ip}");
+    }
     z
 }
 
-/// Serves `zone_text` on `ip`, UDP and TCP on one ephemeral port.
-pub(crate) async fn serve(ip: IpAddr, zone_text: String) -> Result<SocketAddr, SandboxError> {
+/// Faults a server injects for some names.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Faults {
+    /// Names answered SERVFAIL.
+    pub(crate) servfail: HashSet<LowerName>,
+    /// Names answered only after this long.
+    pub(crate) slow: Option<(HashSet<LowerName>, Duration)>,
+}
+
+impl Faults {
+    pub(crate) fn for_variant(
+        variant: Option<Variant>,
+        app: &DnsName,
+        slow_by: Duration,
+    ) -> Faults {
+        let app = lower(app);
+        match variant {
+            Some(Variant::Servfail) => Faults {
+                servfail: HashSet::from([app]),
+                slow: None,
+            },
+            Some(Variant::SlowDns) => Faults {
+                servfail: HashSet::new(),
+                slow: Some((HashSet::from([app]), slow_by)),
+            },
+            _ => Faults::default(),
+        }
+    }
+}
+
+fn lower(name: &DnsName) -> LowerName {
+    LowerName::from(hickory_proto::rr::Name::from_ascii(name.fqdn()).expect("a valid DNS name"))
+}
+
+/// The zone's catalog, wrapped to inject faults.
+struct FaultyCatalog {
+    catalog: Catalog,
+    faults: Faults,
+}
+
+#[async_trait::async_trait]
+impl RequestHandler for FaultyCatalog {
+    async fn handle_request<R: ResponseHandler, T: Time>(
+        &self,
+        request: &Request,
+        mut response: R,
+    ) -> ResponseInfo {
+        let name = request.queries.queries().first().map(|q| q.name().clone());
+        if let Some(name) = &name {
+            if self.faults.servfail.contains(name) {
+                let message = MessageResponseBuilder::from_message_request(request)
+                    .error_msg(&request.metadata, ResponseCode::ServFail);
+                return match response.send_response(message).await {
+                    Ok(info) => info,
+                    Err(_) => {
+                        let mut metadata = Metadata::response_from_request(&request.metadata);
+                        metadata.response_code = ResponseCode::ServFail;
+                        ResponseInfo::from(Header {
+                            metadata,
+                            counts: Default::default(),
+                        })
+                    }
+                };
+            }
+            if let Some((names, delay)) = &self.faults.slow
+                && names.contains(name)
+            {
+                tokio::time::sleep(*delay).await;
+            }
+        }
+        self.catalog.handle_request::<R, T>(request, response).await
+    }
+}
+
+/// A zone loaded for serving, kept to change records live.
+pub(crate) type Zone = Arc<InMemoryZoneHandler<TokioRuntimeProvider>>;
+
+pub(crate) fn load(zone_text: &str) -> Result<Zone, SandboxError> {
     let (origin, records) = Parser::new(zone_text, None, None)
         .parse()
         .map_err(|e| SandboxError::Dns(format!("parse the zone: {e}")))?;
     let handler = InMemoryZoneHandler::<TokioRuntimeProvider>::new(
-        origin.clone(),
+        origin,
         records,
         ZoneType::Primary,
         AxfrPolicy::Deny,
     )
     .map_err(|e| SandboxError::Dns(format!("load the zone: {e}")))?;
-    let mut catalog = Catalog::new();
-    catalog.upsert(
-        LowerName::from(origin),
-        vec![Arc::new(handler) as Arc<dyn ZoneHandler>],
-    );
+    Ok(Arc::new(handler))
+}
 
-    let mut last_err = None;
-    for _ in 0..20 {
-        let udp = UdpSocket::bind(SocketAddr::new(ip, 0))
-            .await
-            .map_err(|source| SandboxError::Bind {
-                what: "the DNS server (UDP)",
-                addr: SocketAddr::new(ip, 0),
-                source,
-            })?;
-        let addr = udp.local_addr().map_err(SandboxError::Runtime)?;
-        match TcpListener::bind(addr).await {
-            Ok(tcp) => {
-                let mut server = Server::new(catalog);
-                server.register_socket(udp);
-                server.register_listener(tcp, Duration::from_secs(5), 64);
-                tokio::spawn(async move {
-                    let _ = server.block_until_done().await;
-                });
-                return Ok(addr);
-            }
-            // Another process holds the TCP side of this port: take another.
-            Err(e) => last_err = Some((addr, e)),
-        }
+/// A DNS server's sockets: UDP and TCP on one address.
+pub(crate) struct Sockets {
+    udp: UdpSocket,
+    tcp: TcpListener,
+}
+
+impl Sockets {
+    /// Binds UDP and TCP on `ip:port` (port 0: one the system picks, the same for both).
+    pub(crate) async fn bind(ip: IpAddr, port: u16) -> std::io::Result<Sockets> {
+        let udp = UdpSocket::bind(SocketAddr::new(ip, port)).await?;
+        let tcp = TcpListener::bind(udp.local_addr()?).await?;
+        Ok(Sockets { udp, tcp })
     }
-    let (addr, source) = last_err.expect("a failed attempt recorded its error");
-    Err(SandboxError::Bind {
-        what: "the DNS server (TCP)",
-        addr,
-        source,
-    })
+
+    pub(crate) fn addr(&self) -> std::io::Result<SocketAddr> {
+        self.udp.local_addr()
+    }
+}
+
+/// Serves `zone` on `sockets` until the runtime stops.
+pub(crate) fn serve(sockets: Sockets, zone: Zone, faults: Faults) {
+    let mut catalog = Catalog::new();
+    catalog.upsert(zone.origin().clone(), vec![zone as Arc<dyn ZoneHandler>]);
+    let mut server = Server::new(FaultyCatalog { catalog, faults });
+    server.register_socket(sockets.udp);
+    server.register_listener(sockets.tcp, Duration::from_secs(5), 64);
+    tokio::spawn(async move {
+        let _ = server.block_until_done().await;
+    });
+}
+
+/// Adds `name CNAME target` to a served zone.
+pub(crate) async fn add_cname(zone: &Zone, name: &DnsName, target: &DnsName, ttl: u32) {
+    use hickory_proto::rr::{Name, RData, Record, rdata::CNAME};
+    let owner = Name::from_ascii(name.fqdn()).expect("a valid DNS name");
+    let target = Name::from_ascii(target.fqdn()).expect("a valid DNS name");
+    let serial = zone.serial().await + 1;
+    zone.upsert(
+        Record::from_rdata(owner, ttl, RData::CNAME(CNAME(target))),
+        serial,
+    )
+    .await;
 }

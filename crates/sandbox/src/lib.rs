@@ -19,7 +19,7 @@ mod replica;
 mod rollout;
 mod variant;
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -78,6 +78,11 @@ pub struct Timing {
     pub backend_timeout: Duration,
     /// TTL of the zone's records, in seconds.
     pub dns_ttl: u32,
+    /// The DNS query timeout the sandbox's environment sets (the `slow-dns` variant answers
+    /// after three times this).
+    pub dns_timeout: Duration,
+    /// When the `late-app-record` variant adds the app record.
+    pub late_record_after: Duration,
 }
 
 impl Default for Timing {
@@ -96,6 +101,8 @@ impl Default for Timing {
             healthy_timeout: Duration::from_secs(3),
             backend_timeout: Duration::from_secs(5),
             dns_ttl: 60,
+            dns_timeout: Duration::from_secs(1),
+            late_record_after: Duration::from_millis(1500),
         }
     }
 }
@@ -121,7 +128,8 @@ impl Default for SandboxConfig {
 /// Where the sandbox's parts listen.
 #[derive(Debug, Clone)]
 pub struct Topology {
-    pub dns: SocketAddr,
+    /// The zone's authoritative DNS servers, ns1 first (the one clients are told to ask).
+    pub dns: Vec<SocketAddr>,
     /// The load balancer's addresses (the A records of its name); all share `lb_port`.
     pub lb_addresses: Vec<IpAddr>,
     pub lb_port: u16,
@@ -137,7 +145,7 @@ impl std::fmt::Display for Topology {
         write!(
             f,
             "DNS {}, load balancer {} port {}, zones {}",
-            self.dns,
+            list(&mut self.dns.iter().map(ToString::to_string)),
             list(&mut self.lb_addresses.iter().map(ToString::to_string)),
             self.lb_port,
             list(
@@ -231,33 +239,57 @@ impl Drop for Sandbox {
     }
 }
 
-/// The first of the 127.0.0.x addresses the sandbox uses; when it cannot be bound (systems
-/// where only 127.0.0.1 is up), everything shares 127.0.0.1 on distinct ports.
+/// The 127.0.0.x addresses the sandbox uses; when they cannot be bound (systems where only
+/// 127.0.0.1 is up), everything shares 127.0.0.1 on distinct ports, with one DNS server and
+/// one load balancer address.
 const LB_IPS: [Ipv4Addr; 2] = [Ipv4Addr::new(127, 0, 0, 11), Ipv4Addr::new(127, 0, 0, 12)];
 const OTHER_LB_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 13);
 const ZONE_IPS: [Ipv4Addr; 2] = [Ipv4Addr::new(127, 0, 0, 21), Ipv4Addr::new(127, 0, 0, 22)];
+const NS_IPS: [Ipv4Addr; 2] = [Ipv4Addr::new(127, 0, 0, 31), Ipv4Addr::new(127, 0, 0, 32)];
 
 async fn start_parts(
     config: SandboxConfig,
 ) -> Result<(Arc<rollout::State>, Topology), SandboxError> {
     let aliases = TcpListener::bind((LB_IPS[0], 0)).await.is_ok();
+    let ipv6 = TcpListener::bind((Ipv6Addr::LOCALHOST, 0)).await.is_ok();
     let localhost = IpAddr::V4(Ipv4Addr::LOCALHOST);
-    let (lb_ips, zone_ips): (Vec<IpAddr>, Vec<IpAddr>) = if aliases {
+    let v4 = |ips: &[Ipv4Addr]| ips.iter().copied().map(IpAddr::V4).collect::<Vec<_>>();
+    let (mut lb_ips, zone_ips, ns_ips, other_lb) = if aliases {
         (
-            LB_IPS.map(IpAddr::V4).to_vec(),
-            ZONE_IPS.map(IpAddr::V4).to_vec(),
+            v4(&LB_IPS),
+            v4(&ZONE_IPS),
+            v4(&NS_IPS),
+            IpAddr::V4(OTHER_LB_IP),
         )
     } else {
-        (vec![localhost], vec![localhost; ZONES.len()])
+        (
+            vec![localhost],
+            vec![localhost; ZONES.len()],
+            vec![localhost],
+            localhost,
+        )
     };
-    let listeners = bind_same_port(&lb_ips).await?;
+    // The load balancer listens on IPv6 loopback too, where there is one; the broken variant
+    // publishes the AAAA record without the listener.
+    let listen_ips = lb_ips.clone();
+    let ipv6_lb = IpAddr::V6(Ipv6Addr::LOCALHOST);
+    let mut listen_ips = listen_ips;
+    if ipv6 && config.variant != Some(Variant::AaaaWithoutListener) {
+        listen_ips.push(ipv6_lb);
+    }
+    if ipv6 || config.variant == Some(Variant::AaaaWithoutListener) {
+        lb_ips.push(ipv6_lb);
+    }
+    let listeners = bind_same_port(
+        "the load balancer",
+        &listen_ips,
+        async |a| TcpListener::bind(a).await,
+        |l| l.local_addr().map(|a| a.port()),
+    )
+    .await?;
     let lb_port = listeners[0]
         .local_addr()
-        .map_err(|source| SandboxError::Bind {
-            what: "the load balancer",
-            addr: SocketAddr::new(lb_ips[0], 0),
-            source,
-        })?
+        .map_err(SandboxError::Runtime)?
         .port();
     let balancer = balancer::Balancer::start(
         listeners,
@@ -265,19 +297,48 @@ async fn start_parts(
         config.timing.backend_timeout,
     );
 
-    let other_lb = if aliases {
-        IpAddr::V4(OTHER_LB_IP)
-    } else {
-        localhost
-    };
-    let zone = dns::zone(
-        &config.domain,
-        &lb_ips,
+    let spec = dns::ZoneSpec {
+        domain: &config.domain,
+        ns_ips: &ns_ips,
+        lb_ips: &lb_ips,
         other_lb,
-        config.timing.dns_ttl,
-        config.variant,
-    );
-    let dns = dns::serve(localhost, zone).await?;
+        ttl: config.timing.dns_ttl,
+        variant: config.variant,
+    };
+    let app = config
+        .domain
+        .name()
+        .child(netconform_model::guide::APP_RECORD_LABEL);
+    let faults = dns::Faults::for_variant(config.variant, &app, config.timing.dns_timeout * 3);
+    let sockets = bind_same_port(
+        "the DNS servers",
+        &ns_ips,
+        async |a| dns::Sockets::bind(a.ip(), a.port()).await,
+        |s| s.addr().map(|a| a.port()),
+    )
+    .await?;
+    let mut dns = Vec::new();
+    let mut zones = Vec::new();
+    for (i, sockets) in sockets.into_iter().enumerate() {
+        let stale = i > 0 && config.variant == Some(Variant::AuthoritativeMismatch);
+        let zone = dns::load(&dns::zone(&spec, stale))?;
+        dns.push(sockets.addr().map_err(SandboxError::Runtime)?);
+        dns::serve(sockets, Arc::clone(&zone), faults.clone());
+        zones.push(zone);
+    }
+    if config.variant == Some(Variant::LateAppRecord) {
+        let (delay, lb, ttl) = (
+            config.timing.late_record_after,
+            lb_name(&config.domain),
+            config.timing.dns_ttl,
+        );
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            for zone in &zones {
+                dns::add_cname(zone, &app, &lb, ttl).await;
+            }
+        });
+    }
 
     let zone_addresses: Vec<(String, IpAddr)> = ZONES
         .iter()
@@ -306,37 +367,65 @@ async fn start_parts(
 
 /// Binds every address on one port (the port of the first, ephemeral), retrying when another
 /// process holds that port on a later address.
-async fn bind_same_port(ips: &[IpAddr]) -> Result<Vec<TcpListener>, SandboxError> {
+async fn bind_same_port<T>(
+    what: &'static str,
+    ips: &[IpAddr],
+    bind: impl AsyncFn(SocketAddr) -> std::io::Result<T>,
+    port_of: impl Fn(&T) -> std::io::Result<u16>,
+) -> Result<Vec<T>, SandboxError> {
     let mut last_err = None;
     for _ in 0..20 {
-        let first = TcpListener::bind(SocketAddr::new(ips[0], 0))
+        let first_addr = SocketAddr::new(ips[0], 0);
+        let first = bind(first_addr)
             .await
             .map_err(|source| SandboxError::Bind {
-                what: "the load balancer",
-                addr: SocketAddr::new(ips[0], 0),
+                what,
+                addr: first_addr,
                 source,
             })?;
-        let port = first.local_addr().map_err(SandboxError::Runtime)?.port();
-        let mut listeners = vec![first];
+        let port = port_of(&first).map_err(SandboxError::Runtime)?;
+        let mut bound = vec![first];
         for ip in &ips[1..] {
-            match TcpListener::bind(SocketAddr::new(*ip, port)).await {
-                Ok(l) => listeners.push(l),
+            let addr = SocketAddr::new(*ip, port);
+            match bind(addr).await {
+                Ok(b) => bound.push(b),
                 Err(e) => {
-                    last_err = Some((SocketAddr::new(*ip, port), e));
+                    last_err = Some((addr, e));
                     break;
                 }
             }
         }
-        if listeners.len() == ips.len() {
-            return Ok(listeners);
+        if bound.len() == ips.len() {
+            return Ok(bound);
         }
     }
     let (addr, source) = last_err.expect("a failed attempt recorded its error");
-    Err(SandboxError::Bind {
-        what: "the load balancer",
-        addr,
-        source,
-    })
+    Err(SandboxError::Bind { what, addr, source })
+}
+
+/// An authoritative DNS server for any zone text, on 127.0.0.1 (UDP and TCP, one ephemeral
+/// port), for tests that need answers the sandbox's zone does not give (a huge RRset, a zone
+/// of their own). Runs on the caller's runtime; stops when the runtime does.
+pub struct ZoneServer {
+    pub addr: SocketAddr,
+}
+
+impl ZoneServer {
+    pub async fn start(zone_text: &str) -> Result<ZoneServer, SandboxError> {
+        let zone = dns::load(zone_text)?;
+        let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
+        let sockets =
+            dns::Sockets::bind(addr.ip(), 0)
+                .await
+                .map_err(|source| SandboxError::Bind {
+                    what: "a DNS server",
+                    addr,
+                    source,
+                })?;
+        let addr = sockets.addr().map_err(SandboxError::Runtime)?;
+        dns::serve(sockets, zone, dns::Faults::default());
+        Ok(ZoneServer { addr })
+    }
 }
 
 /// The name of the load balancer in the zone.
@@ -355,10 +444,11 @@ fn environment(config: &SandboxConfig, topology: &Topology) -> Environment {
         Some(v) => format!("sandbox ({v})"),
         None => "sandbox".to_owned(),
     });
-    env.dns.nameservers = vec![Nameserver(topology.dns)];
+    env.dns.nameservers = vec![Nameserver(topology.dns[0])];
+    env.dns.authoritative = topology.dns.iter().copied().map(Nameserver).collect();
     env.dns.load_balancer = Some(lb_name(&config.domain));
     env.dns.load_balancer_addresses = topology.lb_addresses.clone();
-    env.dns.timeout = HumanDuration::from_secs(1);
+    env.dns.timeout = HumanDuration(config.timing.dns_timeout);
     let port = topology.lb_port;
     env.endpoints.api = format!("http://api.{{domain}}:{port}")
         .parse()

@@ -7,7 +7,7 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Variant {
     /// Replicas exit at once when told to stop: no drain, in-flight requests dropped, the load
-    /// balancer routes to a dead target until its health checks notice.
+    /// balancer routes to a dead target until it notices.
     ExitOnSigterm,
     /// `app.{domain}` has no record.
     NoAppRecord,
@@ -15,14 +15,39 @@ pub enum Variant {
     WrongLoadBalancer,
     /// `/api/status` answers 500 on every replica.
     Status500,
+    /// `app.{domain}` is a CNAME to a name that does not exist (a deleted load balancer).
+    DanglingCname,
+    /// No api or app record: a wildcard `*.{domain}` answers for them.
+    WildcardOnly,
+    /// ns2 serves a stale copy of the zone (older serial, a different TTL on app).
+    AuthoritativeMismatch,
+    /// api and app have a TTL of an hour.
+    LongTtl,
+    /// The load balancer's name has an AAAA record, but nothing listens on that address.
+    AaaaWithoutListener,
+    /// The DNS servers answer SERVFAIL for `app.{domain}`.
+    Servfail,
+    /// The DNS servers answer for `app.{domain}` only after the query timeout.
+    SlowDns,
+    /// `app.{domain}` appears only a little after the sandbox starts (a DNS change
+    /// propagating).
+    LateAppRecord,
 }
 
 impl Variant {
-    pub const ALL: [Variant; 4] = [
+    pub const ALL: [Variant; 12] = [
         Variant::ExitOnSigterm,
         Variant::NoAppRecord,
         Variant::WrongLoadBalancer,
         Variant::Status500,
+        Variant::DanglingCname,
+        Variant::WildcardOnly,
+        Variant::AuthoritativeMismatch,
+        Variant::LongTtl,
+        Variant::AaaaWithoutListener,
+        Variant::Servfail,
+        Variant::SlowDns,
+        Variant::LateAppRecord,
     ];
 
     pub fn name(self) -> &'static str {
@@ -31,6 +56,14 @@ impl Variant {
             Variant::NoAppRecord => "no-app-record",
             Variant::WrongLoadBalancer => "wrong-load-balancer",
             Variant::Status500 => "status-500",
+            Variant::DanglingCname => "dangling-cname",
+            Variant::WildcardOnly => "wildcard-only",
+            Variant::AuthoritativeMismatch => "authoritative-mismatch",
+            Variant::LongTtl => "long-ttl",
+            Variant::AaaaWithoutListener => "aaaa-without-listener",
+            Variant::Servfail => "servfail",
+            Variant::SlowDns => "slow-dns",
+            Variant::LateAppRecord => "late-app-record",
         }
     }
 
@@ -43,6 +76,14 @@ impl Variant {
             Variant::NoAppRecord => "app.{domain} has no DNS record",
             Variant::WrongLoadBalancer => "app.{domain} is a CNAME to another load balancer",
             Variant::Status500 => "/api/status answers 500 on every replica",
+            Variant::DanglingCname => "app.{domain} is a CNAME to a name that does not exist",
+            Variant::WildcardOnly => "api and app have no records; a wildcard answers for them",
+            Variant::AuthoritativeMismatch => "the second authoritative server serves a stale zone",
+            Variant::LongTtl => "api and app have a one-hour TTL",
+            Variant::AaaaWithoutListener => "the load balancer's AAAA address has no listener",
+            Variant::Servfail => "the DNS servers answer SERVFAIL for app.{domain}",
+            Variant::SlowDns => "the DNS servers answer for app.{domain} after the query timeout",
+            Variant::LateAppRecord => "app.{domain} appears 1.5 s after the sandbox starts",
         }
     }
 }

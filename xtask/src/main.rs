@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         "verify" => verify(rest),
         "test" => test(rest),
         "ci" => ci(),
+        "bench" => bench(rest),
         "-h" | "--help" | "help" => return usage(),
         other => {
             say(&format!("xtask: unknown task {other:?}"));
@@ -41,7 +42,8 @@ fn usage() -> ExitCode {
          verify [ARGS]   build netconform (release) and run `netconform verify ARGS`\n                  \
          (no --env: the built-in sandbox; see `netconform verify --help`)\n  \
          test [ARGS]     run the project's tests (cargo test --workspace --release ARGS)\n  \
-         ci              cargo fmt --check, clippy -D warnings, then test");
+         ci              cargo fmt --check, clippy -D warnings, then test\n  \
+         bench dns       DNS checks: the feature's wall time, queries/s against dig (installs bind9-dnsutils)");
     ExitCode::from(2)
 }
 
@@ -89,6 +91,71 @@ fn test(args: &[String]) -> Result<(), i32> {
     let mut run = vec!["test", "--workspace", "--release"];
     run.extend(args.iter().map(String::as_str));
     cargo(&run)
+}
+
+fn bench(args: &[String]) -> Result<(), i32> {
+    match args.first().map(String::as_str) {
+        Some("dns") => bench_dns(),
+        _ => {
+            say("xtask: bench what? cargo xtask bench dns");
+            Err(2)
+        }
+    }
+}
+
+/// Installs a Debian package when its command is missing (as root; apt-get update first).
+fn ensure_command(command: &str, package: &str) {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {command}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        return;
+    }
+    say(&format!(
+        "xtask: {command} is missing; installing {package}"
+    ));
+    let status = Command::new("sh")
+        .args(["-c", &format!("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {package}")])
+        .status();
+    if !status.is_ok_and(|s| s.success()) {
+        say(&format!(
+            "xtask: could not install {package}; the comparison with {command} is skipped"
+        ));
+    }
+}
+
+fn bench_dns() -> Result<(), i32> {
+    ensure_command("dig", "bind9-dnsutils");
+    cargo(&["bench", "--package", "netconform-dns", "--bench", "dns"])?;
+    // End to end: the binary, the sandbox's start and the cucumber run included.
+    cargo(&["build", "--release", "--quiet", "--package", "netconform"])?;
+    let exe = workspace_root().join("target/release/netconform");
+    let exe = std::env::var_os("CARGO_TARGET_DIR").map_or(exe, |dir| {
+        std::path::PathBuf::from(dir).join("release/netconform")
+    });
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let started = std::time::Instant::now();
+        let out = Command::new(&exe)
+            .args(["verify", "--tags", "@dns"])
+            .output()
+            .map_err(|e| {
+                say(&format!("xtask: could not run {}: {e}", exe.display()));
+                1
+            })?;
+        if !out.status.success() {
+            say(&String::from_utf8_lossy(&out.stdout));
+            return Err(out.status.code().unwrap_or(1));
+        }
+        times.push(started.elapsed());
+    }
+    times.sort();
+    say(&format!(
+        "| `netconform verify --tags @dns` end to end (process, sandbox start, 7 scenarios), median of 5 | {:.0} ms |",
+        times[2].as_secs_f64() * 1000.0
+    ));
+    Ok(())
 }
 
 fn ci() -> Result<(), i32> {

@@ -155,7 +155,9 @@ async fn udp(
     let socket = UdpSocket::bind(bind).await.map_err(|e| io_error(&e))?;
     socket.connect(server).await.map_err(|e| io_error(&e))?;
     socket.send(wire).await.map_err(|e| io_error(&e))?;
-    let mut buf = vec![0u8; 65535];
+    // No EDNS is offered, so an answer over UDP fits 512 bytes; room to spare for servers that
+    // send more anyway (the TC flag covers the rest).
+    let mut buf = vec![0u8; 4096];
     let exchange = async {
         loop {
             let n = socket.recv(&mut buf).await.map_err(|e| io_error(&e))?;

@@ -58,9 +58,10 @@ async fn status_500_fails_naming_every_address() {
     let port = sandbox.topology().lb_port;
     for ip in &sandbox.topology().lb_addresses {
         assert!(
-            outcome
-                .reason
-                .contains(&format!("{}: answered 500", std::net::SocketAddr::new(*ip, port))),
+            outcome.reason.contains(&format!(
+                "{}: answered 500",
+                std::net::SocketAddr::new(*ip, port)
+            )),
             "{}",
             outcome.reason
         );

@@ -115,26 +115,13 @@ pub async fn query(
             _ => None,
         });
     Ok(Answer {
-        rcode: rcode_name(u16::from(response.metadata.response_code)),
+        rcode: netconform_net::resolve::rcode_name(u16::from(response.metadata.response_code)),
         authoritative: response.metadata.authoritative,
         over_tcp,
         answers: response.answers.iter().map(record).collect(),
         soa,
         elapsed: started.elapsed(),
     })
-}
-
-/// The mnemonic of a response code, as dig prints it.
-pub fn rcode_name(code: u16) -> String {
-    match code {
-        0 => "NOERROR".into(),
-        1 => "FORMERR".into(),
-        2 => "SERVFAIL".into(),
-        3 => "NXDOMAIN".into(),
-        4 => "NOTIMP".into(),
-        5 => "REFUSED".into(),
-        other => format!("RCODE{other}"),
-    }
 }
 
 fn io_error(e: &std::io::Error) -> QueryError {

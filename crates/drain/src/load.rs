@@ -40,6 +40,8 @@ pub struct LoadPlan {
     pub request_timeout: Duration,
     /// Connections open at once, both lanes together; past it requests are not sent on time.
     pub max_connections: usize,
+    /// CA certificates trusted beside the system's (the environment's own CA).
+    pub extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
 }
 
 impl LoadPlan {
@@ -200,7 +202,7 @@ impl Load {
         }
         let tls = match plan.endpoint.scheme {
             Scheme::Https => Some(tokio_rustls::TlsConnector::from(Arc::new(
-                netconform_net::tls::client_config(&[b"http/1.1"])?,
+                netconform_net::tls::client_config(&[b"http/1.1"], &plan.extra_roots)?,
             ))),
             Scheme::Http => None,
         };

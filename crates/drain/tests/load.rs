@@ -24,6 +24,7 @@ fn plan(addr: SocketAddr, rate: f64, timeout_ms: u64, max_connections: usize) ->
         rate,
         request_timeout: Duration::from_millis(timeout_ms),
         max_connections,
+        extra_roots: Vec::new(),
     }
 }
 

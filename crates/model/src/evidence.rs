@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub enum Evidence {
     Dns(dns::Resolution),
     Http(http::ProbeResult),
+    Tls(http::TlsReport),
     Drain(Box<drain::DrainSummary>),
     Restart(drain::RestartSummary),
     Note { text: String },
@@ -26,6 +27,12 @@ impl From<dns::Resolution> for Evidence {
 impl From<http::ProbeResult> for Evidence {
     fn from(v: http::ProbeResult) -> Self {
         Evidence::Http(v)
+    }
+}
+
+impl From<http::TlsReport> for Evidence {
+    fn from(v: http::TlsReport) -> Self {
+        Evidence::Tls(v)
     }
 }
 

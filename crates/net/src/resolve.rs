@@ -93,7 +93,7 @@ impl LookupFailure {
             }
             NetError::Dns(DnsError::NoRecordsFound(_)) => LookupFailure::NoData(rtype.to_string()),
             NetError::Dns(DnsError::ResponseCode(code)) => {
-                LookupFailure::ServerError(code.to_str().to_uppercase())
+                LookupFailure::ServerError(rcode_name(u16::from(*code)))
             }
             NetError::Timeout => LookupFailure::Timeout(timeout),
             other => LookupFailure::Other(other.to_string()),
@@ -206,6 +206,19 @@ impl Resolver {
         ips.sort_by_key(|ip| (ip.is_ipv6(), *ip));
         ips.dedup();
         Ok(ips)
+    }
+}
+
+/// The mnemonic of a DNS response code, as dig prints it: "NXDOMAIN", "SERVFAIL".
+pub fn rcode_name(code: u16) -> String {
+    match code {
+        0 => "NOERROR".into(),
+        1 => "FORMERR".into(),
+        2 => "SERVFAIL".into(),
+        3 => "NXDOMAIN".into(),
+        4 => "NOTIMP".into(),
+        5 => "REFUSED".into(),
+        other => format!("RCODE{other}"),
     }
 }
 

@@ -3,12 +3,13 @@
 use std::path::{Path, PathBuf};
 
 /// Every feature file of the repository's `features/` directory (a test keeps the list whole).
-pub(crate) const BUILT_IN: [(&str, &str); 3] = [
+pub(crate) const BUILT_IN: [(&str, &str); 4] = [
     ("dns.feature", include_str!("../../../features/dns.feature")),
     (
         "health.feature",
         include_str!("../../../features/health.feature"),
     ),
+    ("tls.feature", include_str!("../../../features/tls.feature")),
     (
         "rolling_restart.feature",
         include_str!("../../../features/rolling_restart.feature"),

@@ -14,6 +14,7 @@ use netconform_drain::{RestartDriver, ShellRestart};
 use netconform_model::{Environment, RunReport, exit, run::REPORT_SCHEMA_VERSION};
 use netconform_net::{Caching, Resolver};
 use netconform_sandbox::{Sandbox, SandboxConfig};
+use rustls::pki_types::CertificateDer;
 
 use crate::cli::VerifyArgs;
 use crate::collector::Collector;
@@ -72,7 +73,14 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         }
     };
 
-    let ctx = match context(env, source, sandbox.clone()) {
+    let tls_roots = match tls_roots(&env, &source) {
+        Ok(roots) => roots,
+        Err(message) => {
+            report_error(&message);
+            return exit::USAGE;
+        }
+    };
+    let ctx = match context(env, source, sandbox.clone(), tls_roots) {
         Ok(ctx) => Arc::new(ctx),
         Err(message) => {
             report_error(&message);
@@ -137,10 +145,19 @@ pub(crate) fn load_environment(path: &Path) -> Result<Environment, String> {
     })
 }
 
+/// The CA certificates the environment trusts beside the system's.
+fn tls_roots(env: &Environment, source: &str) -> Result<Vec<CertificateDer<'static>>, String> {
+    let file = env.tls.ca_file.as_ref().map(|f| env.resolve_path(f));
+    netconform_net::tls::extra_roots(env.tls.ca_pem.as_deref(), file.as_deref()).map_err(|e| {
+        format!("{source}: [tls] failed to {e}; point tls.ca_file at a PEM file of CA certificates")
+    })
+}
+
 fn context(
     env: Environment,
     source: String,
     sandbox: Option<Arc<Sandbox>>,
+    tls_roots: Vec<CertificateDer<'static>>,
 ) -> Result<Context, String> {
     let resolver =
         Resolver::for_environment(&env.dns, Caching::On).map_err(|e| format!("failed to {e}"))?;
@@ -158,6 +175,7 @@ fn context(
         source,
         resolver,
         dns: tokio::sync::OnceCell::new(),
+        tls_roots,
         views: Mutex::new(BTreeMap::new()),
         restart,
         outcomes: Mutex::new(Vec::new()),

@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use cucumber::gherkin::Step;
+use rustls::pki_types::CertificateDer;
 
 use netconform_dns::{DiscoveryError, NameView, Vantage};
 use netconform_drain::{Load, LoadResult, RestartDriver, RestartRun};
@@ -23,6 +24,8 @@ pub(crate) struct Context {
     pub(crate) dns: tokio::sync::OnceCell<DnsVantages>,
     /// The records as resolved once in this run, shared by the DNS scenarios.
     pub(crate) views: Mutex<BTreeMap<RecordLabel, NameView>>,
+    /// CA certificates trusted beside the system's (`tls.ca_pem`, `tls.ca_file`).
+    pub(crate) tls_roots: Vec<CertificateDer<'static>>,
     /// What performs a rolling restart, when the environment says how.
     pub(crate) restart: Option<Arc<dyn RestartDriver>>,
     /// Check outcomes by the step that judged them, until the collector takes them.
@@ -106,6 +109,21 @@ impl Context {
             self.env.dns.timeout.get(),
         )
         .await
+    }
+
+    /// `label`'s endpoint as a probe target.
+    pub(crate) fn target(&self, label: RecordLabel) -> netconform_probe::Target {
+        let endpoint = match label {
+            RecordLabel::Api => self.env.api_endpoint(),
+            RecordLabel::App => self.env.app_endpoint(),
+        };
+        netconform_probe::Target {
+            endpoint,
+            timeout: self.env.health.timeout.get(),
+            extra_roots: self.tls_roots.clone(),
+            instance_header: self.env.health.instance_header.clone(),
+            zone_header: self.env.health.zone_header.clone(),
+        }
     }
 
     /// A record resolved earlier in this run.

@@ -13,8 +13,16 @@ const DNS_WILDCARD: &str = "No wildcard stands in for the records";
 const DNS_TTL: &str = "The records' TTLs let a load balancer change";
 const DNS_IPV6: &str = "Every IPv6 address the records publish has a listener";
 const HEALTH: &str = "GET /api/status answers 200";
+const GRACE: &str = "The API becomes healthy within";
+const STABLE: &str = "The health check passes 20 times in a row";
+const CONSOLE: &str = "The console answers with a page";
+const ZONES: &str = "Requests are answered from at least two availability zones";
+const GZIP: &str = "gzip-encoded responses pass through";
 const RESTART: &str = "No request fails while the API is restarted";
-const ALL: [&str; 9] = [
+const CERT_API: &str = "api.{domain} presents a valid certificate";
+const CERT_APP: &str = "app.{domain} presents a valid certificate";
+const REDIRECT: &str = "Plain HTTP redirects to HTTPS";
+const ALL: [&str; 17] = [
     DNS_API,
     DNS_APP,
     DNS_AGREE,
@@ -23,19 +31,55 @@ const ALL: [&str; 9] = [
     DNS_TTL,
     DNS_IPV6,
     HEALTH,
+    GRACE,
+    STABLE,
+    CONSOLE,
+    ZONES,
+    GZIP,
     RESTART,
+    CERT_API,
+    CERT_APP,
+    REDIRECT,
 ];
 
 /// Runs the sandbox broken by `variant` and checks every scenario: those in `failing` fail
 /// with a reason containing each of their fragments, the others pass.
 fn check(variant: Option<&str>, failing: &[(&str, &[&str])]) {
+    check_tagged(variant, None, failing);
+}
+
+/// [`check`] on the scenarios `tags` selects (`ALL` filtered the same way by hand). Variants
+/// that keep the API unhealthy leave out `@grace`, which would wait the guide's full 120 s.
+fn check_tagged(variant: Option<&str>, tags: Option<&str>, failing: &[(&str, &[&str])]) {
     let mut args = vec![];
     if let Some(v) = variant {
         args.extend(["--break", v]);
     }
-    let run = verify(&format!("sandbox-{}", variant.unwrap_or("healthy")), &args);
-    assert_eq!(run.scenario_count(), ALL.len(), "{}", run.explain());
-    for scenario in ALL {
+    if let Some(t) = tags {
+        args.extend(["--tags", t]);
+    }
+    let run = verify(
+        &format!(
+            "sandbox-{}-{}",
+            variant.unwrap_or("healthy"),
+            tags.unwrap_or("all").replace(['@', ' '], "")
+        ),
+        &args,
+    );
+    let selected: Vec<&str> = match tags {
+        None => ALL.to_vec(),
+        Some("not @grace") => ALL.iter().copied().filter(|s| *s != GRACE).collect(),
+        Some("not @grace and not @stability") => ALL
+            .iter()
+            .copied()
+            .filter(|s| *s != GRACE && *s != STABLE)
+            .collect(),
+        Some("@grace") => vec![GRACE],
+        Some("@stability") => vec![STABLE],
+        Some(other) => panic!("no expectation for --tags {other}"),
+    };
+    assert_eq!(run.scenario_count(), selected.len(), "{}", run.explain());
+    for scenario in selected {
         let (verdict, reason) = run.scenario(scenario);
         match failing.iter().find(|(name, _)| *name == scenario) {
             Some((_, fragments)) => {
@@ -83,10 +127,24 @@ fn exit_on_sigterm_drops_requests_during_the_restart() {
 fn no_app_record_fails_the_app_record() {
     check(
         Some("no-app-record"),
-        &[(
-            DNS_APP,
-            &["app.sandbox.test does not resolve through", "NXDOMAIN"],
-        )],
+        &[
+            (
+                DNS_APP,
+                &["app.sandbox.test does not resolve through", "NXDOMAIN"],
+            ),
+            (
+                CONSOLE,
+                &["app.sandbox.test does not resolve through", "NXDOMAIN"],
+            ),
+            (
+                CERT_APP,
+                &["app.sandbox.test does not resolve through", "NXDOMAIN"],
+            ),
+            (
+                REDIRECT,
+                &["app.sandbox.test does not resolve through", "NXDOMAIN"],
+            ),
+        ],
     );
 }
 
@@ -94,10 +152,15 @@ fn no_app_record_fails_the_app_record() {
 fn wrong_load_balancer_names_the_other_balancer() {
     check(
         Some("wrong-load-balancer"),
-        &[(
-            DNS_APP,
-            &["app.sandbox.test leads to other-lb.sandbox.test, expected lb.sandbox.test"],
-        )],
+        &[
+            (
+                DNS_APP,
+                &["app.sandbox.test leads to other-lb.sandbox.test, expected lb.sandbox.test"],
+            ),
+            (CONSOLE, &["127.0.0.13:", "connect-refused"]),
+            (CERT_APP, &["127.0.0.13:", "connect-refused"]),
+            (REDIRECT, &["127.0.0.13:", "connect-refused"]),
+        ],
     );
 }
 
@@ -105,10 +168,12 @@ fn wrong_load_balancer_names_the_other_balancer() {
 fn status_500_fails_the_health_check_and_the_restart() {
     // Every replica answers 500: the health check says so, and under load every request
     // fails (the load balancer fails open, like an ALB) while the rollout cannot complete.
-    check(
+    check_tagged(
         Some("status-500"),
+        Some("not @grace"),
         &[
             (HEALTH, &["expected 200", "answered 500"]),
+            (STABLE, &["20 of 20 probes failed", "answered 500"]),
             (RESTART, &["answered 500"]),
         ],
     );
@@ -132,6 +197,18 @@ fn dangling_cname_is_named_as_a_takeover_risk() {
                     "app.sandbox.test is a CNAME chain (app.sandbox.test -> deleted-lb.sandbox.test) to deleted-lb.sandbox.test",
                     "whoever registers deleted-lb.sandbox.test serves your users",
                 ],
+            ),
+            (
+                CONSOLE,
+                &["app.sandbox.test does not resolve through", "NXDOMAIN"],
+            ),
+            (
+                CERT_APP,
+                &["app.sandbox.test does not resolve through", "NXDOMAIN"],
+            ),
+            (
+                REDIRECT,
+                &["app.sandbox.test does not resolve through", "NXDOMAIN"],
             ),
         ],
     );
@@ -186,15 +263,23 @@ fn long_ttl_fails_with_the_ttl() {
 fn aaaa_without_listener_fails_dns_health_and_restart() {
     // An IPv6 address that refuses breaks every client that picks it: the probe of that
     // address and the load generator's connections to it fail too.
-    check(
+    let refused = &["[::1]:", "connect-refused"][..];
+    check_tagged(
         Some("aaaa-without-listener"),
+        Some("not @grace"),
         &[
             (
                 DNS_IPV6,
                 &["publish ::1 (AAAA) but nothing accepts connections on [::1]:"],
             ),
-            (HEALTH, &["[::1]:", "connect-refused"]),
+            (HEALTH, refused),
+            (STABLE, refused),
+            (CONSOLE, refused),
+            (GZIP, refused),
             (RESTART, &["connect refused"]),
+            (CERT_API, &["[::1]:", "Connection refused"]),
+            (CERT_APP, &["[::1]:", "Connection refused"]),
+            (REDIRECT, refused),
         ],
     );
 }
@@ -203,13 +288,27 @@ fn aaaa_without_listener_fails_dns_health_and_restart() {
 fn servfail_is_named_as_the_cause() {
     check(
         Some("servfail"),
-        &[(
-            DNS_APP,
-            &[
-                "app.sandbox.test does not resolve through resolver",
-                "the server answered SERVFAIL",
-            ],
-        )],
+        &[
+            (
+                DNS_APP,
+                &[
+                    "app.sandbox.test does not resolve through resolver",
+                    "the server answered SERVFAIL",
+                ],
+            ),
+            (
+                CONSOLE,
+                &["app.sandbox.test does not resolve through", "SERVFAIL"],
+            ),
+            (
+                CERT_APP,
+                &["app.sandbox.test does not resolve through", "SERVFAIL"],
+            ),
+            (
+                REDIRECT,
+                &["app.sandbox.test does not resolve through", "SERVFAIL"],
+            ),
+        ],
     );
 }
 
@@ -217,13 +316,36 @@ fn servfail_is_named_as_the_cause() {
 fn slow_dns_fails_with_the_timeout_named() {
     check(
         Some("slow-dns"),
-        &[(
-            DNS_APP,
-            &[
-                "app.sandbox.test does not resolve through resolver",
-                "no answer within 1s",
-            ],
-        )],
+        &[
+            (
+                DNS_APP,
+                &[
+                    "app.sandbox.test does not resolve through resolver",
+                    "no answer within 1s",
+                ],
+            ),
+            (
+                CONSOLE,
+                &[
+                    "app.sandbox.test does not resolve through",
+                    "no answer within 1s",
+                ],
+            ),
+            (
+                CERT_APP,
+                &[
+                    "app.sandbox.test does not resolve through",
+                    "no answer within 1s",
+                ],
+            ),
+            (
+                REDIRECT,
+                &[
+                    "app.sandbox.test does not resolve through",
+                    "no answer within 1s",
+                ],
+            ),
+        ],
     );
 }
 
@@ -239,5 +361,135 @@ fn late_record_fails_the_plain_step() {
                 "NXDOMAIN",
             ],
         )],
+    );
+}
+
+#[test]
+fn expired_certificate_is_named_with_its_date() {
+    let tls = &["tls-expired", "certificate expired"][..];
+    check_tagged(
+        Some("expired-cert"),
+        Some("not @grace"),
+        &[
+            (HEALTH, tls),
+            (STABLE, tls),
+            (CONSOLE, tls),
+            (ZONES, &["none of 10 probes was answered", "tls-expired"]),
+            (GZIP, tls),
+            (RESTART, &["tls error"]),
+            (
+                CERT_API,
+                &[
+                    "tls-expired",
+                    "subject CN=api.sandbox.test, issuer CN=netconform sandbox CA",
+                    "not after",
+                ],
+            ),
+            (CERT_APP, &["tls-expired"]),
+        ],
+    );
+}
+
+#[test]
+fn certificate_without_the_app_name_fails_app_only() {
+    check(
+        Some("cert-missing-app-san"),
+        &[
+            (CONSOLE, &["tls-wrong-host", "app.sandbox.test"]),
+            (
+                CERT_APP,
+                &[
+                    "tls-wrong-host",
+                    "certificate not valid for name \"app.sandbox.test\"",
+                    "names api.sandbox.test lb.sandbox.test,",
+                ],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn one_dead_address_is_named() {
+    let refused = &["127.0.0.12:", "connect-refused"][..];
+    check_tagged(
+        Some("one-address-down"),
+        Some("not @grace"),
+        &[
+            (HEALTH, refused),
+            (STABLE, refused),
+            (CONSOLE, refused),
+            (GZIP, refused),
+            (RESTART, &["connect refused"]),
+            (CERT_API, &["127.0.0.12:", "Connection refused"]),
+            (CERT_APP, &["127.0.0.12:", "Connection refused"]),
+            (REDIRECT, &["127.0.0.12:", "connect-refused"]),
+        ],
+    );
+}
+
+#[test]
+fn missing_http_redirect_fails() {
+    check(
+        Some("no-http-redirect"),
+        &[(REDIRECT, &["answered 200 instead of a redirect to HTTPS"])],
+    );
+}
+
+#[test]
+fn stripped_content_encoding_fails() {
+    check(
+        Some("strips-gzip"),
+        &[(GZIP, &["the body is gzip but Content-Encoding is missing"])],
+    );
+}
+
+#[test]
+fn slow_health_times_out_with_the_class() {
+    // Every probe waits its whole timeout: the 20 in a row are left out for time.
+    let timeout = &["read-timeout"][..];
+    check_tagged(
+        Some("slow-health"),
+        Some("not @grace and not @stability"),
+        &[
+            (HEALTH, timeout),
+            (ZONES, &["none of 10 probes was answered", "read-timeout"]),
+            // The slow answers still come within the load's request timeout, but the new
+            // replicas never pass the load balancer's 100 ms health check.
+            (RESTART, &["did not become healthy in the load balancer"]),
+        ],
+    );
+}
+
+#[test]
+fn single_zone_fails_the_spread() {
+    check(
+        Some("single-zone"),
+        &[(
+            ZONES,
+            &["answered from 1 zone(s) (zone-a 10), fewer than health.min_zones (2)"],
+        )],
+    );
+}
+
+#[test]
+fn status_503_then_200_fails_at_once_but_becomes_healthy_within_the_grace() {
+    // Probed at once, the booting replicas answer 503.
+    check_tagged(
+        Some("status-503-then-200"),
+        Some("@stability"),
+        &[(STABLE, &["answered 503"])],
+    );
+    check_tagged(Some("status-503-then-200"), Some("@grace"), &[]);
+    let run = verify(
+        "grace-503-then-200",
+        &["--break", "status-503-then-200", "--tags", "@grace"],
+    );
+    let report = run.report.as_ref().unwrap();
+    let reason = report["scenarios"][0]["steps"][0]["outcomes"][0]["reason"]
+        .as_str()
+        .unwrap();
+    assert!(
+        reason.starts_with("every address answered 200 after "),
+        "{reason}"
     );
 }

@@ -22,6 +22,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 
 use crate::http::{Body, full, text};
 
@@ -72,8 +73,11 @@ pub(crate) struct Balancer {
 
 impl Balancer {
     /// Starts serving on every listener.
+    /// Starts serving HTTPS on `https` and plain HTTP on `http`.
     pub(crate) fn start(
-        listeners: Vec<TcpListener>,
+        https: Vec<TcpListener>,
+        http: Vec<TcpListener>,
+        front: Front,
         check: HealthCheck,
         backend_timeout: Duration,
     ) -> Balancer {
@@ -91,8 +95,11 @@ impl Balancer {
             check,
             backend_timeout,
         });
-        for listener in listeners {
-            tokio::spawn(serve(listener, Arc::clone(&inner)));
+        for listener in https {
+            tokio::spawn(serve_https(listener, Arc::clone(&inner), front.clone()));
+        }
+        for listener in http {
+            tokio::spawn(serve_http(listener, Arc::clone(&inner), front.clone()));
         }
         Balancer { inner }
     }
@@ -245,17 +252,62 @@ async fn probe(addr: SocketAddr, path: &str) -> bool {
     ok
 }
 
-async fn serve(listener: TcpListener, inner: Arc<Inner>) {
+/// How the load balancer's listeners behave.
+#[derive(Clone)]
+pub(crate) struct Front {
+    pub(crate) tls: TlsAcceptor,
+    /// The HTTPS port, for redirects.
+    pub(crate) https_port: u16,
+    /// Plain HTTP redirects to HTTPS (else it is served like HTTPS).
+    pub(crate) redirect: bool,
+    /// Drop `Content-Encoding` from responses (a misconfigured proxy).
+    pub(crate) strip_encoding: bool,
+}
+
+/// Accepts HTTPS connections: TLS, then HTTP/1.1 proxied to the targets.
+async fn serve_https(listener: TcpListener, inner: Arc<Inner>, front: Front) {
     loop {
         let Ok((stream, peer)) = listener.accept().await else {
             tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let inner = Arc::clone(&inner);
+        let (inner, front) = (Arc::clone(&inner), front.clone());
+        tokio::spawn(async move {
+            let Ok(stream) = front.tls.accept(stream).await else {
+                return;
+            };
+            let service = service_fn(move |req| {
+                let (inner, front) = (Arc::clone(&inner), front.clone());
+                async move { Ok::<_, Infallible>(proxy(req, peer, &inner, &front).await) }
+            });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// Accepts plain HTTP connections: a redirect to HTTPS on the same host, or (broken) the
+/// same service as HTTPS.
+async fn serve_http(listener: TcpListener, inner: Arc<Inner>, front: Front) {
+    loop {
+        let Ok((stream, peer)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let (inner, front) = (Arc::clone(&inner), front.clone());
         let service = service_fn(move |req| {
-            let inner = Arc::clone(&inner);
-            async move { Ok::<_, Infallible>(proxy(req, peer, &inner).await) }
+            let (inner, front) = (Arc::clone(&inner), front.clone());
+            async move {
+                let res = if front.redirect {
+                    redirect(&req, front.https_port)
+                } else {
+                    proxy(req, peer, &inner, &front).await
+                };
+                Ok::<_, Infallible>(res)
+            }
         });
         tokio::spawn(async move {
             let _ = http1::Builder::new()
@@ -263,6 +315,32 @@ async fn serve(listener: TcpListener, inner: Arc<Inner>) {
                 .await;
         });
     }
+}
+
+/// `301` to the same host and path over HTTPS.
+fn redirect(req: &Request<Incoming>, https_port: u16) -> Response<Body> {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    let location = if https_port == 443 {
+        format!("https://{host}{path}")
+    } else {
+        format!("https://{host}:{https_port}{path}")
+    };
+    let mut res = text(
+        StatusCode::MOVED_PERMANENTLY,
+        format!("moved to {location}"),
+    );
+    if let Ok(v) = location.parse() {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res.headers_mut()
+        .insert(header::SERVER, HeaderValue::from_static(LB_SERVER));
+    res
 }
 
 const HOP_BY_HOP: [HeaderName; 6] = [
@@ -281,7 +359,12 @@ fn lb_error(status: StatusCode, why: String) -> Response<Body> {
     res
 }
 
-async fn proxy(req: Request<Incoming>, peer: SocketAddr, inner: &Inner) -> Response<Body> {
+async fn proxy(
+    req: Request<Incoming>,
+    peer: SocketAddr,
+    inner: &Inner,
+    front: &Front,
+) -> Response<Body> {
     let Some(target) = inner.pick() else {
         return lb_error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -315,6 +398,9 @@ async fn proxy(req: Request<Incoming>, peer: SocketAddr, inner: &Inner) -> Respo
         Ok(Ok((mut parts, body))) => {
             for h in &HOP_BY_HOP {
                 parts.headers.remove(h);
+            }
+            if front.strip_encoding {
+                parts.headers.remove(header::CONTENT_ENCODING);
             }
             Response::from_parts(parts, full(body))
         }

@@ -17,6 +17,7 @@ mod dns;
 mod http;
 mod replica;
 mod rollout;
+mod tls;
 mod variant;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -30,7 +31,7 @@ use tokio::sync::mpsc;
 
 pub use admin::ROLLING_RESTART_PATH;
 pub use balancer::{HealthCheck, LB_SERVER};
-pub use replica::{INSTANCE_HEADER, ZONE_HEADER};
+pub use replica::{GZIP_PATH, GZIP_TEXT, INSTANCE_HEADER, ZONE_HEADER};
 pub use variant::Variant;
 
 /// The sandbox's zones; one API replica runs in each.
@@ -49,6 +50,8 @@ pub enum SandboxError {
     Runtime(std::io::Error),
     #[error("start the DNS server: {0}")]
     Dns(String),
+    #[error("set up the load balancer's TLS: {0}")]
+    Tls(String),
     #[error("bring {id} up: the load balancer did not see it healthy within {timeout:?}")]
     NotHealthy { id: String, timeout: Duration },
     #[error("complete the rolling restart: {0}")]
@@ -83,6 +86,11 @@ pub struct Timing {
     pub dns_timeout: Duration,
     /// When the `late-app-record` variant adds the app record.
     pub late_record_after: Duration,
+    /// How long a replica answers 503 before it is ready (the `status-503-then-200` variant).
+    pub boot_time: Duration,
+    /// How long `/api/status` takes to answer (the `slow-health` variant): above the probe
+    /// timeout the sandbox's environment sets (1 s).
+    pub slow_health_delay: Duration,
 }
 
 impl Default for Timing {
@@ -103,6 +111,8 @@ impl Default for Timing {
             dns_ttl: 60,
             dns_timeout: Duration::from_secs(1),
             late_record_after: Duration::from_millis(1500),
+            boot_time: Duration::from_secs(2),
+            slow_health_delay: Duration::from_secs(2),
         }
     }
 }
@@ -130,9 +140,13 @@ impl Default for SandboxConfig {
 pub struct Topology {
     /// The zone's authoritative DNS servers, ns1 first (the one clients are told to ask).
     pub dns: Vec<SocketAddr>,
-    /// The load balancer's addresses (the A records of its name); all share `lb_port`.
+    /// The load balancer's addresses (the A and AAAA records of its name); all share its
+    /// ports.
     pub lb_addresses: Vec<IpAddr>,
+    /// The HTTPS port.
     pub lb_port: u16,
+    /// The plain-HTTP port (redirects to HTTPS).
+    pub lb_http_port: u16,
     /// The address each zone's replicas bind.
     pub zone_addresses: Vec<(String, IpAddr)>,
     /// The control endpoint (`POST /rolling-restart`).
@@ -144,10 +158,11 @@ impl std::fmt::Display for Topology {
         let list = |ips: &mut dyn Iterator<Item = String>| ips.collect::<Vec<_>>().join(", ");
         write!(
             f,
-            "DNS {}, load balancer {} port {}, zones {}",
+            "DNS {}, load balancer {} port {} (HTTPS) and {} (HTTP), zones {}",
             list(&mut self.dns.iter().map(ToString::to_string)),
             list(&mut self.lb_addresses.iter().map(ToString::to_string)),
             self.lb_port,
+            self.lb_http_port,
             list(
                 &mut self
                     .zone_addresses
@@ -180,14 +195,14 @@ impl Sandbox {
             .spawn(start_parts(config.clone()))
             .await
             .map_err(|_| SandboxError::Stopped);
-        let (state, topology) = match started {
+        let (state, topology, ca_pem) = match started {
             Ok(Ok(parts)) => parts,
             Ok(Err(e)) | Err(e) => {
                 runtime.shutdown_background();
                 return Err(e);
             }
         };
-        let environment = environment(&config, &topology);
+        let environment = environment(&config, &topology, ca_pem);
         Ok(Sandbox {
             runtime: Some(runtime),
             state,
@@ -249,7 +264,7 @@ const NS_IPS: [Ipv4Addr; 2] = [Ipv4Addr::new(127, 0, 0, 31), Ipv4Addr::new(127, 
 
 async fn start_parts(
     config: SandboxConfig,
-) -> Result<(Arc<rollout::State>, Topology), SandboxError> {
+) -> Result<(Arc<rollout::State>, Topology, String), SandboxError> {
     let aliases = TcpListener::bind((LB_IPS[0], 0)).await.is_ok();
     let ipv6 = TcpListener::bind((Ipv6Addr::LOCALHOST, 0)).await.is_ok();
     let localhost = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -271,28 +286,35 @@ async fn start_parts(
     };
     // The load balancer listens on IPv6 loopback too, where there is one; the broken variant
     // publishes the AAAA record without the listener.
-    let listen_ips = lb_ips.clone();
     let ipv6_lb = IpAddr::V6(Ipv6Addr::LOCALHOST);
-    let mut listen_ips = listen_ips;
+    let mut listen_ips = lb_ips.clone();
     if ipv6 && config.variant != Some(Variant::AaaaWithoutListener) {
         listen_ips.push(ipv6_lb);
     }
     if ipv6 || config.variant == Some(Variant::AaaaWithoutListener) {
         lb_ips.push(ipv6_lb);
     }
-    let listeners = bind_same_port(
-        "the load balancer",
-        &listen_ips,
-        async |a| TcpListener::bind(a).await,
-        |l| l.local_addr().map(|a| a.port()),
-    )
-    .await?;
-    let lb_port = listeners[0]
-        .local_addr()
-        .map_err(SandboxError::Runtime)?
-        .port();
+    if config.variant == Some(Variant::OneAddressDown) && listen_ips.len() > 1 {
+        // Published in DNS, nothing listening: a dead load balancer node.
+        listen_ips.remove(1);
+    }
+    let bind_tcp = async |a| TcpListener::bind(a).await;
+    let port_of = |l: &TcpListener| l.local_addr().map(|a| a.port());
+    let https = bind_same_port("the load balancer (HTTPS)", &listen_ips, bind_tcp, port_of).await?;
+    let http = bind_same_port("the load balancer (HTTP)", &listen_ips, bind_tcp, port_of).await?;
+    let lb_port = port_of(&https[0]).map_err(SandboxError::Runtime)?;
+    let lb_http_port = port_of(&http[0]).map_err(SandboxError::Runtime)?;
+    let tls = tls::issue(&config.domain, config.variant)?;
+    let front = balancer::Front {
+        tls: tls.acceptor,
+        https_port: lb_port,
+        redirect: config.variant != Some(Variant::NoHttpRedirect),
+        strip_encoding: config.variant == Some(Variant::StripsGzip),
+    };
     let balancer = balancer::Balancer::start(
-        listeners,
+        https,
+        http,
+        front,
         config.timing.health_check.clone(),
         config.timing.backend_timeout,
     );
@@ -340,11 +362,16 @@ async fn start_parts(
         });
     }
 
-    let zone_addresses: Vec<(String, IpAddr)> = ZONES
+    let mut zone_addresses: Vec<(String, IpAddr)> = ZONES
         .iter()
         .map(|z| (*z).to_owned())
         .zip(zone_ips)
         .collect();
+    if config.variant == Some(Variant::SingleZone) {
+        // Every replica where the first one is: a deployment that lost its spread.
+        let first = zone_addresses[0].clone();
+        zone_addresses.fill(first);
+    }
     let state = Arc::new(rollout::State::new(
         balancer,
         zone_addresses.clone(),
@@ -359,9 +386,11 @@ async fn start_parts(
             dns,
             lb_addresses: lb_ips,
             lb_port,
+            lb_http_port,
             zone_addresses,
             admin,
         },
+        tls.ca_pem,
     ))
 }
 
@@ -438,7 +467,7 @@ pub fn other_lb_name(domain: &Domain) -> DnsName {
     domain.name().child("other-lb")
 }
 
-fn environment(config: &SandboxConfig, topology: &Topology) -> Environment {
+fn environment(config: &SandboxConfig, topology: &Topology, ca_pem: String) -> Environment {
     let mut env = Environment::new(config.domain.clone());
     env.name = Some(match config.variant {
         Some(v) => format!("sandbox ({v})"),
@@ -450,13 +479,19 @@ fn environment(config: &SandboxConfig, topology: &Topology) -> Environment {
     env.dns.load_balancer_addresses = topology.lb_addresses.clone();
     env.dns.timeout = HumanDuration(config.timing.dns_timeout);
     let port = topology.lb_port;
-    env.endpoints.api = format!("http://api.{{domain}}:{port}")
+    env.endpoints.api = format!("https://api.{{domain}}:{port}")
         .parse()
         .expect("valid template");
-    env.endpoints.app = format!("http://app.{{domain}}:{port}")
+    env.endpoints.app = format!("https://app.{{domain}}:{port}")
         .parse()
         .expect("valid template");
-    env.health.timeout = HumanDuration::from_secs(2);
+    env.endpoints.http_port = topology.lb_http_port;
+    env.tls.ca_pem = Some(ca_pem);
+    env.health.timeout = HumanDuration::from_secs(1);
+    env.health.interval = HumanDuration::from_millis(100);
+    env.health.instance_header = Some(INSTANCE_HEADER.to_owned());
+    env.health.zone_header = Some(ZONE_HEADER.to_owned());
+    env.health.gzip_path = Some(GZIP_PATH.parse().expect("a valid path"));
     env.drain.rate = Rate(100.0);
     env.drain.max_duration = HumanDuration::from_secs(60);
     env.drain.settle = HumanDuration::from_millis(500);

@@ -36,6 +36,10 @@ const SLOW_MAX: Duration = Duration::from_secs(60);
 pub(crate) struct Behaviour {
     /// Status `/api/status` answers while serving normally.
     pub(crate) status: u16,
+    /// `/api/status` answers 503 for this long after the replica starts (still booting).
+    pub(crate) booting_for: Duration,
+    /// `/api/status` answers only after this long.
+    pub(crate) status_delay: Duration,
     pub(crate) on_stop: OnStop,
 }
 
@@ -88,8 +92,21 @@ impl std::fmt::Display for Exit {
 struct Shared {
     id: String,
     zone: String,
-    status: u16,
+    behaviour: Behaviour,
+    started: Instant,
     draining: AtomicBool,
+}
+
+/// What `/api/gzip` serves: a gzip-encoded body, as Pulumi's state is stored and served.
+pub const GZIP_PATH: &str = "/api/gzip";
+/// The text `/api/gzip` encodes.
+pub const GZIP_TEXT: &str = "{\"deployment\":\"netconform sandbox state\"}\n";
+
+fn gzipped() -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let _ = encoder.write_all(GZIP_TEXT.as_bytes());
+    encoder.finish().unwrap_or_default()
 }
 
 /// A running replica.
@@ -113,7 +130,8 @@ impl Replica {
         let shared = Arc::new(Shared {
             id: id.clone(),
             zone: zone.to_owned(),
-            status: behaviour.status,
+            behaviour,
+            started: Instant::now(),
             draining: AtomicBool::new(false),
         });
         let (stop, stop_rx) = oneshot::channel();
@@ -223,10 +241,19 @@ async fn handle(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
     let draining = shared.draining.load(Ordering::SeqCst);
     let mut res = match req.uri().path() {
         "/api/status" if draining => text(StatusCode::SERVICE_UNAVAILABLE, "draining"),
+        "/api/status" if shared.started.elapsed() < shared.behaviour.booting_for => {
+            text(StatusCode::SERVICE_UNAVAILABLE, "starting")
+        }
         "/api/status" => {
-            let status = StatusCode::from_u16(shared.status).unwrap_or(StatusCode::OK);
+            tokio::time::sleep(shared.behaviour.status_delay).await;
+            let status = StatusCode::from_u16(shared.behaviour.status).unwrap_or(StatusCode::OK);
             text(status, if status.is_success() { "ok" } else { "unhealthy" })
         }
+        GZIP_PATH => Response::builder()
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .header(http::header::CONTENT_ENCODING, "gzip")
+            .body(full(gzipped()))
+            .expect("static response parts are valid"),
         "/api/slow" => {
             let ms = req
                 .uri()

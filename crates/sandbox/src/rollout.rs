@@ -42,11 +42,22 @@ impl State {
     }
 
     fn behaviour(&self) -> Behaviour {
+        let zero = std::time::Duration::ZERO;
         Behaviour {
             status: if self.variant == Some(Variant::Status500) {
                 500
             } else {
                 200
+            },
+            booting_for: if self.variant == Some(Variant::Status503Then200) {
+                self.timing.boot_time
+            } else {
+                zero
+            },
+            status_delay: if self.variant == Some(Variant::SlowHealth) {
+                self.timing.slow_health_delay
+            } else {
+                zero
             },
             on_stop: if self.variant == Some(Variant::ExitOnSigterm) {
                 OnStop::ExitAtOnce
@@ -59,9 +70,14 @@ impl State {
         }
     }
 
-    /// Whether the variant keeps replicas from ever passing the health check.
-    fn replicas_can_be_healthy(&self) -> bool {
-        self.variant != Some(Variant::Status500)
+    /// Whether the sandbox waits, when it starts, until the load balancer routes to the
+    /// replicas: not when the variant keeps them from passing their health check (at all, or
+    /// at first, to be probed "at once").
+    fn wait_for_health_at_start(&self) -> bool {
+        !matches!(
+            self.variant,
+            Some(Variant::Status500 | Variant::SlowHealth | Variant::Status503Then200)
+        )
     }
 
     async fn start_replica(&self, zone: &str, ip: IpAddr) -> Result<Replica, SandboxError> {
@@ -84,7 +100,7 @@ impl State {
         for (zone, ip) in &self.zones {
             replicas.push(self.start_replica(zone, *ip).await?);
         }
-        if self.replicas_can_be_healthy() {
+        if self.wait_for_health_at_start() {
             for r in replicas.iter() {
                 if !self
                     .balancer

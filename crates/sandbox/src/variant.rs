@@ -32,10 +32,26 @@ pub enum Variant {
     /// `app.{domain}` appears only a little after the sandbox starts (a DNS change
     /// propagating).
     LateAppRecord,
+    /// The load balancer's certificate expired yesterday.
+    ExpiredCert,
+    /// The load balancer's certificate does not name `app.{domain}`.
+    CertMissingAppSan,
+    /// One of the load balancer's addresses refuses connections.
+    OneAddressDown,
+    /// Plain HTTP serves the site instead of redirecting to HTTPS.
+    NoHttpRedirect,
+    /// The load balancer drops `Content-Encoding` from responses.
+    StripsGzip,
+    /// `/api/status` answers only after the probe timeout.
+    SlowHealth,
+    /// Both replicas run in the same zone.
+    SingleZone,
+    /// `/api/status` answers 503 for the first 2 s of a replica's life, then 200.
+    Status503Then200,
 }
 
 impl Variant {
-    pub const ALL: [Variant; 12] = [
+    pub const ALL: [Variant; 20] = [
         Variant::ExitOnSigterm,
         Variant::NoAppRecord,
         Variant::WrongLoadBalancer,
@@ -48,6 +64,14 @@ impl Variant {
         Variant::Servfail,
         Variant::SlowDns,
         Variant::LateAppRecord,
+        Variant::ExpiredCert,
+        Variant::CertMissingAppSan,
+        Variant::OneAddressDown,
+        Variant::NoHttpRedirect,
+        Variant::StripsGzip,
+        Variant::SlowHealth,
+        Variant::SingleZone,
+        Variant::Status503Then200,
     ];
 
     pub fn name(self) -> &'static str {
@@ -64,6 +88,14 @@ impl Variant {
             Variant::Servfail => "servfail",
             Variant::SlowDns => "slow-dns",
             Variant::LateAppRecord => "late-app-record",
+            Variant::ExpiredCert => "expired-cert",
+            Variant::CertMissingAppSan => "cert-missing-app-san",
+            Variant::OneAddressDown => "one-address-down",
+            Variant::NoHttpRedirect => "no-http-redirect",
+            Variant::StripsGzip => "strips-gzip",
+            Variant::SlowHealth => "slow-health",
+            Variant::SingleZone => "single-zone",
+            Variant::Status503Then200 => "status-503-then-200",
         }
     }
 
@@ -84,6 +116,18 @@ impl Variant {
             Variant::Servfail => "the DNS servers answer SERVFAIL for app.{domain}",
             Variant::SlowDns => "the DNS servers answer for app.{domain} after the query timeout",
             Variant::LateAppRecord => "app.{domain} appears 1.5 s after the sandbox starts",
+            Variant::ExpiredCert => "the load balancer's certificate has expired",
+            Variant::CertMissingAppSan => {
+                "the load balancer's certificate does not name app.{domain}"
+            }
+            Variant::OneAddressDown => "one of the load balancer's addresses refuses connections",
+            Variant::NoHttpRedirect => "plain HTTP serves the site instead of redirecting to HTTPS",
+            Variant::StripsGzip => "the load balancer strips Content-Encoding from responses",
+            Variant::SlowHealth => "/api/status answers after the probe timeout",
+            Variant::SingleZone => "both API replicas run in one zone",
+            Variant::Status503Then200 => {
+                "/api/status answers 503 for a replica's first 2 s, then 200"
+            }
         }
     }
 }

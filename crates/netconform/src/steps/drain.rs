@@ -21,6 +21,7 @@ async fn start_load(world: &mut NetWorld) {
         rate: env.drain.rate.per_second(),
         request_timeout: env.drain.request_timeout.get(),
         max_connections: usize::try_from(env.drain.max_connections).unwrap_or(usize::MAX),
+        extra_roots: ctx.tls_roots.clone(),
     };
     if ctx.restart.is_none() {
         inconclusive(format!(

@@ -52,7 +52,12 @@ fn usage_errors_exit_2_with_the_fix() {
 fn reports_are_written() {
     let dir = TempDir::new("reports-written");
     let out = Command::new(BIN)
-        .args(["verify", "--tags", "@health and not @stability and not @grace", "--report-dir"])
+        .args([
+            "verify",
+            "--tags",
+            "@health and not @stability and not @grace",
+            "--report-dir",
+        ])
         .arg(dir.path())
         .output()
         .unwrap();

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use netconform_model::RestartEventKind;
 use netconform_sandbox::{INSTANCE_HEADER, Sandbox, SandboxConfig, Variant, ZONE_HEADER};
+use rustls::pki_types::pem::PemObject as _;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
@@ -19,16 +20,39 @@ async fn start(variant: Option<Variant>) -> Sandbox {
     .unwrap()
 }
 
-/// One `GET path` to the load balancer on a fresh connection; the status and headers.
-async fn get(sandbox: &Sandbox, path: &str) -> (u16, String) {
+/// A TLS connection to the load balancer's first address, trusting the sandbox's CA.
+async fn connect(sandbox: &Sandbox) -> tokio_rustls::client::TlsStream<TcpStream> {
     let t = sandbox.topology();
-    let mut stream = TcpStream::connect((t.lb_addresses[0], t.lb_port))
+    let pem = sandbox.environment().tls.ca_pem.clone().unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls::pki_types::CertificateDer::pem_slice_iter(pem.as_bytes()) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let stream = TcpStream::connect((t.lb_addresses[0], t.lb_port))
         .await
         .unwrap();
+    let name = rustls::pki_types::ServerName::try_from("api.sandbox.test").unwrap();
+    tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+        .connect(name, stream)
+        .await
+        .unwrap()
+}
+
+/// One `GET path` to the load balancer on a fresh connection; the status and the response.
+async fn get(sandbox: &Sandbox, path: &str) -> (u16, String) {
+    let mut stream = connect(sandbox).await;
     let req = format!("GET {path} HTTP/1.1\r\nhost: api.sandbox.test\r\nconnection: close\r\n\r\n");
     stream.write_all(req.as_bytes()).await.unwrap();
-    let mut res = String::new();
-    stream.read_to_string(&mut res).await.unwrap();
+    let mut res = Vec::new();
+    let _ = stream.read_to_end(&mut res).await;
+    let res = String::from_utf8_lossy(&res).into_owned();
     let status = res[9..12].parse().unwrap();
     (status, res.to_ascii_lowercase())
 }
@@ -136,22 +160,19 @@ async fn exit_on_sigterm_replicas_exit_at_once() {
 async fn in_flight_requests_finish_through_a_graceful_stop() {
     let sandbox = start(None).await;
     // Two slow requests, one per zone, in flight when the rollout stops their replicas.
-    let slow = |s: &Sandbox| {
-        let t = s.topology().clone();
+    async fn slow(sandbox: &Sandbox) -> tokio::task::JoinHandle<String> {
+        let mut stream = connect(sandbox).await;
         tokio::spawn(async move {
-            let mut stream = TcpStream::connect((t.lb_addresses[0], t.lb_port))
-                .await
-                .unwrap();
             stream
                 .write_all(b"GET /api/slow?ms=1500 HTTP/1.1\r\nhost: api.sandbox.test\r\nconnection: close\r\n\r\n")
                 .await
                 .unwrap();
-            let mut res = String::new();
-            stream.read_to_string(&mut res).await.unwrap();
-            res
+            let mut res = Vec::new();
+            let _ = stream.read_to_end(&mut res).await;
+            String::from_utf8_lossy(&res).into_owned()
         })
-    };
-    let (a, b) = (slow(&sandbox), slow(&sandbox));
+    }
+    let (a, b) = (slow(&sandbox).await, slow(&sandbox).await);
     tokio::time::sleep(Duration::from_millis(50)).await;
     let (tx, _rx) = mpsc::unbounded_channel();
     sandbox.rolling_restart(tx).await.unwrap();

@@ -43,7 +43,8 @@ fn usage() -> ExitCode {
          (no --env: the built-in sandbox; see `netconform verify --help`)\n  \
          test [ARGS]     run the project's tests (cargo test --workspace --release ARGS)\n  \
          ci              cargo fmt --check, clippy -D warnings, then test\n  \
-         bench dns       DNS checks: the feature's wall time, queries/s against dig (installs bind9-dnsutils)");
+         bench dns       DNS checks: the feature's wall time, queries/s against dig (installs bind9-dnsutils)\n  \
+         bench probe     health and TLS checks: their wall time, HTTPS probes/s against curl");
     ExitCode::from(2)
 }
 
@@ -96,8 +97,12 @@ fn test(args: &[String]) -> Result<(), i32> {
 fn bench(args: &[String]) -> Result<(), i32> {
     match args.first().map(String::as_str) {
         Some("dns") => bench_dns(),
+        Some("probe") => {
+            ensure_command("curl", "curl");
+            cargo(&["bench", "--package", "netconform-probe", "--bench", "probe"])
+        }
         _ => {
-            say("xtask: bench what? cargo xtask bench dns");
+            say("xtask: bench what? cargo xtask bench dns | probe");
             Err(2)
         }
     }

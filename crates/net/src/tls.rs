@@ -3,7 +3,7 @@
 //! environment's own CA when it has one.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustls::ClientConfig;
 use rustls::client::danger::ServerCertVerifier;
@@ -70,13 +70,29 @@ pub fn extra_roots(
 }
 
 /// The certificate verifier every check uses: the platform's, with `extra_roots` trusted too.
+/// One per set of roots for the whole process: a verifier loads the system's roots when it
+/// first verifies, which costs more than a handshake.
 pub fn verifier(
     extra_roots: &[CertificateDer<'static>],
 ) -> Result<Arc<dyn ServerCertVerifier>, TlsError> {
-    Ok(Arc::new(Verifier::new_with_extra_roots(
+    type Cache = Mutex<Vec<(Vec<CertificateDer<'static>>, Arc<dyn ServerCertVerifier>)>>;
+    static VERIFIERS: OnceLock<Cache> = OnceLock::new();
+    let cache = VERIFIERS.get_or_init(|| Mutex::new(Vec::new()));
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, verifier)) = cache
+        .iter()
+        .find(|(roots, _)| roots.as_slice() == extra_roots)
+    {
+        return Ok(Arc::clone(verifier));
+    }
+    let verifier: Arc<dyn ServerCertVerifier> = Arc::new(Verifier::new_with_extra_roots(
         extra_roots.iter().cloned(),
         provider(),
-    )?))
+    )?);
+    cache.push((extra_roots.to_vec(), Arc::clone(&verifier)));
+    Ok(verifier)
 }
 
 /// A client configuration with `verifier`, offering `alpn` protocols (e.g. `[b"http/1.1"]`).

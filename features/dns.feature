@@ -49,3 +49,10 @@ Feature: DNS records lead to the load balancer
     fallback to IPv4.
     When api.{domain} and app.{domain} are resolved from every vantage point
     Then every AAAA address accepts connections on the endpoint's port
+
+  Scenario: The records validate with DNSSEC
+    With dns.dnssec = "validate", every answer for api and app, asked through each resolver by
+    a validating client, must be signed and validate from the trust anchors: the root's, or
+    dns.trust_anchors for a private zone. A bogus answer is a failure; so is an unsigned one.
+    Not applicable when dns.dnssec is "off" (the default).
+    Then api.{domain} and app.{domain} validate with DNSSEC from every resolver

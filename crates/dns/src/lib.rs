@@ -2,14 +2,15 @@
 //! configured resolvers, extra vantage points and the zone's authoritative servers), the
 //! vantage points and their discovery ([`vantage`]), a direct DNS client ([`query`]) and the
 //! checks ([`checks`]): the records resolve, lead to the load balancer, agree across servers,
-//! do not dangle, are not a wildcard's, have short TTLs, and have listeners on their IPv6
-//! addresses. Every outcome carries the raw answers it judged.
+//! do not dangle, are not a wildcard's, have short TTLs, have listeners on their IPv6
+//! addresses, and validate with DNSSEC ([`dnssec`]). Every outcome carries the raw answers it judged.
 //!
 //! Questions go straight to the configured servers (the system's from /etc/resolv.conf when
 //! none is set), so the checks see what the probes and the load generator see. No printing,
 //! no env; depends on model and net only.
 
 pub mod checks;
+pub mod dnssec;
 pub mod query;
 pub mod vantage;
 pub mod view;
@@ -19,5 +20,6 @@ pub use checks::{
     check_no_dangling, check_resolves, check_same_target, check_ttl, check_wildcard,
     load_balancer_has_ipv6,
 };
+pub use dnssec::check_dnssec;
 pub use vantage::{DiscoveryError, Vantage};
 pub use view::NameView;

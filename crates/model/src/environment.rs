@@ -108,6 +108,12 @@ pub struct DnsSettings {
     /// Highest TTL allowed on the records and their chains: a long TTL delays a load balancer
     /// change.
     pub max_ttl: HumanDuration,
+    /// Whether the records must validate with DNSSEC.
+    pub dnssec: DnssecMode,
+    /// DNSKEY records (zone-file form) to trust instead of the root's, for a private zone:
+    /// `"example.com. 3600 IN DNSKEY 257 3 13 <base64>"`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trust_anchors: Vec<String>,
     /// Time allowed for one DNS query.
     pub timeout: HumanDuration,
     /// Time allowed for one whole DNS check (every vantage point, both names).
@@ -125,10 +131,23 @@ impl Default for DnsSettings {
             address_match: AddressMatch::All,
             records: RecordOverrides::default(),
             max_ttl: HumanDuration::from_secs(300),
+            dnssec: DnssecMode::Off,
+            trust_anchors: Vec::new(),
             timeout: HumanDuration::from_secs(2),
             check_timeout: HumanDuration::from_secs(30),
         }
     }
+}
+
+/// Whether DNSSEC is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DnssecMode {
+    /// Not checked.
+    #[default]
+    Off,
+    /// Every answer for the records must be signed and validate from the trust anchors.
+    Validate,
 }
 
 /// How resolved addresses compare with the load balancer's.

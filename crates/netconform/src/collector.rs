@@ -164,11 +164,21 @@ impl Collector {
             }
             None => Vec::new(),
         };
+        // A passed step whose checks all did not apply is not applicable.
+        let verdict = if verdict == Verdict::Pass
+            && !outcomes.is_empty()
+            && outcomes.iter().all(|o| o.verdict == Verdict::NotApplicable)
+        {
+            Verdict::NotApplicable
+        } else {
+            verdict
+        };
         let label = match verdict {
             Verdict::Pass => "ok",
             Verdict::Fail => "FAIL",
             Verdict::Inconclusive => "INCONCLUSIVE",
-            _ => "-",
+            Verdict::NotApplicable => "n/a",
+            Verdict::Skipped => "-",
         };
         let mut line = format!("  {label:<4} {} {}", step.keyword.trim(), step.value);
         if let Some(reason) = &reason {
@@ -192,15 +202,15 @@ impl Collector {
 /// A scenario fails if a step failed, is inconclusive if one was, passes if every step passed.
 fn scenario_verdict(steps: &[StepResult]) -> Verdict {
     let has = |v| steps.iter().any(|s| s.verdict == v);
+    let all = |f: &dyn Fn(Verdict) -> bool| !steps.is_empty() && steps.iter().all(|s| f(s.verdict));
     if has(Verdict::Fail) {
         Verdict::Fail
     } else if has(Verdict::Inconclusive) {
         Verdict::Inconclusive
-    } else if steps
-        .iter()
-        .all(|s| s.verdict == Verdict::Pass || s.verdict == Verdict::NotApplicable)
-        && !steps.is_empty()
-    {
+    } else if all(&|v| v == Verdict::NotApplicable) {
+        // Nothing of it applies to this environment (it says why).
+        Verdict::NotApplicable
+    } else if all(&|v| matches!(v, Verdict::Pass | Verdict::NotApplicable)) {
         Verdict::Pass
     } else {
         Verdict::Skipped

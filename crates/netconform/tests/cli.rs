@@ -10,10 +10,10 @@ use common::{BIN, TempDir, verify};
 fn tags_select_scenarios() {
     let run = verify("tags-dns", &["--tags", "@dns"]);
     assert_eq!(run.code, 0, "{}", run.explain());
-    assert_eq!(run.scenario_count(), 7, "{}", run.explain());
+    assert_eq!(run.scenario_count(), 8, "{}", run.explain());
     let run = verify("tags-not-disruptive", &["--tags", "not @disruptive"]);
     assert_eq!(run.code, 0, "{}", run.explain());
-    assert_eq!(run.scenario_count(), 16, "{}", run.explain());
+    assert_eq!(run.scenario_count(), 17, "{}", run.explain());
 }
 
 #[test]

@@ -7,15 +7,19 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use hickory_proto::dnssec::crypto::EcdsaSigningKey;
+use hickory_proto::dnssec::rdata::DNSKEY;
+use hickory_proto::dnssec::{Algorithm, DnssecSigner, SigningKey as _};
 use hickory_proto::op::{Header, Metadata, ResponseCode};
 use hickory_proto::rr::LowerName;
 use hickory_proto::serialize::txt::Parser;
 use hickory_server::Server;
+use hickory_server::dnssec::NxProofKind;
 use hickory_server::net::runtime::{Time, TokioRuntimeProvider};
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{
-    AxfrPolicy, Catalog, MessageResponseBuilder, ZoneHandler, ZoneType,
+    AxfrPolicy, Catalog, DnssecZoneHandler as _, MessageResponseBuilder, ZoneHandler, ZoneType,
 };
 use netconform_model::values::{DnsName, Domain};
 use tokio::net::{TcpListener, UdpSocket};
@@ -170,18 +174,74 @@ impl RequestHandler for FaultyCatalog {
 /// A zone loaded for serving, kept to change records live.
 pub(crate) type Zone = Arc<InMemoryZoneHandler<TokioRuntimeProvider>>;
 
-pub(crate) fn load(zone_text: &str) -> Result<Zone, SandboxError> {
+pub(crate) fn load(zone_text: &str, key: Option<&ZoneKey>) -> Result<Zone, SandboxError> {
     let (origin, records) = Parser::new(zone_text, None, None)
         .parse()
         .map_err(|e| SandboxError::Dns(format!("parse the zone: {e}")))?;
-    let handler = InMemoryZoneHandler::<TokioRuntimeProvider>::new(
-        origin,
+    let mut handler = InMemoryZoneHandler::<TokioRuntimeProvider>::new(
+        origin.clone(),
         records,
         ZoneType::Primary,
         AxfrPolicy::Deny,
+        Some(NxProofKind::Nsec),
     )
     .map_err(|e| SandboxError::Dns(format!("load the zone: {e}")))?;
+    if let Some(key) = key {
+        handler
+            .add_zone_signing_key_mut(key.signer(origin)?)
+            .map_err(|e| SandboxError::Dns(format!("add the signing key: {e}")))?;
+        handler
+            .secure_zone_mut()
+            .map_err(|e| SandboxError::Dns(format!("sign the zone: {e}")))?;
+    }
     Ok(Arc::new(handler))
+}
+
+/// The zone's DNSSEC signing key (ECDSA P-256), kept as PKCS#8 to sign several copies.
+pub(crate) struct ZoneKey {
+    pkcs8: Vec<u8>,
+}
+
+impl ZoneKey {
+    pub(crate) fn generate() -> Result<ZoneKey, SandboxError> {
+        let pkcs8 = EcdsaSigningKey::generate_pkcs8(Algorithm::ECDSAP256SHA256)
+            .map_err(|e| SandboxError::Dns(format!("generate a DNSSEC key: {e}")))?;
+        Ok(ZoneKey {
+            pkcs8: pkcs8.secret_pkcs8_der().to_vec(),
+        })
+    }
+
+    fn key(&self) -> Result<EcdsaSigningKey, SandboxError> {
+        let der = rustls::pki_types::PrivatePkcs8KeyDer::from(self.pkcs8.clone());
+        EcdsaSigningKey::from_pkcs8(&der, Algorithm::ECDSAP256SHA256)
+            .map_err(|e| SandboxError::Dns(format!("load the DNSSEC key: {e}")))
+    }
+
+    fn signer(&self, origin: hickory_proto::rr::Name) -> Result<DnssecSigner, SandboxError> {
+        let key = self.key()?;
+        let public = key
+            .to_public_key()
+            .map_err(|e| SandboxError::Dns(format!("read the DNSSEC public key: {e}")))?;
+        Ok(DnssecSigner::new(
+            DNSKEY::from_key(&public),
+            Box::new(key),
+            origin,
+            Duration::from_secs(7 * 24 * 3600),
+        ))
+    }
+
+    /// The key as a trust anchor: `zone. ttl IN DNSKEY ...`.
+    pub(crate) fn trust_anchor(&self, domain: &Domain, ttl: u32) -> Result<String, SandboxError> {
+        let public = self
+            .key()?
+            .to_public_key()
+            .map_err(|e| SandboxError::Dns(format!("read the DNSSEC public key: {e}")))?;
+        Ok(format!(
+            "{} {ttl} IN DNSKEY {}",
+            domain.name().fqdn(),
+            DNSKEY::from_key(&public)
+        ))
+    }
 }
 
 /// A DNS server's sockets: UDP and TCP on one address.
@@ -191,11 +251,18 @@ pub(crate) struct Sockets {
 }
 
 impl Sockets {
-    /// Binds UDP and TCP on `ip:port` (port 0: one the system picks, the same for both).
+    /// Binds UDP and TCP on `ip:port`. Port 0: one the system picks for UDP, taken for TCP
+    /// too, another one tried when another process holds it on TCP.
     pub(crate) async fn bind(ip: IpAddr, port: u16) -> std::io::Result<Sockets> {
-        let udp = UdpSocket::bind(SocketAddr::new(ip, port)).await?;
-        let tcp = TcpListener::bind(udp.local_addr()?).await?;
-        Ok(Sockets { udp, tcp })
+        let mut attempts = if port == 0 { 20 } else { 1 };
+        loop {
+            let udp = UdpSocket::bind(SocketAddr::new(ip, port)).await?;
+            match TcpListener::bind(udp.local_addr()?).await {
+                Ok(tcp) => return Ok(Sockets { udp, tcp }),
+                Err(e) if attempts <= 1 => return Err(e),
+                Err(_) => attempts -= 1,
+            }
+        }
     }
 
     pub(crate) fn addr(&self) -> std::io::Result<SocketAddr> {
@@ -226,4 +293,6 @@ pub(crate) async fn add_cname(zone: &Zone, name: &DnsName, target: &DnsName, ttl
         serial,
     )
     .await;
+    // Signed zones sign the new record too (a zone without a key has nothing to do).
+    let _ = zone.secure_zone().await;
 }

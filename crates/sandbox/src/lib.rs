@@ -195,14 +195,17 @@ impl Sandbox {
             .spawn(start_parts(config.clone()))
             .await
             .map_err(|_| SandboxError::Stopped);
-        let (state, topology, ca_pem) = match started {
+        let started = match started {
             Ok(Ok(parts)) => parts,
             Ok(Err(e)) | Err(e) => {
                 runtime.shutdown_background();
                 return Err(e);
             }
         };
-        let environment = environment(&config, &topology, ca_pem);
+        let environment = environment(&config, &started);
+        let Started {
+            state, topology, ..
+        } = started;
         Ok(Sandbox {
             runtime: Some(runtime),
             state,
@@ -262,9 +265,16 @@ const OTHER_LB_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 13);
 const ZONE_IPS: [Ipv4Addr; 2] = [Ipv4Addr::new(127, 0, 0, 21), Ipv4Addr::new(127, 0, 0, 22)];
 const NS_IPS: [Ipv4Addr; 2] = [Ipv4Addr::new(127, 0, 0, 31), Ipv4Addr::new(127, 0, 0, 32)];
 
-async fn start_parts(
-    config: SandboxConfig,
-) -> Result<(Arc<rollout::State>, Topology, String), SandboxError> {
+/// What starting the parts gives: the replicas' state, where everything listens, and what
+/// clients must trust.
+struct Started {
+    state: Arc<rollout::State>,
+    topology: Topology,
+    ca_pem: String,
+    trust_anchor: String,
+}
+
+async fn start_parts(config: SandboxConfig) -> Result<Started, SandboxError> {
     let aliases = TcpListener::bind((LB_IPS[0], 0)).await.is_ok();
     let ipv6 = TcpListener::bind((Ipv6Addr::LOCALHOST, 0)).await.is_ok();
     let localhost = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -339,11 +349,18 @@ async fn start_parts(
         |s| s.addr().map(|a| a.port()),
     )
     .await?;
+    // The zone is signed; the environment trusts its key (the broken variant trusts another).
+    let zone_key = dns::ZoneKey::generate()?;
+    let trust_anchor = if config.variant == Some(Variant::DnssecBogus) {
+        dns::ZoneKey::generate()?.trust_anchor(&config.domain, config.timing.dns_ttl)?
+    } else {
+        zone_key.trust_anchor(&config.domain, config.timing.dns_ttl)?
+    };
     let mut dns = Vec::new();
     let mut zones = Vec::new();
     for (i, sockets) in sockets.into_iter().enumerate() {
         let stale = i > 0 && config.variant == Some(Variant::AuthoritativeMismatch);
-        let zone = dns::load(&dns::zone(&spec, stale))?;
+        let zone = dns::load(&dns::zone(&spec, stale), Some(&zone_key))?;
         dns.push(sockets.addr().map_err(SandboxError::Runtime)?);
         dns::serve(sockets, Arc::clone(&zone), faults.clone());
         zones.push(zone);
@@ -380,9 +397,9 @@ async fn start_parts(
     ));
     state.bring_up().await?;
     let admin = admin::serve(localhost, Arc::clone(&state)).await?;
-    Ok((
+    Ok(Started {
         state,
-        Topology {
+        topology: Topology {
             dns,
             lb_addresses: lb_ips,
             lb_port,
@@ -390,8 +407,9 @@ async fn start_parts(
             zone_addresses,
             admin,
         },
-        tls.ca_pem,
-    ))
+        ca_pem: tls.ca_pem,
+        trust_anchor,
+    })
 }
 
 /// Binds every address on one port (the port of the first, ephemeral), retrying when another
@@ -441,7 +459,7 @@ pub struct ZoneServer {
 
 impl ZoneServer {
     pub async fn start(zone_text: &str) -> Result<ZoneServer, SandboxError> {
-        let zone = dns::load(zone_text)?;
+        let zone = dns::load(zone_text, None)?;
         let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
         let sockets =
             dns::Sockets::bind(addr.ip(), 0)
@@ -467,7 +485,8 @@ pub fn other_lb_name(domain: &Domain) -> DnsName {
     domain.name().child("other-lb")
 }
 
-fn environment(config: &SandboxConfig, topology: &Topology, ca_pem: String) -> Environment {
+fn environment(config: &SandboxConfig, started: &Started) -> Environment {
+    let topology = &started.topology;
     let mut env = Environment::new(config.domain.clone());
     env.name = Some(match config.variant {
         Some(v) => format!("sandbox ({v})"),
@@ -486,7 +505,13 @@ fn environment(config: &SandboxConfig, topology: &Topology, ca_pem: String) -> E
         .parse()
         .expect("valid template");
     env.endpoints.http_port = topology.lb_http_port;
-    env.tls.ca_pem = Some(ca_pem);
+    env.tls.ca_pem = Some(started.ca_pem.clone());
+    // The zone is signed; wildcard answers are the exception hickory-server cannot prove, so
+    // that variant's environment does not ask for DNSSEC.
+    if config.variant != Some(Variant::WildcardOnly) {
+        env.dns.dnssec = netconform_model::environment::DnssecMode::Validate;
+        env.dns.trust_anchors = vec![started.trust_anchor.clone()];
+    }
     env.health.timeout = HumanDuration::from_secs(1);
     env.health.interval = HumanDuration::from_millis(100);
     env.health.instance_header = Some(INSTANCE_HEADER.to_owned());

@@ -48,10 +48,13 @@ pub enum Variant {
     SingleZone,
     /// `/api/status` answers 503 for the first 2 s of a replica's life, then 200.
     Status503Then200,
+    /// The zone is signed with another key than the one the environment trusts (a key
+    /// rollover gone wrong): every answer is bogus.
+    DnssecBogus,
 }
 
 impl Variant {
-    pub const ALL: [Variant; 20] = [
+    pub const ALL: [Variant; 21] = [
         Variant::ExitOnSigterm,
         Variant::NoAppRecord,
         Variant::WrongLoadBalancer,
@@ -72,6 +75,7 @@ impl Variant {
         Variant::SlowHealth,
         Variant::SingleZone,
         Variant::Status503Then200,
+        Variant::DnssecBogus,
     ];
 
     pub fn name(self) -> &'static str {
@@ -96,6 +100,7 @@ impl Variant {
             Variant::SlowHealth => "slow-health",
             Variant::SingleZone => "single-zone",
             Variant::Status503Then200 => "status-503-then-200",
+            Variant::DnssecBogus => "dnssec-bogus",
         }
     }
 
@@ -128,6 +133,7 @@ impl Variant {
             Variant::Status503Then200 => {
                 "/api/status answers 503 for a replica's first 2 s, then 200"
             }
+            Variant::DnssecBogus => "the zone is signed with another key than the trusted one",
         }
     }
 }

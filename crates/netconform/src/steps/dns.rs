@@ -226,3 +226,30 @@ async fn ipv6_listeners(world: &mut NetWorld, step: &Step) {
     .await;
     world.judge(step, outcome);
 }
+
+#[then(expr = r"api.\{domain} and app.\{domain} validate with DNSSEC from every resolver")]
+async fn dnssec(world: &mut NetWorld, step: &Step) {
+    let ctx = world.ctx();
+    let dns = &ctx.env.dns;
+    let outcome = if dns.dnssec == netconform_model::environment::DnssecMode::Off {
+        Outcome::new(
+            "the records validate with DNSSEC from every resolver",
+            Verdict::NotApplicable,
+            "dns.dnssec is \"off\": set it to \"validate\" for a signed zone",
+        )
+    } else {
+        within_check_timeout(&ctx, async {
+            let vantages = ctx.dns_vantages().await;
+            let (api, app) = (ctx.env.api_record(), ctx.env.app_record());
+            netconform_dns::check_dnssec(
+                &[&api, &app],
+                &vantages.resolvers,
+                &dns.trust_anchors,
+                dns.timeout.get(),
+            )
+            .await
+        })
+        .await
+    };
+    world.judge(step, outcome);
+}

@@ -310,3 +310,33 @@ async fn closed_port_is_unreachable_not_a_hang() {
     // Linux reports the ICMP port-unreachable on the connected socket.
     assert!(matches!(res, Err(QueryError::Unreachable(_))), "{res:?}");
 }
+
+#[tokio::test]
+async fn extra_vantage_points_are_asked_and_named() {
+    let (sandbox, _) = sandbox(None).await;
+    let mut dns = env(&sandbox).dns.clone();
+    // ns2 as an extra resolver: it answers for its own zone like one.
+    dns.vantage_points = vec![netconform_model::values::Nameserver(
+        sandbox.topology().dns[1],
+    )];
+    let vantages = vantage::resolvers(&dns, &[]);
+    assert_eq!(vantages.len(), 2);
+    assert_eq!(vantages[1].kind, VantageKind::VantagePoint);
+    let view = NameView::resolve(&env(&sandbox).api_record(), &vantages, T).await;
+    assert!(
+        view.servers()
+            .iter()
+            .any(|s| s.starts_with("vantage point 127.0.0.32:")),
+        "{:?}",
+        view.servers()
+    );
+    assert!(check_resolves(&view, false).passed());
+    // With the system resolver standing in for dns.nameservers, it is labelled as such.
+    dns.nameservers.clear();
+    let system = vantage::resolvers(&dns, &[sandbox.topology().dns[0]]);
+    assert!(
+        system[0].label.starts_with("system resolver "),
+        "{}",
+        system[0].label
+    );
+}

@@ -527,3 +527,9 @@ fn dnssec_signed_with_an_untrusted_key_is_bogus() {
         )],
     );
 }
+
+#[test]
+fn tls_version_below_the_minimum_fails_both_names() {
+    let below = &["negotiated TLS 1.2, below tls.min_version (TLS 1.3)"][..];
+    check(Some("tls12-only"), &[(CERT_API, below), (CERT_APP, below)]);
+}

@@ -395,3 +395,32 @@ async fn booting_api_fails_in_a_row_at_once_but_becomes_healthy_within_the_grace
     .unwrap();
     assert_fails(&outcome, &["not healthy within 500ms", "answered 500"]);
 }
+
+#[tokio::test]
+async fn tls_version_below_the_minimum_fails() {
+    let run = start(Some(Variant::Tls12Only)).await;
+    let v12 = checks::check_certificate(
+        &run.api,
+        &run.resolver,
+        14,
+        netconform_model::environment::TlsVersion::V1_2,
+        false,
+    )
+    .await
+    .unwrap();
+    assert!(v12.passed(), "{v12}");
+    assert!(v12.reason.contains("TLS 1.2 verified"), "{}", v12.reason);
+    let v13 = checks::check_certificate(
+        &run.api,
+        &run.resolver,
+        14,
+        netconform_model::environment::TlsVersion::V1_3,
+        false,
+    )
+    .await
+    .unwrap();
+    assert_fails(
+        &v13,
+        &["negotiated TLS 1.2, below tls.min_version (TLS 1.3)"],
+    );
+}

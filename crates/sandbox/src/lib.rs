@@ -506,6 +506,10 @@ fn environment(config: &SandboxConfig, started: &Started) -> Environment {
         .expect("valid template");
     env.endpoints.http_port = topology.lb_http_port;
     env.tls.ca_pem = Some(started.ca_pem.clone());
+    if config.variant == Some(Variant::Tls12Only) {
+        // The environment asks for what the load balancer does not do.
+        env.tls.min_version = netconform_model::environment::TlsVersion::V1_3;
+    }
     // The zone is signed; wildcard answers are the exception hickory-server cannot prove, so
     // that variant's environment does not ask for DNSSEC.
     if config.variant != Some(Variant::WildcardOnly) {

@@ -11,6 +11,9 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::{SandboxError, Variant};
 
+/// The protocol versions of the `tls12-only` variant.
+static TLS12_ONLY: &[&rustls::SupportedProtocolVersion] = &[&rustls::version::TLS12];
+
 /// The load balancer's TLS: its acceptor and the CA that signed its certificate.
 pub(crate) struct Tls {
     pub(crate) acceptor: TlsAcceptor,
@@ -63,7 +66,11 @@ pub(crate) fn issue(domain: &Domain, variant: Option<Variant>) -> Result<Tls, Sa
     let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
-    .with_safe_default_protocol_versions()
+    .with_protocol_versions(if variant == Some(Variant::Tls12Only) {
+        TLS12_ONLY
+    } else {
+        rustls::DEFAULT_VERSIONS
+    })
     .map_err(|e| err("configure TLS", e))?
     .with_no_client_auth()
     .with_single_cert(chain, key)

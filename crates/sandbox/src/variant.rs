@@ -51,10 +51,12 @@ pub enum Variant {
     /// The zone is signed with another key than the one the environment trusts (a key
     /// rollover gone wrong): every answer is bogus.
     DnssecBogus,
+    /// The load balancer speaks TLS 1.2 only, and the environment asks for TLS 1.3.
+    Tls12Only,
 }
 
 impl Variant {
-    pub const ALL: [Variant; 21] = [
+    pub const ALL: [Variant; 22] = [
         Variant::ExitOnSigterm,
         Variant::NoAppRecord,
         Variant::WrongLoadBalancer,
@@ -76,6 +78,7 @@ impl Variant {
         Variant::SingleZone,
         Variant::Status503Then200,
         Variant::DnssecBogus,
+        Variant::Tls12Only,
     ];
 
     pub fn name(self) -> &'static str {
@@ -101,6 +104,7 @@ impl Variant {
             Variant::SingleZone => "single-zone",
             Variant::Status503Then200 => "status-503-then-200",
             Variant::DnssecBogus => "dnssec-bogus",
+            Variant::Tls12Only => "tls12-only",
         }
     }
 
@@ -134,6 +138,9 @@ impl Variant {
                 "/api/status answers 503 for a replica's first 2 s, then 200"
             }
             Variant::DnssecBogus => "the zone is signed with another key than the trusted one",
+            Variant::Tls12Only => {
+                "the load balancer speaks TLS 1.2 only; the environment asks for 1.3"
+            }
         }
     }
 }

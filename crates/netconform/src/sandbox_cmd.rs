@@ -102,8 +102,10 @@ pub(crate) async fn run(args: SandboxArgs) -> i32 {
         }
         None => print!("{text}"),
     }
+    // Listen before saying it runs: a Ctrl-C right after the line must stop it cleanly.
+    let stop = stop_signal();
     eprintln!("sandbox running: {}; Ctrl-C stops it", sandbox.topology());
-    let _ = tokio::signal::ctrl_c().await;
+    stop.await;
     eprintln!("sandbox stopped");
     drop(sandbox);
     if let Some(path) = &args.env_out {
@@ -172,5 +174,25 @@ pub(crate) async fn restart(args: SandboxRestartArgs) -> i32 {
         exit::CONFORMANT
     } else {
         exit::NOT_CONFORMANT
+    }
+}
+
+/// Completes on Ctrl-C (SIGINT) or SIGTERM; listening starts when this is called.
+fn stop_signal() -> impl Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let interrupt = signal(SignalKind::interrupt());
+    let terminate = signal(SignalKind::terminate());
+    async move {
+        match (interrupt, terminate) {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
     }
 }

@@ -231,8 +231,13 @@ pub fn judge_requests(summary: &DrainSummary, max_failed: u64) -> Outcome {
             .failures_by_phase
             .iter()
             .map(|p| {
-                let n: u64 = p.outcomes.values().sum();
-                format!("{n} {} (t={:.2} s-{:.2} s)", p.phase, p.from_s, p.to_s)
+                format!(
+                    "{} {} (t={:.2} s-{:.2} s)",
+                    describe_counts(&p.outcomes),
+                    p.phase,
+                    p.from_s,
+                    p.to_s
+                )
             })
             .collect();
         format!(
@@ -362,7 +367,7 @@ mod tests {
         assert_eq!(
             outcome.reason,
             "10 of 100 requests failed during the restart (max_failed = 0): 7 answered 502, 3 connect refused; \
-             5 while zone-a/api-1 was stopping (t=1.00 s-1.50 s), 5 after zone-a/api-1 exited (t=1.50 s-2.00 s)"
+             5 answered 502 while zone-a/api-1 was stopping (t=1.00 s-1.50 s), 3 connect refused, 2 answered 502 after zone-a/api-1 exited (t=1.50 s-2.00 s)"
         );
         assert_eq!(judge_accounting(&result).verdict, Verdict::Pass);
     }

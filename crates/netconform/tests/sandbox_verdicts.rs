@@ -82,6 +82,7 @@ fn check_tagged(variant: Option<&str>, tags: Option<&str>, failing: &[(&str, &[&
             .collect(),
         Some("@grace") => vec![GRACE],
         Some("@stability") => vec![STABLE],
+        Some("@drain or @stability") => vec![STABLE, RESTART],
         Some(other) => panic!("no expectation for --tags {other}"),
     };
     assert_eq!(run.scenario_count(), selected.len(), "{}", run.explain());
@@ -532,4 +533,48 @@ fn dnssec_signed_with_an_untrusted_key_is_bogus() {
 fn tls_version_below_the_minimum_fails_both_names() {
     let below = &["negotiated TLS 1.2, below tls.min_version (TLS 1.3)"][..];
     check(Some("tls12-only"), &[(CERT_API, below), (CERT_APP, below)]);
+}
+
+#[test]
+fn no_drain_delay_drops_requests_after_the_replica_exits() {
+    check(
+        Some("no-drain-delay"),
+        &[(RESTART, &["answered 502 after zone-a/api-1 exited"])],
+    );
+}
+
+#[test]
+fn grace_too_short_kills_before_the_drain() {
+    check(
+        Some("grace-too-short"),
+        &[(RESTART, &["answered 502", "zone-a/api-1"])],
+    );
+}
+
+#[test]
+fn ready_stays_200_routes_to_a_replica_that_is_gone() {
+    check(Some("ready-stays-200"), &[(RESTART, &["answered 502"])]);
+}
+
+#[test]
+fn capacity_to_zero_leaves_no_target() {
+    check(
+        Some("capacity-to-zero"),
+        &[(RESTART, &["answered 503 while zone-b/api-2 was stopping"])],
+    );
+}
+
+#[test]
+fn new_before_ready_routes_to_a_booting_replica() {
+    check(Some("new-before-ready"), &[(RESTART, &["answered 503"])]);
+}
+
+#[test]
+fn backend_keepalive_shorter_than_the_balancer_drops_requests_at_steady_state() {
+    // Sporadic by nature: only the scenarios that send many requests are asserted.
+    check_tagged(
+        Some("backend-keepalive-shorter-than-lb"),
+        Some("@drain or @stability"),
+        &[(STABLE, &["answered 502"]), (RESTART, &["answered 502"])],
+    );
 }

@@ -39,6 +39,9 @@ pub struct HealthCheck {
     pub healthy_threshold: u32,
     /// Consecutive failures before a target stops receiving traffic.
     pub unhealthy_threshold: u32,
+    /// Only check that the target accepts TCP connections (an NLB's default, a Kubernetes
+    /// tcpSocket probe): a target that accepts but is not ready passes.
+    pub tcp_only: bool,
 }
 
 impl HealthCheck {
@@ -205,9 +208,15 @@ async fn check_loop(target: std::sync::Weak<Target>, check: HealthCheck) {
         let Some(target) = target.upgrade() else {
             return;
         };
-        let ok = tokio::time::timeout(check.timeout, probe(target.addr, &check.path))
-            .await
-            .unwrap_or(false);
+        let ok = if check.tcp_only {
+            tokio::time::timeout(check.timeout, TcpStream::connect(target.addr))
+                .await
+                .is_ok_and(|c| c.is_ok())
+        } else {
+            tokio::time::timeout(check.timeout, probe(target.addr, &check.path))
+                .await
+                .unwrap_or(false)
+        };
         if ok {
             successes += 1;
             failures = 0;

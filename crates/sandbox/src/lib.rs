@@ -75,6 +75,11 @@ pub struct Timing {
     /// How long a stopping replica may take before it is killed (ECS `stopTimeout`,
     /// Kubernetes `terminationGracePeriodSeconds`).
     pub stop_timeout: Duration,
+    /// The stop timeout of the `grace-too-short` variant: shorter than the deregistration lag.
+    pub short_stop_timeout: Duration,
+    /// The backend keep-alive timeout of the `backend-keepalive-shorter-than-lb` variant: an
+    /// idle connection older than this is closed when the next request arrives on it.
+    pub short_keepalive: Duration,
     /// How long a new replica may take to become healthy before the rollout fails.
     pub healthy_timeout: Duration,
     /// The load balancer's wait for a target's answer (then 504).
@@ -102,10 +107,13 @@ impl Default for Timing {
                 timeout: Duration::from_millis(100),
                 healthy_threshold: 2,
                 unhealthy_threshold: 2,
+                tcp_only: false,
             },
             deregistration_lag: Duration::from_millis(300),
             drain_delay: Duration::from_millis(800),
             stop_timeout: Duration::from_secs(5),
+            short_stop_timeout: Duration::from_millis(150),
+            short_keepalive: Duration::from_millis(30),
             healthy_timeout: Duration::from_secs(3),
             backend_timeout: Duration::from_secs(5),
             dns_ttl: 60,
@@ -321,11 +329,13 @@ async fn start_parts(config: SandboxConfig) -> Result<Started, SandboxError> {
         redirect: config.variant != Some(Variant::NoHttpRedirect),
         strip_encoding: config.variant == Some(Variant::StripsGzip),
     };
+    let mut health_check = config.timing.health_check.clone();
+    health_check.tcp_only = config.variant == Some(Variant::NewBeforeReady);
     let balancer = balancer::Balancer::start(
         https,
         http,
         front,
-        config.timing.health_check.clone(),
+        health_check,
         config.timing.backend_timeout,
     );
 

@@ -5,7 +5,6 @@
 //! `/api/status`, answers with `Connection: close`, closes idle keep-alive connections,
 //! finishes in-flight requests and exits; past the stop timeout it is killed.
 
-use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,6 +39,11 @@ pub(crate) struct Behaviour {
     pub(crate) booting_for: Duration,
     /// `/api/status` answers only after this long.
     pub(crate) status_delay: Duration,
+    /// `/api/status` keeps answering 200 while the replica drains.
+    pub(crate) healthy_while_draining: bool,
+    /// A kept-alive connection idle longer than this is dropped, unanswered, when the next
+    /// request arrives on it (a backend keep-alive timeout shorter than the load balancer's).
+    pub(crate) idle_close: Option<Duration>,
     pub(crate) on_stop: OnStop,
 }
 
@@ -219,9 +223,22 @@ async fn accept_until(
                 Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
                     let shared = Arc::clone(shared);
+                    // When this connection last finished a response (None: never).
+                    let last = Arc::new(std::sync::Mutex::new(None::<Instant>));
                     let service = service_fn(move |req| {
-                        let shared = Arc::clone(&shared);
-                        async move { Ok::<_, Infallible>(handle(req, &shared).await) }
+                        let (shared, last) = (Arc::clone(&shared), Arc::clone(&last));
+                        async move {
+                            let idle = last.lock().expect("connection lock").map(|t| t.elapsed());
+                            if let (Some(limit), Some(idle)) = (shared.behaviour.idle_close, idle)
+                                && idle > limit
+                            {
+                                // Past our keep-alive timeout: drop the connection unanswered.
+                                return Err(IdleClosed);
+                            }
+                            let res = handle(req, &shared).await;
+                            *last.lock().expect("connection lock") = Some(Instant::now());
+                            Ok(res)
+                        }
                     });
                     let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
                     let conn = graceful.watch(conn);
@@ -237,13 +254,25 @@ async fn accept_until(
     }
 }
 
+/// A kept-alive connection idle past the keep-alive timeout: the server drops it.
+#[derive(Debug)]
+struct IdleClosed;
+
+impl std::fmt::Display for IdleClosed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection idle past the keep-alive timeout")
+    }
+}
+
+impl std::error::Error for IdleClosed {}
+
 async fn handle(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
     let draining = shared.draining.load(Ordering::SeqCst);
+    let booting = shared.started.elapsed() < shared.behaviour.booting_for;
     let mut res = match req.uri().path() {
-        "/api/status" if draining => text(StatusCode::SERVICE_UNAVAILABLE, "draining"),
-        "/api/status" if shared.started.elapsed() < shared.behaviour.booting_for => {
-            text(StatusCode::SERVICE_UNAVAILABLE, "starting")
-        }
+        "/api/status" if draining && !shared.behaviour.healthy_while_draining => text(StatusCode::SERVICE_UNAVAILABLE, "draining"),
+        // Not ready yet: everything answers 503.
+        _ if booting => text(StatusCode::SERVICE_UNAVAILABLE, "starting"),
         "/api/status" => {
             tokio::time::sleep(shared.behaviour.status_delay).await;
             let status = StatusCode::from_u16(shared.behaviour.status).unwrap_or(StatusCode::OK);

@@ -41,31 +41,44 @@ impl State {
         }
     }
 
-    fn behaviour(&self) -> Behaviour {
+    /// How the replicas behave; `fresh` for a replica a rollout starts (it boots).
+    fn behaviour(&self, fresh: bool) -> Behaviour {
         let zero = std::time::Duration::ZERO;
+        let variant = self.variant;
+        let timing = &self.timing;
         Behaviour {
-            status: if self.variant == Some(Variant::Status500) {
+            status: if variant == Some(Variant::Status500) {
                 500
             } else {
                 200
             },
-            booting_for: if self.variant == Some(Variant::Status503Then200) {
-                self.timing.boot_time
+            booting_for: match variant {
+                Some(Variant::Status503Then200) => timing.boot_time,
+                Some(Variant::NewBeforeReady) if fresh => timing.boot_time,
+                _ => zero,
+            },
+            status_delay: if variant == Some(Variant::SlowHealth) {
+                timing.slow_health_delay
             } else {
                 zero
             },
-            status_delay: if self.variant == Some(Variant::SlowHealth) {
-                self.timing.slow_health_delay
-            } else {
-                zero
-            },
-            on_stop: if self.variant == Some(Variant::ExitOnSigterm) {
-                OnStop::ExitAtOnce
-            } else {
-                OnStop::Graceful {
-                    drain_delay: self.timing.drain_delay,
-                    stop_timeout: self.timing.stop_timeout,
-                }
+            healthy_while_draining: variant == Some(Variant::ReadyStays200),
+            idle_close: (variant == Some(Variant::BackendKeepaliveShorterThanLb))
+                .then_some(timing.short_keepalive),
+            on_stop: match variant {
+                Some(Variant::ExitOnSigterm) => OnStop::ExitAtOnce,
+                Some(Variant::NoDrainDelay) => OnStop::Graceful {
+                    drain_delay: zero,
+                    stop_timeout: timing.stop_timeout,
+                },
+                Some(Variant::GraceTooShort) => OnStop::Graceful {
+                    drain_delay: timing.drain_delay,
+                    stop_timeout: timing.short_stop_timeout,
+                },
+                _ => OnStop::Graceful {
+                    drain_delay: timing.drain_delay,
+                    stop_timeout: timing.stop_timeout,
+                },
             },
         }
     }
@@ -80,10 +93,15 @@ impl State {
         )
     }
 
-    async fn start_replica(&self, zone: &str, ip: IpAddr) -> Result<Replica, SandboxError> {
+    async fn start_replica(
+        &self,
+        zone: &str,
+        ip: IpAddr,
+        fresh: bool,
+    ) -> Result<Replica, SandboxError> {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         let id = format!("{zone}/api-{n}");
-        let replica = Replica::start(id, zone, ip, self.behaviour())
+        let replica = Replica::start(id, zone, ip, self.behaviour(fresh))
             .await
             .map_err(|source| SandboxError::Bind {
                 what: "an API replica",
@@ -98,7 +116,7 @@ impl State {
     pub(crate) async fn bring_up(&self) -> Result<(), SandboxError> {
         let mut replicas = self.replicas.lock().await;
         for (zone, ip) in &self.zones {
-            replicas.push(self.start_replica(zone, *ip).await?);
+            replicas.push(self.start_replica(zone, *ip, false).await?);
         }
         if self.wait_for_health_at_start() {
             for r in replicas.iter() {
@@ -128,50 +146,88 @@ impl State {
         };
         let mut replicas = self.replicas.lock().await;
         emit(RestartEventKind::RolloutBegun, None, None);
-        for slot in 0..replicas.len() {
-            let (zone, ip) = self.zones[slot].clone();
-            let new = self.start_replica(&zone, ip).await?;
-            emit(
-                RestartEventKind::InstanceStarted,
-                Some(&new.id),
-                Some(new.addr.to_string()),
-            );
-            if !self
-                .balancer
-                .wait_healthy(&new.id, self.timing.healthy_timeout)
-                .await
-            {
-                let why = format!(
-                    "{} did not become healthy in the load balancer within {:?}",
-                    new.id, self.timing.healthy_timeout
-                );
-                // Like a stuck Kubernetes rollout: the new replica stays, the old one serves.
-                self.balancer.deregister(&new.id);
-                let _ = new.stop().await;
-                emit(RestartEventKind::RolloutFailed, None, Some(why.clone()));
-                return Err(SandboxError::Rollout(why));
+        if self.variant == Some(Variant::CapacityToZero) {
+            // Recreate: every old replica stops together, then the new ones start.
+            let olds = std::mem::take(&mut *replicas);
+            let stops = olds.into_iter().map(|old| self.stop_old(old, &emit));
+            futures::future::join_all(stops).await;
+            for (zone, ip) in self.zones.clone() {
+                replicas.push(self.start_new(&zone, ip, &emit).await?);
             }
-            emit(RestartEventKind::InstanceHealthy, Some(&new.id), None);
-            let old = std::mem::replace(&mut replicas[slot], new);
-            let old_id = old.id.clone();
-            emit(RestartEventKind::InstanceStopping, Some(&old_id), None);
-            // Endpoint removal reaches the load balancer a little after the stop signal.
-            let balancer = self.balancer.clone();
-            let (lag, drain_id) = (self.timing.deregistration_lag, old_id.clone());
-            let deregistration = tokio::spawn(async move {
-                tokio::time::sleep(lag).await;
-                balancer.drain(&drain_id);
-            });
-            let exit = old.stop().await;
-            emit(
-                RestartEventKind::InstanceExited,
-                Some(&old_id),
-                Some(exit.to_string()),
-            );
-            let _ = deregistration.await;
-            self.balancer.deregister(&old_id);
+        } else {
+            // Rolling: per zone, a new replica first, the old one once the new is healthy.
+            for slot in 0..replicas.len() {
+                let (zone, ip) = self.zones[slot].clone();
+                let new = self.start_new(&zone, ip, &emit).await?;
+                let old = std::mem::replace(&mut replicas[slot], new);
+                self.stop_old(old, &emit).await;
+            }
         }
         emit(RestartEventKind::RolloutDone, None, None);
         Ok(())
+    }
+
+    /// Starts a replica and waits until the load balancer sees it healthy.
+    async fn start_new(
+        &self,
+        zone: &str,
+        ip: IpAddr,
+        emit: &impl Fn(RestartEventKind, Option<&str>, Option<String>),
+    ) -> Result<Replica, SandboxError> {
+        let new = self.start_replica(zone, ip, true).await?;
+        emit(
+            RestartEventKind::InstanceStarted,
+            Some(&new.id),
+            Some(new.addr.to_string()),
+        );
+        if !self
+            .balancer
+            .wait_healthy(&new.id, self.timing.healthy_timeout)
+            .await
+        {
+            let why = format!(
+                "{} did not become healthy in the load balancer within {:?}",
+                new.id, self.timing.healthy_timeout
+            );
+            // Like a stuck Kubernetes rollout: the new replica goes, the old one serves.
+            self.balancer.deregister(&new.id);
+            let _ = new.stop().await;
+            emit(RestartEventKind::RolloutFailed, None, Some(why.clone()));
+            return Err(SandboxError::Rollout(why));
+        }
+        emit(RestartEventKind::InstanceHealthy, Some(&new.id), None);
+        Ok(new)
+    }
+
+    /// Stops a replica: the stop signal at once, and (unless the load balancer relies on
+    /// health checks alone) its removal from rotation after the deregistration lag, as
+    /// endpoint removal races SIGTERM in Kubernetes.
+    async fn stop_old(
+        &self,
+        old: Replica,
+        emit: &impl Fn(RestartEventKind, Option<&str>, Option<String>),
+    ) {
+        let old_id = old.id.clone();
+        emit(RestartEventKind::InstanceStopping, Some(&old_id), None);
+        let deregistration = (self.variant != Some(Variant::ReadyStays200)).then(|| {
+            let balancer = self.balancer.clone();
+            let (lag, id) = (self.timing.deregistration_lag, old_id.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(lag).await;
+                balancer.drain(&id);
+            })
+        });
+        let exit = old.stop().await;
+        emit(
+            RestartEventKind::InstanceExited,
+            Some(&old_id),
+            Some(exit.to_string()),
+        );
+        // Static backends (no deregistration): the dead target stays until its health checks
+        // fail.
+        if let Some(deregistration) = deregistration {
+            let _ = deregistration.await;
+            self.balancer.deregister(&old_id);
+        }
     }
 }

@@ -53,10 +53,26 @@ pub enum Variant {
     DnssecBogus,
     /// The load balancer speaks TLS 1.2 only, and the environment asks for TLS 1.3.
     Tls12Only,
+    /// Replicas close their listener as soon as they are told to stop, while the load
+    /// balancer still routes to them (no preStop sleep).
+    NoDrainDelay,
+    /// Replicas are killed before they have drained (a stop timeout shorter than the time the
+    /// load balancer takes to stop routing to them).
+    GraceTooShort,
+    /// The load balancer relies on health checks alone, and a stopping replica keeps
+    /// answering 200 until it exits.
+    ReadyStays200,
+    /// The rollout stops every replica at once before starting new ones.
+    CapacityToZero,
+    /// The load balancer checks TCP only, so a new replica gets traffic before it is ready.
+    NewBeforeReady,
+    /// Replicas drop a kept-alive connection idle for 30 ms when the next request arrives on
+    /// it, while the load balancer reuses idle connections for longer.
+    BackendKeepaliveShorterThanLb,
 }
 
 impl Variant {
-    pub const ALL: [Variant; 22] = [
+    pub const ALL: [Variant; 28] = [
         Variant::ExitOnSigterm,
         Variant::NoAppRecord,
         Variant::WrongLoadBalancer,
@@ -79,6 +95,12 @@ impl Variant {
         Variant::Status503Then200,
         Variant::DnssecBogus,
         Variant::Tls12Only,
+        Variant::NoDrainDelay,
+        Variant::GraceTooShort,
+        Variant::ReadyStays200,
+        Variant::CapacityToZero,
+        Variant::NewBeforeReady,
+        Variant::BackendKeepaliveShorterThanLb,
     ];
 
     pub fn name(self) -> &'static str {
@@ -105,6 +127,12 @@ impl Variant {
             Variant::Status503Then200 => "status-503-then-200",
             Variant::DnssecBogus => "dnssec-bogus",
             Variant::Tls12Only => "tls12-only",
+            Variant::NoDrainDelay => "no-drain-delay",
+            Variant::GraceTooShort => "grace-too-short",
+            Variant::ReadyStays200 => "ready-stays-200",
+            Variant::CapacityToZero => "capacity-to-zero",
+            Variant::NewBeforeReady => "new-before-ready",
+            Variant::BackendKeepaliveShorterThanLb => "backend-keepalive-shorter-than-lb",
         }
     }
 
@@ -140,6 +168,22 @@ impl Variant {
             Variant::DnssecBogus => "the zone is signed with another key than the trusted one",
             Variant::Tls12Only => {
                 "the load balancer speaks TLS 1.2 only; the environment asks for 1.3"
+            }
+            Variant::NoDrainDelay => {
+                "replicas close their listener at once when stopped (no preStop sleep)"
+            }
+            Variant::GraceTooShort => "replicas are killed before they drain (stop timeout 150 ms)",
+            Variant::ReadyStays200 => {
+                "the load balancer relies on health checks, and stopping replicas keep answering 200"
+            }
+            Variant::CapacityToZero => {
+                "the rollout stops every replica at once, then starts new ones"
+            }
+            Variant::NewBeforeReady => {
+                "a TCP-only health check routes to new replicas before they are ready"
+            }
+            Variant::BackendKeepaliveShorterThanLb => {
+                "replicas drop kept-alive connections idle for 30 ms; the load balancer reuses them"
             }
         }
     }

@@ -17,4 +17,6 @@ pub mod restart;
 pub mod verdict;
 
 pub use load::{Lane, Load, LoadPlan, LoadResult, Progress};
-pub use restart::{RestartDriver, RestartRun, ShellRestart};
+pub use restart::{
+    DockerRestart, EcsRestart, KubernetesRestart, RestartDriver, RestartRun, ShellRestart,
+};

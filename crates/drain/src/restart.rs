@@ -1,4 +1,15 @@
-//! Restart drivers: what performs the rolling restart while the load runs.
+//! Restart drivers: what performs the rolling restart while the load runs. A shell command
+//! ([`ShellRestart`]), or a typed driver that runs the platform's CLI and turns what it sees
+//! into events ([`KubernetesRestart`], [`EcsRestart`], [`DockerRestart`]).
+
+mod cli;
+mod docker;
+mod ecs;
+mod kubernetes;
+
+pub use docker::DockerRestart;
+pub use ecs::EcsRestart;
+pub use kubernetes::KubernetesRestart;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -28,6 +39,78 @@ pub struct RestartRun {
     pub output: String,
     pub duration: Duration,
 }
+
+/// Sends events, stamped now.
+pub(crate) struct Emit<'a>(pub(crate) &'a mpsc::UnboundedSender<RestartEvent>);
+
+impl Emit<'_> {
+    pub(crate) fn send(
+        &self,
+        kind: RestartEventKind,
+        instance: Option<&str>,
+        detail: Option<String>,
+    ) {
+        let mut ev = RestartEvent::now(kind, instance.map(str::to_owned));
+        ev.detail = detail;
+        let _ = self.0.send(ev);
+    }
+}
+
+impl RestartRun {
+    /// How a typed driver's run ended: its summary or error, the transcript of the commands it
+    /// ran; the final event is sent.
+    pub(crate) fn finished(
+        res: Result<String, cli::CliError>,
+        output: String,
+        duration: Duration,
+        events: &mpsc::UnboundedSender<RestartEvent>,
+    ) -> RestartRun {
+        let emit = Emit(events);
+        match res {
+            Ok(status) => {
+                emit.send(RestartEventKind::RolloutDone, None, None);
+                RestartRun {
+                    completed: true,
+                    status,
+                    could_not_run: false,
+                    output,
+                    duration,
+                }
+            }
+            Err(e) => {
+                emit.send(RestartEventKind::RolloutFailed, None, Some(e.to_string()));
+                RestartRun {
+                    completed: false,
+                    could_not_run: matches!(e, cli::CliError::CannotRun(_)),
+                    status: e.to_string(),
+                    output,
+                    duration,
+                }
+            }
+        }
+    }
+}
+
+macro_rules! driver {
+    ($ty:ty) => {
+        impl RestartDriver for $ty {
+            fn describe(&self) -> String {
+                <$ty>::describe(self)
+            }
+
+            fn run<'a>(
+                &'a self,
+                events: mpsc::UnboundedSender<RestartEvent>,
+            ) -> Pin<Box<dyn Future<Output = RestartRun> + Send + 'a>> {
+                Box::pin(<$ty>::run(self, events))
+            }
+        }
+    };
+}
+
+driver!(KubernetesRestart);
+driver!(EcsRestart);
+driver!(DockerRestart);
 
 /// Performs a rolling restart, sending events as they happen.
 pub trait RestartDriver: Send + Sync {
@@ -184,7 +267,7 @@ async fn forward_lines(stream: impl AsyncRead + Unpin, tx: mpsc::UnboundedSender
     }
 }
 
-fn push_capped(output: &mut String, line: &str) {
+pub(crate) fn push_capped(output: &mut String, line: &str) {
     output.push_str(line);
     output.push('\n');
     if output.len() > MAX_OUTPUT {

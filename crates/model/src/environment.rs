@@ -380,10 +380,10 @@ pub struct DrainSettings {
     pub rate: Rate,
     /// Hard cap on the whole scenario: the restart command is stopped after this.
     pub max_duration: HumanDuration,
-    /// Shell command (run by `sh -c` in the file's directory) that performs a rolling restart
-    /// of the API and exits when it is complete.
+    /// What performs a rolling restart of the API: a shell command (run by `sh -c` in the
+    /// file's directory) that exits when it is complete, or a typed driver.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub restart: Option<RestartCommand>,
+    pub restart: Option<Restart>,
     /// Failed requests tolerated; the guide's bar is zero.
     pub max_failed: u64,
     /// Load keeps running this long before the restart begins and after it ends.
@@ -408,8 +408,108 @@ impl Default for DrainSettings {
     }
 }
 
+/// How the rolling restart is performed: `restart = "<shell command>"`, or a table with a
+/// `kind`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Restart {
+    Command(RestartCommand),
+    Driver(RestartDriverSpec),
+}
+
+impl<'de> Deserialize<'de> for Restart {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Restart;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a shell command, or a table with kind = \"kubernetes\", \"ecs\", \"docker\" or \"sandbox\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Restart, E> {
+                RestartCommand::deserialize(serde::de::value::StrDeserializer::new(v))
+                    .map(Restart::Command)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Restart, A::Error> {
+                RestartDriverSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(Restart::Driver)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// A typed restart driver.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum RestartDriverSpec {
+    /// `kubectl rollout restart` of a Deployment, followed pod by pod until every old pod is
+    /// gone.
+    Kubernetes {
+        deployment: String,
+        #[serde(default = "default_namespace")]
+        namespace: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        context: Option<String>,
+        /// The kubectl to run.
+        #[serde(default = "default_kubectl")]
+        kubectl: String,
+        /// How often the pods are looked at.
+        #[serde(default = "default_poll")]
+        poll: HumanDuration,
+    },
+    /// `aws ecs update-service --force-new-deployment`, followed task by task until the
+    /// service is stable and every old task has stopped.
+    Ecs {
+        cluster: String,
+        service: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<String>,
+        /// The aws CLI to run.
+        #[serde(default = "default_aws")]
+        aws: String,
+        #[serde(default = "default_poll")]
+        poll: HumanDuration,
+    },
+    /// Containers stopped (`docker stop -t`) and started again, one at a time.
+    Docker {
+        containers: Vec<String>,
+        /// The stop timeout (SIGTERM, then SIGKILL after it), ECS's `stopTimeout`.
+        #[serde(default = "default_stop_timeout")]
+        stop_timeout: HumanDuration,
+        #[serde(default = "default_docker")]
+        docker: String,
+    },
+    /// A running `netconform sandbox`, through its control endpoint.
+    Sandbox { url: String },
+}
+
+fn default_namespace() -> String {
+    "default".into()
+}
+
+fn default_kubectl() -> String {
+    "kubectl".into()
+}
+
+fn default_aws() -> String {
+    "aws".into()
+}
+
+fn default_docker() -> String {
+    "docker".into()
+}
+
+fn default_poll() -> HumanDuration {
+    HumanDuration::from_secs(2)
+}
+
+fn default_stop_timeout() -> HumanDuration {
+    HumanDuration(guide::STOP_TIMEOUT_MIN)
+}
+
 /// A non-empty shell command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
 pub struct RestartCommand(pub String);
 
 impl<'de> Deserialize<'de> for RestartCommand {
@@ -666,6 +766,56 @@ max_connections = 100
         check(
             "domain = \"a.b\"\n[dns]\naddress_match = \"some\"",
             Err("unknown variant `some`, expected `all` or `any`"),
+        );
+    }
+
+    #[test]
+    fn restart_is_a_command_or_a_driver() {
+        let env = parse("domain = \"a.b\"\n[drain]\nrestart = \"make restart\"").unwrap();
+        assert_eq!(
+            env.drain.restart,
+            Some(Restart::Command(RestartCommand("make restart".into())))
+        );
+        let env = parse("domain = \"a.b\"\n[drain.restart]\nkind = \"kubernetes\"\ndeployment = \"api\"\nnamespace = \"pulumi\"").unwrap();
+        let Some(Restart::Driver(RestartDriverSpec::Kubernetes {
+            deployment,
+            namespace,
+            kubectl,
+            ..
+        })) = env.drain.restart
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (deployment.as_str(), namespace.as_str(), kubectl.as_str()),
+            ("api", "pulumi", "kubectl")
+        );
+        let env = parse("domain = \"a.b\"\n[drain.restart]\nkind = \"docker\"\ncontainers = [\"api-1\", \"api-2\"]").unwrap();
+        let Some(Restart::Driver(RestartDriverSpec::Docker { stop_timeout, .. })) =
+            &env.drain.restart
+        else {
+            panic!()
+        };
+        assert_eq!(
+            *stop_timeout,
+            HumanDuration::from_secs(120),
+            "the guide's stop timeout by default"
+        );
+        let again = Environment::from_toml(&env.to_toml(), Path::new("envs/test.toml")).unwrap();
+        assert_eq!(again.drain.restart, env.drain.restart);
+        check(
+            "domain = \"a.b\"\n[drain.restart]\nkind = \"nomad\"",
+            Err(
+                "unknown variant `nomad`, expected one of `kubernetes`, `ecs`, `docker`, `sandbox`",
+            ),
+        );
+        check(
+            "domain = \"a.b\"\n[drain.restart]\nkind = \"ecs\"\ncluster = \"c\"",
+            Err("missing field `service`"),
+        );
+        check(
+            "domain = \"a.b\"\n[drain.restart]\nkind = \"kubernetes\"\ndeploy = \"api\"",
+            Err("unknown field `deploy`"),
         );
     }
 

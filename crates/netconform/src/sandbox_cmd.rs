@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use netconform_drain::{RestartDriver, RestartRun};
-use netconform_model::environment::RestartCommand;
+use netconform_model::environment::{Restart, RestartDriverSpec};
 use netconform_model::{RestartEvent, exit};
 use netconform_sandbox::{Sandbox, SandboxConfig};
 use tokio::sync::mpsc;
@@ -45,10 +45,6 @@ impl RestartDriver for SandboxRestart {
     }
 }
 
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
 #[expect(
     clippy::print_stdout,
     clippy::print_stderr,
@@ -66,21 +62,10 @@ pub(crate) async fn run(args: SandboxArgs) -> i32 {
             return exit::INCONCLUSIVE;
         }
     };
-    let exe = match std::env::current_exe() {
-        Ok(exe) => exe.display().to_string(),
-        Err(e) => {
-            report_error(&format!(
-                "failed to find the netconform binary for the restart command: {e}"
-            ));
-            return exit::INCONCLUSIVE;
-        }
-    };
     let mut env = sandbox.environment().clone();
-    env.drain.restart = Some(RestartCommand(format!(
-        "{} sandbox-restart {}",
-        shell_quote(&exe),
-        sandbox.rolling_restart_url()
-    )));
+    env.drain.restart = Some(Restart::Driver(RestartDriverSpec::Sandbox {
+        url: sandbox.rolling_restart_url(),
+    }));
     let text = format!(
         "# The netconform sandbox{}; valid while `netconform sandbox` runs.\n{}",
         args.variant
@@ -121,37 +106,38 @@ pub(crate) async fn run(args: SandboxArgs) -> i32 {
     reason = "the event lines are this command's output"
 )]
 pub(crate) async fn restart(args: SandboxRestartArgs) -> i32 {
-    let client = match reqwest::Client::builder()
+    match follow_rollout(&args.url, |line| println!("{line}")).await {
+        Ok(()) => exit::CONFORMANT,
+        Err(e) => {
+            report_error(&e);
+            exit::NOT_CONFORMANT
+        }
+    }
+}
+
+/// POSTs to a running sandbox's rolling-restart URL and hands each line of its answer to
+/// `on_line`; `Err` says why the rollout did not complete.
+async fn follow_rollout(url: &str, mut on_line: impl FnMut(&str)) -> Result<(), String> {
+    let client = reqwest::Client::builder()
         .retry(reqwest::retry::never())
         .no_proxy()
         .build()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            report_error(&format!("failed to build the HTTP client: {e}"));
-            return exit::INCONCLUSIVE;
-        }
-    };
-    let mut res = match client.post(&args.url).send().await {
+        .map_err(|e| format!("failed to build the HTTP client: {e}"))?;
+    let mut res = match client.post(url).send().await {
         Ok(res) if res.status().is_success() => res,
         Ok(res) => {
-            report_error(&format!(
-                "the sandbox answered {} to POST {}",
-                res.status(),
-                args.url
+            return Err(format!(
+                "the sandbox answered {} to POST {url}",
+                res.status()
             ));
-            return exit::NOT_CONFORMANT;
         }
         Err(e) => {
-            report_error(&format!(
-                "failed to reach the sandbox at {} (is `netconform sandbox` running?): {e}",
-                args.url
+            return Err(format!(
+                "failed to reach the sandbox at {url} (is `netconform sandbox` running?): {e}"
             ));
-            return exit::NOT_CONFORMANT;
         }
     };
-    let mut pending = String::new();
-    let mut last = String::new();
+    let (mut pending, mut last) = (String::new(), String::new());
     loop {
         match res.chunk().await {
             Ok(Some(bytes)) => {
@@ -159,21 +145,59 @@ pub(crate) async fn restart(args: SandboxRestartArgs) -> i32 {
                 while let Some(i) = pending.find('\n') {
                     let line: String = pending.drain(..=i).collect();
                     let line = line.trim_end();
-                    println!("{line}");
+                    on_line(line);
                     last = line.to_owned();
                 }
             }
             Ok(None) => break,
-            Err(e) => {
-                report_error(&format!("the sandbox's answer broke off: {e}"));
-                return exit::NOT_CONFORMANT;
-            }
+            Err(e) => return Err(format!("the sandbox's answer broke off: {e}")),
         }
     }
     if last == "done" {
-        exit::CONFORMANT
+        Ok(())
     } else {
-        exit::NOT_CONFORMANT
+        Err(last.strip_prefix("failed: ").unwrap_or(&last).to_owned())
+    }
+}
+
+/// `kind = "sandbox"`: a running `netconform sandbox`'s rollout, through its control endpoint.
+pub(crate) struct RemoteSandboxRestart {
+    pub(crate) url: String,
+}
+
+impl RestartDriver for RemoteSandboxRestart {
+    fn describe(&self) -> String {
+        format!("the sandbox's rolling restart at {}", self.url)
+    }
+
+    fn run<'a>(
+        &'a self,
+        events: mpsc::UnboundedSender<RestartEvent>,
+    ) -> Pin<Box<dyn Future<Output = RestartRun> + Send + 'a>> {
+        Box::pin(async move {
+            let started = Instant::now();
+            let mut output = String::new();
+            let res = follow_rollout(&self.url, |line| {
+                if let Some(event) = RestartEvent::parse_line(line) {
+                    let _ = events.send(event);
+                }
+                output.push_str(line);
+                output.push('\n');
+            })
+            .await;
+            RestartRun {
+                completed: res.is_ok(),
+                status: res
+                    .clone()
+                    .err()
+                    .unwrap_or_else(|| "every replica replaced".to_owned()),
+                could_not_run: res
+                    .as_ref()
+                    .is_err_and(|e| e.starts_with("failed to reach")),
+                output,
+                duration: started.elapsed(),
+            }
+        })
     }
 }
 

@@ -10,7 +10,8 @@ use std::time::Instant;
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::{World as _, WriterExt as _, cli as cucumber_cli};
 use futures::FutureExt as _;
-use netconform_drain::{RestartDriver, ShellRestart};
+use netconform_drain::{DockerRestart, EcsRestart, KubernetesRestart, RestartDriver, ShellRestart};
+use netconform_model::environment::{Restart, RestartDriverSpec};
 use netconform_model::{Environment, RunReport, exit, run::REPORT_SCHEMA_VERSION};
 use netconform_net::{Caching, Resolver};
 use netconform_sandbox::{Sandbox, SandboxConfig};
@@ -20,7 +21,7 @@ use crate::cli::VerifyArgs;
 use crate::collector::Collector;
 use crate::features::FeatureDir;
 use crate::report_error;
-use crate::sandbox_cmd::SandboxRestart;
+use crate::sandbox_cmd::{RemoteSandboxRestart, SandboxRestart};
 use crate::world::{Context, NetWorld};
 
 pub(crate) async fn run(args: VerifyArgs) -> i32 {
@@ -163,11 +164,7 @@ fn context(
         Resolver::for_environment(&env.dns, Caching::On).map_err(|e| format!("failed to {e}"))?;
     let restart: Option<Arc<dyn RestartDriver>> = match (&sandbox, &env.drain.restart) {
         (Some(sandbox), _) => Some(Arc::new(SandboxRestart(Arc::clone(sandbox)))),
-        (None, Some(command)) => Some(Arc::new(ShellRestart {
-            command: command.0.clone(),
-            cwd: env.base_dir.clone(),
-            timeout: env.drain.max_duration.get(),
-        })),
+        (None, Some(restart)) => Some(driver(restart, &env)),
         (None, None) => None,
     };
     Ok(Context {
@@ -180,6 +177,58 @@ fn context(
         restart,
         outcomes: Mutex::new(Vec::new()),
     })
+}
+
+/// The restart driver an environment file names.
+fn driver(restart: &Restart, env: &Environment) -> Arc<dyn RestartDriver> {
+    let max_duration = env.drain.max_duration.get();
+    match restart {
+        Restart::Command(command) => Arc::new(ShellRestart {
+            command: command.0.clone(),
+            cwd: env.base_dir.clone(),
+            timeout: max_duration,
+        }),
+        Restart::Driver(RestartDriverSpec::Kubernetes {
+            deployment,
+            namespace,
+            context,
+            kubectl,
+            poll,
+        }) => Arc::new(KubernetesRestart {
+            deployment: deployment.clone(),
+            namespace: namespace.clone(),
+            context: context.clone(),
+            kubectl: kubectl.clone(),
+            poll: poll.get(),
+        }),
+        Restart::Driver(RestartDriverSpec::Ecs {
+            cluster,
+            service,
+            region,
+            aws,
+            poll,
+        }) => Arc::new(EcsRestart {
+            cluster: cluster.clone(),
+            service: service.clone(),
+            region: region.clone(),
+            aws: aws.clone(),
+            poll: poll.get(),
+        }),
+        Restart::Driver(RestartDriverSpec::Docker {
+            containers,
+            stop_timeout,
+            docker,
+        }) => Arc::new(DockerRestart {
+            containers: containers.clone(),
+            stop_timeout: stop_timeout.get(),
+            docker: docker.clone(),
+            poll: std::time::Duration::from_millis(500),
+            healthy_within: max_duration,
+        }),
+        Restart::Driver(RestartDriverSpec::Sandbox { url }) => {
+            Arc::new(RemoteSandboxRestart { url: url.clone() })
+        }
+    }
 }
 
 /// Writes the reports, prints the summary, returns the exit code.

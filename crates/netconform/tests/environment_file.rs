@@ -144,16 +144,26 @@ fn verify_sandbox_env(
     let env = dir.path().join("sandbox.toml");
     let _sandbox = start_sandbox(&env, variant);
     let text = std::fs::read_to_string(&env).unwrap();
-    assert!(text.contains("sandbox-restart http://127.0.0.1:"), "{text}");
+    assert!(
+        text.contains("[drain.restart]\nkind = \"sandbox\"\nurl = \"http://127.0.0.1:"),
+        "{text}"
+    );
     if let Some(restart) = restart {
-        let edited: String = text
-            .lines()
-            .filter_map(|l| match (l.starts_with("restart = "), restart) {
-                (false, _) => Some(format!("{l}\n")),
-                (true, None) => None,
-                (true, Some(command)) => Some(format!("restart = {command:?}\n")),
-            })
-            .collect();
+        // Drop the [drain.restart] table; a command goes under [drain] instead.
+        let mut edited = String::new();
+        let mut in_restart = false;
+        for line in text.lines() {
+            if line.starts_with('[') {
+                in_restart = line == "[drain.restart]";
+            }
+            if !in_restart {
+                edited.push_str(line);
+                edited.push('\n');
+            }
+            if let (Some(command), "[drain]") = (restart, line) {
+                edited.push_str(&format!("restart = {command:?}\n"));
+            }
+        }
         std::fs::write(&env, edited).unwrap();
     }
     verify(&format!("{name}-verify"), &["--env", env.to_str().unwrap()])
@@ -163,7 +173,7 @@ fn verify_sandbox_env(
 fn sandbox_process_is_verified_through_its_environment_file() {
     let run = verify_sandbox_env("sandbox-process", None, None);
     assert_eq!(run.code, 0, "{}", run.explain());
-    // The restart ran as a shell command and reported its events through stdout lines.
+    // The restart ran through the sandbox's control endpoint and reported its events.
     let report = run.report.as_ref().unwrap();
     let scenarios = report["scenarios"].as_array().unwrap();
     let scenario = scenarios
@@ -251,5 +261,46 @@ fn sandbox_process_stops_cleanly_on_ctrl_c() {
     assert!(
         !env.exists(),
         "the environment file of a stopped sandbox is removed"
+    );
+}
+
+#[test]
+fn shell_restart_command_reports_events_through_its_output() {
+    // The control URL is the sandbox's own; the command runs through sh -c.
+    let dir = TempDir::new("sandbox-shell-restart");
+    let env = dir.path().join("sandbox.toml");
+    let _sandbox = start_sandbox(&env, Some("exit-on-sigterm"));
+    let text = std::fs::read_to_string(&env).unwrap();
+    let url = text
+        .lines()
+        .find_map(|l| l.strip_prefix("url = "))
+        .unwrap()
+        .trim_matches('"')
+        .to_owned();
+    let command = format!("'{BIN}' sandbox-restart {url}");
+    let mut edited = String::new();
+    let mut in_restart = false;
+    for line in text.lines() {
+        if line.starts_with('[') {
+            in_restart = line == "[drain.restart]";
+        }
+        if !in_restart {
+            edited.push_str(line);
+            edited.push('\n');
+        }
+        if line == "[drain]" {
+            edited.push_str(&format!("restart = {command:?}\n"));
+        }
+    }
+    std::fs::write(&env, edited).unwrap();
+    let run = verify(
+        "sandbox-shell-restart-verify",
+        &["--env", env.to_str().unwrap(), "--tags", "@drain"],
+    );
+    assert_eq!(run.code, 1, "{}", run.explain());
+    let (_, reason) = run.scenario("No request fails");
+    assert!(
+        reason.contains("after zone-a/api-1 exited"),
+        "phases come from the command's event lines: {reason}"
     );
 }

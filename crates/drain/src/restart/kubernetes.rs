@@ -107,11 +107,10 @@ impl KubernetesRestart {
             // The old pods' news first, then the new pods'.
             for name in &old {
                 match now.get(name) {
-                    Some(pod) => {
-                        if pod.terminating && stopping.insert(name.clone()) {
-                            emit.send(RestartEventKind::InstanceStopping, Some(name), None);
-                        }
+                    Some(pod) if pod.terminating && stopping.insert(name.clone()) => {
+                        emit.send(RestartEventKind::InstanceStopping, Some(name), None);
                     }
+                    Some(_) => {}
                     None if gone.insert(name.clone()) => {
                         if stopping.insert(name.clone()) {
                             emit.send(RestartEventKind::InstanceStopping, Some(name), None);

@@ -285,11 +285,17 @@ impl Load {
     /// Stops the schedule, waits for requests in flight (up to the request timeout), and
     /// returns the result. Requests still in flight then are counted `in-flight-at-end`.
     pub async fn finish(self) -> LoadResult {
+        let wait = self.shared.plan.request_timeout + Duration::from_millis(500);
+        self.finish_within(wait).await
+    }
+
+    /// [`Load::finish`], waiting at most `wait` for the requests in flight (an interrupted
+    /// run stops within a second).
+    pub async fn finish_within(self, wait: Duration) -> LoadResult {
         let _ = self.stop.send(true);
         let end = Instant::now();
         let (scheduled, mut tasks) = self.scheduler.await.unwrap_or_default();
-        let deadline =
-            Instant::now() + self.shared.plan.request_timeout + Duration::from_millis(500);
+        let deadline = Instant::now() + wait;
         while !tasks.is_empty() {
             match timeout_at(deadline, tasks.join_next()).await {
                 Ok(_) => {}

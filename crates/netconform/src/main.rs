@@ -5,6 +5,7 @@
 mod cli;
 mod collector;
 mod features;
+mod progress;
 mod sandbox_cmd;
 mod steps;
 mod verify;

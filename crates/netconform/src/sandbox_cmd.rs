@@ -88,9 +88,9 @@ pub(crate) async fn run(args: SandboxArgs) -> i32 {
         None => print!("{text}"),
     }
     // Listen before saying it runs: a Ctrl-C right after the line must stop it cleanly.
-    let stop = stop_signal();
+    let mut signals = Signals::listen();
     eprintln!("sandbox running: {}; Ctrl-C stops it", sandbox.topology());
-    stop.await;
+    signals.next().await;
     eprintln!("sandbox stopped");
     drop(sandbox);
     if let Some(path) = &args.env_out {
@@ -201,22 +201,31 @@ impl RestartDriver for RemoteSandboxRestart {
     }
 }
 
-/// Completes on Ctrl-C (SIGINT) or SIGTERM; listening starts when this is called.
-fn stop_signal() -> impl Future<Output = ()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let interrupt = signal(SignalKind::interrupt());
-    let terminate = signal(SignalKind::terminate());
-    async move {
-        match (interrupt, terminate) {
-            (Ok(mut interrupt), Ok(mut terminate)) => {
-                tokio::select! {
-                    _ = interrupt.recv() => {}
-                    _ = terminate.recv() => {}
-                }
-            }
-            _ => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+/// Ctrl-C (SIGINT) and SIGTERM, listened to from when [`Signals::listen`] is called.
+pub(crate) struct Signals {
+    interrupt: Option<tokio::signal::unix::Signal>,
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    pub(crate) fn listen() -> Signals {
+        use tokio::signal::unix::{SignalKind, signal};
+        Signals {
+            interrupt: signal(SignalKind::interrupt()).ok(),
+            terminate: signal(SignalKind::terminate()).ok(),
+        }
+    }
+
+    /// Waits for the next signal; false when none can be received.
+    pub(crate) async fn next(&mut self) -> bool {
+        match (&mut self.interrupt, &mut self.terminate) {
+            (Some(i), Some(t)) => tokio::select! {
+                s = i.recv() => s.is_some(),
+                s = t.recv() => s.is_some(),
+            },
+            (Some(i), None) => i.recv().await.is_some(),
+            (None, Some(t)) => t.recv().await.is_some(),
+            (None, None) => std::future::pending().await,
         }
     }
 }

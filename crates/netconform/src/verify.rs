@@ -81,7 +81,8 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
             return exit::USAGE;
         }
     };
-    let ctx = match context(env, source, sandbox.clone(), tls_roots) {
+    let (interrupter, interrupt) = tokio::sync::watch::channel(false);
+    let ctx = match context(env, source, sandbox.clone(), tls_roots, interrupt) {
         Ok(ctx) => Arc::new(ctx),
         Err(message) => {
             report_error(&message);
@@ -99,6 +100,23 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         ));
     }
 
+    // Ctrl-C: long steps stop and the rest of the run ends inconclusive; the report is still
+    // written. A second Ctrl-C exits at once.
+    tokio::spawn({
+        let interrupter = interrupter;
+        async move {
+            let mut signals = crate::sandbox_cmd::Signals::listen();
+            if signals.next().await {
+                crate::note(
+                    "\ninterrupted: stopping the load and the restart, then writing the report (Ctrl-C again to quit now)",
+                );
+                let _ = interrupter.send(true);
+                if signals.next().await {
+                    std::process::exit(exit::INCONCLUSIVE);
+                }
+            }
+        }
+    });
     let (collector, collected) = Collector::new(Arc::clone(&ctx));
     let hook_ctx = Arc::clone(&ctx);
     let opts = cucumber_cli::Opts::<_, _, _, cucumber_cli::Empty> {
@@ -126,7 +144,7 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         domain: ctx.env.domain.to_string(),
         scenarios: collected.scenarios,
         errors: collected.errors,
-        interrupted: false,
+        interrupted: *ctx.interrupt.borrow(),
         duration_s: started.elapsed().as_secs_f64(),
     };
     drop(sandbox);
@@ -159,6 +177,7 @@ fn context(
     source: String,
     sandbox: Option<Arc<Sandbox>>,
     tls_roots: Vec<CertificateDer<'static>>,
+    interrupt: tokio::sync::watch::Receiver<bool>,
 ) -> Result<Context, String> {
     let resolver =
         Resolver::for_environment(&env.dns, Caching::On).map_err(|e| format!("failed to {e}"))?;
@@ -173,6 +192,7 @@ fn context(
         resolver,
         dns: tokio::sync::OnceCell::new(),
         tls_roots,
+        interrupt,
         views: Mutex::new(BTreeMap::new()),
         restart,
         outcomes: Mutex::new(Vec::new()),

@@ -28,6 +28,8 @@ pub(crate) struct Context {
     pub(crate) tls_roots: Vec<CertificateDer<'static>>,
     /// What performs a rolling restart, when the environment says how.
     pub(crate) restart: Option<Arc<dyn RestartDriver>>,
+    /// Becomes true on Ctrl-C: long steps stop, the rest of the run ends inconclusive.
+    pub(crate) interrupt: tokio::sync::watch::Receiver<bool>,
     /// Check outcomes by the step that judged them, until the collector takes them.
     pub(crate) outcomes: Mutex<Vec<(StepKey, Outcome)>>,
 }
@@ -202,6 +204,9 @@ impl NetWorld {
 
     pub(crate) fn ctx(&self) -> Arc<Context> {
         match &self.ctx {
+            Some(ctx) if *ctx.interrupt.borrow() => {
+                inconclusive("not run: the run was interrupted (Ctrl-C)".into())
+            }
             Some(ctx) => Arc::clone(ctx),
             None => {
                 inconclusive("the scenario started without its context (a netconform bug)".into())
@@ -214,7 +219,9 @@ impl NetWorld {
     pub(crate) fn judge(&self, step: &Step, outcome: Outcome) {
         let (verdict, reason) = (outcome.verdict, outcome.reason.clone());
         let key = (self.scenario.0.clone(), self.scenario.1, step.position.line);
-        self.ctx()
+        self.ctx
+            .as_ref()
+            .expect("a judged step has its context")
             .outcomes
             .lock()
             .expect("outcomes lock")

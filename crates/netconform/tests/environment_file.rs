@@ -304,3 +304,74 @@ fn shell_restart_command_reports_events_through_its_output() {
         "phases come from the command's event lines: {reason}"
     );
 }
+
+#[test]
+fn ctrl_c_during_the_restart_stops_and_still_writes_the_report() {
+    let dir = TempDir::new("sandbox-interrupted");
+    let env = dir.path().join("sandbox.toml");
+    let _sandbox = start_sandbox(&env, None);
+    let text = std::fs::read_to_string(&env).unwrap();
+    // A restart that would take half a minute.
+    let mut edited = String::new();
+    let mut in_restart = false;
+    for line in text.lines() {
+        if line.starts_with('[') {
+            in_restart = line == "[drain.restart]";
+        }
+        if !in_restart {
+            edited.push_str(line);
+            edited.push('\n');
+        }
+        if line == "[drain]" {
+            edited.push_str("restart = \"sleep 30\"\n");
+        }
+    }
+    std::fs::write(&env, edited).unwrap();
+    let reports = dir.path().join("reports");
+    let mut child = Command::new(BIN)
+        .args(["verify", "--tags", "@drain", "--env"])
+        .arg(&env)
+        .arg("--report-dir")
+        .arg(&reports)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    let started = Instant::now();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "stopped in {:?}",
+        started.elapsed()
+    );
+    assert_eq!(status.code(), Some(3), "interrupted is inconclusive");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(reports.join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["interrupted"], true);
+    let scenario = &report["scenarios"][0];
+    assert_eq!(scenario["verdict"], "inconclusive");
+    let step = &scenario["steps"][1];
+    assert!(
+        step["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("interrupted (Ctrl-C) during the restart after "),
+        "{step:#}"
+    );
+    assert!(
+        step["outcomes"][0]["evidence"][0]["scheduled"]
+            .as_u64()
+            .unwrap()
+            > 0,
+        "the requests so far are in the report"
+    );
+}

@@ -1,13 +1,14 @@
 //! Drain steps: load through the load balancer, a rolling restart under it, and the verdicts.
 
-use std::io::IsTerminal as _;
 use std::time::{Duration, Instant};
 
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 use netconform_drain::{Load, LoadPlan, RestartRun, verdict};
+use netconform_model::Outcome;
 use tokio::sync::mpsc;
 
+use crate::progress::Display;
 use crate::world::{DrainRun, NetWorld, inconclusive};
 
 #[given(expr = r"the health check path of api.\{domain} is requested at the configured rate")]
@@ -38,7 +39,7 @@ async fn start_load(world: &mut NetWorld) {
 }
 
 #[when("the API is restarted one instance at a time")]
-async fn restart_under_load(world: &mut NetWorld) {
+async fn restart_under_load(world: &mut NetWorld, step: &Step) {
     let ctx = world.ctx();
     let Some(load) = world.load.take() else {
         inconclusive("no load is running: start the scenario with the load step".into());
@@ -49,45 +50,55 @@ async fn restart_under_load(world: &mut NetWorld) {
     let max_duration = ctx.env.drain.max_duration.get();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let describe = driver.describe();
-    progress(&format!("restart: {describe}"));
+    let display = Display::new();
+    display.line(&format!("  restart: {describe}"));
     let started = Instant::now();
     let run = driver.run(tx);
     let mut run = std::pin::pin!(tokio::time::timeout(max_duration, run));
     let mut events = Vec::new();
-    let mut ticker = tokio::time::interval(if std::io::stderr().is_terminal() {
-        Duration::from_secs(1)
-    } else {
-        Duration::from_secs(5)
-    });
+    let mut phase = "before the rollout".to_owned();
+    let mut ticker = tokio::time::interval(display.period());
+    let mut interrupt = ctx.interrupt.clone();
     ticker.tick().await;
     let restart = loop {
         tokio::select! {
-            res = &mut run => break res.unwrap_or_else(|_| RestartRun {
+            res = &mut run => break Some(res.unwrap_or_else(|_| RestartRun {
                 completed: false,
                 status: format!("did not finish within drain.max_duration ({})", ctx.env.drain.max_duration),
                 could_not_run: false,
                 output: String::new(),
                 duration: started.elapsed(),
-            }),
+            })),
             Some(event) = rx.recv() => {
-                progress(&format!("  t={:.2}s {event}", event.at.saturating_duration_since(load.t0()).as_secs_f64()));
+                display.line(&format!("  t={:.2}s {event}", event.at.saturating_duration_since(load.t0()).as_secs_f64()));
+                phase = event.to_string();
                 events.push(event);
             }
-            _ = ticker.tick() => {
-                let p = load.progress();
-                progress(&format!(
-                    "  load: {:.0} s, {} sent, {} ok, {} failed{}",
-                    p.elapsed.as_secs_f64(), p.scheduled, p.ok, p.failed,
-                    if p.failures.is_empty() { String::new() } else {
-                        format!(" ({})", p.failures.iter().map(|(o, n)| format!("{n} {}", o.describe())).collect::<Vec<_>>().join(", "))
-                    }
-                ));
-            }
+            _ = ticker.tick() => display.load(&load.progress(), &phase),
+            // Ctrl-C: the restart driver is dropped (its command killed), the load stopped.
+            _ = interrupt.wait_for(|stop| *stop) => break None,
         }
     };
+    display.finish();
     while let Ok(event) = rx.try_recv() {
         events.push(event);
     }
+    let Some(restart) = restart else {
+        // Interrupted: what was measured so far goes into the report.
+        let load = load.finish_within(Duration::from_secs(1)).await;
+        let summary = verdict::summarize(&load, &events);
+        let reason = format!(
+            "interrupted (Ctrl-C) during the restart after {:.1} s: {} requests sent, {} failed so far",
+            started.elapsed().as_secs_f64(),
+            summary.scheduled,
+            summary.failed
+        );
+        world.judge(
+            step,
+            Outcome::inconclusive("the rolling restart completes", reason).with_evidence(summary),
+        );
+        return;
+    };
     // A steady state after the restart: late failures (a new instance that is not ready) show.
     tokio::time::sleep(ctx.env.drain.settle.get()).await;
     let load = load.finish().await;
@@ -128,12 +139,4 @@ fn restart_completes(world: &mut NetWorld, step: &Step) {
         step,
         verdict::judge_restart(&run.driver, &run.restart, &run.events),
     );
-}
-
-#[expect(
-    clippy::print_stderr,
-    reason = "progress of a long step goes to stderr"
-)]
-fn progress(line: &str) {
-    eprintln!("{line}");
 }

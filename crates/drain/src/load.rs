@@ -42,6 +42,9 @@ pub struct LoadPlan {
     pub max_connections: usize,
     /// CA certificates trusted beside the system's (the environment's own CA).
     pub extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
+    /// A response header naming the instance that answered: with it, an answer from an
+    /// instance the run did not expect is a failure ([`RequestOutcome::WrongHost`]).
+    pub instance_header: Option<String>,
 }
 
 impl LoadPlan {
@@ -106,6 +109,8 @@ pub struct LoadResult {
     pub failure_buckets: BTreeMap<u64, BTreeMap<RequestOutcome, u64>>,
     pub samples: Vec<Sample>,
     pub latency: Latency,
+    /// From sending to the whole response.
+    pub service: Latency,
     pub connections_opened: u64,
 }
 
@@ -156,6 +161,15 @@ struct Recorder {
     failure_buckets: BTreeMap<u64, BTreeMap<RequestOutcome, u64>>,
     samples: Vec<Sample>,
     latency: Histogram<u64>,
+    service: Histogram<u64>,
+}
+
+/// The instances the run expects answers from: those seen before the rollout began, and
+/// those the rollout started.
+#[derive(Default)]
+struct Instances {
+    rollout_begun: bool,
+    known: std::collections::BTreeSet<String>,
 }
 
 struct Shared {
@@ -170,6 +184,7 @@ struct Shared {
     next_addr: AtomicUsize,
     in_flight: [AtomicU64; 2],
     rec: Mutex<Recorder>,
+    instances: Mutex<Instances>,
 }
 
 /// Why a load could not start. Reads after "failed to".
@@ -216,8 +231,10 @@ impl Load {
         } else {
             format!("{}:{}", plan.endpoint.host, plan.endpoint.port)
         };
-        let latency = Histogram::new_with_bounds(1, 3_600_000_000, 3)
-            .expect("static histogram bounds are valid");
+        let histogram = || {
+            Histogram::new_with_bounds(1, 3_600_000_000, 3)
+                .expect("static histogram bounds are valid")
+        };
         let shared = Arc::new(Shared {
             plan,
             resolver,
@@ -234,8 +251,10 @@ impl Load {
                 seconds: Vec::new(),
                 failure_buckets: BTreeMap::new(),
                 samples: Vec::new(),
-                latency,
+                latency: histogram(),
+                service: histogram(),
             }),
+            instances: Mutex::new(Instances::default()),
         });
         let (stop, stop_rx) = watch::channel(false);
         let scheduler = tokio::spawn(schedule(Arc::clone(&shared), stop_rx));
@@ -249,6 +268,19 @@ impl Load {
     /// When request 0 was due.
     pub fn t0(&self) -> std::time::Instant {
         self.shared.t0.into_std()
+    }
+
+    /// Follows the rollout: once it has begun, answers come only from the instances seen so
+    /// far and those it starts.
+    pub fn observe(&self, event: &netconform_model::RestartEvent) {
+        let mut instances = self.shared.instances.lock().expect("instances lock");
+        match (event.kind, &event.instance) {
+            (netconform_model::RestartEventKind::RolloutBegun, _) => instances.rollout_begun = true,
+            (netconform_model::RestartEventKind::InstanceStarted, Some(id)) => {
+                instances.known.insert(id.clone());
+            }
+            _ => {}
+        }
     }
 
     pub fn progress(&self) -> Progress {
@@ -318,18 +350,20 @@ impl Load {
             }
         }
         shared.idle.lock().expect("idle lock").clear();
-        let h = &rec.latency;
         let ms = |us: u64| us as f64 / 1000.0;
-        let latency = if h.is_empty() {
-            Latency::default()
-        } else {
-            Latency {
-                p50: ms(h.value_at_quantile(0.5)),
-                p90: ms(h.value_at_quantile(0.9)),
-                p99: ms(h.value_at_quantile(0.99)),
-                max: ms(h.max()),
+        let summary = |h: &Histogram<u64>| {
+            if h.is_empty() {
+                Latency::default()
+            } else {
+                Latency {
+                    p50: ms(h.value_at_quantile(0.5)),
+                    p90: ms(h.value_at_quantile(0.9)),
+                    p99: ms(h.value_at_quantile(0.99)),
+                    max: ms(h.max()),
+                }
             }
         };
+        let (latency, service) = (summary(&rec.latency), summary(&rec.service));
         LoadResult {
             url: shared.plan.url(),
             rate: shared.plan.rate,
@@ -342,6 +376,7 @@ impl Load {
             failure_buckets: std::mem::take(&mut rec.failure_buckets),
             samples: std::mem::take(&mut rec.samples),
             latency,
+            service,
             connections_opened: shared.opened.load(Ordering::Relaxed),
         }
     }
@@ -394,22 +429,52 @@ async fn schedule(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) -> (u64,
 /// One request, from connection to whole response, recorded exactly once.
 async fn request(shared: Arc<Shared>, due: Instant, lane: Lane) {
     let deadline = Instant::now().max(due) + shared.plan.request_timeout;
-    let (outcome, detail) = match exchange(&shared, lane, deadline).await {
-        Ok(status) => (RequestOutcome::Status(status), None),
-        Err((outcome, detail)) => (outcome, Some(detail)),
+    let (outcome, detail, times) = match exchange(&shared, lane, deadline).await {
+        Ok(answer) => {
+            let times = Some((
+                Instant::now().saturating_duration_since(due),
+                answer.service,
+            ));
+            match answer.instance.filter(|i| !shared.expects(i)) {
+                Some(stray) => (
+                    RequestOutcome::WrongHost,
+                    Some(format!(
+                        "answered {} by {stray}, an instance the run did not expect",
+                        answer.status
+                    )),
+                    times,
+                ),
+                None => (RequestOutcome::Status(answer.status), None, times),
+            }
+        }
+        Err((outcome, detail)) => (outcome, Some(detail), None),
     };
-    let latency = matches!(outcome, RequestOutcome::Status(_))
-        .then(|| Instant::now().saturating_duration_since(due));
     shared.in_flight[lane as usize].fetch_sub(1, Ordering::SeqCst);
-    record(&shared, due, lane, outcome, latency, detail);
+    record(&shared, due, lane, outcome, times, detail);
 }
 
+impl Shared {
+    /// Whether an answer from `instance` is expected: any before the rollout begins (they are
+    /// learnt), afterwards only those learnt or started by the rollout.
+    fn expects(&self, instance: &str) -> bool {
+        let mut instances = self.instances.lock().expect("instances lock");
+        if instances.rollout_begun {
+            instances.known.contains(instance)
+        } else {
+            instances.known.insert(instance.to_owned());
+            true
+        }
+    }
+}
+
+/// Records one request's outcome; `times` is (latency from the intended time, service time)
+/// when a response came back.
 fn record(
     shared: &Shared,
     due: Instant,
     lane: Lane,
     outcome: RequestOutcome,
-    latency: Option<Duration>,
+    times: Option<(Duration, Duration)>,
     detail: Option<String>,
 ) {
     let at = due.saturating_duration_since(shared.t0);
@@ -433,11 +498,10 @@ fn record(
             bucket.failed += 1;
         }
     }
-    if let Some(latency) = latency {
-        let us = u64::try_from(latency.as_micros())
-            .unwrap_or(u64::MAX)
-            .max(1);
-        rec.latency.saturating_record(us);
+    if let Some((latency, service)) = times {
+        let us = |d: Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1);
+        rec.latency.saturating_record(us(latency));
+        rec.service.saturating_record(us(service));
     }
     if is_failure(outcome, expect) {
         let slot = (at.as_nanos() / BUCKET.as_nanos()) as u64;
@@ -460,7 +524,16 @@ fn record(
 type Failure = (RequestOutcome, String);
 
 /// Gets a connection, sends the request, reads the whole response.
-async fn exchange(shared: &Shared, lane: Lane, deadline: Instant) -> Result<u16, Failure> {
+/// A whole response.
+struct Answer {
+    status: u16,
+    /// From sending the request to the whole response.
+    service: Duration,
+    /// The instance header's value, when configured and present.
+    instance: Option<String>,
+}
+
+async fn exchange(shared: &Shared, lane: Lane, deadline: Instant) -> Result<Answer, Failure> {
     let (mut sender, reused) = match lane {
         Lane::KeepAlive => match checkout(shared) {
             Some(sender) => (sender, true),
@@ -485,6 +558,7 @@ async fn exchange(shared: &Shared, lane: Lane, deadline: Instant) -> Result<u16,
     } else {
         ""
     };
+    let sent = Instant::now();
     let res = match timeout_at(deadline, sender.send_request(req)).await {
         Err(_) => {
             return Err((
@@ -496,6 +570,13 @@ async fn exchange(shared: &Shared, lane: Lane, deadline: Instant) -> Result<u16,
         Ok(Ok(res)) => res,
     };
     let status = res.status().as_u16();
+    let instance = shared
+        .plan
+        .instance_header
+        .as_deref()
+        .and_then(|h| res.headers().get(h))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let closing = res
         .headers()
         .get(http::header::CONNECTION)
@@ -513,7 +594,11 @@ async fn exchange(shared: &Shared, lane: Lane, deadline: Instant) -> Result<u16,
     if lane == Lane::KeepAlive && !closing && !sender.is_closed() {
         shared.idle.lock().expect("idle lock").push(sender);
     }
-    Ok(status)
+    Ok(Answer {
+        status,
+        service: sent.elapsed(),
+        instance,
+    })
 }
 
 /// An idle kept-alive connection that still looks open.

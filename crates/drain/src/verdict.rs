@@ -100,6 +100,18 @@ pub fn summarize(result: &LoadResult, events: &[RestartEvent]) -> DrainSummary {
         },
         connections_opened: result.connections_opened,
         latency_ms: result.latency,
+        service_ms: result.service,
+        lanes: {
+            let mut lanes: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+            for ((lane, outcome), n) in &result.counts {
+                *lanes
+                    .entry(lane.name().to_owned())
+                    .or_default()
+                    .entry(outcome.name())
+                    .or_default() += n;
+            }
+            lanes
+        },
         timeline: result.seconds.clone(),
         failure_samples: result
             .samples
@@ -343,6 +355,7 @@ mod tests {
             failure_buckets,
             samples: Vec::new(),
             latency: Default::default(),
+            service: Default::default(),
             connections_opened: 50,
         };
         let events = [

@@ -25,6 +25,7 @@ fn plan(addr: SocketAddr, rate: f64, timeout_ms: u64, max_connections: usize) ->
         request_timeout: Duration::from_millis(timeout_ms),
         max_connections,
         extra_roots: Vec::new(),
+        instance_header: None,
     }
 }
 

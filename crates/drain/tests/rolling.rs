@@ -20,6 +20,7 @@ async fn healthy_sandbox_drops_nothing_in_20_restarts_in_a_row() {
         request_timeout: env.drain.request_timeout.get(),
         max_connections: 256,
         extra_roots: netconform_net::tls::extra_roots(env.tls.ca_pem.as_deref(), None).unwrap(),
+        instance_header: env.health.instance_header.clone(),
     };
     let resolver = Resolver::for_environment(&env.dns, Caching::On).unwrap();
     for round in 1..=20 {

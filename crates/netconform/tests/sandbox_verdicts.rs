@@ -578,3 +578,8 @@ fn backend_keepalive_shorter_than_the_balancer_drops_requests_at_steady_state() 
         &[(STABLE, &["answered 502"]), (RESTART, &["answered 502"])],
     );
 }
+
+#[test]
+fn stray_target_answers_are_wrong_hosts() {
+    check(Some("stray-target"), &[(RESTART, &["wrong host"])]);
+}

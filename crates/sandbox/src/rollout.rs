@@ -21,6 +21,8 @@ pub(crate) struct State {
     variant: Option<Variant>,
     /// One replica per zone, in zone order. Locked for a whole rollout: one at a time.
     replicas: Mutex<Vec<Replica>>,
+    /// Replicas of the `stray-target` variant, kept running.
+    strays: Mutex<Vec<Replica>>,
     next_id: AtomicUsize,
 }
 
@@ -37,6 +39,7 @@ impl State {
             timing,
             variant,
             replicas: Mutex::new(Vec::new()),
+            strays: Mutex::new(Vec::new()),
             next_id: AtomicUsize::new(1),
         }
     }
@@ -146,6 +149,19 @@ impl State {
         };
         let mut replicas = self.replicas.lock().await;
         emit(RestartEventKind::RolloutBegun, None, None);
+        if self.variant == Some(Variant::StrayTarget) {
+            // An old deployment's replica, registered behind everyone's back (no event).
+            let (_, ip) = self.zones[0].clone();
+            let stray = Replica::start("zone-x/api-0".into(), "zone-x", ip, self.behaviour(false))
+                .await
+                .map_err(|source| SandboxError::Bind {
+                    what: "a stray replica",
+                    addr: std::net::SocketAddr::new(ip, 0),
+                    source,
+                })?;
+            self.balancer.register(&stray.id, stray.addr);
+            self.strays.lock().await.push(stray);
+        }
         if self.variant == Some(Variant::CapacityToZero) {
             // Recreate: every old replica stops together, then the new ones start.
             let olds = std::mem::take(&mut *replicas);

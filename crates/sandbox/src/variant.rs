@@ -69,10 +69,13 @@ pub enum Variant {
     /// Replicas drop a kept-alive connection idle for 30 ms when the next request arrives on
     /// it, while the load balancer reuses idle connections for longer.
     BackendKeepaliveShorterThanLb,
+    /// When the rollout begins, a stray target (an old deployment's replica) joins the load
+    /// balancer unannounced.
+    StrayTarget,
 }
 
 impl Variant {
-    pub const ALL: [Variant; 28] = [
+    pub const ALL: [Variant; 29] = [
         Variant::ExitOnSigterm,
         Variant::NoAppRecord,
         Variant::WrongLoadBalancer,
@@ -101,6 +104,7 @@ impl Variant {
         Variant::CapacityToZero,
         Variant::NewBeforeReady,
         Variant::BackendKeepaliveShorterThanLb,
+        Variant::StrayTarget,
     ];
 
     pub fn name(self) -> &'static str {
@@ -133,6 +137,7 @@ impl Variant {
             Variant::CapacityToZero => "capacity-to-zero",
             Variant::NewBeforeReady => "new-before-ready",
             Variant::BackendKeepaliveShorterThanLb => "backend-keepalive-shorter-than-lb",
+            Variant::StrayTarget => "stray-target",
         }
     }
 
@@ -184,6 +189,9 @@ impl Variant {
             }
             Variant::BackendKeepaliveShorterThanLb => {
                 "replicas drop kept-alive connections idle for 30 ms; the load balancer reuses them"
+            }
+            Variant::StrayTarget => {
+                "an unannounced replica joins the load balancer when the rollout begins"
             }
         }
     }

@@ -28,6 +28,9 @@ pub enum RequestOutcome {
     TlsError,
     /// Any other transport error.
     OtherError,
+    /// Answered by an instance the run did not expect: not one seen before the rollout, nor
+    /// one the rollout started (a stray target, a hijacked name).
+    WrongHost,
     /// Still waiting when the run ended (after waiting the request timeout).
     InFlightAtEnd,
     /// The generator could not send it on time: no verdict about the target.
@@ -47,6 +50,7 @@ impl RequestOutcome {
             RequestOutcome::ReadTimeout => "read-timeout".into(),
             RequestOutcome::TlsError => "tls-error".into(),
             RequestOutcome::OtherError => "other-error".into(),
+            RequestOutcome::WrongHost => "wrong-host".into(),
             RequestOutcome::InFlightAtEnd => "in-flight-at-end".into(),
             RequestOutcome::NotSentOnTime => "not-sent-on-time".into(),
         }
@@ -64,6 +68,7 @@ impl RequestOutcome {
             RequestOutcome::ReadTimeout => "timed out waiting for a response".into(),
             RequestOutcome::TlsError => "failed TLS".into(),
             RequestOutcome::OtherError => "failed".into(),
+            RequestOutcome::WrongHost => "answered by an unexpected instance".into(),
             RequestOutcome::InFlightAtEnd => "still in flight at the end".into(),
             RequestOutcome::NotSentOnTime => "not sent on time".into(),
         }
@@ -89,8 +94,12 @@ pub struct DrainSummary {
     pub duration_s: f64,
     pub achieved_rate: f64,
     pub connections_opened: u64,
-    /// Latency from the intended send time, in milliseconds.
+    /// Latency from the intended send time, in milliseconds (what a user waited).
     pub latency_ms: Latency,
+    /// Service time, from the request's sending to its whole response, in milliseconds.
+    pub service_ms: Latency,
+    /// Requests by lane ("keep-alive", "fresh-connection"), then by outcome name.
+    pub lanes: BTreeMap<String, BTreeMap<String, u64>>,
     /// One bucket per second from the start of the load.
     pub timeline: Vec<SecondBucket>,
     /// The first failures, with their times (capped).

@@ -23,6 +23,7 @@ async fn start_load(world: &mut NetWorld) {
         request_timeout: env.drain.request_timeout.get(),
         max_connections: usize::try_from(env.drain.max_connections).unwrap_or(usize::MAX),
         extra_roots: ctx.tls_roots.clone(),
+        instance_header: env.health.instance_header.clone(),
     };
     if ctx.restart.is_none() {
         inconclusive(format!(
@@ -72,6 +73,7 @@ async fn restart_under_load(world: &mut NetWorld, step: &Step) {
             Some(event) = rx.recv() => {
                 display.line(&format!("  t={:.2}s {event}", event.at.saturating_duration_since(load.t0()).as_secs_f64()));
                 phase = event.to_string();
+                load.observe(&event);
                 events.push(event);
             }
             _ = ticker.tick() => display.load(&load.progress(), &phase),

@@ -81,10 +81,16 @@ async fn restart_under_load(world: &mut NetWorld, step: &Step) {
             _ = interrupt.wait_for(|stop| *stop) => break None,
         }
     };
-    display.finish();
+    // Events sent just before the driver finished.
     while let Ok(event) = rx.try_recv() {
+        display.line(&format!(
+            "  t={:.2}s {event}",
+            event.at.saturating_duration_since(load.t0()).as_secs_f64()
+        ));
+        load.observe(&event);
         events.push(event);
     }
+    display.finish();
     let Some(restart) = restart else {
         // Interrupted: what was measured so far goes into the report.
         let load = load.finish_within(Duration::from_secs(1)).await;

@@ -168,7 +168,9 @@ struct Recorder {
 /// those the rollout started.
 #[derive(Default)]
 struct Instances {
-    rollout_begun: bool,
+    /// When the rollout began: answers to requests sent before it teach which instances
+    /// exist; answers to later ones are checked.
+    rollout_begun: Option<std::time::Instant>,
     known: std::collections::BTreeSet<String>,
 }
 
@@ -275,7 +277,9 @@ impl Load {
     pub fn observe(&self, event: &netconform_model::RestartEvent) {
         let mut instances = self.shared.instances.lock().expect("instances lock");
         match (event.kind, &event.instance) {
-            (netconform_model::RestartEventKind::RolloutBegun, _) => instances.rollout_begun = true,
+            (netconform_model::RestartEventKind::RolloutBegun, _) => {
+                instances.rollout_begun = Some(event.at)
+            }
             (netconform_model::RestartEventKind::InstanceStarted, Some(id)) => {
                 instances.known.insert(id.clone());
             }
@@ -435,7 +439,7 @@ async fn request(shared: Arc<Shared>, due: Instant, lane: Lane) {
                 Instant::now().saturating_duration_since(due),
                 answer.service,
             ));
-            match answer.instance.filter(|i| !shared.expects(i)) {
+            match answer.instance.filter(|i| !shared.expects(i, due)) {
                 Some(stray) => (
                     RequestOutcome::WrongHost,
                     Some(format!(
@@ -454,15 +458,17 @@ async fn request(shared: Arc<Shared>, due: Instant, lane: Lane) {
 }
 
 impl Shared {
-    /// Whether an answer from `instance` is expected: any before the rollout begins (they are
-    /// learnt), afterwards only those learnt or started by the rollout.
-    fn expects(&self, instance: &str) -> bool {
+    /// Whether an answer from `instance` to a request due at `due` is expected: any to a
+    /// request sent before the rollout began (the instance is learnt), afterwards only those
+    /// learnt or started by the rollout.
+    fn expects(&self, instance: &str, due: Instant) -> bool {
         let mut instances = self.instances.lock().expect("instances lock");
-        if instances.rollout_begun {
-            instances.known.contains(instance)
-        } else {
-            instances.known.insert(instance.to_owned());
-            true
+        match instances.rollout_begun {
+            Some(begun) if due.into_std() >= begun => instances.known.contains(instance),
+            _ => {
+                instances.known.insert(instance.to_owned());
+                true
+            }
         }
     }
 }

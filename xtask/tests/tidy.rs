@@ -209,11 +209,28 @@ fn layout_rules() {
 #[test]
 fn ci_script_parses_and_runs_the_readme_test_command() {
     let script = root().join(".ci/run");
-    let out = Command::new("bash").arg("-n").arg(&script).output().unwrap();
-    assert!(out.status.success(), ".ci/run does not parse: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        ".ci/run does not parse: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(&script).unwrap();
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    assert!(readme.contains("cargo xtask test"), "README.md names the test command");
-    let runs = text.lines().filter(|l| !l.trim_start().starts_with('#')).any(|l| l.trim() == "cargo xtask ci");
-    assert!(runs, ".ci/run runs `cargo xtask ci` (fmt, clippy, then `cargo xtask test`)");
+    assert!(
+        readme.contains("cargo xtask test"),
+        "README.md names the test command"
+    );
+    let runs = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .any(|l| l.trim() == "cargo xtask ci");
+    assert!(
+        runs,
+        ".ci/run runs `cargo xtask ci` (fmt, clippy, then `cargo xtask test`)"
+    );
 }

@@ -44,7 +44,8 @@ fn usage() -> ExitCode {
          test [ARGS]     run the project's tests (cargo test --workspace --release ARGS)\n  \
          ci              cargo fmt --check, clippy -D warnings, then test\n  \
          bench dns       DNS checks: the feature's wall time, queries/s against dig (installs bind9-dnsutils)\n  \
-         bench probe     health and TLS checks: their wall time, HTTPS probes/s against curl");
+         bench probe     health and TLS checks: their wall time, HTTPS probes/s against curl\n  \
+         bench drain     the load generator against nginx beside wrk and oha (installs them)");
     ExitCode::from(2)
 }
 
@@ -97,12 +98,21 @@ fn test(args: &[String]) -> Result<(), i32> {
 fn bench(args: &[String]) -> Result<(), i32> {
     match args.first().map(String::as_str) {
         Some("dns") => bench_dns(),
+        Some("drain") => {
+            ensure_command("nginx", "nginx-light");
+            ensure_command("wrk", "wrk");
+            if !command_exists("oha") {
+                say("xtask: oha is missing; installing it with cargo install oha (a few minutes)");
+                let _ = cargo(&["install", "--locked", "oha"]);
+            }
+            cargo(&["bench", "--package", "netconform-drain", "--bench", "drain"])
+        }
         Some("probe") => {
             ensure_command("curl", "curl");
             cargo(&["bench", "--package", "netconform-probe", "--bench", "probe"])
         }
         _ => {
-            say("xtask: bench what? cargo xtask bench dns | probe");
+            say("xtask: bench what? cargo xtask bench dns | probe | drain");
             Err(2)
         }
     }
@@ -110,11 +120,7 @@ fn bench(args: &[String]) -> Result<(), i32> {
 
 /// Installs a Debian package when its command is missing (as root; apt-get update first).
 fn ensure_command(command: &str, package: &str) {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {command}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if found {
+    if command_exists(command) {
         return;
     }
     say(&format!(
@@ -128,6 +134,13 @@ fn ensure_command(command: &str, package: &str) {
             "xtask: could not install {package}; the comparison with {command} is skipped"
         ));
     }
+}
+
+fn command_exists(command: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {command}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn bench_dns() -> Result<(), i32> {

@@ -1,31 +1,37 @@
-//! The open-model load generator.
+//! The open-model load generator. Request i is due at t0 + i/rate whatever the target does;
+//! requests alternate between two lanes, kept-alive connections and a new connection each.
+//! Worker threads each run a single-threaded runtime with their own connections and records
+//! (no lock on the hot path), merged when the load finishes. Every scheduled request gets
+//! exactly one outcome.
 
-use std::collections::BTreeMap;
-use std::error::Error as _;
-use std::net::SocketAddr;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bytes::Bytes;
 use hdrhistogram::Histogram;
-use http_body_util::{BodyExt, Empty};
-use hyper::client::conn::http1::SendRequest;
-use hyper_util::rt::TokioIo;
 use netconform_model::evidence::drain::{Latency, RequestOutcome, SecondBucket};
 use netconform_model::values::{Endpoint, HttpPath, Scheme};
+use netconform_model::{RestartEvent, RestartEventKind};
 use netconform_net::Resolver;
-use tokio::net::TcpStream;
-use tokio::sync::watch;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until, timeout_at};
 
-/// How many failures are kept with their details.
+use crate::conn::{self, Failure, Stream};
+use crate::http1::{self, ReadError};
+
+/// How many failures are kept with their details (all workers together).
 const MAX_SAMPLES: usize = 200;
 /// Failures are counted in time buckets this wide, so they can be tied to restart phases.
 pub const BUCKET: Duration = Duration::from_millis(10);
 /// A request whose send time has passed by more than this was not sent on time.
 const LATE: Duration = Duration::from_millis(100);
+/// The buffer each connection reads into (grown for big heads).
+const BUFFER: usize = 8 * 1024;
 
 /// What to send.
 #[derive(Debug, Clone)]
@@ -45,6 +51,12 @@ pub struct LoadPlan {
     /// A response header naming the instance that answered: with it, an answer from an
     /// instance the run did not expect is a failure ([`RequestOutcome::WrongHost`]).
     pub instance_header: Option<String>,
+    /// Generator threads (one per core at most is useful); each sends every n-th request.
+    pub workers: usize,
+    /// Every n-th request goes on a new connection (the rest on kept-alive ones); 0: none.
+    /// New connections cost a local port each for a minute (TIME_WAIT): a few hundred a
+    /// second is what a machine sustains.
+    pub fresh_every: u64,
 }
 
 impl LoadPlan {
@@ -155,38 +167,120 @@ pub fn is_failure(outcome: RequestOutcome, expect_status: u16) -> bool {
     outcome != RequestOutcome::Status(expect_status) && outcome != RequestOutcome::NotSentOnTime
 }
 
+fn histogram(significant: u8) -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 3_600_000_000, significant)
+        .expect("static histogram bounds are valid")
+}
+
+/// One worker's records; merged at the end.
 struct Recorder {
+    scheduled: u64,
     counts: BTreeMap<(Lane, RequestOutcome), u64>,
     seconds: Vec<SecondBucket>,
+    /// Latency per second, for the timeline's p99.
+    second_latency: Vec<Histogram<u64>>,
     failure_buckets: BTreeMap<u64, BTreeMap<RequestOutcome, u64>>,
     samples: Vec<Sample>,
     latency: Histogram<u64>,
     service: Histogram<u64>,
 }
 
-/// The instances the run expects answers from: those seen before the rollout began, and
-/// those the rollout started.
+impl Recorder {
+    fn new() -> Recorder {
+        Recorder {
+            scheduled: 0,
+            counts: BTreeMap::new(),
+            seconds: Vec::new(),
+            second_latency: Vec::new(),
+            failure_buckets: BTreeMap::new(),
+            samples: Vec::new(),
+            latency: histogram(3),
+            service: histogram(3),
+        }
+    }
+
+    fn second(&mut self, second: u64) -> Option<usize> {
+        let index = usize::try_from(second).ok().filter(|i| *i < 1_000_000)?;
+        while self.seconds.len() <= index {
+            let s = self.seconds.len() as u64;
+            self.seconds.push(SecondBucket {
+                second: s,
+                ..SecondBucket::default()
+            });
+            self.second_latency.push(histogram(2));
+        }
+        Some(index)
+    }
+
+    fn merge(&mut self, other: Recorder) {
+        self.scheduled += other.scheduled;
+        for (k, n) in other.counts {
+            *self.counts.entry(k).or_default() += n;
+        }
+        for (bucket, hist) in other.seconds.into_iter().zip(other.second_latency) {
+            if let Some(i) = self.second(bucket.second) {
+                let mine = &mut self.seconds[i];
+                mine.sent += bucket.sent;
+                mine.ok += bucket.ok;
+                mine.failed += bucket.failed;
+                let _ = self.second_latency[i].add(&hist);
+            }
+        }
+        for (slot, outcomes) in other.failure_buckets {
+            let mine = self.failure_buckets.entry(slot).or_default();
+            for (o, n) in outcomes {
+                *mine.entry(o).or_default() += n;
+            }
+        }
+        let room = MAX_SAMPLES.saturating_sub(self.samples.len());
+        self.samples.extend(other.samples.into_iter().take(room));
+        let _ = self.latency.add(&other.latency);
+        let _ = self.service.add(&other.service);
+    }
+}
+
+/// The instances the run expects answers from.
 #[derive(Default)]
 struct Instances {
     /// When the rollout began: answers to requests sent before it teach which instances
     /// exist; answers to later ones are checked.
     rollout_begun: Option<std::time::Instant>,
-    known: std::collections::BTreeSet<String>,
+    known: BTreeSet<String>,
 }
 
-struct Shared {
-    plan: LoadPlan,
-    resolver: Resolver,
-    tls: Option<tokio_rustls::TlsConnector>,
-    host_header: String,
-    t0: Instant,
-    idle: Mutex<Vec<SendRequest<Empty<Bytes>>>>,
-    open: Arc<AtomicUsize>,
-    opened: AtomicU64,
-    next_addr: AtomicUsize,
-    in_flight: [AtomicU64; 2],
-    rec: Mutex<Recorder>,
+/// What the workers share: the plan, counters for progress, the instances.
+pub(crate) struct Shared {
+    pub(crate) plan: LoadPlan,
+    pub(crate) resolver: Resolver,
+    pub(crate) tls: Option<tokio_rustls::TlsConnector>,
+    /// The request bytes of each lane.
+    requests: [Vec<u8>; 2],
+    t0: std::time::Instant,
+    open: AtomicUsize,
+    pub(crate) opened: AtomicU64,
+    pub(crate) next_addr: AtomicUsize,
+    scheduled: AtomicU64,
+    ok: AtomicU64,
+    not_sent: AtomicU64,
+    /// Failures by outcome, for progress (failures are rare: a lock is cheap enough).
+    failures: Mutex<BTreeMap<RequestOutcome, u64>>,
     instances: Mutex<Instances>,
+}
+
+impl Shared {
+    /// Whether an answer from `instance` to a request due at `due` is expected: any to a
+    /// request sent before the rollout began (the instance is learnt), afterwards only those
+    /// learnt or started by the rollout.
+    fn expects(&self, instance: &str, due: std::time::Instant) -> bool {
+        let mut instances = self.instances.lock().expect("instances lock");
+        match instances.rollout_begun {
+            Some(begun) if due >= begun => instances.known.contains(instance),
+            _ => {
+                instances.known.insert(instance.to_owned());
+                true
+            }
+        }
+    }
 }
 
 /// Why a load could not start. Reads after "failed to".
@@ -196,18 +290,53 @@ pub enum LoadError {
     Plan(String),
     #[error(transparent)]
     Tls(#[from] netconform_net::tls::TlsError),
+    #[error("start a generator thread: {0}")]
+    Thread(std::io::Error),
 }
 
 /// A running load. [`Load::finish`] stops it and returns what it saw.
 pub struct Load {
     shared: Arc<Shared>,
-    stop: watch::Sender<bool>,
-    scheduler: tokio::task::JoinHandle<(u64, JoinSet<()>)>,
+    /// `Some(wait)`: stop scheduling, wait this long for requests in flight.
+    stop: watch::Sender<Option<Duration>>,
+    workers: Vec<oneshot::Receiver<Recorder>>,
 }
 
 impl Load {
-    /// Starts sending on the current runtime.
+    /// Starts the worker threads.
     pub fn start(plan: LoadPlan, resolver: Resolver) -> Result<Load, LoadError> {
+        let workers = plan.workers.max(1);
+        let shared = Arc::new(Load::start_shared(plan, resolver)?);
+        let (stop, stop_rx) = watch::channel(None);
+        let mut receivers = Vec::with_capacity(workers);
+        for index in 0..workers {
+            let (done, receiver) = oneshot::channel();
+            let (shared, stop_rx) = (Arc::clone(&shared), stop_rx.clone());
+            std::thread::Builder::new()
+                .name(format!("netconform-load-{index}"))
+                .spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build();
+                    let recorder = match runtime {
+                        Ok(rt) => tokio::task::LocalSet::new()
+                            .block_on(&rt, worker(shared, index, workers, stop_rx)),
+                        Err(_) => Recorder::new(),
+                    };
+                    let _ = done.send(recorder);
+                })
+                .map_err(LoadError::Thread)?;
+            receivers.push(receiver);
+        }
+        Ok(Load {
+            shared,
+            stop,
+            workers: receivers,
+        })
+    }
+
+    /// What the workers share, checked.
+    fn start_shared(plan: LoadPlan, resolver: Resolver) -> Result<Shared, LoadError> {
         if !(plan.rate.is_finite() && plan.rate > 0.0) {
             return Err(LoadError::Plan(format!(
                 "rate {} is not above 0",
@@ -228,59 +357,44 @@ impl Load {
         } else {
             80
         };
-        let host_header = if plan.endpoint.port == default_port {
+        let host = if plan.endpoint.port == default_port {
             plan.endpoint.host.clone()
         } else {
             format!("{}:{}", plan.endpoint.host, plan.endpoint.port)
         };
-        let histogram = || {
-            Histogram::new_with_bounds(1, 3_600_000_000, 3)
-                .expect("static histogram bounds are valid")
-        };
-        let shared = Arc::new(Shared {
+        let requests = [
+            http1::request(plan.path.as_str(), &host, false),
+            http1::request(plan.path.as_str(), &host, true),
+        ];
+        Ok(Shared {
             plan,
             resolver,
             tls,
-            host_header,
-            t0: Instant::now(),
-            idle: Mutex::new(Vec::new()),
-            open: Arc::new(AtomicUsize::new(0)),
+            requests,
+            t0: std::time::Instant::now(),
+            open: AtomicUsize::new(0),
             opened: AtomicU64::new(0),
             next_addr: AtomicUsize::new(0),
-            in_flight: [AtomicU64::new(0), AtomicU64::new(0)],
-            rec: Mutex::new(Recorder {
-                counts: BTreeMap::new(),
-                seconds: Vec::new(),
-                failure_buckets: BTreeMap::new(),
-                samples: Vec::new(),
-                latency: histogram(),
-                service: histogram(),
-            }),
+            scheduled: AtomicU64::new(0),
+            ok: AtomicU64::new(0),
+            not_sent: AtomicU64::new(0),
+            failures: Mutex::new(BTreeMap::new()),
             instances: Mutex::new(Instances::default()),
-        });
-        let (stop, stop_rx) = watch::channel(false);
-        let scheduler = tokio::spawn(schedule(Arc::clone(&shared), stop_rx));
-        Ok(Load {
-            shared,
-            stop,
-            scheduler,
         })
     }
 
     /// When request 0 was due.
     pub fn t0(&self) -> std::time::Instant {
-        self.shared.t0.into_std()
+        self.shared.t0
     }
 
     /// Follows the rollout: once it has begun, answers come only from the instances seen so
     /// far and those it starts.
-    pub fn observe(&self, event: &netconform_model::RestartEvent) {
+    pub fn observe(&self, event: &RestartEvent) {
         let mut instances = self.shared.instances.lock().expect("instances lock");
         match (event.kind, &event.instance) {
-            (netconform_model::RestartEventKind::RolloutBegun, _) => {
-                instances.rollout_begun = Some(event.at)
-            }
-            (netconform_model::RestartEventKind::InstanceStarted, Some(id)) => {
+            (RestartEventKind::RolloutBegun, _) => instances.rollout_begun = Some(event.at),
+            (RestartEventKind::InstanceStarted, Some(id)) => {
                 instances.known.insert(id.clone());
             }
             _ => {}
@@ -288,34 +402,16 @@ impl Load {
     }
 
     pub fn progress(&self) -> Progress {
-        let expect = self.shared.plan.expect_status;
-        let rec = self.shared.rec.lock().expect("recorder lock");
-        let mut progress = Progress {
-            elapsed: self.shared.t0.elapsed(),
-            scheduled: 0,
-            ok: 0,
-            failed: 0,
-            not_sent_on_time: 0,
-            failures: BTreeMap::new(),
-        };
-        for ((_, outcome), n) in &rec.counts {
-            progress.scheduled += n;
-            if *outcome == RequestOutcome::Status(expect) {
-                progress.ok += n;
-            } else if *outcome == RequestOutcome::NotSentOnTime {
-                progress.not_sent_on_time += n;
-            } else {
-                progress.failed += n;
-                *progress.failures.entry(*outcome).or_default() += n;
-            }
+        let shared = &self.shared;
+        let failures = shared.failures.lock().expect("failures lock").clone();
+        Progress {
+            elapsed: shared.t0.elapsed(),
+            scheduled: shared.scheduled.load(Ordering::Relaxed),
+            ok: shared.ok.load(Ordering::Relaxed),
+            failed: failures.values().sum(),
+            not_sent_on_time: shared.not_sent.load(Ordering::Relaxed),
+            failures,
         }
-        progress.scheduled += self
-            .shared
-            .in_flight
-            .iter()
-            .map(|n| n.load(Ordering::Relaxed))
-            .sum::<u64>();
-        progress
     }
 
     /// Stops the schedule, waits for requests in flight (up to the request timeout), and
@@ -328,32 +424,15 @@ impl Load {
     /// [`Load::finish`], waiting at most `wait` for the requests in flight (an interrupted
     /// run stops within a second).
     pub async fn finish_within(self, wait: Duration) -> LoadResult {
-        let _ = self.stop.send(true);
-        let end = Instant::now();
-        let (scheduled, mut tasks) = self.scheduler.await.unwrap_or_default();
-        let deadline = Instant::now() + wait;
-        while !tasks.is_empty() {
-            match timeout_at(deadline, tasks.join_next()).await {
-                Ok(_) => {}
-                Err(_) => break,
+        let end = std::time::Instant::now();
+        let _ = self.stop.send(Some(wait));
+        let mut rec = Recorder::new();
+        for worker in self.workers {
+            if let Ok(part) = worker.await {
+                rec.merge(part);
             }
         }
-        tasks.abort_all();
-        while tasks.join_next().await.is_some() {}
         let shared = &self.shared;
-        let mut rec = shared.rec.lock().expect("recorder lock");
-        for (lane, in_flight) in [Lane::KeepAlive, Lane::Fresh]
-            .into_iter()
-            .zip(&shared.in_flight)
-        {
-            let n = in_flight.swap(0, Ordering::SeqCst);
-            if n > 0 {
-                *rec.counts
-                    .entry((lane, RequestOutcome::InFlightAtEnd))
-                    .or_default() += n;
-            }
-        }
-        shared.idle.lock().expect("idle lock").clear();
         let ms = |us: u64| us as f64 / 1000.0;
         let summary = |h: &Histogram<u64>| {
             if h.is_empty() {
@@ -367,79 +446,136 @@ impl Load {
                 }
             }
         };
-        let (latency, service) = (summary(&rec.latency), summary(&rec.service));
+        for (bucket, hist) in rec.seconds.iter_mut().zip(&rec.second_latency) {
+            if !hist.is_empty() {
+                bucket.p99_ms = ms(hist.value_at_quantile(0.99));
+            }
+        }
         LoadResult {
             url: shared.plan.url(),
             rate: shared.plan.rate,
             expect_status: shared.plan.expect_status,
-            t0: shared.t0.into_std(),
+            t0: shared.t0,
             duration: end.saturating_duration_since(shared.t0),
-            scheduled,
-            counts: rec.counts.clone(),
-            seconds: std::mem::take(&mut rec.seconds),
-            failure_buckets: std::mem::take(&mut rec.failure_buckets),
-            samples: std::mem::take(&mut rec.samples),
-            latency,
-            service,
+            scheduled: rec.scheduled,
+            counts: rec.counts,
+            seconds: rec.seconds,
+            failure_buckets: rec.failure_buckets,
+            samples: rec.samples,
+            latency: summary(&rec.latency),
+            service: summary(&rec.service),
             connections_opened: shared.opened.load(Ordering::Relaxed),
         }
     }
 }
 
-/// Sends request i at t0 + i/rate until told to stop. Returns how many were scheduled and the
-/// requests still running.
-async fn schedule(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) -> (u64, JoinSet<()>) {
+/// A worker's state on its own thread.
+struct Local {
+    shared: Arc<Shared>,
+    rec: RefCell<Recorder>,
+    /// Idle kept-alive connections, last used first.
+    idle: RefCell<Vec<(Stream, Vec<u8>)>>,
+    in_flight: [std::cell::Cell<u64>; 2],
+    /// This worker's share of the samples.
+    max_samples: usize,
+}
+
+/// Schedules this worker's requests (every `workers`-th from `index`) until told to stop,
+/// then waits for those in flight.
+async fn worker(
+    shared: Arc<Shared>,
+    index: usize,
+    workers: usize,
+    mut stop: watch::Receiver<Option<Duration>>,
+) -> Recorder {
+    let t0 = Instant::from_std(shared.t0);
     let period = Duration::from_secs_f64(1.0 / shared.plan.rate);
+    let local = Rc::new(Local {
+        shared,
+        rec: RefCell::new(Recorder::new()),
+        idle: RefCell::new(Vec::new()),
+        in_flight: [std::cell::Cell::new(0), std::cell::Cell::new(0)],
+        max_samples: MAX_SAMPLES / workers,
+    });
     let mut tasks = JoinSet::new();
-    let mut i: u64 = 0;
-    loop {
-        let due = shared.t0 + period.mul_f64(i as f64);
+    let mut i = index as u64;
+    let wait = loop {
+        let due = t0 + period.mul_f64(i as f64);
         if due > Instant::now() {
             tokio::select! {
                 () = sleep_until(due) => {}
                 _ = stop.changed() => {}
             }
         }
-        if *stop.borrow() {
-            return (i, tasks);
+        if let Some(wait) = *stop.borrow() {
+            break wait;
         }
         while tasks.try_join_next().is_some() {}
-        let lane = if i.is_multiple_of(2) {
-            Lane::KeepAlive
-        } else {
+        let fresh_every = local.shared.plan.fresh_every;
+        let lane = if fresh_every > 0 && (i / workers as u64) % fresh_every == fresh_every - 1 {
             Lane::Fresh
+        } else {
+            Lane::KeepAlive
         };
         let late = Instant::now().saturating_duration_since(due);
+        local.rec.borrow_mut().scheduled += 1;
+        local.shared.scheduled.fetch_add(1, Ordering::Relaxed);
         if late > LATE {
+            let detail = format!("{} ms late: the generator fell behind", late.as_millis());
             record(
-                &shared,
+                &local,
                 due,
                 lane,
                 RequestOutcome::NotSentOnTime,
                 None,
-                Some(format!(
-                    "{} ms late: the generator fell behind",
-                    late.as_millis()
-                )),
+                Some(detail),
             );
         } else {
-            shared.in_flight[lane as usize].fetch_add(1, Ordering::SeqCst);
-            tasks.spawn(request(Arc::clone(&shared), due, lane));
+            local.in_flight[lane as usize].set(local.in_flight[lane as usize].get() + 1);
+            tasks.spawn_local(request(Rc::clone(&local), due, lane));
         }
-        i += 1;
+        i += workers as u64;
+    };
+    let deadline = Instant::now() + wait;
+    while !tasks.is_empty() {
+        if timeout_at(deadline, tasks.join_next()).await.is_err() {
+            break;
+        }
     }
+    tasks.abort_all();
+    while tasks.join_next().await.is_some() {}
+    // Requests still waiting when the run ended: one outcome each.
+    for lane in [Lane::KeepAlive, Lane::Fresh] {
+        let n = local.in_flight[lane as usize].replace(0);
+        if n > 0 {
+            *local
+                .rec
+                .borrow_mut()
+                .counts
+                .entry((lane, RequestOutcome::InFlightAtEnd))
+                .or_default() += n;
+        }
+    }
+    local.idle.borrow_mut().clear();
+    let local = Rc::try_unwrap(local)
+        .ok()
+        .expect("every request task has ended");
+    local.rec.into_inner()
 }
 
 /// One request, from connection to whole response, recorded exactly once.
-async fn request(shared: Arc<Shared>, due: Instant, lane: Lane) {
-    let deadline = Instant::now().max(due) + shared.plan.request_timeout;
-    let (outcome, detail, times) = match exchange(&shared, lane, deadline).await {
+async fn request(local: Rc<Local>, due: Instant, lane: Lane) {
+    let deadline = Instant::now().max(due) + local.shared.plan.request_timeout;
+    let (outcome, detail, times) = match exchange(&local, lane, deadline).await {
         Ok(answer) => {
             let times = Some((
                 Instant::now().saturating_duration_since(due),
                 answer.service,
             ));
-            match answer.instance.filter(|i| !shared.expects(i, due)) {
+            match answer
+                .instance
+                .filter(|i| !local.shared.expects(i, due.into_std()))
+            {
                 Some(stray) => (
                     RequestOutcome::WrongHost,
                     Some(format!(
@@ -453,63 +589,56 @@ async fn request(shared: Arc<Shared>, due: Instant, lane: Lane) {
         }
         Err((outcome, detail)) => (outcome, Some(detail), None),
     };
-    shared.in_flight[lane as usize].fetch_sub(1, Ordering::SeqCst);
-    record(&shared, due, lane, outcome, times, detail);
-}
-
-impl Shared {
-    /// Whether an answer from `instance` to a request due at `due` is expected: any to a
-    /// request sent before the rollout began (the instance is learnt), afterwards only those
-    /// learnt or started by the rollout.
-    fn expects(&self, instance: &str, due: Instant) -> bool {
-        let mut instances = self.instances.lock().expect("instances lock");
-        match instances.rollout_begun {
-            Some(begun) if due.into_std() >= begun => instances.known.contains(instance),
-            _ => {
-                instances.known.insert(instance.to_owned());
-                true
-            }
-        }
-    }
+    local.in_flight[lane as usize].set(local.in_flight[lane as usize].get().saturating_sub(1));
+    record(&local, due, lane, outcome, times, detail);
 }
 
 /// Records one request's outcome; `times` is (latency from the intended time, service time)
 /// when a response came back.
 fn record(
-    shared: &Shared,
+    local: &Local,
     due: Instant,
     lane: Lane,
     outcome: RequestOutcome,
     times: Option<(Duration, Duration)>,
     detail: Option<String>,
 ) {
-    let at = due.saturating_duration_since(shared.t0);
+    let shared = &local.shared;
+    let at = due.into_std().saturating_duration_since(shared.t0);
     let expect = shared.plan.expect_status;
-    let mut rec = shared.rec.lock().expect("recorder lock");
-    *rec.counts.entry((lane, outcome)).or_default() += 1;
-    let second = at.as_secs();
-    let index = usize::try_from(second).unwrap_or(usize::MAX);
-    if rec.seconds.len() <= index && index < 1_000_000 {
-        let from = rec.seconds.len() as u64;
-        rec.seconds.extend((from..=second).map(|s| SecondBucket {
-            second: s,
-            ..SecondBucket::default()
-        }));
+    let ok = outcome == RequestOutcome::Status(expect);
+    let failed = is_failure(outcome, expect);
+    if ok {
+        shared.ok.fetch_add(1, Ordering::Relaxed);
+    } else if failed {
+        *shared
+            .failures
+            .lock()
+            .expect("failures lock")
+            .entry(outcome)
+            .or_default() += 1;
+    } else {
+        shared.not_sent.fetch_add(1, Ordering::Relaxed);
     }
-    if let Some(bucket) = rec.seconds.get_mut(index) {
+    let mut rec = local.rec.borrow_mut();
+    *rec.counts.entry((lane, outcome)).or_default() += 1;
+    if let Some(i) = rec.second(at.as_secs()) {
+        let bucket = &mut rec.seconds[i];
         bucket.sent += 1;
-        if outcome == RequestOutcome::Status(expect) {
+        if ok {
             bucket.ok += 1;
-        } else if is_failure(outcome, expect) {
+        } else if failed {
             bucket.failed += 1;
+        }
+        if let Some((latency, _)) = times {
+            rec.second_latency[i].saturating_record(micros(latency));
         }
     }
     if let Some((latency, service)) = times {
-        let us = |d: Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1);
-        rec.latency.saturating_record(us(latency));
-        rec.service.saturating_record(us(service));
+        rec.latency.saturating_record(micros(latency));
+        rec.service.saturating_record(micros(service));
     }
-    if is_failure(outcome, expect) {
+    if failed {
         let slot = (at.as_nanos() / BUCKET.as_nanos()) as u64;
         *rec.failure_buckets
             .entry(slot)
@@ -517,7 +646,7 @@ fn record(
             .entry(outcome)
             .or_default() += 1;
     }
-    if outcome != RequestOutcome::Status(expect) && rec.samples.len() < MAX_SAMPLES {
+    if !ok && rec.samples.len() < local.max_samples {
         rec.samples.push(Sample {
             at,
             lane,
@@ -527,9 +656,10 @@ fn record(
     }
 }
 
-type Failure = (RequestOutcome, String);
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1)
+}
 
-/// Gets a connection, sends the request, reads the whole response.
 /// A whole response.
 struct Answer {
     status: u16,
@@ -539,243 +669,208 @@ struct Answer {
     instance: Option<String>,
 }
 
-async fn exchange(shared: &Shared, lane: Lane, deadline: Instant) -> Result<Answer, Failure> {
-    let (mut sender, reused) = match lane {
-        Lane::KeepAlive => match checkout(shared) {
-            Some(sender) => (sender, true),
-            None => (connect(shared, deadline).await?, false),
-        },
-        Lane::Fresh => (connect(shared, deadline).await?, false),
-    };
-    let mut req = hyper::Request::get(shared.plan.path.as_str())
-        .header(http::header::HOST, &shared.host_header)
-        .header(
-            http::header::USER_AGENT,
-            concat!("netconform/", env!("CARGO_PKG_VERSION")),
-        );
-    if lane == Lane::Fresh {
-        req = req.header(http::header::CONNECTION, "close");
-    }
-    let req = req
-        .body(Empty::<Bytes>::new())
-        .expect("request parts are valid");
-    let on = if reused {
-        " on a reused connection"
-    } else {
-        ""
-    };
-    let sent = Instant::now();
-    let res = match timeout_at(deadline, sender.send_request(req)).await {
-        Err(_) => {
-            return Err((
-                RequestOutcome::ReadTimeout,
-                format!("no response within the request timeout{on}"),
-            ));
-        }
-        Ok(Err(e)) => return Err(classify_http(&e, on)),
-        Ok(Ok(res)) => res,
-    };
-    let status = res.status().as_u16();
-    let instance = shared
-        .plan
-        .instance_header
-        .as_deref()
-        .and_then(|h| res.headers().get(h))
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let closing = res
-        .headers()
-        .get(http::header::CONNECTION)
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
-    match timeout_at(deadline, res.into_body().collect()).await {
-        Err(_) => {
-            return Err((
-                RequestOutcome::ReadTimeout,
-                format!("status {status} but the body did not arrive in time{on}"),
-            ));
-        }
-        Ok(Err(e)) => return Err(classify_http(&e, on)),
-        Ok(Ok(_)) => {}
-    }
-    if lane == Lane::KeepAlive && !closing && !sender.is_closed() {
-        shared.idle.lock().expect("idle lock").push(sender);
-    }
-    Ok(Answer {
-        status,
-        service: sent.elapsed(),
-        instance,
-    })
-}
-
-/// An idle kept-alive connection that still looks open.
-fn checkout(shared: &Shared) -> Option<SendRequest<Empty<Bytes>>> {
-    let mut idle = shared.idle.lock().expect("idle lock");
-    while let Some(sender) = idle.pop() {
-        if !sender.is_closed() && sender.is_ready() {
-            return Some(sender);
-        }
-    }
-    None
-}
-
-/// Resolves (through the configured resolver, whose cache honours TTLs), connects, and
-/// shakes hands, within the connection cap.
-async fn connect(shared: &Shared, deadline: Instant) -> Result<SendRequest<Empty<Bytes>>, Failure> {
-    let cap = shared.plan.max_connections;
-    let Some(slot) = Slot::take(&shared.open, cap) else {
-        return Err((
-            RequestOutcome::NotSentOnTime,
-            format!("all {cap} connections busy (drain.max_connections)"),
-        ));
-    };
-    let host = &shared.plan.endpoint.host;
-    let ips = match timeout_at(deadline, shared.resolver.lookup_ips(host)).await {
-        Err(_) => {
-            return Err((
-                RequestOutcome::DnsError,
-                format!("{host}: no answer within the request timeout"),
-            ));
-        }
-        Ok(Err(e)) => return Err((RequestOutcome::DnsError, format!("{host}: {e}"))),
-        Ok(Ok(ips)) if ips.is_empty() => {
-            return Err((RequestOutcome::DnsError, format!("{host}: no addresses")));
-        }
-        Ok(Ok(ips)) => ips,
-    };
-    let ip = ips[shared.next_addr.fetch_add(1, Ordering::Relaxed) % ips.len()];
-    let addr = SocketAddr::new(ip, shared.plan.endpoint.port);
-    let stream = match timeout_at(deadline, TcpStream::connect(addr)).await {
-        Err(_) => {
-            return Err((
-                RequestOutcome::ConnectTimeout,
-                format!("connecting to {addr}"),
-            ));
-        }
-        Ok(Err(e)) => return Err(classify_connect(&e, addr)),
-        Ok(Ok(stream)) => stream,
-    };
-    let _ = stream.set_nodelay(true);
-    shared.opened.fetch_add(1, Ordering::Relaxed);
-    let sender = match &shared.tls {
-        None => handshake(stream, slot, deadline, addr).await?,
-        Some(tls) => {
-            let name = rustls::pki_types::ServerName::try_from(host.clone()).map_err(|e| {
-                (
-                    RequestOutcome::TlsError,
-                    format!("{host} is not a valid TLS server name: {e}"),
-                )
-            })?;
-            let stream = match timeout_at(deadline, tls.connect(name, stream)).await {
-                Err(_) => {
-                    return Err((
-                        RequestOutcome::ConnectTimeout,
-                        format!("TLS handshake with {addr}"),
-                    ));
-                }
-                Ok(Err(e)) => {
-                    return Err((RequestOutcome::TlsError, format!("TLS with {addr}: {e}")));
-                }
-                Ok(Ok(stream)) => stream,
-            };
-            handshake(stream, slot, deadline, addr).await?
-        }
-    };
-    Ok(sender)
-}
-
-async fn handshake<S>(
-    stream: S,
-    slot: Slot,
-    deadline: Instant,
-    addr: SocketAddr,
-) -> Result<SendRequest<Empty<Bytes>>, Failure>
-where
-    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-{
-    let (sender, conn) = match timeout_at(
-        deadline,
-        hyper::client::conn::http1::handshake(TokioIo::new(stream)),
-    )
-    .await
-    {
-        Err(_) => {
-            return Err((
-                RequestOutcome::ConnectTimeout,
-                format!("HTTP handshake with {addr}"),
-            ));
-        }
-        Ok(Err(e)) => return Err(classify_http(&e, "")),
-        Ok(Ok(pair)) => pair,
-    };
-    // The connection holds its slot until its task ends.
-    tokio::spawn(async move {
-        let _ = conn.await;
-        drop(slot);
-    });
-    Ok(sender)
-}
-
 /// One of the `max_connections` slots, released when dropped.
-struct Slot(Arc<AtomicUsize>);
+struct Slot(Arc<Shared>);
 
 impl Slot {
-    fn take(open: &Arc<AtomicUsize>, cap: usize) -> Option<Slot> {
-        if open.fetch_add(1, Ordering::SeqCst) >= cap {
-            open.fetch_sub(1, Ordering::SeqCst);
+    fn take(shared: &Arc<Shared>) -> Option<Slot> {
+        let cap = shared.plan.max_connections;
+        if shared.open.fetch_add(1, Ordering::SeqCst) >= cap {
+            shared.open.fetch_sub(1, Ordering::SeqCst);
             return None;
         }
-        Some(Slot(Arc::clone(open)))
+        Some(Slot(Arc::clone(shared)))
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.0.open.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
-fn io_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            return Some(io.kind());
+/// Gets a connection (an idle kept-alive one, or a new one within the cap), sends the
+/// request, reads the whole response.
+async fn exchange(local: &Local, lane: Lane, deadline: Instant) -> Result<Answer, Failure> {
+    let shared = &local.shared;
+    let reused = if lane == Lane::KeepAlive {
+        checkout(local)
+    } else {
+        None
+    };
+    let is_reused = reused.is_some();
+    let (mut stream, mut buf, slot) = match reused {
+        Some((stream, buf, slot)) => (stream, buf, slot),
+        None => {
+            let cap = shared.plan.max_connections;
+            let Some(slot) = Slot::take(shared) else {
+                return Err((
+                    RequestOutcome::NotSentOnTime,
+                    format!("all {cap} connections busy (drain.max_connections)"),
+                ));
+            };
+            (
+                conn::connect(shared, deadline).await?,
+                vec![0u8; BUFFER],
+                slot,
+            )
         }
-        source = s.source();
+    };
+    let on = if is_reused {
+        " on a reused connection"
+    } else {
+        ""
+    };
+    let sent = Instant::now();
+    match timeout_at(deadline, stream.write_all(&shared.requests[lane as usize])).await {
+        Err(_) => {
+            return Err((
+                RequestOutcome::ReadTimeout,
+                format!("could not send within the request timeout{on}"),
+            ));
+        }
+        Ok(Err(e)) => return Err(io_failure(&e, "sending", on)),
+        Ok(Ok(())) => {}
+    }
+    let response = match timeout_at(
+        deadline,
+        http1::read_response(
+            &mut stream,
+            &mut buf,
+            shared.plan.instance_header.as_deref(),
+        ),
+    )
+    .await
+    {
+        Err(_) => {
+            return Err((
+                RequestOutcome::ReadTimeout,
+                format!("no whole response within the request timeout{on}"),
+            ));
+        }
+        Ok(Err(ReadError::Closed { got_head })) => {
+            let what = if got_head {
+                "in the middle of the response"
+            } else {
+                "before a response"
+            };
+            return Err((
+                RequestOutcome::ClosedBeforeResponse,
+                format!("the connection closed {what}{on}"),
+            ));
+        }
+        Ok(Err(ReadError::Io(e))) => return Err(io_failure(&e, "reading", on)),
+        Ok(Err(ReadError::Malformed(why))) => {
+            return Err((RequestOutcome::OtherError, format!("{why}{on}")));
+        }
+        Ok(Ok(response)) => response,
+    };
+    if lane == Lane::KeepAlive && !response.close {
+        local.idle.borrow_mut().push((stream, buf));
+        // The slot goes with the idle connection.
+        std::mem::forget(slot);
+    }
+    Ok(Answer {
+        status: response.status,
+        service: sent.elapsed(),
+        instance: response.instance,
+    })
+}
+
+/// An idle kept-alive connection the peer has not closed, with its slot.
+fn checkout(local: &Local) -> Option<(Stream, Vec<u8>, Slot)> {
+    let mut idle = local.idle.borrow_mut();
+    while let Some((stream, buf)) = idle.pop() {
+        // The slot was kept while the connection sat idle.
+        let slot = Slot(Arc::clone(&local.shared));
+        if !stream.closed_while_idle() {
+            return Some((stream, buf, slot));
+        }
     }
     None
 }
 
-fn classify_connect(e: &std::io::Error, addr: SocketAddr) -> Failure {
+fn io_failure(e: &std::io::Error, doing: &str, on: &str) -> Failure {
     use std::io::ErrorKind;
-    let detail = format!("connecting to {addr}: {e}");
     let outcome = match e.kind() {
-        ErrorKind::ConnectionRefused => RequestOutcome::ConnectRefused,
-        ErrorKind::ConnectionReset => RequestOutcome::Reset,
-        ErrorKind::TimedOut => RequestOutcome::ConnectTimeout,
-        // Out of local ports or file descriptors: the generator's fault, not the target's.
-        ErrorKind::AddrNotAvailable | ErrorKind::AddrInUse => RequestOutcome::NotSentOnTime,
-        _ if e.raw_os_error() == Some(24) => RequestOutcome::NotSentOnTime,
-        _ => RequestOutcome::OtherError,
-    };
-    (outcome, detail)
-}
-
-fn classify_http(e: &hyper::Error, on: &str) -> Failure {
-    use std::io::ErrorKind;
-    let mut detail = e.to_string();
-    if let Some(source) = e.source() {
-        detail = format!("{detail}: {source}");
-    }
-    detail.push_str(on);
-    let outcome = match io_kind(e) {
-        Some(ErrorKind::ConnectionReset | ErrorKind::BrokenPipe | ErrorKind::ConnectionAborted) => {
+        ErrorKind::ConnectionReset | ErrorKind::BrokenPipe | ErrorKind::ConnectionAborted => {
             RequestOutcome::Reset
         }
-        _ if e.is_incomplete_message() || e.is_canceled() || e.is_closed() => {
-            RequestOutcome::ClosedBeforeResponse
-        }
-        _ if e.is_timeout() => RequestOutcome::ReadTimeout,
+        ErrorKind::UnexpectedEof => RequestOutcome::ClosedBeforeResponse,
+        ErrorKind::InvalidData => RequestOutcome::TlsError,
         _ => RequestOutcome::OtherError,
     };
-    (outcome, detail)
+    (outcome, format!("{doing}: {e}{on}"))
+}
+
+/// What a closed loop measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClosedLoop {
+    pub completed: u64,
+    pub failed: u64,
+    pub elapsed: Duration,
+}
+
+/// Closed loop, for benchmarks: `connections` kept-alive connections each send a request as
+/// soon as the previous answer is whole, for `duration`, on the current thread.
+pub async fn closed_loop(
+    plan: LoadPlan,
+    resolver: Resolver,
+    connections: usize,
+    duration: Duration,
+) -> Result<ClosedLoop, LoadError> {
+    let load = Load::start_shared(plan, resolver)?;
+    let shared = Arc::new(load);
+    let started = Instant::now();
+    let end = started + duration;
+    let local = tokio::task::LocalSet::new();
+    let counts = Rc::new((std::cell::Cell::new(0u64), std::cell::Cell::new(0u64)));
+    for _ in 0..connections {
+        let (shared, counts) = (Arc::clone(&shared), Rc::clone(&counts));
+        local.spawn_local(async move {
+            let mut buf = vec![0u8; BUFFER];
+            let mut stream = None;
+            while Instant::now() < end {
+                let deadline = Instant::now() + shared.plan.request_timeout;
+                if stream.is_none() {
+                    match conn::connect(&shared, deadline).await {
+                        Ok(s) => stream = Some(s),
+                        Err(_) => {
+                            counts.1.set(counts.1.get() + 1);
+                            continue;
+                        }
+                    }
+                }
+                let Some(s) = stream.as_mut() else { continue };
+                let done = async {
+                    s.write_all(&shared.requests[0])
+                        .await
+                        .map_err(ReadError::Io)?;
+                    http1::read_response(s, &mut buf, None).await
+                };
+                match timeout_at(deadline, done).await {
+                    Ok(Ok(res)) => {
+                        if res.status == shared.plan.expect_status {
+                            counts.0.set(counts.0.get() + 1);
+                        } else {
+                            counts.1.set(counts.1.get() + 1);
+                        }
+                        if res.close {
+                            stream = None;
+                        }
+                    }
+                    _ => {
+                        counts.1.set(counts.1.get() + 1);
+                        stream = None;
+                    }
+                }
+            }
+        });
+    }
+    local.await;
+    Ok(ClosedLoop {
+        completed: counts.0.get(),
+        failed: counts.1.get(),
+        elapsed: started.elapsed(),
+    })
 }

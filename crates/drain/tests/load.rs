@@ -26,6 +26,8 @@ fn plan(addr: SocketAddr, rate: f64, timeout_ms: u64, max_connections: usize) ->
         max_connections,
         extra_roots: Vec::new(),
         instance_header: None,
+        workers: 1,
+        fresh_every: 2,
     }
 }
 

@@ -21,6 +21,8 @@ async fn healthy_sandbox_drops_nothing_in_20_restarts_in_a_row() {
         max_connections: 256,
         extra_roots: netconform_net::tls::extra_roots(env.tls.ca_pem.as_deref(), None).unwrap(),
         instance_header: env.health.instance_header.clone(),
+        workers: 1,
+        fresh_every: 2,
     };
     let resolver = Resolver::for_environment(&env.dns, Caching::On).unwrap();
     for round in 1..=20 {

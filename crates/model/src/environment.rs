@@ -392,6 +392,10 @@ pub struct DrainSettings {
     pub request_timeout: HumanDuration,
     /// Connections the load generator may open; past this the run is inconclusive.
     pub max_connections: u32,
+    /// Every n-th request goes on a new connection, the others on kept-alive ones; 0: none.
+    pub fresh_every: u64,
+    /// Load generator threads (one per core at most is useful).
+    pub workers: usize,
 }
 
 impl Default for DrainSettings {
@@ -404,6 +408,8 @@ impl Default for DrainSettings {
             settle: HumanDuration::from_secs(5),
             request_timeout: HumanDuration::from_secs(10),
             max_connections: 512,
+            fresh_every: 2,
+            workers: 1,
         }
     }
 }

@@ -104,7 +104,7 @@ impl Default for Timing {
             health_check: HealthCheck {
                 path: netconform_model::guide::HEALTH_CHECK_PATH.to_owned(),
                 interval: Duration::from_millis(100),
-                timeout: Duration::from_millis(100),
+                timeout: Duration::from_millis(250),
                 healthy_threshold: 2,
                 unhealthy_threshold: 2,
                 tcp_only: false,
@@ -114,7 +114,7 @@ impl Default for Timing {
             stop_timeout: Duration::from_secs(5),
             short_stop_timeout: Duration::from_millis(150),
             short_keepalive: Duration::from_millis(30),
-            healthy_timeout: Duration::from_secs(3),
+            healthy_timeout: Duration::from_secs(5),
             backend_timeout: Duration::from_secs(5),
             dns_ttl: 60,
             dns_timeout: Duration::from_secs(1),

@@ -119,12 +119,14 @@ pub struct Latency {
 }
 
 /// One second of the run.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SecondBucket {
     pub second: u64,
     pub sent: u64,
     pub ok: u64,
     pub failed: u64,
+    /// Latency p99 of the second's answered requests, in milliseconds.
+    pub p99_ms: f64,
 }
 
 /// One failed request, as sampled.

@@ -24,6 +24,8 @@ async fn start_load(world: &mut NetWorld) {
         max_connections: usize::try_from(env.drain.max_connections).unwrap_or(usize::MAX),
         extra_roots: ctx.tls_roots.clone(),
         instance_header: env.health.instance_header.clone(),
+        workers: env.drain.workers.max(1),
+        fresh_every: env.drain.fresh_every,
     };
     if ctx.restart.is_none() {
         inconclusive(format!(

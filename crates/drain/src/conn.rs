@@ -1,0 +1,152 @@
+//! The generator's connections: resolved through the configured resolver (its cache honours
+//! TTLs, so a load balancer's address change is followed), TCP, TLS when the endpoint is
+//! HTTPS, each failure classified.
+
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use netconform_model::evidence::drain::RequestOutcome;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::time::{Instant, timeout_at};
+
+use crate::load::Shared;
+
+/// A failed request: its outcome and what happened.
+pub(crate) type Failure = (RequestOutcome, String);
+
+/// A connection, plain or TLS.
+pub(crate) enum Stream {
+    Plain(TcpStream),
+    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
+}
+
+impl Stream {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => s.get_ref().0,
+        }
+    }
+
+    /// Whether the peer has closed (or sent something unasked) while the connection sat idle:
+    /// such a connection is not reused, as an HTTP client's pool would not.
+    pub(crate) fn closed_while_idle(&self) -> bool {
+        let mut byte = [0u8; 1];
+        let mut buf = ReadBuf::new(&mut byte);
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        !matches!(self.tcp().poll_peek(&mut cx, &mut buf), Poll::Pending)
+    }
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_flush(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
+/// Resolves the endpoint's name, connects to one of its addresses (round-robin), and shakes
+/// hands (TLS) within `deadline`.
+pub(crate) async fn connect(shared: &Shared, deadline: Instant) -> Result<Stream, Failure> {
+    let host = &shared.plan.endpoint.host;
+    let ips = match timeout_at(deadline, shared.resolver.lookup_ips(host)).await {
+        Err(_) => {
+            return Err((
+                RequestOutcome::DnsError,
+                format!("{host}: no answer within the request timeout"),
+            ));
+        }
+        Ok(Err(e)) => return Err((RequestOutcome::DnsError, format!("{host}: {e}"))),
+        Ok(Ok(ips)) if ips.is_empty() => {
+            return Err((RequestOutcome::DnsError, format!("{host}: no addresses")));
+        }
+        Ok(Ok(ips)) => ips,
+    };
+    let ip = ips[shared
+        .next_addr
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        % ips.len()];
+    let addr = SocketAddr::new(ip, shared.plan.endpoint.port);
+    let stream = match timeout_at(deadline, TcpStream::connect(addr)).await {
+        Err(_) => {
+            return Err((
+                RequestOutcome::ConnectTimeout,
+                format!("connecting to {addr}"),
+            ));
+        }
+        Ok(Err(e)) => return Err(classify_connect(&e, addr)),
+        Ok(Ok(stream)) => stream,
+    };
+    let _ = stream.set_nodelay(true);
+    shared
+        .opened
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let Some(tls) = &shared.tls else {
+        return Ok(Stream::Plain(stream));
+    };
+    let name = rustls::pki_types::ServerName::try_from(host.clone()).map_err(|e| {
+        (
+            RequestOutcome::TlsError,
+            format!("{host} is not a valid TLS server name: {e}"),
+        )
+    })?;
+    match timeout_at(deadline, tls.connect(name, stream)).await {
+        Err(_) => Err((
+            RequestOutcome::ConnectTimeout,
+            format!("TLS handshake with {addr}"),
+        )),
+        Ok(Err(e)) => Err((RequestOutcome::TlsError, format!("TLS with {addr}: {e}"))),
+        Ok(Ok(stream)) => Ok(Stream::Tls(Box::new(stream))),
+    }
+}
+
+fn classify_connect(e: &std::io::Error, addr: SocketAddr) -> Failure {
+    use std::io::ErrorKind;
+    let detail = format!("connecting to {addr}: {e}");
+    let outcome = match e.kind() {
+        ErrorKind::ConnectionRefused => RequestOutcome::ConnectRefused,
+        ErrorKind::ConnectionReset => RequestOutcome::Reset,
+        ErrorKind::TimedOut => RequestOutcome::ConnectTimeout,
+        // Out of local ports or file descriptors: the generator's fault, not the target's.
+        ErrorKind::AddrNotAvailable | ErrorKind::AddrInUse => RequestOutcome::NotSentOnTime,
+        _ if e.raw_os_error() == Some(24) => RequestOutcome::NotSentOnTime,
+        _ => RequestOutcome::OtherError,
+    };
+    (outcome, detail)
+}

@@ -5,7 +5,7 @@
 //! exactly one outcome.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -473,8 +473,9 @@ impl Load {
 struct Local {
     shared: Arc<Shared>,
     rec: RefCell<Recorder>,
-    /// Idle kept-alive connections, last used first.
-    idle: RefCell<Vec<(Stream, Vec<u8>)>>,
+    /// Idle kept-alive connections, least recently used first: every connection keeps
+    /// carrying requests, so one left behind on a draining server is found, not forgotten.
+    idle: RefCell<VecDeque<(Stream, Vec<u8>)>>,
     in_flight: [std::cell::Cell<u64>; 2],
     /// This worker's share of the samples.
     max_samples: usize,
@@ -493,7 +494,7 @@ async fn worker(
     let local = Rc::new(Local {
         shared,
         rec: RefCell::new(Recorder::new()),
-        idle: RefCell::new(Vec::new()),
+        idle: RefCell::new(VecDeque::new()),
         in_flight: [std::cell::Cell::new(0), std::cell::Cell::new(0)],
         max_samples: MAX_SAMPLES / workers,
     });
@@ -766,7 +767,7 @@ async fn exchange(local: &Local, lane: Lane, deadline: Instant) -> Result<Answer
         Ok(Ok(response)) => response,
     };
     if lane == Lane::KeepAlive && !response.close {
-        local.idle.borrow_mut().push((stream, buf));
+        local.idle.borrow_mut().push_back((stream, buf));
         // The slot goes with the idle connection.
         std::mem::forget(slot);
     }
@@ -780,7 +781,7 @@ async fn exchange(local: &Local, lane: Lane, deadline: Instant) -> Result<Answer
 /// An idle kept-alive connection the peer has not closed, with its slot.
 fn checkout(local: &Local) -> Option<(Stream, Vec<u8>, Slot)> {
     let mut idle = local.idle.borrow_mut();
-    while let Some((stream, buf)) = idle.pop() {
+    while let Some((stream, buf)) = idle.pop_front() {
         // The slot was kept while the connection sat idle.
         let slot = Slot(Arc::clone(&local.shared));
         if !stream.closed_while_idle() {

@@ -583,3 +583,11 @@ fn backend_keepalive_shorter_than_the_balancer_drops_requests_at_steady_state() 
 fn stray_target_answers_are_wrong_hosts() {
     check(Some("stray-target"), &[(RESTART, &["wrong host"])]);
 }
+
+#[test]
+fn keepalive_leak_resets_kept_alive_connections_after_the_replica_exits() {
+    check(
+        Some("keepalive-leak"),
+        &[(RESTART, &["failed during the restart", "reset"])],
+    );
+}

@@ -23,6 +23,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
 
 use crate::http::{Body, full, text};
 
@@ -271,6 +272,8 @@ pub(crate) struct Front {
     pub(crate) redirect: bool,
     /// Drop `Content-Encoding` from responses (a misconfigured proxy).
     pub(crate) strip_encoding: bool,
+    /// HTTPS connections go, once TLS is done, to one target each, byte for byte.
+    pub(crate) pass_through: bool,
 }
 
 /// Accepts HTTPS connections: TLS, then HTTP/1.1 proxied to the targets.
@@ -286,6 +289,10 @@ async fn serve_https(listener: TcpListener, inner: Arc<Inner>, front: Front) {
             let Ok(stream) = front.tls.accept(stream).await else {
                 return;
             };
+            if front.pass_through {
+                pass_through(stream, &inner).await;
+                return;
+            }
             let service = service_fn(move |req| {
                 let (inner, front) = (Arc::clone(&inner), front.clone());
                 async move { Ok::<_, Infallible>(proxy(req, peer, &inner, &front).await) }
@@ -294,6 +301,55 @@ async fn serve_https(listener: TcpListener, inner: Arc<Inner>, front: Front) {
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });
+    }
+}
+
+/// Relays one client connection to one target (a layer-4 balancer). When the target closes
+/// the connection the client is not told (it sees no FIN, as behind an NLB or a Service whose
+/// endpoint is gone): its next request on the connection is reset. A client that was told
+/// `Connection: close` has left by then.
+async fn pass_through(mut client: TlsStream<TcpStream>, inner: &Inner) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let reset = |client: TlsStream<TcpStream>| {
+        let _ = client.get_ref().0.set_zero_linger();
+        drop(client);
+    };
+    let Some(target) = inner.pick() else {
+        return reset(client);
+    };
+    let Ok(Ok(mut backend)) =
+        tokio::time::timeout(inner.backend_timeout, TcpStream::connect(target.addr)).await
+    else {
+        return reset(client);
+    };
+    let _ = backend.set_nodelay(true);
+    let (mut from_client, mut from_backend) = (vec![0u8; 16 * 1024], vec![0u8; 16 * 1024]);
+    let mut backend_open = true;
+    loop {
+        tokio::select! {
+            read = client.read(&mut from_client) => match read {
+                Ok(0) | Err(_) => {
+                    let _ = backend.shutdown().await;
+                    let _ = client.shutdown().await;
+                    return;
+                }
+                Ok(n) => {
+                    if !backend_open || backend.write_all(&from_client[..n]).await.is_err() {
+                        return reset(client);
+                    }
+                }
+            },
+            read = backend.read(&mut from_backend), if backend_open => match read {
+                Ok(0) | Err(_) => backend_open = false,
+                Ok(n) => {
+                    if client.write_all(&from_backend[..n]).await.is_err()
+                        || client.flush().await.is_err()
+                    {
+                        return;
+                    }
+                }
+            },
+        }
     }
 }
 

@@ -131,6 +131,10 @@ pub struct SandboxConfig {
     pub domain: Domain,
     pub variant: Option<Variant>,
     pub timing: Timing,
+    /// The load balancer terminates TLS and passes each connection through to one replica
+    /// (an NLB, a Kubernetes Service) instead of proxying request by request: a kept-alive
+    /// client stays on the replica it first reached. The `keepalive-leak` variant sets it.
+    pub pass_through: bool,
 }
 
 impl Default for SandboxConfig {
@@ -139,6 +143,7 @@ impl Default for SandboxConfig {
             domain: "sandbox.test".parse().expect("valid domain"),
             variant: None,
             timing: Timing::default(),
+            pass_through: false,
         }
     }
 }
@@ -328,6 +333,7 @@ async fn start_parts(config: SandboxConfig) -> Result<Started, SandboxError> {
         https_port: lb_port,
         redirect: config.variant != Some(Variant::NoHttpRedirect),
         strip_encoding: config.variant == Some(Variant::StripsGzip),
+        pass_through: config.pass_through || config.variant == Some(Variant::KeepaliveLeak),
     };
     let mut health_check = config.timing.health_check.clone();
     health_check.tcp_only = config.variant == Some(Variant::NewBeforeReady);

@@ -1,9 +1,10 @@
 //! An API replica: answers `/api/status`, a slow endpoint and the console page, tags every
 //! response with its instance and zone, and shuts down gracefully when told to stop (unless its
 //! variant says otherwise): it keeps serving through a drain delay (a Kubernetes preStop
-//! sleep, an ECS deregistration delay) while the load balancer stops routing to it, then fails
-//! `/api/status`, answers with `Connection: close`, closes idle keep-alive connections,
-//! finishes in-flight requests and exits; past the stop timeout it is killed.
+//! sleep, an ECS deregistration delay) while the load balancer stops routing to it, answering
+//! with `Connection: close` from the stop on so kept-alive clients reconnect elsewhere, then
+//! fails `/api/status`, closes idle keep-alive connections, finishes in-flight requests and
+//! exits; past the stop timeout it is killed.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -44,6 +45,9 @@ pub(crate) struct Behaviour {
     /// A kept-alive connection idle longer than this is dropped, unanswered, when the next
     /// request arrives on it (a backend keep-alive timeout shorter than the load balancer's).
     pub(crate) idle_close: Option<Duration>,
+    /// Answers with `Connection: close` from the stop on (else kept-alive clients stay on
+    /// the connection until the replica closes it under them).
+    pub(crate) close_when_stopping: bool,
     pub(crate) on_stop: OnStop,
 }
 
@@ -98,6 +102,9 @@ struct Shared {
     zone: String,
     behaviour: Behaviour,
     started: Instant,
+    /// Told to stop: in the drain delay or draining.
+    stopping: AtomicBool,
+    /// Past the drain delay: failing health checks, closing connections.
     draining: AtomicBool,
 }
 
@@ -136,6 +143,7 @@ impl Replica {
             zone: zone.to_owned(),
             behaviour,
             started: Instant::now(),
+            stopping: AtomicBool::new(false),
             draining: AtomicBool::new(false),
         });
         let (stop, stop_rx) = oneshot::channel();
@@ -170,6 +178,7 @@ async fn run(
         let _ = stop.await;
     })
     .await;
+    shared.stopping.store(true, Ordering::SeqCst);
     match on_stop {
         OnStop::ExitAtOnce => {
             let open_connections = conns.len();
@@ -191,7 +200,7 @@ async fn run(
                 sleep_until((now + drain_delay).min(deadline)),
             )
             .await;
-            // SIGTERM: fail health checks, stop accepting, tell keep-alive clients to go.
+            // SIGTERM: fail health checks, stop accepting.
             shared.draining.store(true, Ordering::SeqCst);
             drop(listener);
             // Close idle keep-alive connections, let in-flight requests finish.
@@ -309,8 +318,9 @@ async fn handle(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
     if let Ok(v) = shared.zone.parse() {
         headers.insert(ZONE_HEADER, v);
     }
-    if draining {
-        // Tell keep-alive clients (the load balancer) not to reuse this connection.
+    if shared.behaviour.close_when_stopping && shared.stopping.load(Ordering::SeqCst) {
+        // Tell keep-alive clients (the load balancer, or the client itself through a
+        // pass-through balancer) not to reuse this connection.
         headers.insert(
             http::header::CONNECTION,
             http::HeaderValue::from_static("close"),

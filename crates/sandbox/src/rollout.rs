@@ -68,6 +68,7 @@ impl State {
             healthy_while_draining: variant == Some(Variant::ReadyStays200),
             idle_close: (variant == Some(Variant::BackendKeepaliveShorterThanLb))
                 .then_some(timing.short_keepalive),
+            close_when_stopping: variant != Some(Variant::KeepaliveLeak),
             on_stop: match variant {
                 Some(Variant::ExitOnSigterm) => OnStop::ExitAtOnce,
                 Some(Variant::NoDrainDelay) => OnStop::Graceful {

@@ -72,10 +72,15 @@ pub enum Variant {
     /// When the rollout begins, a stray target (an old deployment's replica) joins the load
     /// balancer unannounced.
     StrayTarget,
+    /// The load balancer passes connections through to one replica each (an NLB, a
+    /// Kubernetes Service) and the replicas never answer `Connection: close` while they
+    /// drain: kept-alive clients stay pinned to a replica until it exits, and their next
+    /// request on that connection is reset.
+    KeepaliveLeak,
 }
 
 impl Variant {
-    pub const ALL: [Variant; 29] = [
+    pub const ALL: [Variant; 30] = [
         Variant::ExitOnSigterm,
         Variant::NoAppRecord,
         Variant::WrongLoadBalancer,
@@ -105,6 +110,7 @@ impl Variant {
         Variant::NewBeforeReady,
         Variant::BackendKeepaliveShorterThanLb,
         Variant::StrayTarget,
+        Variant::KeepaliveLeak,
     ];
 
     pub fn name(self) -> &'static str {
@@ -138,6 +144,7 @@ impl Variant {
             Variant::NewBeforeReady => "new-before-ready",
             Variant::BackendKeepaliveShorterThanLb => "backend-keepalive-shorter-than-lb",
             Variant::StrayTarget => "stray-target",
+            Variant::KeepaliveLeak => "keepalive-leak",
         }
     }
 
@@ -192,6 +199,9 @@ impl Variant {
             }
             Variant::StrayTarget => {
                 "an unannounced replica joins the load balancer when the rollout begins"
+            }
+            Variant::KeepaliveLeak => {
+                "a pass-through balancer pins kept-alive clients to replicas that never answer Connection: close while draining"
             }
         }
     }

@@ -202,13 +202,17 @@ fn oha(port: u16, secs: u64) -> Option<Measured> {
     .map(|s| (*s).to_owned())
     .collect();
     pinned(&command, |out| {
-        let total: f64 = out
+        // "Total: 10.0012 secs" in older releases, "Total: 10001.2 ms" in newer ones.
+        let mut total_line = out
             .lines()
             .find_map(|l| l.trim().strip_prefix("Total:"))?
-            .split_whitespace()
-            .next()?
-            .parse()
-            .ok()?;
+            .split_whitespace();
+        let number: f64 = total_line.next()?.parse().ok()?;
+        let total = match total_line.next()? {
+            "ms" => number / 1000.0,
+            "secs" | "s" => number,
+            _ => return None,
+        };
         let rps: f64 = out
             .lines()
             .find_map(|l| l.trim().strip_prefix("Requests/sec:"))?

@@ -15,7 +15,7 @@ pub(crate) enum Display {
 
 impl Display {
     pub(crate) fn new() -> Display {
-        if std::io::stderr().is_terminal() {
+        if std::io::stderr().is_terminal() && !crate::quiet() {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
                 ProgressStyle::with_template("  {spinner} {msg}")

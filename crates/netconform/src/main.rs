@@ -59,19 +59,20 @@ pub(crate) fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
 }
 
-/// Prints a line for the user on stderr (what is happening, not the verdict), unless quiet.
+/// Prints a line for the user on stderr (what is happening, not the verdict), unless quiet;
+/// secrets (a token in the restart command) redacted like in the reports.
 #[expect(
     clippy::print_stderr,
     reason = "the binary talks to its user on stderr"
 )]
 pub(crate) fn note(line: &str) {
     if !quiet() {
-        eprintln!("{line}");
+        eprintln!("{}", netconform_model::redact::text(line));
     }
 }
 
-/// Prints an error for the user on stderr.
+/// Prints an error for the user on stderr, secrets redacted.
 #[expect(clippy::print_stderr, reason = "the binary reports errors on stderr")]
 pub(crate) fn report_error(message: &str) {
-    eprintln!("netconform: {message}");
+    eprintln!("netconform: {}", netconform_model::redact::text(message));
 }

@@ -39,7 +39,7 @@ impl Display {
     /// A line that stays (an event), above the live line.
     pub(crate) fn line(&self, text: &str) {
         match self {
-            Display::Terminal(bar) => bar.println(text),
+            Display::Terminal(bar) => bar.println(netconform_model::redact::text(text)),
             Display::Lines => crate::note(text),
         }
     }

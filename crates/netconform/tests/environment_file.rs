@@ -486,3 +486,61 @@ fn drain_settings_above_the_hard_caps_need_an_override() {
     );
     assert_eq!(run.code, 0, "{}", run.explain());
 }
+
+#[test]
+fn secrets_in_the_restart_command_stay_out_of_the_reports() {
+    let dir = TempDir::new("redacted");
+    let env = dir.path().join("sandbox.toml");
+    let _sandbox = start_sandbox(&env, None);
+    let text = std::fs::read_to_string(&env).unwrap();
+    // A restart command holding a token, which it also prints.
+    let mut edited = String::new();
+    let mut in_restart = false;
+    for line in text.lines() {
+        if line.starts_with('[') {
+            in_restart = line == "[drain.restart]";
+        }
+        if !in_restart {
+            edited.push_str(line);
+            edited.push('\n');
+        }
+        if line == "[drain]" {
+            edited.push_str(
+                "restart = \"API_TOKEN=hunter2-secret sh -c 'echo using --token hunter2-secret; exit 4'\"\n",
+            );
+        }
+    }
+    std::fs::write(&env, edited).unwrap();
+    let reports = dir.path().join("reports");
+    let out = Command::new(BIN)
+        .args(["verify", "--tags", "@drain", "--env"])
+        .arg(&env)
+        .arg("--report-dir")
+        .arg(&reports)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("hunter2"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("hunter2"),
+        "progress shows the secret: {stderr}"
+    );
+    for file in ["report.json", "junit.xml", "report.html"] {
+        let text = std::fs::read_to_string(reports.join(file)).unwrap();
+        assert!(
+            !text.contains("hunter2"),
+            "{file} shows the secret:\n{text}"
+        );
+        assert!(
+            text.contains("API_TOKEN=[redacted]"),
+            "{file} shows where it was"
+        );
+    }
+}

@@ -13,46 +13,74 @@ Feature: DNS records lead to the load balancer
   "Then within 5 minutes api.{domain} leads to the load balancer": it asks again with
   backoff until the deadline and says how long it took. The scenarios below do not wait.
 
+  @rec:api-record
   Scenario: api.{domain} leads to the load balancer
+    Enforces: api.{domain} resolves at every resolver, vantage point and authoritative server,
+    and leads to the load balancer: its CNAME chain ends at dns.load_balancer, or its addresses
+    match dns.load_balancer_addresses.
+    Fails when: the record is missing anywhere (or has no AAAA while the balancer has IPv6), or
+    its chain or addresses lead elsewhere.
     When api.{domain} is resolved from every vantage point
     Then it resolves from every vantage point
     And it leads to the load balancer
 
+  @rec:app-record
   Scenario: app.{domain} leads to the load balancer
+    Enforces: app.{domain} resolves at every resolver, vantage point and authoritative server,
+    and leads to the load balancer (dns.load_balancer or dns.load_balancer_addresses, or its
+    [dns.records.app] override).
+    Fails when: the record is missing anywhere, or its chain or addresses lead elsewhere.
     When app.{domain} is resolved from every vantage point
     Then it resolves from every vantage point
     And it leads to the load balancer
 
+  @rec:api-record @rec:app-record
   Scenario: The authoritative servers agree with each other and with the resolvers
-    A stale secondary answers some clients with old records: every authoritative server must
-    give the same records and SOA serial, and every resolver the same chain and addresses.
+    A stale secondary answers some clients with old records.
+    Enforces: every authoritative server gives the same records and SOA serial, and every
+    resolver the same chain and addresses.
+    Fails when: a server has other records, TTLs or SOA serial, or a resolver another chain.
     When api.{domain} and app.{domain} are resolved from every vantage point
     Then the authoritative servers and the resolvers agree
 
+  @rec:api-record @rec:app-record
   Scenario: No CNAME in the records' chains dangles
     A CNAME to a deleted load balancer name lets whoever registers that name serve your users.
+    Enforces: every CNAME in the chains of api and app ends at a name that exists.
+    Fails when: a chain ends at a name that does not exist (NXDOMAIN: a takeover risk).
     When api.{domain} and app.{domain} are resolved from every vantage point
     Then no CNAME in their chains points to a name that does not exist
 
+  @rec:api-record @rec:app-record
   Scenario: No wildcard stands in for the records
-    A wildcard *.{domain} answers for a record that was deleted, hiding its absence. A wildcard
-    is reported; it fails the scenario only when api or app is answered by it.
+    A wildcard *.{domain} answers for a record that was deleted, hiding its absence.
+    Enforces: api and app are records of their own, not a wildcard's answers (a wildcard beside
+    them is only reported).
+    Fails when: api or app is answered by a wildcard.
     When api.{domain} and app.{domain} are resolved from every vantage point
     Then no wildcard answers in their place
 
+  @rec:api-record @rec:app-record
   Scenario: The records' TTLs let a load balancer change reach clients quickly
+    Enforces: no TTL in the chains of api and app above dns.max_ttl (default 5 minutes).
+    Fails when: a TTL is above dns.max_ttl; the record and the TTL are named.
     When api.{domain} and app.{domain} are resolved from every vantage point
     Then no TTL in their chains is above dns.max_ttl
 
+  @rec:api-record @rec:app-record
   Scenario: Every IPv6 address the records publish has a listener
     An AAAA record without a listener breaks IPv6 clients, or slows every connection by a
     fallback to IPv4.
+    Enforces: every AAAA address of api and app accepts connections on the endpoint's port.
+    Fails when: an AAAA address refuses or times out.
     When api.{domain} and app.{domain} are resolved from every vantage point
     Then every AAAA address accepts connections on the endpoint's port
 
+  @rec:api-record @rec:app-record
   Scenario: The records validate with DNSSEC
-    With dns.dnssec = "validate", every answer for api and app, asked through each resolver by
-    a validating client, must be signed and validate from the trust anchors: the root's, or
-    dns.trust_anchors for a private zone. A bogus answer is a failure; so is an unsigned one.
-    Not applicable when dns.dnssec is "off" (the default).
+    Asked through each resolver by a validating client, from the trust anchors: the root's, or
+    dns.trust_anchors for a private zone.
+    Enforces: with dns.dnssec = "validate", every answer for api and app is signed and
+    validates (not applicable when dns.dnssec is "off", the default).
+    Fails when: an answer is bogus, or unsigned.
     Then api.{domain} and app.{domain} validate with DNSSEC from every resolver

@@ -11,7 +11,15 @@ Feature: A rolling restart of the API drops no request
   closed before a response, timed out, ...) and every failure is tied to the restart phase it
   fell in. The guide's bar is zero failed requests (drain.max_failed = 0).
 
+  @rec:in-flight-requests @rec:scale-in-draining
   Scenario: No request fails while the API is restarted one instance at a time
+    Enforces: zero failed requests (drain.max_failed = 0, the guide's bar) at drain.rate while
+    every instance is replaced, every request accounted for, and the restart complete within
+    drain.max_duration.
+    Fails when: any request fails (counted by kind: refused, reset, closed before a response,
+    502, 503, 504, timeout, and by restart phase), the counts do not add up, or the restart
+    does not complete. Against an environment file it runs only with drain.enabled = true or
+    --allow-disruptive; otherwise it is skipped by policy, visibly.
     Given the health check path of api.{domain} is requested at the configured rate
     When the API is restarted one instance at a time
     Then every request sent is accounted for

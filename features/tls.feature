@@ -8,12 +8,26 @@ Feature: TLS on the load balancer
   left. An endpoint configured as plain http:// is not applicable, visibly, unless
   tls.required is set.
 
+  @rec:https
   Scenario: api.{domain} presents a valid certificate on every address
+    Enforces: on every address, a chain that verifies and names api.{domain}, with at least
+    tls.min_days_left days left (default 14), over at least tls.min_version (default 1.2).
+    Fails when: the certificate is expired, for another name, from an unknown issuer, too
+    close to expiry, or the TLS version is too old.
     Then the certificate of api.{domain} is valid on every address
 
+  @rec:https
   Scenario: app.{domain} presents a valid certificate on every address
+    Enforces: on every address, a chain that verifies and names app.{domain}, with at least
+    tls.min_days_left days left, over at least tls.min_version.
+    Fails when: the certificate is expired, for another name, from an unknown issuer, too
+    close to expiry, or the TLS version is too old.
     Then the certificate of app.{domain} is valid on every address
 
+  @rec:http-redirect
   Scenario: Plain HTTP redirects to HTTPS on the same host
+    Enforces: plain HTTP on endpoints.http_port (80) to api and app answers a redirect to
+    https:// on the same host.
+    Fails when: the port serves content, refuses, or redirects elsewhere.
     Then plain HTTP to api.{domain} redirects to HTTPS on the same host
     And plain HTTP to app.{domain} redirects to HTTPS on the same host

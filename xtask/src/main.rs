@@ -1,11 +1,15 @@
-//! `cargo xtask`: the project's tasks, in Rust, with std only (matklad's cargo-xtask).
+//! `cargo xtask`: the project's tasks, in Rust (matklad's cargo-xtask).
 //!
 //! - `verify [ARGS]`: build the netconform binary (release) and run `netconform verify ARGS`;
 //!   with no `--env` that verifies the built-in sandbox.
 //! - `test`: the project's tests (release profile, so they share the build with `verify`).
 //! - `ci`: what CI runs: formatting, clippy with warnings denied, then `test`.
+//! - `docs [--check]`: render features/ into docs/conformance.md (`--check`: fail when stale).
 //!
-//! Prints what it runs; exits with the code of what failed.
+//! Prints what it runs; exits with the code of what failed. Depends on std and, for the docs,
+//! the model crate's list of the guide's recommendations.
+
+mod docs;
 
 use std::process::{Command, ExitCode};
 
@@ -19,6 +23,7 @@ fn main() -> ExitCode {
         "test" => test(rest),
         "ci" => ci(),
         "bench" => bench(rest),
+        "docs" => docs::run(&workspace_root(), rest),
         "-h" | "--help" | "help" => return usage(),
         other => {
             say(&format!("xtask: unknown task {other:?}"));
@@ -32,7 +37,7 @@ fn main() -> ExitCode {
 }
 
 #[expect(clippy::print_stderr, reason = "xtask talks to its user on stderr")]
-fn say(text: &str) {
+pub(crate) fn say(text: &str) {
     eprintln!("{text}");
 }
 
@@ -43,6 +48,7 @@ fn usage() -> ExitCode {
          (no --env: the built-in sandbox; see `netconform verify --help`)\n  \
          test [ARGS]     run the project's tests (cargo test --workspace --release ARGS)\n  \
          ci              cargo fmt --check, clippy -D warnings, then test\n  \
+         docs [--check]  render features/ into docs/conformance.md (--check: fail if it is stale)\n  \
          bench dns       DNS checks: the feature's wall time, queries/s against dig (installs bind9-dnsutils)\n  \
          bench probe     health and TLS checks: their wall time, HTTPS probes/s against curl\n  \
          bench drain     the load generator against nginx beside wrk and oha (installs them)");

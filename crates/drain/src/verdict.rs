@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use netconform_model::evidence::drain::{
     DrainSummary, FailureSample, PhaseEvent, PhaseFailures, RequestOutcome, RestartSummary,
+    SecondBucket,
 };
 use netconform_model::{HumanDuration, Outcome, RestartEvent, RestartEventKind, Verdict};
 
@@ -66,6 +67,25 @@ fn phase_index(phases: &[Phase], at: Duration) -> usize {
     phases.iter().rposition(|p| p.from <= at).unwrap_or(0)
 }
 
+/// The per-second timeline, each second with its failures by outcome.
+fn timeline(result: &LoadResult) -> Vec<SecondBucket> {
+    let mut seconds = result.seconds.clone();
+    let per_second = Duration::from_secs(1).as_nanos() / BUCKET.as_nanos();
+    for (slot, outcomes) in &result.failure_buckets {
+        let second = u128::from(*slot) / per_second;
+        let Some(bucket) = usize::try_from(second)
+            .ok()
+            .and_then(|i| seconds.get_mut(i))
+        else {
+            continue;
+        };
+        for (outcome, n) in outcomes {
+            *bucket.failures.entry(outcome.name()).or_default() += n;
+        }
+    }
+    seconds
+}
+
 /// The evidence of a drain run: counts, timeline, failures by phase.
 pub fn summarize(result: &LoadResult, events: &[RestartEvent]) -> DrainSummary {
     let phases = phases(result, events);
@@ -112,7 +132,7 @@ pub fn summarize(result: &LoadResult, events: &[RestartEvent]) -> DrainSummary {
             }
             lanes
         },
-        timeline: result.seconds.clone(),
+        timeline: timeline(result),
         failure_samples: result
             .samples
             .iter()
@@ -351,7 +371,15 @@ mod tests {
             duration: Duration::from_secs(2),
             scheduled: 100,
             counts,
-            seconds: Vec::new(),
+            seconds: (0..2)
+                .map(|second| SecondBucket {
+                    second,
+                    sent: 50,
+                    ok: if second == 1 { 40 } else { 50 },
+                    failed: if second == 1 { 10 } else { 0 },
+                    ..SecondBucket::default()
+                })
+                .collect(),
             failure_buckets,
             samples: Vec::new(),
             latency: Default::default(),
@@ -383,5 +411,18 @@ mod tests {
              5 answered 502 while zone-a/api-1 was stopping (t=1.00 s-1.50 s), 3 connect refused, 2 answered 502 after zone-a/api-1 exited (t=1.50 s-2.00 s)"
         );
         assert_eq!(judge_accounting(&result).verdict, Verdict::Pass);
+        // The timeline carries each second's failures by kind, adding up to its count.
+        assert!(summary.timeline[0].failures.is_empty());
+        assert_eq!(
+            summary.timeline[1].failures,
+            BTreeMap::from([
+                ("connect-refused".to_owned(), 3),
+                ("status-502".to_owned(), 7)
+            ])
+        );
+        assert_eq!(
+            summary.timeline[1].failures.values().sum::<u64>(),
+            summary.timeline[1].failed
+        );
     }
 }

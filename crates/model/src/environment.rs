@@ -376,9 +376,15 @@ impl fmt::Display for TlsVersion {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DrainSettings {
-    /// Requests per second sent while the restart runs.
+    /// Whether the disruptive scenarios (`@disruptive`: the rolling restart) may run against
+    /// this environment. Off: they are reported as skipped by policy unless
+    /// `netconform verify --allow-disruptive` is given. The sandbox always allows them.
+    pub enabled: bool,
+    /// Requests per second sent while the restart runs (at most [`DRAIN_RATE_CAP`] without
+    /// `--override-caps`).
     pub rate: Rate,
-    /// Hard cap on the whole scenario: the restart command is stopped after this.
+    /// Hard cap on the whole scenario: the restart command is stopped after this (at most
+    /// [`DRAIN_DURATION_CAP`] without `--override-caps`).
     pub max_duration: HumanDuration,
     /// What performs a rolling restart of the API: a shell command (run by `sh -c` in the
     /// file's directory) that exits when it is complete, or a typed driver.
@@ -401,6 +407,7 @@ pub struct DrainSettings {
 impl Default for DrainSettings {
     fn default() -> Self {
         DrainSettings {
+            enabled: false,
             rate: Rate(50.0),
             max_duration: HumanDuration::from_secs(600),
             restart: None,
@@ -411,6 +418,33 @@ impl Default for DrainSettings {
             fresh_every: 2,
             workers: 1,
         }
+    }
+}
+
+/// The highest `drain.rate` a run accepts without `--override-caps`: load on a production
+/// API is a decision, not a typo.
+pub const DRAIN_RATE_CAP: f64 = 500.0;
+/// The longest `drain.max_duration` a run accepts without `--override-caps`.
+pub const DRAIN_DURATION_CAP: HumanDuration = HumanDuration::from_secs(30 * 60);
+
+impl DrainSettings {
+    /// The settings above the hard caps, each as a sentence naming the key, its value and the
+    /// cap; empty when every one is within them.
+    pub fn over_caps(&self) -> Vec<String> {
+        let mut over = Vec::new();
+        if self.rate.per_second() > DRAIN_RATE_CAP {
+            over.push(format!(
+                "drain.rate = {} is above the hard cap of {DRAIN_RATE_CAP} req/s",
+                self.rate.per_second()
+            ));
+        }
+        if self.max_duration > DRAIN_DURATION_CAP {
+            over.push(format!(
+                "drain.max_duration = \"{}\" is above the hard cap of {DRAIN_DURATION_CAP}",
+                self.max_duration
+            ));
+        }
+        over
     }
 }
 
@@ -747,6 +781,32 @@ max_connections = 100
         );
         let again = Environment::from_toml(&env.to_toml(), Path::new("envs/test.toml")).unwrap();
         assert_eq!(again, env);
+    }
+
+    #[test]
+    fn drain_is_off_by_default_and_capped() {
+        let env = parse("domain = \"a.b\"").unwrap();
+        assert!(!env.drain.enabled, "disruptive scenarios are opt-in");
+        assert!(
+            env.drain.over_caps().is_empty(),
+            "the defaults are within the caps"
+        );
+        let env =
+            parse("domain = \"a.b\"\n[drain]\nenabled = true\nrate = 500\nmax_duration = \"30m\"")
+                .unwrap();
+        assert!(env.drain.enabled);
+        assert!(
+            env.drain.over_caps().is_empty(),
+            "the caps themselves are allowed"
+        );
+        let env = parse("domain = \"a.b\"\n[drain]\nrate = 501\nmax_duration = \"31m\"").unwrap();
+        assert_eq!(
+            env.drain.over_caps(),
+            [
+                "drain.rate = 501 is above the hard cap of 500 req/s",
+                "drain.max_duration = \"31m\" is above the hard cap of 30m"
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! netconform's data. Owns the environment file schema ([`Environment`]), the guide's values
-//! ([`guide`]), check outcomes with their evidence ([`Outcome`], [`evidence`]), restart events
-//! ([`RestartEvent`]), the run report ([`RunReport`]) and the exit codes ([`exit`]).
+//! ([`guide`]) and recommendations ([`recommendations`]), check outcomes with their evidence
+//! ([`Outcome`], [`evidence`]), restart events ([`RestartEvent`]), the run report
+//! ([`RunReport`]), what a report must not show ([`redact`]) and the exit codes ([`exit`]).
 //!
 //! Plain data only: no I/O, no async, no network crate. Every other crate depends on this one
 //! and this one depends on no workspace crate.
@@ -11,6 +12,8 @@ pub mod evidence;
 pub mod exit;
 pub mod guide;
 pub mod outcome;
+pub mod recommendations;
+pub mod redact;
 pub mod restart;
 pub mod run;
 pub mod values;

@@ -7,15 +7,25 @@ use crate::Verdict;
 use crate::evidence::Evidence;
 use crate::exit;
 
-/// Version of the `report.json` layout.
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
+/// Version of the `report.json` layout (`docs/report.schema.json`). 2 added `tool_version`,
+/// `started_at`, `source`, `settings` and the timeline's failures by kind.
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
     pub schema_version: u32,
+    /// The netconform version that made the report.
+    pub tool_version: String,
+    /// When the run began, RFC 3339 in UTC.
+    pub started_at: String,
     /// The environment's display name ("sandbox" for the built-in one).
     pub environment: String,
     pub domain: String,
+    /// Where the environment came from: a file's path, or "the built-in sandbox".
+    pub source: String,
+    /// The environment as verified, every default filled in, secrets redacted
+    /// ([`crate::redact`]).
+    pub settings: toml::Table,
     pub scenarios: Vec<ScenarioResult>,
     /// Problems that stopped features from running at all (parse errors).
     pub errors: Vec<String>,

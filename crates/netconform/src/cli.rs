@@ -8,8 +8,9 @@ use netconform_sandbox::Variant;
 /// Proves a self-hosted Pulumi Cloud deployment is wired the way the networking guide says:
 /// DNS, health checks through the load balancer, and rolling restarts that drop no request.
 ///
-/// Exit codes: 0 conformant, 1 not conformant, 2 usage or environment-file error,
-/// 3 inconclusive (the tool could not measure).
+/// Exit codes: 0 conformant (scenarios skipped by policy are shown, not failed), 1 not
+/// conformant, 2 usage or environment-file error (nothing was checked), 3 inconclusive (the
+/// tool could not measure).
 #[derive(Debug, Parser)]
 #[command(name = "netconform", version)]
 pub(crate) struct Cli {
@@ -44,12 +45,36 @@ pub(crate) struct VerifyArgs {
     /// 'not @disruptive'.
     #[arg(long, value_name = "EXPR")]
     pub(crate) tags: Option<String>,
-    /// Write junit.xml and report.json into this directory.
+    /// Write junit.xml, report.json and report.html into this directory (each whole or not at
+    /// all: a temporary file, then a rename).
     #[arg(long, value_name = "DIR")]
     pub(crate) report_dir: Option<PathBuf>,
+    /// What goes to stdout: the summary for people (text; colours on a terminal only), or
+    /// report.json for scripts (json).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// Nothing on stderr but errors; with --format text, stdout has only the failures, the
+    /// scenarios skipped by policy and the verdict.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+    /// Run the @disruptive scenarios (the rolling restart) against an environment file whose
+    /// drain.enabled is not true; without either they are reported as skipped by policy. The
+    /// built-in sandbox always runs them.
+    #[arg(long)]
+    pub(crate) allow_disruptive: bool,
+    /// Accept a drain.rate above 500 req/s or a drain.max_duration above 30m (the hard caps).
+    #[arg(long)]
+    pub(crate) override_caps: bool,
     /// Read the features from this directory instead of the ones built into the binary.
     #[arg(long, value_name = "DIR")]
     pub(crate) features: Option<PathBuf>,
+}
+
+/// What `verify` prints on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

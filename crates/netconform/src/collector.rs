@@ -99,10 +99,16 @@ impl Collector {
             Scenario::Step(step, ev) | Scenario::Background(step, ev) => self.on_step(&step, ev),
             Scenario::Hook(kind, Hook::Failed(_, info)) => {
                 if let Some(current) = &mut self.current {
-                    let (_, reason) = describe(&info);
+                    let (verdict, reason) = describe(&info);
                     if let Some(step) = current.result.steps.get_mut(current.next) {
-                        step.verdict = Verdict::Inconclusive;
-                        step.reason = Some(format!("the {kind:?} hook failed: {reason}"));
+                        if verdict == Verdict::Skipped {
+                            // The scenario was not run on purpose (by policy): it says why.
+                            progress(&format!("  skipped: {reason}"));
+                            step.reason = Some(reason);
+                        } else {
+                            step.verdict = Verdict::Inconclusive;
+                            step.reason = Some(format!("the {kind:?} hook failed: {reason}"));
+                        }
                     }
                 }
             }
@@ -267,7 +273,7 @@ impl Writer<NetWorld> for Collector {
     }
 }
 
-#[expect(clippy::print_stderr, reason = "live progress goes to stderr")]
+/// Live progress on stderr (silent with `--quiet`).
 fn progress(line: &str) {
-    eprintln!("{line}");
+    crate::note(line);
 }

@@ -12,6 +12,7 @@ mod verify;
 mod world;
 
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser as _;
 use netconform_model::exit;
@@ -46,17 +47,32 @@ fn main() -> ExitCode {
     ExitCode::from(u8::try_from(code).unwrap_or(exit::INCONCLUSIVE as u8))
 }
 
-/// Prints a line for the user on stderr (what is happening, not the verdict).
+/// Set by `--quiet`: nothing on stderr but errors.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+pub(crate) fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// Whether `--quiet` was given: progress and notes stay unprinted.
+pub(crate) fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// Prints a line for the user on stderr (what is happening, not the verdict), unless quiet;
+/// secrets (a token in the restart command) redacted like in the reports.
 #[expect(
     clippy::print_stderr,
     reason = "the binary talks to its user on stderr"
 )]
 pub(crate) fn note(line: &str) {
-    eprintln!("{line}");
+    if !quiet() {
+        eprintln!("{}", netconform_model::redact::text(line));
+    }
 }
 
-/// Prints an error for the user on stderr.
+/// Prints an error for the user on stderr, secrets redacted.
 #[expect(clippy::print_stderr, reason = "the binary reports errors on stderr")]
 pub(crate) fn report_error(message: &str) {
-    eprintln!("netconform: {message}");
+    eprintln!("netconform: {}", netconform_model::redact::text(message));
 }

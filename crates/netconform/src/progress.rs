@@ -15,7 +15,7 @@ pub(crate) enum Display {
 
 impl Display {
     pub(crate) fn new() -> Display {
-        if std::io::stderr().is_terminal() {
+        if std::io::stderr().is_terminal() && !crate::quiet() {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
                 ProgressStyle::with_template("  {spinner} {msg}")
@@ -39,7 +39,7 @@ impl Display {
     /// A line that stays (an event), above the live line.
     pub(crate) fn line(&self, text: &str) {
         match self {
-            Display::Terminal(bar) => bar.println(text),
+            Display::Terminal(bar) => bar.println(netconform_model::redact::text(text)),
             Display::Lines => crate::note(text),
         }
     }

@@ -5,27 +5,29 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal as _;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::{World as _, WriterExt as _, cli as cucumber_cli};
 use futures::FutureExt as _;
 use netconform_drain::{DockerRestart, EcsRestart, KubernetesRestart, RestartDriver, ShellRestart};
 use netconform_model::environment::{Restart, RestartDriverSpec};
-use netconform_model::{Environment, RunReport, exit, run::REPORT_SCHEMA_VERSION};
+use netconform_model::{Environment, RunReport, Verdict, exit, run::REPORT_SCHEMA_VERSION};
 use netconform_net::{Caching, Resolver};
 use netconform_sandbox::{Sandbox, SandboxConfig};
 use rustls::pki_types::CertificateDer;
 
-use crate::cli::VerifyArgs;
+use crate::cli::{Format, VerifyArgs};
 use crate::collector::Collector;
 use crate::features::FeatureDir;
 use crate::report_error;
 use crate::sandbox_cmd::{RemoteSandboxRestart, SandboxRestart};
-use crate::world::{Context, NetWorld};
+use crate::world::{Context, NetWorld, StepFailure};
 
 pub(crate) async fn run(args: VerifyArgs) -> i32 {
     let started = Instant::now();
+    let started_at = rfc3339_utc(SystemTime::now());
+    crate::set_quiet(args.quiet);
     let tags = match args.tags.as_deref().map(str::parse::<TagOperation>) {
         None => None,
         Some(Ok(op)) => Some(op),
@@ -74,6 +76,15 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         }
     };
 
+    // Disruptive scenarios run against the sandbox, or when the environment or the command
+    // line allows them; within the hard caps unless told otherwise.
+    let policy = match DisruptivePolicy::decide(&env, &args, sandbox.is_some(), &source) {
+        Ok(policy) => policy,
+        Err(message) => {
+            report_error(&message);
+            return exit::USAGE;
+        }
+    };
     let tls_roots = match tls_roots(&env, &source) {
         Ok(roots) => roots,
         Err(message) => {
@@ -127,8 +138,14 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         .max_concurrent_scenarios(1)
         // File order, always (cucumber would otherwise run @serial scenarios first).
         .which_scenario(|_, _, _| cucumber::ScenarioType::Concurrent)
-        .before(move |feature, _, scenario, world| {
+        .before(move |feature, rule, scenario, world| {
             world.start(Arc::clone(&hook_ctx), &feature.name, scenario.position.line);
+            let tags = feature
+                .tags
+                .iter()
+                .chain(rule.iter().flat_map(|r| r.tags.iter()))
+                .chain(scenario.tags.iter());
+            policy.check(tags);
             async {}.boxed_local()
         })
         .with_writer(collector.normalized())
@@ -138,17 +155,93 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         .await;
 
     let collected = std::mem::take(&mut *collected.lock().expect("collector lock"));
-    let report = RunReport {
+    let mut report = RunReport {
         schema_version: REPORT_SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        started_at,
         environment: ctx.env.display_name(),
         domain: ctx.env.domain.to_string(),
+        source: ctx.source.clone(),
+        settings: netconform_model::redact::environment(&ctx.env),
         scenarios: collected.scenarios,
         errors: collected.errors,
         interrupted: *ctx.interrupt.borrow(),
         duration_s: started.elapsed().as_secs_f64(),
     };
+    netconform_model::redact::report(&mut report);
     drop(sandbox);
-    finish(&report, args.report_dir.as_deref())
+    finish(&report, &args)
+}
+
+/// Whether this run may restart the API (`@disruptive` scenarios).
+#[derive(Debug, Clone)]
+struct DisruptivePolicy {
+    /// `None`: allowed; `Some(reason)`: skipped by policy, for this reason.
+    skip: Option<String>,
+}
+
+impl DisruptivePolicy {
+    /// Allowed on the sandbox, with `--allow-disruptive`, or with `drain.enabled = true`;
+    /// `Err` when allowed but above the hard caps without `--override-caps`.
+    fn decide(
+        env: &Environment,
+        args: &VerifyArgs,
+        sandbox: bool,
+        source: &str,
+    ) -> Result<DisruptivePolicy, String> {
+        if !(sandbox || args.allow_disruptive || env.drain.enabled) {
+            return Ok(DisruptivePolicy {
+                skip: Some(format!(
+                    "skipped by policy: @disruptive scenarios restart the API, and {source} does not allow it; pass --allow-disruptive or set drain.enabled = true to run them"
+                )),
+            });
+        }
+        let over = env.drain.over_caps();
+        if !over.is_empty() && !args.override_caps {
+            return Err(format!(
+                "{source}: {}; lower it, or pass --override-caps if the environment can take it",
+                over.join(", and ")
+            ));
+        }
+        Ok(DisruptivePolicy { skip: None })
+    }
+
+    /// Ends the scenario before its first step, as skipped by policy, when it is disruptive
+    /// and not allowed (the collector shows it with the reason).
+    fn check<'a>(&self, mut tags: impl Iterator<Item = &'a String>) {
+        if let Some(reason) = &self.skip
+            && tags.any(|t| t == "disruptive")
+        {
+            std::panic::panic_any(StepFailure {
+                verdict: Verdict::Skipped,
+                reason: reason.clone(),
+            });
+        }
+    }
+}
+
+/// `time` as RFC 3339 in UTC, to the second: "2026-11-20T10:00:00Z".
+fn rfc3339_utc(time: SystemTime) -> String {
+    let secs = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// Reads and checks an environment file; the error is the message to print.
@@ -251,17 +344,21 @@ fn driver(restart: &Restart, env: &Environment) -> Arc<dyn RestartDriver> {
     }
 }
 
-/// Writes the reports, prints the summary, returns the exit code.
+/// Writes the reports, prints the summary (or report.json), returns the exit code.
 #[expect(clippy::print_stdout, reason = "the verdict is the command's output")]
-fn finish(report: &RunReport, report_dir: Option<&Path>) -> i32 {
-    print!(
-        "{}",
-        netconform_report::console(report, std::io::stdout().is_terminal())
-    );
-    if let Some(dir) = report_dir {
+fn finish(report: &RunReport, args: &VerifyArgs) -> i32 {
+    let color = std::io::stdout().is_terminal();
+    let out = match (args.format, args.quiet) {
+        (Format::Json, _) => netconform_report::json(report),
+        (Format::Text, false) => netconform_report::console(report, color),
+        (Format::Text, true) => netconform_report::console_quiet(report, color),
+    };
+    print!("{out}");
+    if let Some(dir) = args.report_dir.as_deref() {
         let written = std::fs::create_dir_all(dir).and_then(|()| {
             write_atomic(&dir.join("report.json"), &netconform_report::json(report))?;
-            write_atomic(&dir.join("junit.xml"), &netconform_report::junit(report))
+            write_atomic(&dir.join("junit.xml"), &netconform_report::junit(report))?;
+            write_atomic(&dir.join("report.html"), &netconform_report::html(report))
         });
         if let Err(e) = written {
             report_error(&format!(
@@ -279,4 +376,22 @@ fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     std::fs::write(&tmp, text)?;
     std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        for (secs, expected) in [
+            (0, "1970-01-01T00:00:00Z"),
+            (951_782_400, "2000-02-29T00:00:00Z"),
+            (1_795_176_000, "2026-11-20T12:00:00Z"),
+            (4_107_542_399, "2100-02-28T23:59:59Z"),
+        ] {
+            let time = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
+            assert_eq!(super::rfc3339_utc(time), expected, "{secs}");
+        }
+    }
 }

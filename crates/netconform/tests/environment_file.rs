@@ -375,3 +375,172 @@ fn ctrl_c_during_the_restart_stops_and_still_writes_the_report() {
         "the requests so far are in the report"
     );
 }
+
+/// Starts `netconform sandbox`, applies `edit` to the environment file it writes, and
+/// verifies that file with `args`.
+fn verify_edited_sandbox_env(
+    name: &str,
+    edit: impl Fn(&str) -> String,
+    args: &[&str],
+) -> common::Run {
+    let dir = TempDir::new(name);
+    let env = dir.path().join("sandbox.toml");
+    let _sandbox = start_sandbox(&env, None);
+    let text = std::fs::read_to_string(&env).unwrap();
+    assert!(
+        text.contains("[drain]\nenabled = true\n"),
+        "the sandbox allows its own restart: {text}"
+    );
+    std::fs::write(&env, edit(&text)).unwrap();
+    let mut all = vec!["--env", env.to_str().unwrap()];
+    all.extend(args);
+    verify(&format!("{name}-verify"), &all)
+}
+
+#[test]
+fn disruptive_scenarios_are_skipped_by_policy_unless_allowed() {
+    let not_enabled = |text: &str| text.replace("[drain]\nenabled = true\n", "[drain]\n");
+    // An environment that does not allow restarts: skipped by policy, visibly, exit 0.
+    let run = verify_edited_sandbox_env(
+        "policy-skip",
+        not_enabled,
+        &["--tags", "@drain or @stability"],
+    );
+    assert_eq!(run.code, 0, "{}", run.explain());
+    let (verdict, reason) = run.scenario("No request fails");
+    assert_eq!(verdict, "skipped", "{}", run.explain());
+    assert!(
+        reason.starts_with("skipped by policy: @disruptive scenarios restart the API")
+            && reason.contains("pass --allow-disruptive or set drain.enabled = true"),
+        "{reason}"
+    );
+    assert_eq!(run.scenario("20 times in a row").0, "pass", "the rest runs");
+    assert!(
+        run.stdout.contains("\nSkipped:\n  A rolling restart of the API drops no request / No request fails while the API is restarted one instance at a time: skipped by policy"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("CONFORMANT (1 passed, 0 failed, 0 inconclusive, 1 skipped)"),
+        "{}",
+        run.stdout
+    );
+    // No restart happened: the step that would have started the load never ran.
+    let report = run.report.as_ref().unwrap();
+    let scenario = report["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t == "disruptive")
+        })
+        .unwrap();
+    assert!(
+        scenario["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["verdict"] == "skipped" && s["outcomes"].as_array().unwrap().is_empty()),
+        "{scenario:#}"
+    );
+
+    // --allow-disruptive: the restart runs.
+    let run = verify_edited_sandbox_env(
+        "policy-allow",
+        not_enabled,
+        &["--tags", "@drain", "--allow-disruptive"],
+    );
+    assert_eq!(run.code, 0, "{}", run.explain());
+    assert_eq!(
+        run.scenario("No request fails").0,
+        "pass",
+        "{}",
+        run.explain()
+    );
+}
+
+#[test]
+fn drain_settings_above_the_hard_caps_need_an_override() {
+    let fast = |text: &str| {
+        assert!(text.contains("\nmax_duration = \"1m\"\n") && text.contains("\nrate = 100.0\n"));
+        text.replace("\nmax_duration = \"1m\"\n", "\nmax_duration = \"2h\"\n")
+            .replace("\nrate = 100.0\n", "\nrate = 5000.0\n")
+    };
+    let run = verify_edited_sandbox_env("caps-refused", fast, &["--tags", "@dns"]);
+    assert_eq!(run.code, 2, "{}", run.explain());
+    assert!(
+        run.stderr.contains("drain.rate = 5000 is above the hard cap of 500 req/s, and drain.max_duration = \"2h\" is above the hard cap of 30m; lower it, or pass --override-caps if the environment can take it"),
+        "{}",
+        run.explain()
+    );
+    assert!(run.report.is_none(), "nothing was checked");
+    let run = verify_edited_sandbox_env(
+        "caps-overridden",
+        fast,
+        &["--tags", "@dns", "--override-caps"],
+    );
+    assert_eq!(run.code, 0, "{}", run.explain());
+}
+
+#[test]
+fn secrets_in_the_restart_command_stay_out_of_the_reports() {
+    let dir = TempDir::new("redacted");
+    let env = dir.path().join("sandbox.toml");
+    let _sandbox = start_sandbox(&env, None);
+    let text = std::fs::read_to_string(&env).unwrap();
+    // A restart command holding a token, which it also prints.
+    let mut edited = String::new();
+    let mut in_restart = false;
+    for line in text.lines() {
+        if line.starts_with('[') {
+            in_restart = line == "[drain.restart]";
+        }
+        if !in_restart {
+            edited.push_str(line);
+            edited.push('\n');
+        }
+        if line == "[drain]" {
+            edited.push_str(
+                "restart = \"API_TOKEN=hunter2-secret sh -c 'echo using --token hunter2-secret; exit 4'\"\n",
+            );
+        }
+    }
+    std::fs::write(&env, edited).unwrap();
+    let reports = dir.path().join("reports");
+    let out = Command::new(BIN)
+        .args(["verify", "--tags", "@drain", "--env"])
+        .arg(&env)
+        .arg("--report-dir")
+        .arg(&reports)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("hunter2"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("hunter2"),
+        "progress shows the secret: {stderr}"
+    );
+    for file in ["report.json", "junit.xml", "report.html"] {
+        let text = std::fs::read_to_string(reports.join(file)).unwrap();
+        assert!(
+            !text.contains("hunter2"),
+            "{file} shows the secret:\n{text}"
+        );
+        assert!(
+            text.contains("API_TOKEN=[redacted]"),
+            "{file} shows where it was"
+        );
+    }
+}

@@ -1,38 +1,57 @@
-//! Renders a [`RunReport`]: the console summary ([`console`]), the JSON evidence bundle
-//! ([`json`]) and JUnit XML ([`junit`]). Pure functions from the report to text: no I/O, no
+//! Renders a [`RunReport`]: the console summary ([`console`], [`console_quiet`]), the JSON
+//! evidence bundle ([`json`]), JUnit XML ([`junit`]) and a self-contained HTML page with the
+//! restart timeline as SVG ([`html`]). Pure functions from the report to text: no I/O, no
 //! network, no checker; the binary writes the files.
+
+mod html;
+pub mod summary;
+mod timeline;
+
+pub use html::html;
+pub use timeline::timeline_svg;
 
 use netconform_model::{RunReport, ScenarioResult, Verdict};
 
-/// The console summary: one line per scenario, then the failures with their reasons, then the
-/// verdict. ANSI colours only when `color` is set (the binary sets it on a terminal).
+/// The console summary: one line per scenario, then the failures with their reasons, the
+/// scenarios skipped by policy, then the verdict. ANSI colours only when `color` is set (the
+/// binary sets it on a terminal).
 pub fn console(report: &RunReport, color: bool) -> String {
-    let paint = |verdict: Verdict, text: &str| -> String {
-        if !color {
-            return text.to_owned();
-        }
-        let code = match verdict {
-            Verdict::Pass => "32",
-            Verdict::Fail => "31",
-            Verdict::Inconclusive => "33",
-            Verdict::NotApplicable | Verdict::Skipped => "2",
-        };
-        format!("\x1b[{code}m{text}\x1b[0m")
-    };
-    let mut out = String::new();
-    out.push_str(&format!(
-        "\nnetconform: {} ({})\n",
-        report.environment, report.domain
-    ));
+    let mut out = format!("\nnetconform: {} ({})\n", report.environment, report.domain);
     for s in &report.scenarios {
         let label = format!("{:<12}", s.verdict.to_string());
         out.push_str(&format!(
             "  {} {} / {}\n",
-            paint(s.verdict, &label),
+            paint(color, s.verdict, &label),
             s.feature,
             s.name
         ));
     }
+    why(report, color, &mut out);
+    skipped_with_reasons(report, &mut out);
+    out.push_str(&verdict_line(report, color));
+    out
+}
+
+/// The summary for `--quiet`: no line per scenario, only the failures with their reasons,
+/// the scenarios skipped by policy, and the verdict.
+pub fn console_quiet(report: &RunReport, color: bool) -> String {
+    let mut out = String::new();
+    why(report, color, &mut out);
+    skipped_with_reasons(report, &mut out);
+    out.push_str(&verdict_line(report, color));
+    out.trim_start_matches('\n').to_owned()
+}
+
+fn paint(color: bool, verdict: Verdict, text: &str) -> String {
+    if color {
+        format!("\x1b[{}m{text}\x1b[0m", color_code(verdict))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The failed and inconclusive scenarios, each failing step with its reason.
+fn why(report: &RunReport, color: bool, out: &mut String) {
     let problems: Vec<&ScenarioResult> = report
         .scenarios
         .iter()
@@ -42,7 +61,7 @@ pub fn console(report: &RunReport, color: bool) -> String {
         out.push_str("\nWhy:\n");
     }
     for e in &report.errors {
-        out.push_str(&format!("  {} {e}\n", paint(Verdict::Fail, "error")));
+        out.push_str(&format!("  {} {e}\n", paint(color, Verdict::Fail, "error")));
     }
     for s in problems {
         out.push_str(&format!("  {} / {}\n", s.feature, s.name));
@@ -53,36 +72,81 @@ pub fn console(report: &RunReport, color: bool) -> String {
         {
             out.push_str(&format!(
                 "    {} {} {}: {}\n",
-                paint(step.verdict, &step.verdict.to_string()),
+                paint(color, step.verdict, &step.verdict.to_string()),
                 step.keyword,
                 step.text,
                 step.reason.as_deref().unwrap_or("no reason given")
             ));
         }
     }
-    let verdict = report.verdict();
-    let word = match verdict {
+}
+
+/// The scenarios skipped for a reason (by policy), so a skip is never silent.
+fn skipped_with_reasons(report: &RunReport, out: &mut String) {
+    let skipped: Vec<(&ScenarioResult, &str)> = report
+        .scenarios
+        .iter()
+        .filter(|s| s.verdict == Verdict::Skipped)
+        .filter_map(|s| s.reason().map(|r| (s, r)))
+        .collect();
+    if skipped.is_empty() {
+        return;
+    }
+    out.push_str("\nSkipped:\n");
+    for (s, reason) in skipped {
+        out.push_str(&format!("  {} / {}: {reason}\n", s.feature, s.name));
+    }
+}
+
+/// The run's word: CONFORMANT, NOT CONFORMANT or INCONCLUSIVE.
+pub fn verdict_word(verdict: Verdict) -> &'static str {
+    match verdict {
         Verdict::Pass => "CONFORMANT",
         Verdict::Fail => "NOT CONFORMANT",
         _ => "INCONCLUSIVE",
+    }
+}
+
+/// The last line: the verdict and the counts.
+fn verdict_line(report: &RunReport, color: bool) -> String {
+    let verdict = report.verdict();
+    let word = verdict_word(verdict);
+    let word = if color {
+        format!("\x1b[{}m{word}\x1b[0m", color_code(verdict))
+    } else {
+        word.to_owned()
     };
-    out.push_str(&format!(
-        "\n{} ({} passed, {} failed, {} inconclusive{}) in {:.1} s\n",
-        paint(verdict, word),
+    let skipped = report.count(Verdict::Skipped);
+    format!(
+        "\n{word} ({} passed, {} failed, {} inconclusive{}{}) in {:.1} s\n",
         report.count(Verdict::Pass),
         report.count(Verdict::Fail),
         report.count(Verdict::Inconclusive),
+        if skipped > 0 {
+            format!(", {skipped} skipped")
+        } else {
+            String::new()
+        },
         if report.interrupted {
             ", interrupted"
         } else {
             ""
         },
         report.duration_s
-    ));
-    out
+    )
 }
 
-/// `report.json`: the whole report, evidence included.
+fn color_code(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Pass => "32",
+        Verdict::Fail => "31",
+        Verdict::Inconclusive => "33",
+        Verdict::NotApplicable | Verdict::Skipped => "2",
+    }
+}
+
+/// `report.json`: the whole report, evidence included (layout: `docs/report.schema.json`,
+/// version [`netconform_model::run::REPORT_SCHEMA_VERSION`]).
 pub fn json(report: &RunReport) -> String {
     let mut text = serde_json::to_string_pretty(report).expect("a report always serializes");
     text.push('\n');
@@ -106,7 +170,61 @@ fn xml_escape(text: &str) -> String {
     out
 }
 
-/// `junit.xml`: one testsuite per feature, one testcase per scenario.
+/// At most this many evidence lines go into one JUnit failure.
+const MAX_EVIDENCE_LINES: usize = 40;
+
+/// The evidence behind a scenario's verdict: the outcomes of its failed or inconclusive steps
+/// (every outcome when none failed), one line each with its evidence below it.
+fn evidence_lines(s: &ScenarioResult) -> Vec<String> {
+    let judged: Vec<&netconform_model::Outcome> = s
+        .steps
+        .iter()
+        .filter(|st| matches!(st.verdict, Verdict::Fail | Verdict::Inconclusive))
+        .flat_map(|st| st.outcomes.iter())
+        .collect();
+    let mut lines = Vec::new();
+    for outcome in judged {
+        lines.push(format!(
+            "{} {}: {}",
+            outcome.verdict, outcome.check, outcome.reason
+        ));
+        for e in &outcome.evidence {
+            lines.push(format!("  {}", summary::evidence(e)));
+        }
+    }
+    if lines.len() > MAX_EVIDENCE_LINES {
+        let more = lines.len() - MAX_EVIDENCE_LINES;
+        lines.truncate(MAX_EVIDENCE_LINES);
+        lines.push(format!("  ... and {more} more lines in report.json"));
+    }
+    lines
+}
+
+/// What a testcase's system-out says: the guide section and each step with its verdict.
+fn testcase_out(s: &ScenarioResult) -> String {
+    let mut out = String::new();
+    if let Some(section) = summary::guide_section(s) {
+        out.push_str(&format!(
+            "guide: {} (@guide:{})\n",
+            section.title(),
+            section.tag()
+        ));
+    }
+    for step in &s.steps {
+        out.push_str(&format!("{} {} {}", step.verdict, step.keyword, step.text));
+        if let Some(reason) = &step.reason {
+            out.push_str(&format!(": {reason}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `junit.xml`: one testsuite per feature, one testcase per scenario. A failed scenario is a
+/// `<failure>` (an inconclusive one an `<error>`) whose message is the reason and whose body
+/// adds the evidence; skipped and not applicable scenarios are `<skipped>` with why. Every
+/// testcase's `<system-out>` names the guide section and the steps. Valid against the Jenkins
+/// xUnit plugin's junit-10.xsd (GitHub and GitLab read the same shape).
 pub fn junit(report: &RunReport) -> String {
     let mut features: Vec<&str> = Vec::new();
     for s in &report.scenarios {
@@ -132,31 +250,140 @@ pub fn junit(report: &RunReport) -> String {
             .collect();
         let n = |v| scenarios.iter().filter(|s| s.verdict == v).count();
         out.push_str(&format!(
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\">\n",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\" timestamp=\"{}\">\n",
             xml_escape(feature),
             scenarios.len(),
             n(Verdict::Fail),
             n(Verdict::Inconclusive),
             n(Verdict::Skipped) + n(Verdict::NotApplicable),
-            scenarios.iter().map(|s| s.duration_s).sum::<f64>()
+            scenarios.iter().map(|s| s.duration_s).sum::<f64>(),
+            xml_escape(&report.started_at)
+        ));
+        out.push_str(&format!(
+            "    <properties>\n      <property name=\"environment\" value=\"{}\"/>\n      <property name=\"domain\" value=\"{}\"/>\n      <property name=\"netconform\" value=\"{}\"/>\n    </properties>\n",
+            xml_escape(&report.environment),
+            xml_escape(&report.domain),
+            xml_escape(&report.tool_version)
         ));
         for s in scenarios {
             out.push_str(&format!(
-                "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\"",
+                "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\">\n",
                 xml_escape(feature),
                 xml_escape(&s.name),
                 s.duration_s
             ));
-            let reason = xml_escape(s.reason().unwrap_or("no reason given"));
+            let reason =
+                xml_escape(&summary::reason(s).unwrap_or_else(|| "no reason given".into()));
+            let body = || {
+                let mut body = reason.clone();
+                let lines = evidence_lines(s);
+                if !lines.is_empty() {
+                    body.push_str("\n\nevidence:\n");
+                    body.push_str(&xml_escape(&lines.join("\n")));
+                }
+                body
+            };
             match s.verdict {
-                Verdict::Pass => out.push_str("/>\n"),
-                Verdict::Fail => out.push_str(&format!(">\n      <failure message=\"{reason}\" type=\"not-conformant\">{reason}</failure>\n    </testcase>\n")),
-                Verdict::Inconclusive => out.push_str(&format!(">\n      <error message=\"{reason}\" type=\"inconclusive\">{reason}</error>\n    </testcase>\n")),
-                Verdict::NotApplicable | Verdict::Skipped => out.push_str(&format!(">\n      <skipped message=\"{reason}\"/>\n    </testcase>\n")),
+                Verdict::Pass => {}
+                Verdict::Fail => out.push_str(&format!(
+                    "      <failure message=\"{reason}\" type=\"not-conformant\">{}</failure>\n",
+                    body()
+                )),
+                Verdict::Inconclusive => out.push_str(&format!(
+                    "      <error message=\"{reason}\" type=\"inconclusive\">{}</error>\n",
+                    body()
+                )),
+                Verdict::NotApplicable => out.push_str(&format!(
+                    "      <skipped message=\"not applicable: {reason}\" type=\"not-applicable\"/>\n"
+                )),
+                Verdict::Skipped => out.push_str(&format!(
+                    "      <skipped message=\"{reason}\" type=\"skipped\"/>\n"
+                )),
             }
+            out.push_str(&format!(
+                "      <system-out>{}</system-out>\n    </testcase>\n",
+                xml_escape(&testcase_out(s))
+            ));
         }
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+#[cfg(test)]
+mod tests_support {
+    use std::collections::BTreeMap;
+
+    use netconform_model::RestartEventKind;
+    use netconform_model::evidence::drain::{DrainSummary, Latency, PhaseEvent, SecondBucket};
+
+    /// A four-second drain run: 50 req/s, 5 x 502 and 3 refused in second 2, a zone-a restart.
+    pub(crate) fn drain_summary() -> DrainSummary {
+        let bucket = |second: u64, failures: &[(&str, u64)]| {
+            let failures: BTreeMap<String, u64> = failures
+                .iter()
+                .map(|(k, n)| ((*k).to_owned(), *n))
+                .collect();
+            let failed = failures.values().sum();
+            SecondBucket {
+                second,
+                sent: 50,
+                ok: 50 - failed,
+                failed,
+                p99_ms: 2.0 + second as f64,
+                failures,
+            }
+        };
+        let event = |at_s, kind, instance: &str| PhaseEvent {
+            at_s,
+            kind,
+            instance: Some(instance.to_owned()),
+            detail: None,
+        };
+        DrainSummary {
+            url: "https://api.sandbox.test/api/status".into(),
+            expect_status: 200,
+            target_rate: 50.0,
+            scheduled: 200,
+            outcomes: BTreeMap::from([
+                ("status-200".to_owned(), 192),
+                ("status-502".to_owned(), 5),
+                ("connect-refused".to_owned(), 3),
+            ]),
+            ok: 192,
+            failed: 8,
+            not_sent_on_time: 0,
+            duration_s: 4.0,
+            achieved_rate: 50.0,
+            connections_opened: 110,
+            latency_ms: Latency {
+                p50: 1.0,
+                p90: 2.0,
+                p99: 5.0,
+                max: 9.0,
+            },
+            service_ms: Latency {
+                p50: 1.0,
+                p90: 2.0,
+                p99: 5.0,
+                max: 9.0,
+            },
+            lanes: BTreeMap::new(),
+            timeline: vec![
+                bucket(0, &[]),
+                bucket(1, &[]),
+                bucket(2, &[("status-502", 5), ("connect-refused", 3)]),
+                bucket(3, &[]),
+            ],
+            failure_samples: Vec::new(),
+            failures_by_phase: Vec::new(),
+            events: vec![
+                event(1.0, RestartEventKind::RolloutBegun, "api"),
+                event(1.5, RestartEventKind::InstanceStopping, "zone-a/api-1"),
+                event(2.5, RestartEventKind::InstanceExited, "zone-a/api-1"),
+                event(3.5, RestartEventKind::RolloutDone, "api"),
+            ],
+        }
+    }
 }

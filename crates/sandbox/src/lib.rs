@@ -537,6 +537,8 @@ fn environment(config: &SandboxConfig, started: &Started) -> Environment {
     env.health.instance_header = Some(INSTANCE_HEADER.to_owned());
     env.health.zone_header = Some(ZONE_HEADER.to_owned());
     env.health.gzip_path = Some(GZIP_PATH.parse().expect("a valid path"));
+    // A test bed: restarting it is what it is for.
+    env.drain.enabled = true;
     env.drain.rate = Rate(100.0);
     env.drain.max_duration = HumanDuration::from_secs(60);
     env.drain.settle = HumanDuration::from_millis(500);

@@ -127,6 +127,10 @@ pub struct SecondBucket {
     pub failed: u64,
     /// Latency p99 of the second's answered requests, in milliseconds.
     pub p99_ms: f64,
+    /// The second's failed requests by outcome name ([`RequestOutcome::name`]); they add up
+    /// to `failed`.
+    #[serde(default)]
+    pub failures: BTreeMap<String, u64>,
 }
 
 /// One failed request, as sampled.

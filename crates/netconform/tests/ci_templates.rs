@@ -1,0 +1,383 @@
+//! The pipeline templates under ci/: every YAML file parses; the GitHub workflow and the GitLab
+//! template run the verify command the README documents, and the workflow's verify step runs
+//! as written against a sandbox; the Kubernetes manifests are valid Kubernetes objects
+//! (k8s-openapi types, round-tripped so no field is unknown) wired to the image the Dockerfile
+//! builds.
+
+mod common;
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{BIN, TempDir};
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::{ConfigMap, ServiceAccount};
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn yaml(path: &str) -> Value {
+    serde_saphyr::from_str(&read(path)).unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
+}
+
+/// The verify command the README documents for pipelines.
+fn readme_command() -> String {
+    let readme = read("README.md");
+    let lines: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.starts_with("netconform verify --env \"$NETCONFORM_ENV\""))
+        .collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "the README documents the pipeline command once: {lines:?}"
+    );
+    lines[0].to_owned()
+}
+
+#[test]
+fn every_yaml_file_parses() {
+    let mut n = 0;
+    for dir in ["ci/github", "ci/gitlab", "ci/kubernetes"] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let docs: Vec<Value> = serde_saphyr::from_multiple(&text)
+                .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
+            assert!(!docs.is_empty(), "{} is empty", path.display());
+            n += 1;
+        }
+    }
+    assert_eq!(n, 4, "the four templates");
+}
+
+/// The GitHub workflow's verify step.
+fn github_verify_step() -> Value {
+    let workflow = yaml("ci/github/post-deploy.yml");
+    assert!(
+        workflow["on"]["workflow_call"]["inputs"]["environment-file"]["required"] == true,
+        "a reusable workflow taking the environment file"
+    );
+    let steps = workflow["jobs"]["verify"]["steps"].as_array().unwrap();
+    // Reports are kept and JUnit published whatever the verdict.
+    for name in ["Upload the reports", "Publish the JUnit report"] {
+        let step = steps.iter().find(|s| s["name"] == name).unwrap();
+        assert!(
+            step["if"].as_str().unwrap().contains("always()"),
+            "{name} runs whatever the verdict"
+        );
+    }
+    let upload = steps
+        .iter()
+        .find(|s| s["name"] == "Upload the reports")
+        .unwrap();
+    let publish = steps
+        .iter()
+        .find(|s| s["name"] == "Publish the JUnit report")
+        .unwrap();
+    let step = steps.iter().find(|s| s["id"] == "verify").unwrap().clone();
+    let reports = step["env"]["NETCONFORM_REPORTS"].as_str().unwrap();
+    assert_eq!(upload["with"]["path"], format!("{reports}/"));
+    assert_eq!(
+        publish["with"]["report_paths"],
+        format!("{reports}/junit.xml")
+    );
+    step
+}
+
+#[test]
+fn the_templates_run_the_readme_command() {
+    let command = readme_command();
+    let step = github_verify_step();
+    let script = step["run"].as_str().unwrap();
+    assert!(
+        script.lines().any(|l| l.trim() == command),
+        "the workflow's verify step runs {command:?}:\n{script}"
+    );
+    let gitlab = yaml("ci/gitlab/post-deploy.yml");
+    let job = &gitlab[".netconform-verify"];
+    let lines: Vec<&str> = job["script"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        lines.contains(&command.as_str()),
+        "the GitLab template runs {command:?}: {lines:?}"
+    );
+    let reports = job["variables"]["NETCONFORM_REPORTS"].as_str().unwrap();
+    assert_eq!(job["artifacts"]["when"], "always");
+    assert_eq!(
+        job["artifacts"]["reports"]["junit"],
+        format!("{reports}/junit.xml")
+    );
+}
+
+/// A `netconform sandbox` process, killed on drop.
+struct SandboxProcess(Child);
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_sandbox(env_out: &Path) -> SandboxProcess {
+    let mut child = SandboxProcess(
+        Command::new(BIN)
+            .arg("sandbox")
+            .arg("--env-out")
+            .arg(env_out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let line = lines.next().expect("sandbox ended before it ran").unwrap();
+        if line.starts_with("sandbox running") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "sandbox did not start");
+    }
+    std::thread::spawn(move || for _ in lines {});
+    child
+}
+
+#[test]
+fn the_workflow_verify_step_runs_as_written_against_the_sandbox() {
+    let dir = TempDir::new("ci-github-step");
+    let env = dir.path().join("sandbox.toml");
+    let _sandbox = start_sandbox(&env);
+    let step = github_verify_step();
+    let script = step["run"].as_str().unwrap();
+    let output = dir.path().join("github-output");
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    // As GitHub runs a `shell: bash` step, with the step's env (the inputs' defaults).
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env("GITHUB_OUTPUT", &output)
+        .env("NETCONFORM_ENV", &env)
+        .env(
+            "NETCONFORM_REPORTS",
+            step["env"]["NETCONFORM_REPORTS"].as_str().unwrap(),
+        )
+        .env("NETCONFORM_ARGS", " ")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("\nCONFORMANT ("), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "exit-code=0\n");
+    let reports = dir.path().join("netconform-reports");
+    for file in ["junit.xml", "report.json", "report.html"] {
+        assert!(reports.join(file).exists(), "{file} was written");
+    }
+}
+
+/// Deserializes `doc` into `T` and back: a field `T` does not know (a typo, a wrong level)
+/// does not come back, and fails the comparison.
+fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(doc: &Value, file: &str) -> T {
+    let value: T = serde_json::from_value(doc.clone())
+        .unwrap_or_else(|e| panic!("{file}: {} is not valid: {e}", doc["kind"]));
+    let back = serde_json::to_value(&value).unwrap();
+    assert_eq!(
+        &back, doc,
+        "{file}: {} has fields Kubernetes does not know",
+        doc["kind"]
+    );
+    value
+}
+
+/// The manifests of `file`, by kind.
+fn manifests(file: &str) -> (Vec<Job>, Vec<ConfigMap>, Vec<ServiceAccount>) {
+    let docs: Vec<Value> = serde_saphyr::from_multiple(&read(file)).unwrap();
+    let (mut jobs, mut maps, mut accounts) = (Vec::new(), Vec::new(), Vec::new());
+    for doc in &docs {
+        match doc["kind"].as_str() {
+            Some("Job") => jobs.push(typed::<Job>(doc, file)),
+            Some("ConfigMap") => maps.push(typed::<ConfigMap>(doc, file)),
+            Some("ServiceAccount") => accounts.push(typed::<ServiceAccount>(doc, file)),
+            other => panic!("{file}: unexpected kind {other:?}"),
+        }
+    }
+    (jobs, maps, accounts)
+}
+
+/// The user the Dockerfile's image runs as, and its build's Rust version.
+fn dockerfile() -> (i64, String) {
+    let text = read("ci/Dockerfile");
+    let user = text
+        .lines()
+        .find_map(|l| l.strip_prefix("USER "))
+        .expect("the image runs as a user");
+    let uid = user.split(':').next().unwrap().parse().unwrap();
+    let rust = text
+        .lines()
+        .find_map(|l| l.strip_prefix("FROM rust:"))
+        .and_then(|l| l.split('-').next())
+        .expect("built FROM rust:<version>")
+        .to_owned();
+    assert!(text.contains("cargo build --release --locked --package netconform"));
+    assert!(text.contains("ENTRYPOINT [\"netconform\"]"));
+    (uid, rust)
+}
+
+#[test]
+fn the_dockerfile_builds_with_the_workspace_rust_version() {
+    let (_, rust) = dockerfile();
+    let manifest = read("Cargo.toml");
+    let wanted = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = "))
+        .unwrap()
+        .trim_matches('"');
+    assert_eq!(
+        rust, wanted,
+        "ci/Dockerfile builds with the workspace's rust-version"
+    );
+}
+
+fn check_job(job: &Job, file: &str) -> Vec<String> {
+    let (uid, _) = dockerfile();
+    let spec = job.spec.as_ref().unwrap();
+    let pod = spec.template.spec.as_ref().unwrap();
+    assert_eq!(pod.restart_policy.as_deref(), Some("Never"), "{file}");
+    assert_eq!(
+        pod.security_context.as_ref().unwrap().run_as_user,
+        Some(uid),
+        "{file}: runs as the image's user"
+    );
+    let container = &pod.containers[0];
+    let args = container.args.clone().unwrap();
+    // The image's entrypoint is netconform: the args are its command line.
+    assert_eq!(&args[..2], ["verify", "--env"], "{file}");
+    let env_file = Path::new(&args[2]);
+    let mount = container
+        .volume_mounts
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|m| env_file.starts_with(&m.mount_path))
+        .unwrap_or_else(|| panic!("{file}: {} is on no volume", args[2]));
+    let volume = pod
+        .volumes
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|v| v.name == mount.name)
+        .unwrap();
+    assert_eq!(
+        volume.config_map.as_ref().unwrap().name,
+        "netconform-env",
+        "{file}"
+    );
+    let reports = &args[args.iter().position(|a| a == "--report-dir").unwrap() + 1];
+    assert!(
+        container
+            .volume_mounts
+            .as_ref()
+            .unwrap()
+            .iter()
+            .any(|m| &m.mount_path == reports),
+        "{file}: the report directory is writable"
+    );
+    args
+}
+
+#[test]
+fn kubernetes_job_is_a_valid_post_sync_hook_and_helm_test() {
+    let file = "ci/kubernetes/verify-job.yaml";
+    let (jobs, maps, accounts) = manifests(file);
+    assert_eq!((jobs.len(), maps.len(), accounts.len()), (1, 1, 1));
+    let job = &jobs[0];
+    let annotations = job.metadata.annotations.as_ref().unwrap();
+    assert_eq!(annotations["argocd.argoproj.io/hook"], "PostSync");
+    assert_eq!(annotations["helm.sh/hook"], "test");
+    assert_eq!(
+        job.spec.as_ref().unwrap().backoff_limit,
+        Some(0),
+        "a failed verdict is not retried"
+    );
+    let args = check_job(job, file);
+    assert_eq!(
+        args,
+        [
+            "verify",
+            "--env",
+            "/etc/netconform/environment.toml",
+            "--report-dir",
+            "/reports"
+        ]
+    );
+    // The example environment file is one netconform reads.
+    let text = &maps[0].data.as_ref().unwrap()["environment.toml"];
+    let env = netconform_model::Environment::from_toml(text, Path::new("environment.toml"))
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert!(
+        !env.drain.enabled,
+        "the in-cluster Job does not restart the API by default"
+    );
+}
+
+#[test]
+fn per_zone_job_runs_one_pod_in_each_zone() {
+    let file = "ci/kubernetes/verify-per-zone-job.yaml";
+    let (jobs, maps, accounts) = manifests(file);
+    assert_eq!((jobs.len(), maps.len(), accounts.len()), (1, 0, 0));
+    let job = &jobs[0];
+    let spec = job.spec.as_ref().unwrap();
+    assert_eq!(spec.completion_mode.as_deref(), Some("Indexed"));
+    assert_eq!(
+        spec.parallelism, spec.completions,
+        "every zone's pod at once"
+    );
+    let template = &spec.template;
+    let pod = template.spec.as_ref().unwrap();
+    let spread = &pod.topology_spread_constraints.as_ref().unwrap()[0];
+    assert_eq!(spread.topology_key, "topology.kubernetes.io/zone");
+    assert_eq!(spread.max_skew, 1);
+    assert_eq!(spread.when_unsatisfiable, "DoNotSchedule");
+    let selector = spread
+        .label_selector
+        .as_ref()
+        .unwrap()
+        .match_labels
+        .as_ref()
+        .unwrap();
+    let labels = template.metadata.as_ref().unwrap().labels.as_ref().unwrap();
+    for (key, value) in selector {
+        assert_eq!(
+            labels.get(key),
+            Some(value),
+            "the spread selects the Job's own pods"
+        );
+    }
+    let args = check_job(job, file);
+    let tags = &args[args.iter().position(|a| a == "--tags").unwrap() + 1];
+    assert_eq!(tags, "not @disruptive", "one restart, not one per zone");
+}

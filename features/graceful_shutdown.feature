@@ -1,0 +1,32 @@
+@config @guide:graceful-shutdown
+Feature: The API's shutdown settings let it finish in-flight requests (configuration)
+  The guide ("Graceful shutdown"): set the container stop timeout to at least 120 seconds;
+  Kubernetes: terminationGracePeriodSeconds 130 on the API pod spec; ECS: a deregistration
+  delay on the target group and stopTimeout on the container definition; preStop hooks
+  (Kubernetes) or lifecycle hooks (ECS) to drain connections before shutdown.
+
+  The timings only work together: the preStop sleep keeps the pod serving while the load
+  balancer stops sending to it, the load balancer's deregistration delay lets in-flight
+  requests finish, the stop timeout must outlast it, and Kubernetes must not kill the pod
+  before. A restart under load (rolling_restart.feature) shows the result; these scenarios find
+  the setting before a scale-in does. Unset values count as their platform default (ECS
+  stopTimeout 30 s, Kubernetes grace 30 s, ELB deregistration delay 300 s).
+
+  Background:
+    Given the configuration exported from the deployment
+
+  Scenario: The API's containers get at least 120 seconds to stop
+    ECS: stopTimeout of the API's containers at least 120 s. Kubernetes:
+    terminationGracePeriodSeconds at least 130 s.
+    Then every API container gets at least 120 seconds to stop
+
+  Scenario: The API drains connections before it stops
+    Kubernetes: a preStop hook on the API's containers. ECS: a deregistration delay set on the
+    API's target groups (above 0).
+    Then the API drains connections before it stops
+
+  Scenario: The shutdown timings fit together
+    One timeline per API workload, over the layers it has: preStop sleep < deregistration delay
+    <= stop timeout < terminationGracePeriodSeconds. The pair out of order is named with both
+    places.
+    Then the API's shutdown timings fit together

@@ -361,6 +361,7 @@ fn load_balancer(lb: &Node<'_>) -> LoadBalancer {
             Field::unset(zones.at.clone())
         },
         deletion_protection: Field::unset(lb.at.key("(describe-load-balancer-attributes)")),
+        attributes_read: false,
     }
 }
 
@@ -375,6 +376,7 @@ fn target_group(tg: &Node<'_>) -> TargetGroup {
         health_path: tg.get_ci("HealthCheckPath").text(),
         matcher: tg.path_ci("Matcher.HttpCode").text(),
         deregistration_delay: Field::unset(tg.at.key("(describe-target-group-attributes)")),
+        attributes_read: false,
     }
 }
 
@@ -449,11 +451,13 @@ pub(crate) fn attach(view: &mut Deployment, pending: Vec<PendingAttributes>) -> 
                         internet_facing: None,
                         placements: Field::unset(attrs.at.clone()),
                         deletion_protection: Field::unset(attrs.at.clone()),
+                        attributes_read: true,
                     });
                     view.load_balancers.last_mut().expect("just pushed")
                 }
             };
             lb.deletion_protection = field.unwrap_or_else(|| Field::unset(attrs.at.clone()));
+            lb.attributes_read = true;
         } else {
             let field = attrs
                 .values
@@ -483,7 +487,10 @@ pub(crate) fn attach(view: &mut Deployment, pending: Vec<PendingAttributes>) -> 
                 None => Field::unset(attrs.at.clone()),
             };
             match index {
-                Some(i) => view.target_groups[i].deregistration_delay = delay,
+                Some(i) => {
+                    view.target_groups[i].deregistration_delay = delay;
+                    view.target_groups[i].attributes_read = true;
+                }
                 None => view.target_groups.push(TargetGroup {
                     subject: format!(
                         "target group {}",
@@ -499,6 +506,7 @@ pub(crate) fn attach(view: &mut Deployment, pending: Vec<PendingAttributes>) -> 
                     health_path: Field::unset(attrs.at.clone()),
                     matcher: Field::unset(attrs.at.clone()),
                     deregistration_delay: delay,
+                    attributes_read: true,
                 }),
             }
         }

@@ -181,6 +181,7 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, view: &mut Deployment) -> R
                     },
                     // The provider's default (false) is filled into the outputs.
                     deletion_protection: outputs.get_ci("enableDeletionProtection").flag(),
+                    attributes_read: true,
                 });
             }
             "lb/targetGroup:TargetGroup" => {
@@ -195,6 +196,7 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, view: &mut Deployment) -> R
                     health_path: outputs.path_ci("healthCheck.path").text(),
                     matcher: outputs.path_ci("healthCheck.matcher").text(),
                     deregistration_delay: explicit(&res, "deregistrationDelay"),
+                    attributes_read: true,
                 });
             }
             "appautoscaling/target:Target" => {

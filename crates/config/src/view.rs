@@ -263,6 +263,9 @@ pub struct LoadBalancer {
     pub internet_facing: Option<bool>,
     pub placements: Field<Vec<Placement>>,
     pub deletion_protection: Field<bool>,
+    /// Whether an input gave this load balancer's attributes (its stack export resource, an
+    /// attributes file): only then does an unset attribute mean the default applies.
+    pub attributes_read: bool,
 }
 
 /// Where a load balancer has a node: its subnet and zone, as far as the input says.
@@ -284,6 +287,9 @@ pub struct TargetGroup {
     /// Unset when the input does not say (describe-target-groups without its attributes, a
     /// stack export whose target group does not set it).
     pub deregistration_delay: Field<u64>,
+    /// Whether an input gave this target group's attributes (its stack export resource, an
+    /// attributes file): only then does an unset attribute mean the default applies.
+    pub attributes_read: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -475,7 +481,8 @@ impl Deployment {
         self.workloads.iter().filter(|w| w.api)
     }
 
-    /// The task definition an ECS service runs.
+    /// The task definition an ECS service runs: by ARN, by `family:revision`, or by family
+    /// when the service names only the family.
     pub fn task_definition_of(&self, service: &EcsService) -> Option<&TaskDefinition> {
         let wanted = service.task_definition.as_deref()?;
         let tail = arn_tail(wanted);
@@ -483,9 +490,6 @@ impl Deployment {
             td.arn.as_deref() == Some(wanted)
                 || td.arn.as_deref().map(arn_tail) == Some(tail)
                 || td.family.as_deref() == Some(tail)
-                || td.family.as_deref() == tail.split(':').next()
-                    && !wanted.starts_with("arn:")
-                    && !tail.contains(':')
         })
     }
 

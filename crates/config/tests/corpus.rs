@@ -795,3 +795,37 @@ fn a_stack_export_with_a_broken_network_fails_each_network_check() {
         |c| baseline("stack", c),
     );
 }
+
+#[test]
+fn a_target_group_without_its_attributes_file_is_not_checked_not_failed() {
+    // The console's attributes are there, the API's are not: its delay is unknown, not the
+    // AWS default.
+    let files: Vec<String> = files(&data().join("ecs"))
+        .into_iter()
+        .filter(|f| f != "target-group-attributes-api.json")
+        .map(|f| format!("ecs/{f}"))
+        .collect();
+    let aws: Vec<&str> = files.iter().map(String::as_str).collect();
+    let d = load_files(&[], &aws, &[]);
+    let expected = [
+        Expect {
+            verdict: Verdict::NotApplicable,
+            ..fail(
+                "drain",
+                "",
+                "not checked: the attributes of target group pulumi-api: no attributes file names it",
+            )
+        },
+        Expect {
+            verdict: Verdict::NotApplicable,
+            ..fail(
+                "timeline",
+                "",
+                "not checked: the shutdown timeline of ECS service pulumi-api: only stop timeout 120 s known",
+            )
+        },
+    ];
+    check_all("ecs without the API's attributes", &d, &expected, |c| {
+        baseline("ecs", c)
+    });
+}

@@ -29,11 +29,18 @@ pub fn check_deletion_protection(d: &Deployment) -> Outcome {
                 &format!("the attributes of {}", lb.subject),
                 Input::LoadBalancerAttributes,
             ),
-            State::Unset => judge.missing(format!(
+            State::Unset if !lb.attributes_read => judge.missing(format!(
                 "the attributes of {}: no attributes file names it ({})",
                 lb.subject,
                 Input::LoadBalancerAttributes.source()
             )),
+            State::Unset => judge.error(
+                guideline::DELETION_PROTECTION,
+                &lb.subject,
+                &lb.deletion_protection.at,
+                "not set (off by default)",
+                "true",
+            ),
             _ => {
                 judge.value(
                     guideline::DELETION_PROTECTION,

@@ -193,6 +193,11 @@ pub fn check_drain_hook(d: &Deployment) -> Outcome {
                     &format!("the attributes of {}", tg.subject),
                     Input::TargetGroupAttributes,
                 ),
+                State::Unset if !tg.attributes_read => judge.missing(format!(
+                    "the attributes of {}: no attributes file names it ({})",
+                    tg.subject,
+                    Input::TargetGroupAttributes.source()
+                )),
                 State::Unset => judge.error(
                     guideline::ECS_DRAIN,
                     &tg.subject,
@@ -375,13 +380,14 @@ pub fn check_shutdown_timeline(d: &Deployment) -> Outcome {
     for s in d.api_services() {
         any = true;
         let mut layers = Vec::new();
-        let groups = d.target_groups_of(s);
-        if let Some(tg) = groups.first() {
-            let default = d
-                .has(Input::TargetGroupAttributes)
+        // The longest drain of the API's target groups is the one the stop timeout must cover.
+        let mut drains: Vec<Layer> = Vec::new();
+        for tg in d.target_groups_of(s) {
+            let default = tg
+                .attributes_read
                 .then_some((defaults::DEREGISTRATION_DELAY, "AWS"));
             match Layer::from(DEREGISTRATION, &tg.deregistration_delay, default) {
-                Ok(layer) => layers.extend(layer),
+                Ok(layer) => drains.extend(layer),
                 Err(why) => judge.undecided(
                     guideline::ECS_DRAIN,
                     &tg.subject,
@@ -390,6 +396,7 @@ pub fn check_shutdown_timeline(d: &Deployment) -> Outcome {
                 ),
             }
         }
+        layers.extend(drains.into_iter().max_by_key(|l| l.secs));
         let containers = ecs_containers(&mut judge, d, s, guideline::ECS_DRAIN);
         if let Some(c) = containers.first() {
             match Layer::from(

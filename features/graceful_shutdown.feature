@@ -28,5 +28,6 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
   Scenario: The shutdown timings fit together
     One timeline per API workload, over the layers it has: preStop sleep < deregistration delay
     <= stop timeout < terminationGracePeriodSeconds. The pair out of order is named with both
-    places.
+    places. A grace period that leaves the app less than the guide's 120 s after its preStop
+    sleep is reported as a warning (the guide's own 130 s leaves room for a 10 s sleep).
     Then the API's shutdown timings fit together

@@ -132,29 +132,27 @@ impl Judge {
         }
     }
 
-    #[expect(clippy::too_many_arguments, reason = "a finding has this many parts")]
     fn record(
         &mut self,
         status: FindingStatus,
         guideline: &str,
         subject: &str,
         at: &Loc,
-        actual: impl Into<String>,
-        expected: impl Into<String>,
-        section: Section,
+        (actual, expected): (String, String),
     ) {
         self.findings.push(Finding {
             status,
-            section: section.title().to_owned(),
+            section: self.section.title().to_owned(),
             guideline: guideline.to_owned(),
             subject: subject.to_owned(),
             file: at.file.to_string(),
             path: at.path.clone(),
-            actual: actual.into(),
-            expected: expected.into(),
+            actual,
+            expected,
         });
     }
 
+    /// A setting that does what the guide says.
     pub(crate) fn ok(
         &mut self,
         guideline: &str,
@@ -163,18 +161,11 @@ impl Judge {
         actual: impl Into<String>,
         expected: impl Into<String>,
     ) {
-        let section = self.section;
-        self.record(
-            FindingStatus::Conforms,
-            guideline,
-            subject,
-            at,
-            actual,
-            expected,
-            section,
-        );
+        let values = (actual.into(), expected.into());
+        self.record(FindingStatus::Conforms, guideline, subject, at, values);
     }
 
+    /// A setting against the guide: the check fails.
     pub(crate) fn error(
         &mut self,
         guideline: &str,
@@ -183,18 +174,11 @@ impl Judge {
         actual: impl Into<String>,
         expected: impl Into<String>,
     ) {
-        let section = self.section;
-        self.record(
-            FindingStatus::Error,
-            guideline,
-            subject,
-            at,
-            actual,
-            expected,
-            section,
-        );
+        let values = (actual.into(), expected.into());
+        self.record(FindingStatus::Error, guideline, subject, at, values);
     }
 
+    /// A questionable setting, reported without failing the check.
     pub(crate) fn warn(
         &mut self,
         guideline: &str,
@@ -203,16 +187,8 @@ impl Judge {
         actual: impl Into<String>,
         expected: impl Into<String>,
     ) {
-        let section = self.section;
-        self.record(
-            FindingStatus::Warning,
-            guideline,
-            subject,
-            at,
-            actual,
-            expected,
-            section,
-        );
+        let values = (actual.into(), expected.into());
+        self.record(FindingStatus::Warning, guideline, subject, at, values);
     }
 
     /// A value that is there but cannot be judged: the check is inconclusive.
@@ -224,16 +200,8 @@ impl Judge {
         why: impl Into<String>,
     ) {
         self.undecided += 1;
-        let section = self.section;
-        self.record(
-            FindingStatus::NotChecked,
-            guideline,
-            subject,
-            at,
-            format!("cannot check: {}", why.into()),
-            "",
-            section,
-        );
+        let values = (format!("cannot check: {}", why.into()), String::new());
+        self.record(FindingStatus::NotChecked, guideline, subject, at, values);
     }
 
     /// Something the inputs do not cover: "not checked: no input for ...".

@@ -427,8 +427,8 @@ pub fn is_console_image(image: &str) -> bool {
 
 /// Whether a workload named `name` with these images is the API: it runs `pulumi/service`, or
 /// (no Pulumi image telling) its name says api.
-pub(crate) fn looks_like_api<'a>(name: &str, mut images: impl Iterator<Item = &'a str>) -> bool {
-    let images: Vec<&str> = images.by_ref().collect();
+pub(crate) fn looks_like_api<'a>(name: &str, images: impl Iterator<Item = &'a str>) -> bool {
+    let images: Vec<&str> = images.collect();
     if images.iter().any(|i| is_api_image(i)) {
         return true;
     }

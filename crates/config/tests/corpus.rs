@@ -94,9 +94,9 @@ fn files(dir: &Path) -> Vec<String> {
     out
 }
 
-/// A set under tests/data ("eks", "ecs") with the files of `broken/<set>/<case>/` in place of
-/// their namesakes (or beside them). Kubernetes files are those under `kubernetes/`, the rest
-/// is AWS output; `stack*.json` are stack exports.
+/// A set under tests/data ("eks", "ecs") with the files of `<case>/` (a directory under
+/// tests/data) in place of their namesakes (or beside them). Kubernetes files are those under
+/// `kubernetes/`, the rest is AWS output; `stack*.json` are stack exports.
 fn load_set(set: &str, case: Option<&str>) -> Deployment {
     let base = data().join(set);
     let mut chosen: Vec<String> = files(&base)
@@ -104,9 +104,8 @@ fn load_set(set: &str, case: Option<&str>) -> Deployment {
         .filter(|f| f.ends_with(".json") || f.ends_with(".yaml"))
         .map(|f| format!("{set}/{f}"))
         .collect();
-    if let Some(case) = case {
-        let dir = format!("broken/{set}/{case}");
-        let replacing = files(&data().join(&dir));
+    if let Some(dir) = case {
+        let replacing = files(&data().join(dir));
         assert!(!replacing.is_empty(), "no files in tests/data/{dir}");
         for f in replacing {
             let plain = format!("{set}/{f}");
@@ -511,7 +510,7 @@ const BROKEN: &[(&str, &str, Expect)] = &[
 #[test]
 fn each_broken_file_fails_exactly_its_check() {
     for (set, case, expected) in BROKEN {
-        let d = load_set(set, Some(case));
+        let d = load_set(set, Some(&format!("broken/{set}/{case}")));
         check_all(
             &format!("{set}/{case}"),
             &d,
@@ -828,4 +827,20 @@ fn a_target_group_without_its_attributes_file_is_not_checked_not_failed() {
     check_all("ecs without the API's attributes", &d, &expected, |c| {
         baseline("ecs", c)
     });
+}
+
+#[test]
+fn a_pre_stop_sleep_that_eats_into_the_stop_timeout_is_a_warning() {
+    // terminationGracePeriodSeconds 130 (the guide's) with a 15 s preStop sleep leaves the app
+    // 115 s after SIGTERM, less than the guide's 120 s stop timeout: reported, not failed.
+    let d = load_set("eks", Some("warning/eks/pre-stop-15"));
+    let warned = Expect {
+        verdict: Verdict::Pass,
+        ..fail(
+            "timeline",
+            "",
+            "(warning: warning/eks/pre-stop-15/kubernetes/deployment.yaml: spec.template.spec.terminationGracePeriodSeconds = terminationGracePeriodSeconds 130 s leaves the app 115 s after preStop sleep 15 s",
+        )
+    };
+    check_all("eks/pre-stop-15", &d, &[warned], |c| baseline("eks", c));
 }

@@ -348,14 +348,10 @@ pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
             },
         }
     }
-    if private == 0 && !judge_has_missing(&judge) {
+    if private == 0 && judge.missing.is_empty() {
         judge.missing("no private subnet in the inputs (no NAT gateway is needed)");
     }
     judge.finish()
-}
-
-fn judge_has_missing(judge: &Judge) -> bool {
-    !judge.missing.is_empty()
 }
 
 /// A gateway or interface VPC endpoint for S3 in the API's VPC.
@@ -393,7 +389,7 @@ pub fn check_object_storage_endpoint(d: &Deployment) -> Outcome {
     let list_at = d
         .list_of(Input::VpcEndpoints)
         .cloned()
-        .unwrap_or_else(|| crate::node::Loc::new(&std::sync::Arc::from(""), ""));
+        .expect("the endpoints were read");
     for vpc in vpcs {
         let subject = match &vpc {
             Some(v) => format!("VPC {v}"),

@@ -375,6 +375,33 @@ pub fn check_shutdown_timeline(d: &Deployment) -> Outcome {
             Ok(layer) => layers.extend(layer),
             Err(why) => judge.undecided(guideline::TERMINATION_GRACE, &w.subject, &w.grace.at, why),
         }
+        // After its preStop sleep the app still needs the guide's stop timeout before
+        // Kubernetes kills it. The guide's own 130 s leaves 10 s of sleep: reported, not
+        // failed, as the guide asks for both.
+        let sleep = layers.iter().find(|l| l.name == PRE_STOP);
+        let grace = layers.iter().find(|l| l.name == GRACE);
+        if let (Some(sleep), Some(grace)) = (sleep, grace) {
+            let left = grace.secs.saturating_sub(sleep.secs);
+            let want = STOP_TIMEOUT_MIN.as_secs();
+            if left < want {
+                judge.warn(
+                    guideline::TERMINATION_GRACE,
+                    &w.subject,
+                    &grace.at,
+                    format!(
+                        "{} leaves the app {} after {} ({}) before SIGKILL",
+                        grace.show(),
+                        secs(left),
+                        sleep.show(),
+                        sleep.at
+                    ),
+                    format!(
+                        "terminationGracePeriodSeconds >= preStop sleep + {} (the guide's stop timeout)",
+                        secs(want)
+                    ),
+                );
+            }
+        }
         judge_timeline(&mut judge, &w.subject, layers);
     }
     for s in d.api_services() {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::HumanDuration;
 use crate::guide;
 use crate::values::{
-    DnsName, Domain, Endpoint, EndpointTemplate, HttpPath, Nameserver, Rate, StatusCode,
+    DnsName, Domain, Endpoint, EndpointTemplate, HttpPath, Nameserver, PathGlob, Rate, StatusCode,
 };
 
 /// The schema version this build reads and writes.
@@ -43,6 +43,10 @@ pub struct Environment {
     pub tls: TlsSettings,
     #[serde(default)]
     pub drain: DrainSettings,
+    /// Exported configuration to check against the guide (manifests, AWS describe output, a
+    /// Pulumi stack export). Empty: the configuration scenarios are not checked.
+    #[serde(default, skip_serializing_if = "ConfigSettings::is_empty")]
+    pub config: ConfigSettings,
     /// The directory relative paths and the restart command are relative to: the file's own
     /// directory. Not written in the file.
     #[serde(skip)]
@@ -448,6 +452,55 @@ impl DrainSettings {
     }
 }
 
+/// `[config]`: files exported from the deployment, read by the configuration checks. Any
+/// subset may be given; what no file covers is reported as not checked.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConfigSettings {
+    /// Kubernetes manifests (multi-document YAML) or `kubectl get ... -o json` output.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kubernetes: Vec<PathGlob>,
+    /// AWS CLI describe output (JSON): ECS, ELBv2, application autoscaling, EC2, EKS, RDS,
+    /// Route 53. `ecs` is accepted as another name for it.
+    #[serde(alias = "ecs", skip_serializing_if = "Vec::is_empty")]
+    pub aws: Vec<PathGlob>,
+    /// `pulumi stack export` output (version 3): a file, or a list of files or globs (the
+    /// installers split a deployment over several stacks).
+    #[serde(
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub pulumi_stack_export: Vec<PathGlob>,
+}
+
+/// A path pattern or a list of them.
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PathGlob>, D::Error> {
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Vec<PathGlob>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a path, or a list of paths")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<PathGlob>, E> {
+            v.parse().map(|one| vec![one]).map_err(E::custom)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            seq: A,
+        ) -> Result<Vec<PathGlob>, A::Error> {
+            Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+        }
+    }
+    d.deserialize_any(Visitor)
+}
+
+impl ConfigSettings {
+    /// Whether no input is named: the configuration scenarios are not checked.
+    pub fn is_empty(&self) -> bool {
+        self.kubernetes.is_empty() && self.aws.is_empty() && self.pulumi_stack_export.is_empty()
+    }
+}
+
 /// How the rolling restart is performed: `restart = "<shell command>"`, or a table with a
 /// `kind`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -604,6 +657,7 @@ impl Environment {
             health: HealthSettings::default(),
             tls: TlsSettings::default(),
             drain: DrainSettings::default(),
+            config: ConfigSettings::default(),
             base_dir: PathBuf::from("."),
         }
     }
@@ -882,6 +936,62 @@ max_connections = 100
         check(
             "domain = \"a.b\"\n[drain.restart]\nkind = \"kubernetes\"\ndeploy = \"api\"",
             Err("unknown field `deploy`"),
+        );
+    }
+
+    #[test]
+    fn the_commented_example_reads() {
+        let text = include_str!("../../../envs/example.toml");
+        let env = Environment::from_toml(text, Path::new("envs/example.toml")).unwrap();
+        assert!(!env.config.is_empty(), "the example shows [config]");
+    }
+
+    #[test]
+    fn config_names_files_relative_to_the_environment_file() {
+        let env = parse(
+            "domain = \"a.b\"\n[config]\nkubernetes = [\"deploy/*.yaml\", \"/abs/api.json\"]\necs = [\"describe/*.json\"]\npulumi_stack_export = \"stack.json\"\n",
+        )
+        .unwrap();
+        assert_eq!(env.config.kubernetes.len(), 2);
+        assert_eq!(
+            env.config.aws[0].as_str(),
+            "describe/*.json",
+            "`ecs` is another name for `aws`"
+        );
+        assert_eq!(env.config.pulumi_stack_export[0].as_str(), "stack.json");
+        let env = parse(
+            "domain = \"a.b\"\n[config]\npulumi_stack_export = [\"stacks/app.json\", \"stacks/dns.json\"]",
+        )
+        .unwrap();
+        assert_eq!(env.config.pulumi_stack_export.len(), 2);
+        let again = Environment::from_toml(&env.to_toml(), Path::new("envs/test.toml")).unwrap();
+        assert_eq!(again.config, env.config);
+        assert!(parse("domain = \"a.b\"").unwrap().config.is_empty());
+        check(
+            "domain = \"a.b\"\n[config]\nkubernetes = [\"deploy/[.yaml\"]",
+            Err("envs/test.toml:3:14: invalid path pattern \"deploy/[.yaml\""),
+        );
+        check(
+            "domain = \"a.b\"\n[config]\nkubernetes = \"deploy/*.yaml\"",
+            Err("envs/test.toml:3:14: invalid type: string \"deploy/*.yaml\", expected a sequence"),
+        );
+        check(
+            "domain = \"a.b\"\n[config]\nstack_export = \"stack.json\"",
+            Err("envs/test.toml:3:1: unknown field `stack_export`"),
+        );
+        check(
+            "domain = \"a.b\"\n[config]\npulumi_stack_export = 3",
+            Err(
+                "envs/test.toml:3:23: invalid type: integer `3`, expected a path, or a list of paths",
+            ),
+        );
+        check(
+            "domain = \"a.b\"\n[config]\npulumi_stack_export = \"\"",
+            Err("envs/test.toml:3:23: the path pattern is empty"),
+        );
+        check(
+            "domain = \"a.b\"\n[config]\naws = [\"a.json\"]\necs = [\"b.json\"]",
+            Err("duplicate field `aws`"),
         );
     }
 

@@ -1,5 +1,6 @@
 //! What checks saw, kept so a report can show exactly what was judged.
 
+pub mod config;
 pub mod dns;
 pub mod drain;
 pub mod http;
@@ -15,6 +16,7 @@ pub enum Evidence {
     Tls(http::TlsReport),
     Drain(Box<drain::DrainSummary>),
     Restart(drain::RestartSummary),
+    Config(config::Finding),
     Note { text: String },
 }
 
@@ -45,5 +47,11 @@ impl From<drain::DrainSummary> for Evidence {
 impl From<drain::RestartSummary> for Evidence {
     fn from(v: drain::RestartSummary) -> Self {
         Evidence::Restart(v)
+    }
+}
+
+impl From<config::Finding> for Evidence {
+    fn from(v: config::Finding) -> Self {
+        Evidence::Config(v)
     }
 }

@@ -122,6 +122,8 @@ pub fn report(report: &mut RunReport) {
                             p.detail = p.detail.as_deref().map(text);
                         }
                         Evidence::Note { text: note } => *note = text(note),
+                        // A value read from a stack export may be a decrypted secret.
+                        Evidence::Config(f) => f.actual = text(&f.actual),
                         Evidence::Dns(_) | Evidence::Tls(_) => {}
                     }
                 }

@@ -338,6 +338,43 @@ impl FromStr for HttpPath {
 
 string_value!(HttpPath);
 
+/// A file path or glob pattern (`*`, `?`, `[...]`, `**`) naming exported configuration files,
+/// relative to the environment file's directory: `"deploy/*.yaml"`. Checked when the file is
+/// read; expanded when the files are read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PathGlob(String);
+
+impl PathGlob {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PathGlob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for PathGlob {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        if text.trim().is_empty() {
+            return Err(
+                "the path pattern is empty; write a file or a glob such as \"deploy/*.yaml\""
+                    .to_owned(),
+            );
+        }
+        glob::Pattern::new(text).map_err(|e| {
+            format!("invalid path pattern {text:?}: {e}; write a file or a glob such as \"deploy/*.yaml\"")
+        })?;
+        Ok(PathGlob(text.to_owned()))
+    }
+}
+
+string_value!(PathGlob);
+
 /// An HTTP status code, 100 to 599.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct StatusCode(pub u16);

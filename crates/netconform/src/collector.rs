@@ -206,14 +206,19 @@ impl Collector {
 }
 
 /// A scenario fails if a step failed, is inconclusive if one was, passes if every step passed.
+/// It is not applicable when every step that judged something was not applicable: a step
+/// that only set the scene (passed, no outcome: "Given the configuration exported from the
+/// deployment") does not make it a pass.
 fn scenario_verdict(steps: &[StepResult]) -> Verdict {
     let has = |v| steps.iter().any(|s| s.verdict == v);
     let all = |f: &dyn Fn(Verdict) -> bool| !steps.is_empty() && steps.iter().all(|s| f(s.verdict));
+    let setting_the_scene = |s: &StepResult| s.verdict == Verdict::Pass && s.outcomes.is_empty();
+    let judged: Vec<&StepResult> = steps.iter().filter(|s| !setting_the_scene(s)).collect();
     if has(Verdict::Fail) {
         Verdict::Fail
     } else if has(Verdict::Inconclusive) {
         Verdict::Inconclusive
-    } else if all(&|v| v == Verdict::NotApplicable) {
+    } else if !judged.is_empty() && judged.iter().all(|s| s.verdict == Verdict::NotApplicable) {
         // Nothing of it applies to this environment (it says why).
         Verdict::NotApplicable
     } else if all(&|v| matches!(v, Verdict::Pass | Verdict::NotApplicable)) {
@@ -276,4 +281,42 @@ impl Writer<NetWorld> for Collector {
 /// Live progress on stderr (silent with `--quiet`).
 fn progress(line: &str) {
     crate::note(line);
+}
+
+#[cfg(test)]
+mod tests {
+    use netconform_model::{Outcome, StepResult, Verdict};
+
+    use super::scenario_verdict;
+
+    fn step(verdict: Verdict, judged: bool) -> StepResult {
+        StepResult {
+            keyword: "Then".into(),
+            text: "a step".into(),
+            verdict,
+            reason: None,
+            outcomes: if judged {
+                vec![Outcome::new("check", verdict, "why")]
+            } else {
+                Vec::new()
+            },
+            duration_s: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_scene_setting_step_does_not_turn_not_applicable_into_pass() {
+        use Verdict::*;
+        let check = |steps: &[(Verdict, bool)], want: Verdict| {
+            let steps: Vec<StepResult> = steps.iter().map(|(v, j)| step(*v, *j)).collect();
+            assert_eq!(scenario_verdict(&steps), want, "{steps:?}");
+        };
+        check(&[(Pass, false), (NotApplicable, true)], NotApplicable);
+        check(&[(Pass, false), (Pass, true)], Pass);
+        check(&[(Pass, false), (NotApplicable, true), (Pass, true)], Pass);
+        check(&[(Pass, false)], Pass);
+        check(&[(Pass, false), (Fail, true)], Fail);
+        check(&[(Inconclusive, false), (Skipped, false)], Inconclusive);
+        check(&[(NotApplicable, true)], NotApplicable);
+    }
 }

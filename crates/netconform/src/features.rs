@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 /// Every feature file of the repository's `features/` directory (a test keeps the list whole).
-pub(crate) const BUILT_IN: [(&str, &str); 4] = [
+pub(crate) const BUILT_IN: [(&str, &str); 9] = [
     ("dns.feature", include_str!("../../../features/dns.feature")),
     (
         "health.feature",
@@ -13,6 +13,26 @@ pub(crate) const BUILT_IN: [(&str, &str); 4] = [
     (
         "rolling_restart.feature",
         include_str!("../../../features/rolling_restart.feature"),
+    ),
+    (
+        "multi_az.feature",
+        include_str!("../../../features/multi_az.feature"),
+    ),
+    (
+        "network.feature",
+        include_str!("../../../features/network.feature"),
+    ),
+    (
+        "autoscaling.feature",
+        include_str!("../../../features/autoscaling.feature"),
+    ),
+    (
+        "graceful_shutdown.feature",
+        include_str!("../../../features/graceful_shutdown.feature"),
+    ),
+    (
+        "load_balancer.feature",
+        include_str!("../../../features/load_balancer.feature"),
     ),
 ];
 

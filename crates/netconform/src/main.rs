@@ -6,6 +6,7 @@ mod cli;
 mod collector;
 mod features;
 mod progress;
+mod reference;
 mod sandbox_cmd;
 mod steps;
 mod verify;

@@ -14,6 +14,7 @@ use netconform_sandbox::{Sandbox, SandboxConfig};
 use tokio::sync::mpsc;
 
 use crate::cli::{SandboxArgs, SandboxRestartArgs};
+use crate::reference::ReferenceConfig;
 use crate::report_error;
 
 /// The sandbox's own rolling restart, as a restart driver.
@@ -66,6 +67,18 @@ pub(crate) async fn run(args: SandboxArgs) -> i32 {
     env.drain.restart = Some(Restart::Driver(RestartDriverSpec::Sandbox {
         url: sandbox.rolling_restart_url(),
     }));
+    // The sandbox's configuration evidence, written where the environment file points to it
+    // for as long as the sandbox runs.
+    let reference = match ReferenceConfig::write("sandbox") {
+        Ok(config) => config,
+        Err(e) => {
+            report_error(&format!(
+                "failed to write the sandbox's reference configuration: {e}"
+            ));
+            return exit::INCONCLUSIVE;
+        }
+    };
+    reference.apply(&mut env);
     let text = format!(
         "# The netconform sandbox{}; valid while `netconform sandbox` runs.\n{}",
         args.variant
@@ -93,6 +106,7 @@ pub(crate) async fn run(args: SandboxArgs) -> i32 {
     signals.next().await;
     eprintln!("sandbox stopped");
     drop(sandbox);
+    drop(reference);
     if let Some(path) = &args.env_out {
         let _ = std::fs::remove_file(path);
     }

@@ -1,6 +1,7 @@
 //! Step definitions, one module per domain concept. Steps call the checker crates and hand
 //! their outcomes to the World; they never re-implement a check.
 
+mod config;
 mod dns;
 mod drain;
 mod http;

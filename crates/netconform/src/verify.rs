@@ -20,6 +20,7 @@ use rustls::pki_types::CertificateDer;
 use crate::cli::{Format, VerifyArgs};
 use crate::collector::Collector;
 use crate::features::FeatureDir;
+use crate::reference::ReferenceConfig;
 use crate::report_error;
 use crate::sandbox_cmd::{RemoteSandboxRestart, SandboxRestart};
 use crate::world::{Context, NetWorld, StepFailure};
@@ -49,6 +50,7 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
 
     // The environment: a file, or the built-in sandbox.
     let mut sandbox = None;
+    let mut reference = None;
     let (env, source) = match &args.env {
         Some(path) => match load_environment(path) {
             Ok(env) => (env, path.display().to_string()),
@@ -64,7 +66,20 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
             };
             match Sandbox::start(config).await {
                 Ok(s) => {
-                    let env = s.environment().clone();
+                    let mut env = s.environment().clone();
+                    // The sandbox's configuration evidence: the reference corpus.
+                    match ReferenceConfig::write("verify") {
+                        Ok(config) => {
+                            config.apply(&mut env);
+                            reference = Some(config);
+                        }
+                        Err(e) => {
+                            report_error(&format!(
+                                "failed to write the sandbox's reference configuration: {e}"
+                            ));
+                            return exit::INCONCLUSIVE;
+                        }
+                    }
                     sandbox = Some(Arc::new(s));
                     (env, "the built-in sandbox".to_owned())
                 }
@@ -170,6 +185,7 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
     };
     netconform_model::redact::report(&mut report);
     drop(sandbox);
+    drop(reference);
     finish(&report, &args)
 }
 
@@ -289,6 +305,7 @@ fn context(
         views: Mutex::new(BTreeMap::new()),
         restart,
         outcomes: Mutex::new(Vec::new()),
+        config: std::sync::OnceLock::new(),
     })
 }
 

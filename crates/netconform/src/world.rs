@@ -2,11 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use cucumber::gherkin::Step;
 use rustls::pki_types::CertificateDer;
 
+use netconform_config::Deployment;
 use netconform_dns::{DiscoveryError, NameView, Vantage};
 use netconform_drain::{Load, LoadResult, RestartDriver, RestartRun};
 use netconform_model::environment::RecordLabel;
@@ -32,6 +33,9 @@ pub(crate) struct Context {
     pub(crate) interrupt: tokio::sync::watch::Receiver<bool>,
     /// Check outcomes by the step that judged them, until the collector takes them.
     pub(crate) outcomes: Mutex<Vec<(StepKey, Outcome)>>,
+    /// The exported configuration (`[config]`), read on first use: none without `[config]`,
+    /// the message when a file could not be read.
+    pub(crate) config: OnceLock<Result<Option<Deployment>, String>>,
 }
 
 /// The vantage points of the DNS checks.
@@ -126,6 +130,19 @@ impl Context {
             instance_header: self.env.health.instance_header.clone(),
             zone_header: self.env.health.zone_header.clone(),
         }
+    }
+
+    /// The exported configuration `[config]` names, read once: `Ok(None)` without `[config]`,
+    /// `Err` (the message, naming the file) when it could not be read.
+    pub(crate) fn config(&self) -> &Result<Option<Deployment>, String> {
+        self.config.get_or_init(|| {
+            if self.env.config.is_empty() {
+                return Ok(None);
+            }
+            netconform_config::load(&self.env.config, &self.env.base_dir)
+                .map(Some)
+                .map_err(|e| format!("{}: [config] failed to {e}", self.source))
+        })
     }
 
     /// A record resolved earlier in this run.

@@ -42,6 +42,7 @@ pub fn evidence(evidence: &Evidence) -> String {
         Evidence::Drain(d) => drain(d),
         Evidence::Restart(r) => restart(r),
         Evidence::Note { text } => text.clone(),
+        Evidence::Config(f) => format!("config {}: {f}", f.status),
     }
 }
 

@@ -1,0 +1,358 @@
+//! The checks, one function per scenario, grouped by the guide's section. Each reads the
+//! [`Deployment`] and returns an [`Outcome`]: fail when a setting is against the guide (every
+//! such setting a finding with its file, path, value and the expected value), inconclusive
+//! when a value is present but cannot be read (a secret, an ambiguity), not applicable ("not
+//! checked: no input for X") when the inputs do not cover it, pass otherwise.
+
+mod autoscaling;
+mod load_balancer;
+mod multi_az;
+mod network;
+mod shutdown;
+
+use std::fmt::Display;
+
+use netconform_model::evidence::Evidence;
+use netconform_model::evidence::config::{Finding, FindingStatus};
+use netconform_model::guide::Section;
+use netconform_model::{Outcome, Verdict};
+
+use crate::node::{Field, Loc, State};
+use crate::view::{Deployment, Input};
+
+pub use autoscaling::{check_cpu_target, check_scaling_bounds};
+pub use load_balancer::{
+    check_deletion_protection, check_dns_records, check_health_check_path, check_readiness_probe,
+    check_startup_grace,
+};
+pub use multi_az::{check_api_replicas, check_api_zones, check_load_balancer_zones};
+pub use network::{
+    check_api_private_subnets, check_database_tier, check_load_balancer_subnets,
+    check_nat_per_zone, check_object_storage_endpoint,
+};
+pub use shutdown::{check_drain_hook, check_shutdown_timeline, check_stop_timeout};
+
+/// Every check, in the features' order (the DNS one with the environment's domain and load
+/// balancer).
+pub fn all(
+    d: &Deployment,
+    domain: &str,
+    load_balancer: Option<&str>,
+    addresses: &[std::net::IpAddr],
+) -> Vec<Outcome> {
+    vec![
+        check_api_zones(d),
+        check_load_balancer_zones(d),
+        check_api_replicas(d),
+        check_load_balancer_subnets(d),
+        check_api_private_subnets(d),
+        check_database_tier(d),
+        check_nat_per_zone(d),
+        check_object_storage_endpoint(d),
+        check_cpu_target(d),
+        check_scaling_bounds(d),
+        check_stop_timeout(d),
+        check_drain_hook(d),
+        check_shutdown_timeline(d),
+        check_deletion_protection(d),
+        check_health_check_path(d),
+        check_readiness_probe(d),
+        check_startup_grace(d),
+        check_dns_records(d, domain, load_balancer, addresses),
+    ]
+}
+
+/// The guide's lines the checks hold settings to (`shared/spec/networking-guide.md`).
+pub mod guideline {
+    pub const SPREAD_KUBERNETES: &str = "Kubernetes: Spread pods across AZs using pod anti-affinity or topology spread constraints.";
+    pub const SPREAD_ECS: &str =
+        "ECS/Fargate: Configure services to launch tasks across multiple subnets in different AZs.";
+    pub const TWO_ZONES: &str = "Deploy compute resources across at least two availability zones.";
+    pub const SUBNETS_IN_ZONES: &str =
+        "Deploy a VPC/VNet with subnets in 2+ AZs, separated by tier.";
+    pub const PUBLIC_TIER: &str = "Public subnets: Load balancers, NAT gateways.";
+    pub const PRIVATE_TIER: &str = "Private subnets: Application containers.";
+    pub const DATABASE_TIER: &str = "Database subnets: Database instances (no public access).";
+    pub const NAT_PER_ZONE: &str =
+        "Deploy one NAT gateway per AZ to avoid cross-AZ NAT bottlenecks.";
+    pub const OBJECT_STORAGE_ENDPOINT: &str = "Use VPC endpoints or private endpoints for object storage access to reduce NAT traffic and improve performance.";
+    pub const CPU_TARGET: &str = "Target: 50–60% average CPU utilization.";
+    pub const MIN_INSTANCES: &str = "Minimum instances: 2 (for HA across AZs).";
+    pub const MAX_INSTANCES: &str =
+        "Maximum instances: 4x desired count (to handle burst traffic).";
+    pub const STOP_TIMEOUT: &str = "Set container stop timeout to at least 120 seconds.";
+    pub const TERMINATION_GRACE: &str = "Kubernetes: Set terminationGracePeriodSeconds: 130 on the API pod spec (slightly above the 120-second stop timeout to allow clean shutdown before Kubernetes force-kills the pod).";
+    pub const ECS_DRAIN: &str = "ECS: Configure deregistration delay on the target group and set stopTimeout on the container definition.";
+    pub const DRAIN_HOOKS: &str = "Use lifecycle hooks (ECS) or preStop hooks (Kubernetes) to drain connections before shutdown.";
+    pub const DELETION_PROTECTION: &str =
+        "Enable deletion protection on the load balancer in production.";
+    pub const HEALTH_CHECK: &str =
+        "Configure health checks for the API service (/api/status endpoint).";
+    pub const HEALTH_CHECK_GRACE: &str =
+        "Set health check grace period to 120 seconds to allow containers to start.";
+    pub const DNS_RECORDS: &str =
+        "Configure two DNS records pointing to your load balancer: api.{domain} and app.{domain}.";
+}
+
+/// Platform defaults: what applies when a setting is not written.
+pub mod defaults {
+    /// ECS container `stopTimeout` when unset (seconds).
+    pub const ECS_STOP_TIMEOUT: u64 = 30;
+    /// Kubernetes `terminationGracePeriodSeconds` when unset.
+    pub const KUBERNETES_GRACE: u64 = 30;
+    /// Kubernetes `spec.replicas` and HPA `minReplicas` when unset.
+    pub const KUBERNETES_REPLICAS: u64 = 1;
+    /// ELBv2 target group `deregistration_delay.timeout_seconds` when unset.
+    pub const DEREGISTRATION_DELAY: u64 = 300;
+    /// ECS service `healthCheckGracePeriodSeconds` when unset.
+    pub const ECS_HEALTH_CHECK_GRACE: u64 = 0;
+    /// ELBv2 health check path when unset (the AWS Load Balancer Controller's default too).
+    pub const HEALTH_CHECK_PATH: &str = "/";
+    /// ELBv2 health check success codes when unset.
+    pub const HEALTH_CHECK_MATCHER: &str = "200";
+}
+
+/// Collects a check's findings and turns them into its outcome.
+pub(crate) struct Judge {
+    check: &'static str,
+    section: Section,
+    findings: Vec<Finding>,
+    undecided: usize,
+    missing: Vec<String>,
+}
+
+impl Judge {
+    pub(crate) fn new(check: &'static str, section: Section) -> Judge {
+        Judge {
+            check,
+            section,
+            findings: Vec::new(),
+            undecided: 0,
+            missing: Vec::new(),
+        }
+    }
+
+    fn record(
+        &mut self,
+        status: FindingStatus,
+        guideline: &str,
+        subject: &str,
+        at: &Loc,
+        (actual, expected): (String, String),
+    ) {
+        self.findings.push(Finding {
+            status,
+            section: self.section.title().to_owned(),
+            guideline: guideline.to_owned(),
+            subject: subject.to_owned(),
+            file: at.file.to_string(),
+            path: at.path.clone(),
+            actual,
+            expected,
+        });
+    }
+
+    /// A setting that does what the guide says.
+    pub(crate) fn ok(
+        &mut self,
+        guideline: &str,
+        subject: &str,
+        at: &Loc,
+        actual: impl Into<String>,
+        expected: impl Into<String>,
+    ) {
+        let values = (actual.into(), expected.into());
+        self.record(FindingStatus::Conforms, guideline, subject, at, values);
+    }
+
+    /// A setting against the guide: the check fails.
+    pub(crate) fn error(
+        &mut self,
+        guideline: &str,
+        subject: &str,
+        at: &Loc,
+        actual: impl Into<String>,
+        expected: impl Into<String>,
+    ) {
+        let values = (actual.into(), expected.into());
+        self.record(FindingStatus::Error, guideline, subject, at, values);
+    }
+
+    /// A questionable setting, reported without failing the check.
+    pub(crate) fn warn(
+        &mut self,
+        guideline: &str,
+        subject: &str,
+        at: &Loc,
+        actual: impl Into<String>,
+        expected: impl Into<String>,
+    ) {
+        let values = (actual.into(), expected.into());
+        self.record(FindingStatus::Warning, guideline, subject, at, values);
+    }
+
+    /// A value that is there but cannot be judged: the check is inconclusive.
+    pub(crate) fn undecided(
+        &mut self,
+        guideline: &str,
+        subject: &str,
+        at: &Loc,
+        why: impl Into<String>,
+    ) {
+        self.undecided += 1;
+        let values = (format!("cannot check: {}", why.into()), String::new());
+        self.record(FindingStatus::NotChecked, guideline, subject, at, values);
+    }
+
+    /// Something the inputs do not cover: "not checked: no input for ...".
+    pub(crate) fn missing(&mut self, what: impl Into<String>) {
+        let what = what.into();
+        if !self.missing.contains(&what) {
+            self.missing.push(what);
+        }
+    }
+
+    /// "no input for subnets (`aws ec2 describe-subnets`)".
+    pub(crate) fn no_input(&mut self, what: &str, input: Input) {
+        self.missing(format!("no input for {what} ({})", input.source()));
+    }
+
+    /// Judges `field` (or `default` when it is unset): `ok` decides; `expected` says what the
+    /// guide wants. Returns the value judged.
+    pub(crate) fn value<T: Display + Clone>(
+        &mut self,
+        guideline: &str,
+        subject: &str,
+        field: &Field<T>,
+        default: Option<(T, &str)>,
+        expected: &str,
+        ok: impl Fn(&T) -> bool,
+    ) -> Option<T> {
+        let (value, shown) = match (&field.state, default) {
+            (State::Set(v), _) => (v.clone(), v.to_string()),
+            (State::Unset, Some((d, whose))) => {
+                let shown = format!("not set ({whose} default {d})");
+                (d, shown)
+            }
+            (State::Unset, None) => {
+                self.error(guideline, subject, &field.at, "not set", expected);
+                return None;
+            }
+            (State::Secret, _) => {
+                self.undecided(
+                    guideline,
+                    subject,
+                    &field.at,
+                    "a secret; export with `pulumi stack export --show-secrets` to check it",
+                );
+                return None;
+            }
+            (State::Invalid(why), _) => {
+                self.undecided(guideline, subject, &field.at, why.clone());
+                return None;
+            }
+        };
+        if ok(&value) {
+            self.ok(guideline, subject, &field.at, shown, expected);
+        } else {
+            self.error(guideline, subject, &field.at, shown, expected);
+        }
+        Some(value)
+    }
+
+    pub(crate) fn finish(self) -> Outcome {
+        let count = |s| self.findings.iter().filter(|f| f.status == s).count();
+        let list = |s: FindingStatus| -> String {
+            let shown: Vec<String> = self
+                .findings
+                .iter()
+                .filter(|f| f.status == s)
+                .map(ToString::to_string)
+                .collect();
+            summarize(&shown)
+        };
+        let errors = count(FindingStatus::Error);
+        let warnings = count(FindingStatus::Warning);
+        let conforming = count(FindingStatus::Conforms);
+        let warned = if warnings > 0 {
+            format!(" (warning: {})", list(FindingStatus::Warning))
+        } else {
+            String::new()
+        };
+        let (verdict, reason) = if errors > 0 {
+            (
+                Verdict::Fail,
+                format!(
+                    "{errors} setting{} against the guide: {}",
+                    if errors == 1 { "" } else { "s" },
+                    list(FindingStatus::Error)
+                ),
+            )
+        } else if self.undecided > 0 {
+            (Verdict::Inconclusive, list(FindingStatus::NotChecked))
+        } else if !self.missing.is_empty() || conforming + warnings == 0 {
+            let mut reason = if self.missing.is_empty() {
+                "not checked: nothing in the inputs for it".to_owned()
+            } else {
+                format!("not checked: {}", self.missing.join("; "))
+            };
+            if conforming > 0 {
+                reason.push_str(&format!(
+                    "; what was checked conforms: {}",
+                    list(FindingStatus::Conforms)
+                ));
+            }
+            (Verdict::NotApplicable, reason)
+        } else {
+            (
+                Verdict::Pass,
+                format!("{}{warned}", list(FindingStatus::Conforms)),
+            )
+        };
+        let mut outcome = Outcome::new(self.check, verdict, reason);
+        for text in self.missing {
+            outcome = outcome.with_evidence(Evidence::Note {
+                text: format!("not checked: {text}"),
+            });
+        }
+        for finding in self.findings {
+            outcome = outcome.with_evidence(finding);
+        }
+        outcome
+    }
+}
+
+/// The first three items, then how many more.
+fn summarize(items: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if items.len() > SHOWN {
+        text.push_str(&format!("; and {} more", items.len() - SHOWN));
+    }
+    text
+}
+
+/// What `Deployment` has no API workload: the note every API check gives then.
+pub(crate) fn no_api(judge: &mut Judge, d: &Deployment) {
+    if d.has(Input::Kubernetes) || d.has(Input::EcsServices) {
+        judge.missing(
+            "no API workload in the inputs (a Deployment, StatefulSet or ECS service running pulumi/service, or named api)",
+        );
+    } else {
+        judge.missing(format!(
+            "no input for the API's workload ({}, or {})",
+            Input::Kubernetes.source(),
+            Input::EcsServices.source()
+        ));
+    }
+}
+
+/// Seconds for messages: "130 s".
+pub(crate) fn secs(n: u64) -> String {
+    format!("{n} s")
+}

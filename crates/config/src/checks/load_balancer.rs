@@ -1,0 +1,438 @@
+//! "Load balancer configuration": deletion protection, the health check on /api/status, the
+//! pods' readiness, the grace period before health checks count; and ("DNS") the exported
+//! records for api and app pointing at the load balancer.
+
+use std::net::IpAddr;
+
+use netconform_model::Outcome;
+use netconform_model::guide::{
+    API_RECORD_LABEL, APP_RECORD_LABEL, HEALTH_CHECK_GRACE_PERIOD, HEALTH_CHECK_PATH,
+    HEALTHY_STATUS, Section,
+};
+
+use super::shutdown::api_containers;
+use super::{Judge, defaults, guideline, no_api};
+use crate::node::{Field, State};
+use crate::view::{Deployment, Ingress, Input, dns_key};
+
+const LB_ATTRIBUTES: &str = "alb.ingress.kubernetes.io/load-balancer-attributes";
+const HEALTHCHECK_PATH: &str = "alb.ingress.kubernetes.io/healthcheck-path";
+const SUCCESS_CODES: &str = "alb.ingress.kubernetes.io/success-codes";
+const GROUP_NAME: &str = "alb.ingress.kubernetes.io/group.name";
+
+/// Deletion protection on every load balancer (and every ALB an ingress creates).
+pub fn check_deletion_protection(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new("deletion protection is on", Section::LoadBalancer);
+    for lb in &d.load_balancers {
+        match &lb.deletion_protection.state {
+            State::Unset if !d.has(Input::LoadBalancerAttributes) => judge.no_input(
+                &format!("the attributes of {}", lb.subject),
+                Input::LoadBalancerAttributes,
+            ),
+            State::Unset if !lb.attributes_read => judge.missing(format!(
+                "the attributes of {}: no attributes file names it ({})",
+                lb.subject,
+                Input::LoadBalancerAttributes.source()
+            )),
+            State::Unset => judge.error(
+                guideline::DELETION_PROTECTION,
+                &lb.subject,
+                &lb.deletion_protection.at,
+                "not set (off by default)",
+                "true",
+            ),
+            _ => {
+                judge.value(
+                    guideline::DELETION_PROTECTION,
+                    &lb.subject,
+                    &lb.deletion_protection,
+                    None,
+                    "true",
+                    |on| *on,
+                );
+            }
+        }
+    }
+    for ing in d.ingresses.iter().filter(|i| i.alb) {
+        let attr = ing.attribute(LB_ATTRIBUTES, "deletion_protection.enabled");
+        let expected = format!("{LB_ATTRIBUTES}: deletion_protection.enabled=true");
+        let on = |i: &Ingress| {
+            i.attribute(LB_ATTRIBUTES, "deletion_protection.enabled")
+                .value()
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        };
+        if on(ing) {
+            judge.ok(
+                guideline::DELETION_PROTECTION,
+                &ing.subject,
+                &attr.at,
+                "deletion_protection.enabled=true",
+                expected,
+            );
+            continue;
+        }
+        // Ingresses of one group share their load balancer and merge its attributes.
+        let group = ing.annotation(GROUP_NAME).value().cloned();
+        let sibling = group.as_ref().and_then(|g| {
+            d.ingresses.iter().find(|other| {
+                other.alb && other.annotation(GROUP_NAME).value() == Some(g) && on(other)
+            })
+        });
+        match sibling {
+            Some(other) => judge.ok(
+                guideline::DELETION_PROTECTION,
+                &ing.subject,
+                &attr.at,
+                format!("set by {} of the same group", other.subject),
+                expected,
+            ),
+            None => judge.error(
+                guideline::DELETION_PROTECTION,
+                &ing.subject,
+                &attr.at,
+                match attr.value() {
+                    Some(v) => format!("deletion_protection.enabled={v}"),
+                    None => "not set (the controller creates the ALB without deletion protection)"
+                        .to_owned(),
+                },
+                expected,
+            ),
+        }
+    }
+    if d.load_balancers.is_empty() && !d.ingresses.iter().any(|i| i.alb) {
+        judge.no_input("the load balancer", Input::LoadBalancers);
+    }
+    judge.finish()
+}
+
+/// Whether an ELBv2 matcher ("200", "200-299", "200,202") accepts `code`.
+fn matcher_accepts(matcher: &str, code: u16) -> bool {
+    matcher.split(',').any(|part| {
+        let part = part.trim();
+        match part.split_once('-') {
+            Some((lo, hi)) => matches!((lo.trim().parse::<u16>(), hi.trim().parse::<u16>()), (Ok(lo), Ok(hi)) if lo <= code && code <= hi),
+            None => part.parse::<u16>() == Ok(code),
+        }
+    })
+}
+
+/// The load balancer health-checks the API on /api/status and counts 200 as healthy.
+pub fn check_health_check_path(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new(
+        "the load balancer health-checks /api/status",
+        Section::LoadBalancer,
+    );
+    let path_expected = format!("{HEALTH_CHECK_PATH:?}");
+    let code_expected = format!("codes including {HEALTHY_STATUS}");
+    let is_path = |p: &String| p == HEALTH_CHECK_PATH;
+    let accepts = |m: &String| matcher_accepts(m, HEALTHY_STATUS);
+    let groups = d.api_target_groups();
+    for tg in &groups {
+        judge.value(
+            guideline::HEALTH_CHECK,
+            &tg.subject,
+            &tg.health_path,
+            Some((defaults::HEALTH_CHECK_PATH.to_owned(), "ELB")),
+            &path_expected,
+            is_path,
+        );
+        judge.value(
+            guideline::HEALTH_CHECK,
+            &tg.subject,
+            &tg.matcher,
+            Some((defaults::HEALTH_CHECK_MATCHER.to_owned(), "ELB")),
+            &code_expected,
+            accepts,
+        );
+    }
+    let ingresses: Vec<&Ingress> = d.api_ingresses().into_iter().filter(|i| i.alb).collect();
+    for ing in &ingresses {
+        judge.value(
+            guideline::HEALTH_CHECK,
+            &ing.subject,
+            &ing.annotation(HEALTHCHECK_PATH),
+            Some((
+                defaults::HEALTH_CHECK_PATH.to_owned(),
+                "AWS Load Balancer Controller",
+            )),
+            &path_expected,
+            is_path,
+        );
+        judge.value(
+            guideline::HEALTH_CHECK,
+            &ing.subject,
+            &ing.annotation(SUCCESS_CODES),
+            Some((
+                defaults::HEALTH_CHECK_MATCHER.to_owned(),
+                "AWS Load Balancer Controller",
+            )),
+            &code_expected,
+            accepts,
+        );
+    }
+    if groups.is_empty() && ingresses.is_empty() {
+        if !d.target_groups.is_empty() {
+            let tg = &d.target_groups[0];
+            judge.undecided(
+                guideline::HEALTH_CHECK,
+                &tg.subject,
+                &tg.at,
+                "none of the target groups is the API's (registered by an API ECS service, named api, or on port 8080)",
+            );
+        } else if d.ingresses.iter().any(|i| !i.alb) && d.api_workloads().next().is_some() {
+            judge.missing(
+                "the API's ingress is not an AWS Load Balancer Controller one: its health check is the controller's own",
+            );
+        } else {
+            judge.missing(format!(
+                "no target group or ALB ingress of the API in the inputs ({}, or the Ingress)",
+                Input::TargetGroups.source()
+            ));
+        }
+    }
+    judge.finish()
+}
+
+/// The API's pods report readiness on /api/status (Kubernetes).
+pub fn check_readiness_probe(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new(
+        "the API's pods report readiness on /api/status",
+        Section::LoadBalancer,
+    );
+    let expected = format!("a readinessProbe with httpGet path {HEALTH_CHECK_PATH:?}");
+    let mut any = false;
+    for w in d.api_workloads() {
+        any = true;
+        for c in api_containers(w) {
+            let subject = format!("container {} of {}", c.name, w.subject);
+            match &c.readiness.state {
+                State::Set(p) if p.http_path.as_deref() == Some(HEALTH_CHECK_PATH) => judge.ok(
+                    guideline::HEALTH_CHECK,
+                    &subject,
+                    &c.readiness.at,
+                    format!("httpGet {HEALTH_CHECK_PATH}"),
+                    &expected,
+                ),
+                State::Set(p) => judge.error(
+                    guideline::HEALTH_CHECK,
+                    &subject,
+                    &c.readiness.at,
+                    match &p.http_path {
+                        Some(path) => format!("httpGet {path}"),
+                        None => format!("a {} probe", p.kind),
+                    },
+                    &expected,
+                ),
+                State::Unset => judge.error(
+                    guideline::HEALTH_CHECK,
+                    &subject,
+                    &c.readiness.at,
+                    "not set (the pod receives traffic as soon as it starts)",
+                    &expected,
+                ),
+                State::Secret => judge.undecided(
+                    guideline::HEALTH_CHECK,
+                    &subject,
+                    &c.readiness.at,
+                    "a secret",
+                ),
+                State::Invalid(why) => judge.undecided(
+                    guideline::HEALTH_CHECK,
+                    &subject,
+                    &c.readiness.at,
+                    why.clone(),
+                ),
+            }
+        }
+    }
+    if !any {
+        if d.api_services().next().is_some() {
+            judge.missing("no Kubernetes API workload (on ECS the target group's health check decides readiness)");
+        } else {
+            no_api(&mut judge, d);
+        }
+    }
+    judge.finish()
+}
+
+/// The API gets 120 s to start before failing health checks count: the ECS service's grace
+/// period; on Kubernetes, what a liveness (or startup) probe allows before it restarts.
+pub fn check_startup_grace(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new("the API gets 120 s to start", Section::LoadBalancer);
+    let want = HEALTH_CHECK_GRACE_PERIOD.as_secs();
+    let expected = format!(">= {want}");
+    let mut any = false;
+    for s in d.api_services() {
+        any = true;
+        judge.value(
+            guideline::HEALTH_CHECK_GRACE,
+            &s.subject,
+            &s.grace,
+            Some((defaults::ECS_HEALTH_CHECK_GRACE, "ECS")),
+            &expected,
+            |g| *g >= want,
+        );
+    }
+    for w in d.api_workloads() {
+        any = true;
+        for c in api_containers(w) {
+            let subject = format!("container {} of {}", c.name, w.subject);
+            let probe: &Field<_> = if c.startup.is_unset() {
+                &c.liveness
+            } else {
+                &c.startup
+            };
+            match &probe.state {
+                State::Unset => judge.ok(
+                    guideline::HEALTH_CHECK_GRACE,
+                    &subject,
+                    &c.liveness.at,
+                    "no liveness probe: nothing restarts a container that is still starting",
+                    &expected,
+                ),
+                State::Set(p) => {
+                    let actual = format!(
+                        "restarted after {} s of failing probes (initialDelaySeconds {} + periodSeconds {} x failureThreshold {})",
+                        p.budget(),
+                        p.initial_delay,
+                        p.period,
+                        p.failure_threshold
+                    );
+                    if p.budget() >= want {
+                        judge.ok(
+                            guideline::HEALTH_CHECK_GRACE,
+                            &subject,
+                            &probe.at,
+                            actual,
+                            &expected,
+                        );
+                    } else {
+                        judge.error(
+                            guideline::HEALTH_CHECK_GRACE,
+                            &subject,
+                            &probe.at,
+                            actual,
+                            &expected,
+                        );
+                    }
+                }
+                State::Secret => judge.undecided(
+                    guideline::HEALTH_CHECK_GRACE,
+                    &subject,
+                    &probe.at,
+                    "a secret",
+                ),
+                State::Invalid(why) => judge.undecided(
+                    guideline::HEALTH_CHECK_GRACE,
+                    &subject,
+                    &probe.at,
+                    why.clone(),
+                ),
+            }
+        }
+    }
+    if !any {
+        no_api(&mut judge, d);
+    }
+    judge.finish()
+}
+
+/// The exported records for `api.{domain}` and `app.{domain}` point at a load balancer of the
+/// inputs (or `load_balancer`, `addresses` from the environment).
+pub fn check_dns_records(
+    d: &Deployment,
+    domain: &str,
+    load_balancer: Option<&str>,
+    addresses: &[IpAddr],
+) -> Outcome {
+    let mut judge = Judge::new(
+        "the exported records point api and app to the load balancer",
+        Section::Dns,
+    );
+    if !d.has(Input::Records) {
+        judge.no_input("the DNS records", Input::Records);
+        return judge.finish();
+    }
+    let mut lbs = d.load_balancer_names();
+    lbs.extend(load_balancer.map(dns_key));
+    let list_at = d
+        .list_of(Input::Records)
+        .cloned()
+        .expect("records were read");
+    for label in [API_RECORD_LABEL, APP_RECORD_LABEL] {
+        let name = format!("{label}.{}", dns_key(domain));
+        let records: Vec<_> = d
+            .records
+            .iter()
+            .filter(|r| r.name == name && matches!(r.record_type.as_str(), "A" | "AAAA" | "CNAME"))
+            .collect();
+        if records.is_empty() {
+            judge.error(
+                guideline::DNS_RECORDS,
+                &name,
+                &list_at,
+                format!("no A, AAAA or CNAME record for {name}"),
+                "a record pointing to the load balancer",
+            );
+        }
+        for r in records {
+            let subject = format!("{} record {name}", r.record_type);
+            let expected = if lbs.is_empty() {
+                "the load balancer".to_owned()
+            } else {
+                format!(
+                    "the load balancer ({})",
+                    lbs.iter().cloned().collect::<Vec<_>>().join(" or ")
+                )
+            };
+            let to_lb = r.targets.iter().any(|t| {
+                lbs.contains(t) || t.parse::<IpAddr>().is_ok_and(|ip| addresses.contains(&ip))
+            });
+            if to_lb {
+                judge.ok(
+                    guideline::DNS_RECORDS,
+                    &subject,
+                    &r.at,
+                    format!("-> {}", r.targets.join(", ")),
+                    expected,
+                );
+            } else if lbs.is_empty() && addresses.is_empty() {
+                judge.missing(format!(
+                    "where {name} should point: no load balancer in the inputs ({}) and no dns.load_balancer",
+                    Input::LoadBalancers.source()
+                ));
+            } else {
+                judge.error(
+                    guideline::DNS_RECORDS,
+                    &subject,
+                    &r.at,
+                    format!(
+                        "-> {}",
+                        if r.targets.is_empty() {
+                            "nothing".to_owned()
+                        } else {
+                            r.targets.join(", ")
+                        }
+                    ),
+                    expected,
+                );
+            }
+        }
+    }
+    judge.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matcher_accepts;
+
+    #[test]
+    fn matchers() {
+        assert!(matcher_accepts("200", 200));
+        assert!(matcher_accepts("200-299", 200));
+        assert!(matcher_accepts("204, 200", 200));
+        assert!(!matcher_accepts("201-299", 200));
+        assert!(!matcher_accepts("301", 200));
+        assert!(!matcher_accepts("x", 200));
+    }
+}

@@ -1,0 +1,259 @@
+//! "Multi-AZ deployment": the API spread over zones, the load balancer in several zones, at
+//! least two instances.
+
+use std::collections::BTreeSet;
+
+use netconform_model::Outcome;
+use netconform_model::guide::{MIN_AVAILABILITY_ZONES, MIN_INSTANCES, Section};
+
+use super::{Judge, defaults, guideline, no_api};
+use crate::node::{Field, State};
+use crate::view::{Deployment, Input};
+
+/// The zones of `subnets`, or the subnets whose zone no input gives.
+fn zones(d: &Deployment, subnets: &[String]) -> Result<BTreeSet<String>, Vec<String>> {
+    let unknown: Vec<String> = subnets
+        .iter()
+        .filter(|s| d.zone_of(s).is_none())
+        .cloned()
+        .collect();
+    if unknown.is_empty() {
+        Ok(subnets
+            .iter()
+            .filter_map(|s| d.zone_of(s).map(str::to_owned))
+            .collect())
+    } else {
+        Err(unknown)
+    }
+}
+
+fn list(zones: &BTreeSet<String>) -> String {
+    zones.iter().cloned().collect::<Vec<_>>().join(", ")
+}
+
+/// Judges that `subnets` span at least two zones.
+fn judge_subnet_zones(
+    judge: &mut Judge,
+    d: &Deployment,
+    guideline: &str,
+    subject: &str,
+    subnets: &Field<Vec<String>>,
+) {
+    match &subnets.state {
+        State::Set(ids) if !ids.is_empty() => match zones(d, ids) {
+            Ok(z) => {
+                let actual = format!(
+                    "{} subnet(s) in {} zone(s): {}",
+                    ids.len(),
+                    z.len(),
+                    list(&z)
+                );
+                let expected = format!("subnets in at least {MIN_AVAILABILITY_ZONES} zones");
+                if z.len() >= MIN_AVAILABILITY_ZONES as usize {
+                    judge.ok(guideline, subject, &subnets.at, actual, expected);
+                } else {
+                    judge.error(guideline, subject, &subnets.at, actual, expected);
+                }
+            }
+            Err(unknown) => judge.missing(format!(
+                "no zone for {} of {subject} ({})",
+                unknown.join(", "),
+                Input::Subnets.source()
+            )),
+        },
+        State::Set(_) | State::Unset => judge.error(
+            guideline,
+            subject,
+            &subnets.at,
+            "no subnets",
+            format!("subnets in at least {MIN_AVAILABILITY_ZONES} zones"),
+        ),
+        State::Secret => judge.undecided(guideline, subject, &subnets.at, "a secret"),
+        State::Invalid(why) => judge.undecided(guideline, subject, &subnets.at, why.clone()),
+    }
+}
+
+/// The API's pods or tasks are spread over at least two zones.
+pub fn check_api_zones(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new("the API spans two availability zones", Section::MultiAz);
+    let mut any = false;
+    for w in d.api_workloads() {
+        any = true;
+        let expected =
+            "a topologySpreadConstraints entry or pod anti-affinity on topology.kubernetes.io/zone";
+        if w.zone_rules.is_empty() {
+            judge.error(
+                guideline::SPREAD_KUBERNETES,
+                &w.subject,
+                &w.spread_at,
+                "not set (no zone spread constraint or zone anti-affinity: every pod may land in one zone)",
+                expected,
+            );
+        }
+        for rule in &w.zone_rules {
+            if rule.hard {
+                judge.ok(
+                    guideline::SPREAD_KUBERNETES,
+                    &w.subject,
+                    &rule.at,
+                    rule.what.clone(),
+                    expected,
+                );
+            } else {
+                judge.warn(
+                    guideline::SPREAD_KUBERNETES,
+                    &w.subject,
+                    &rule.at,
+                    format!("{}: a preference the scheduler may ignore", rule.what),
+                    "a rule the scheduler must honour (DoNotSchedule, or required anti-affinity)",
+                );
+            }
+        }
+        for ng in &d.node_groups {
+            judge_subnet_zones(
+                &mut judge,
+                d,
+                guideline::TWO_ZONES,
+                &ng.subject,
+                &ng.subnets,
+            );
+        }
+    }
+    for s in d.api_services() {
+        any = true;
+        judge_subnet_zones(&mut judge, d, guideline::SPREAD_ECS, &s.subject, &s.subnets);
+    }
+    if !any {
+        no_api(&mut judge, d);
+    }
+    judge.finish()
+}
+
+/// Every load balancer has nodes in at least two zones.
+pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new(
+        "the load balancer spans two availability zones",
+        Section::MultiAz,
+    );
+    if d.load_balancers.is_empty() {
+        if d.has(Input::LoadBalancers) {
+            judge.missing("no load balancer in the inputs");
+        } else {
+            judge.no_input("the load balancer", Input::LoadBalancers);
+        }
+    }
+    for lb in &d.load_balancers {
+        let expected = format!("nodes in at least {MIN_AVAILABILITY_ZONES} zones");
+        match &lb.placements.state {
+            State::Set(placements) => {
+                let mut zones = BTreeSet::new();
+                let mut unknown = Vec::new();
+                for p in placements {
+                    match p.zone.clone().or_else(|| {
+                        p.subnet
+                            .as_deref()
+                            .and_then(|s| d.zone_of(s))
+                            .map(str::to_owned)
+                    }) {
+                        Some(z) => {
+                            zones.insert(z);
+                        }
+                        None => unknown.push(p.subnet.clone().unwrap_or_default()),
+                    }
+                }
+                if !unknown.is_empty() {
+                    judge.missing(format!(
+                        "no zone for {} of {} ({})",
+                        unknown.join(", "),
+                        lb.subject,
+                        Input::Subnets.source()
+                    ));
+                    continue;
+                }
+                let actual = format!("{} zone(s): {}", zones.len(), list(&zones));
+                if zones.len() >= MIN_AVAILABILITY_ZONES as usize {
+                    judge.ok(
+                        guideline::SUBNETS_IN_ZONES,
+                        &lb.subject,
+                        &lb.placements.at,
+                        actual,
+                        expected,
+                    );
+                } else {
+                    judge.error(
+                        guideline::SUBNETS_IN_ZONES,
+                        &lb.subject,
+                        &lb.placements.at,
+                        actual,
+                        expected,
+                    );
+                }
+            }
+            State::Unset => judge.missing(format!(
+                "no subnets of {} in the inputs ({})",
+                lb.subject,
+                Input::LoadBalancers.source()
+            )),
+            State::Secret => judge.undecided(
+                guideline::SUBNETS_IN_ZONES,
+                &lb.subject,
+                &lb.placements.at,
+                "a secret",
+            ),
+            State::Invalid(why) => judge.undecided(
+                guideline::SUBNETS_IN_ZONES,
+                &lb.subject,
+                &lb.placements.at,
+                why.clone(),
+            ),
+        }
+    }
+    judge.finish()
+}
+
+/// The API runs at least two instances: replicas (or the HPA's minimum), desired count.
+pub fn check_api_replicas(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new("the API runs at least two instances", Section::MultiAz);
+    let expected = format!(">= {MIN_INSTANCES}");
+    let enough = |n: &u64| *n >= u64::from(MIN_INSTANCES);
+    let mut any = false;
+    for w in d.api_workloads() {
+        any = true;
+        let hpas = d.hpas_of(w);
+        if hpas.is_empty() {
+            judge.value(
+                guideline::MIN_INSTANCES,
+                &w.subject,
+                &w.replicas,
+                Some((defaults::KUBERNETES_REPLICAS, "Kubernetes")),
+                &expected,
+                enough,
+            );
+        }
+        for hpa in hpas {
+            judge.value(
+                guideline::MIN_INSTANCES,
+                &format!("{} scaling {}", hpa.subject, w.subject),
+                &hpa.min,
+                Some((defaults::KUBERNETES_REPLICAS, "Kubernetes")),
+                &expected,
+                enough,
+            );
+        }
+    }
+    for s in d.api_services() {
+        any = true;
+        judge.value(
+            guideline::MIN_INSTANCES,
+            &s.subject,
+            &s.desired,
+            None,
+            &expected,
+            enough,
+        );
+    }
+    if !any {
+        no_api(&mut judge, d);
+    }
+    judge.finish()
+}

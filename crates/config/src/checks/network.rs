@@ -1,0 +1,442 @@
+//! "Network architecture": tiers (load balancers public, the API private, the database in
+//! database subnets), one NAT gateway per zone, an endpoint for object storage.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use netconform_model::Outcome;
+use netconform_model::guide::Section;
+
+use super::{Judge, guideline, no_api};
+use crate::node::State;
+use crate::view::{Deployment, Input, Tier};
+
+fn tier_name(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Public => "public",
+        Tier::Private => "private",
+        Tier::Isolated => "isolated",
+    }
+}
+
+/// Internet-facing load balancers sit in public subnets.
+pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new(
+        "internet-facing load balancers sit in public subnets",
+        Section::NetworkArchitecture,
+    );
+    if !d.has(Input::LoadBalancers) {
+        judge.no_input("the load balancer", Input::LoadBalancers);
+    }
+    let mut checked = false;
+    for lb in &d.load_balancers {
+        if lb.internet_facing == Some(false) {
+            continue;
+        }
+        let State::Set(placements) = &lb.placements.state else {
+            judge.missing(format!("no subnets of {} in the inputs", lb.subject));
+            continue;
+        };
+        checked = true;
+        for (i, p) in placements.iter().enumerate() {
+            let Some(subnet) = &p.subnet else {
+                judge.missing(format!(
+                    "no subnet named for {} in {}",
+                    lb.subject,
+                    p.zone.clone().unwrap_or_default()
+                ));
+                continue;
+            };
+            let at = lb.placements.at.index(i);
+            let tier = d.tier(subnet);
+            match tier.tier {
+                Some(Tier::Public) => judge.ok(
+                    guideline::PUBLIC_TIER,
+                    &lb.subject,
+                    &at,
+                    format!("{subnet}: public ({})", tier.how),
+                    "a public subnet",
+                ),
+                Some(t) => judge.error(
+                    guideline::PUBLIC_TIER,
+                    &lb.subject,
+                    &at,
+                    format!(
+                        "{subnet}: {} ({}): clients on the internet cannot reach it",
+                        tier_name(t),
+                        tier.how
+                    ),
+                    "a public subnet (its default route to an internet gateway)",
+                ),
+                None => judge.missing(format!("the tier of {subnet}: {}", tier.how)),
+            }
+        }
+    }
+    if d.has(Input::LoadBalancers)
+        && !checked
+        && d.load_balancers
+            .iter()
+            .all(|lb| lb.internet_facing == Some(false))
+    {
+        judge.missing("no internet-facing load balancer in the inputs");
+    }
+    judge.finish()
+}
+
+/// The API's tasks (or its nodes) are in private subnets, without public addresses.
+pub fn check_api_private_subnets(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new(
+        "the API runs in private subnets",
+        Section::NetworkArchitecture,
+    );
+    let mut any = false;
+    let expected = "a private subnet (no default route to an internet gateway)";
+    let judge_subnets = |judge: &mut Judge,
+                         subject: &str,
+                         subnets: &crate::node::Field<Vec<String>>| {
+        match &subnets.state {
+            State::Set(ids) => {
+                for (i, id) in ids.iter().enumerate() {
+                    let tier = d.tier(id);
+                    let at = subnets.at.index(i);
+                    match tier.tier {
+                        Some(Tier::Public) => judge.error(
+                            guideline::PRIVATE_TIER,
+                            subject,
+                            &at,
+                            format!("{id}: public ({})", tier.how),
+                            expected,
+                        ),
+                        Some(t) => judge.ok(
+                            guideline::PRIVATE_TIER,
+                            subject,
+                            &at,
+                            format!("{id}: {} ({})", tier_name(t), tier.how),
+                            expected,
+                        ),
+                        None => judge.missing(format!("the tier of {id}: {}", tier.how)),
+                    }
+                }
+            }
+            State::Unset => judge.missing(format!("no subnets of {subject} in the inputs")),
+            State::Secret => {
+                judge.undecided(guideline::PRIVATE_TIER, subject, &subnets.at, "a secret")
+            }
+            State::Invalid(why) => {
+                judge.undecided(guideline::PRIVATE_TIER, subject, &subnets.at, why.clone())
+            }
+        }
+    };
+    for s in d.api_services() {
+        any = true;
+        judge.value(
+            guideline::PRIVATE_TIER,
+            &s.subject,
+            &s.public_ip,
+            Some((false, "ECS")),
+            "DISABLED (no public IP)",
+            |public| !public,
+        );
+        judge_subnets(&mut judge, &s.subject, &s.subnets);
+    }
+    if d.api_workloads().next().is_some() {
+        any = true;
+        if d.node_groups.is_empty() {
+            judge.missing(format!(
+                "the API's pods take their nodes' subnets: no input for the node groups ({})",
+                Input::NodeGroups.source()
+            ));
+        }
+        for ng in &d.node_groups {
+            judge_subnets(&mut judge, &ng.subject, &ng.subnets);
+        }
+    }
+    if !any {
+        no_api(&mut judge, d);
+    }
+    judge.finish()
+}
+
+/// Databases are not publicly accessible and sit in database subnets.
+pub fn check_database_tier(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new(
+        "the database is private, in database subnets",
+        Section::NetworkArchitecture,
+    );
+    if !d.has(Input::Databases) {
+        judge.no_input("the database", Input::Databases);
+    } else if d.databases.is_empty() {
+        judge.missing("no database in the inputs");
+    }
+    // Subnets the API runs in: a database there shares the application tier.
+    let api_subnets: BTreeSet<String> = d
+        .api_services()
+        .filter_map(|s| s.subnets.value().cloned())
+        .chain(
+            d.node_groups
+                .iter()
+                .filter_map(|ng| ng.subnets.value().cloned()),
+        )
+        .flatten()
+        .collect();
+    for db in &d.databases {
+        judge.value(
+            guideline::DATABASE_TIER,
+            &db.subject,
+            &db.public,
+            Some((false, "AWS")),
+            "false",
+            |public| !public,
+        );
+        let subnets = d.database_subnets(db);
+        if subnets.is_empty() {
+            judge.missing(format!(
+                "the subnets of {} (its subnet group {} is in no input)",
+                db.subject,
+                db.subnet_group.as_deref().unwrap_or("(unnamed)")
+            ));
+        }
+        let expected =
+            "a database subnet (no route to the internet, apart from the application's subnets)";
+        for id in subnets {
+            let at = d
+                .subnet(&id)
+                .map_or_else(|| db.at.clone(), |s| s.at.clone());
+            let tier = d.tier(&id);
+            match tier.tier {
+                Some(Tier::Public) => judge.error(
+                    guideline::DATABASE_TIER,
+                    &db.subject,
+                    &at,
+                    format!("{id}: public ({})", tier.how),
+                    expected,
+                ),
+                _ if api_subnets.contains(&id) => judge.error(
+                    guideline::DATABASE_TIER,
+                    &db.subject,
+                    &at,
+                    format!("{id}: a subnet the API runs in (the tiers are not separated)"),
+                    expected,
+                ),
+                Some(Tier::Private) => judge.warn(
+                    guideline::DATABASE_TIER,
+                    &db.subject,
+                    &at,
+                    format!("{id}: private, with a route to the internet ({})", tier.how),
+                    expected,
+                ),
+                Some(Tier::Isolated) => judge.ok(
+                    guideline::DATABASE_TIER,
+                    &db.subject,
+                    &at,
+                    format!("{id}: isolated ({})", tier.how),
+                    expected,
+                ),
+                None => judge.missing(format!("the tier of {id}: {}", tier.how)),
+            }
+        }
+    }
+    judge.finish()
+}
+
+/// Every zone with private subnets has its own NAT gateway, and (with the route tables) each
+/// private subnet routes to the one in its zone.
+pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new(
+        "one NAT gateway per availability zone",
+        Section::NetworkArchitecture,
+    );
+    if !d.has(Input::Subnets) {
+        judge.no_input("the subnets", Input::Subnets);
+        return judge.finish();
+    }
+    if !d.has(Input::NatGateways) {
+        judge.no_input("the NAT gateways", Input::NatGateways);
+        return judge.finish();
+    }
+    let usable: Vec<_> = d
+        .nat_gateways
+        .iter()
+        .filter(|n| {
+            n.state
+                .as_deref()
+                .is_none_or(|s| s.eq_ignore_ascii_case("available"))
+        })
+        .collect();
+    let nat_zone = |id: &str| -> Option<String> {
+        usable
+            .iter()
+            .find(|n| n.id == id)
+            .and_then(|n| n.subnet.as_deref())
+            .and_then(|s| d.zone_of(s))
+            .map(str::to_owned)
+    };
+    // Zones -> NAT gateways in them.
+    let mut nats_by_zone: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for n in &usable {
+        if let Some(z) = n.subnet.as_deref().and_then(|s| d.zone_of(s)) {
+            nats_by_zone.entry(z.to_owned()).or_default().push(&n.id);
+        }
+    }
+    let mut private = 0;
+    for subnet in &d.subnets {
+        let tier = d.tier(&subnet.id);
+        match tier.tier {
+            Some(Tier::Private) => private += 1,
+            Some(_) => continue,
+            None => {
+                judge.missing(format!("the tier of {}: {}", subnet.id, tier.how));
+                continue;
+            }
+        }
+        let Some(zone) = subnet.zone.as_deref() else {
+            judge.missing(format!("the zone of {}", subnet.id));
+            continue;
+        };
+        let subject = format!("subnet {} ({zone})", subnet.id);
+        let expected = format!("a NAT gateway in {zone}");
+        match &tier.nat {
+            Some(nat) => {
+                let route_at = d
+                    .route_table_of(subnet)
+                    .and_then(|rt| rt.default_route.as_ref().map(|(_, at)| at.clone()))
+                    .unwrap_or_else(|| subnet.at.clone());
+                match nat_zone(nat) {
+                    Some(z) if z == zone => judge.ok(guideline::NAT_PER_ZONE, &subject, &route_at, format!("routes to {nat} in {z}"), expected),
+                    Some(z) => judge.error(
+                        guideline::NAT_PER_ZONE,
+                        &subject,
+                        &route_at,
+                        format!("routes to {nat} in {z}: another zone's NAT gateway (a zone outage cuts this one off)"),
+                        expected,
+                    ),
+                    None => judge.missing(format!("the zone of {nat}, which {} routes to", subnet.id)),
+                }
+            }
+            None if d.has(Input::RouteTables) && d.route_table_of(subnet).is_some() => {
+                // Private through something else (a transit gateway): no NAT needed here.
+                let how = tier.how.clone();
+                judge.ok(
+                    guideline::NAT_PER_ZONE,
+                    &subject,
+                    &subnet.at,
+                    how,
+                    "egress in its own zone",
+                )
+            }
+            None => match nats_by_zone.get(zone) {
+                Some(ids) => judge.ok(
+                    guideline::NAT_PER_ZONE,
+                    &subject,
+                    &subnet.at,
+                    format!("{} in {zone}", ids.join(", ")),
+                    expected,
+                ),
+                None => judge.error(
+                    guideline::NAT_PER_ZONE,
+                    &subject,
+                    &subnet.at,
+                    format!(
+                        "no NAT gateway in {zone} (NAT gateways are in: {})",
+                        if nats_by_zone.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            nats_by_zone.keys().cloned().collect::<Vec<_>>().join(", ")
+                        }
+                    ),
+                    expected,
+                ),
+            },
+        }
+    }
+    if private == 0 && judge.missing.is_empty() {
+        judge.missing("no private subnet in the inputs (no NAT gateway is needed)");
+    }
+    judge.finish()
+}
+
+/// A gateway or interface VPC endpoint for S3 in the API's VPC.
+pub fn check_object_storage_endpoint(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new(
+        "object storage is reached through a VPC endpoint",
+        Section::NetworkArchitecture,
+    );
+    if !d.has(Input::VpcEndpoints) {
+        judge.no_input("the VPC endpoints", Input::VpcEndpoints);
+        return judge.finish();
+    }
+    // The API's VPCs, when its subnets say; else every VPC in the inputs.
+    let api_subnets: Vec<String> = d
+        .api_services()
+        .filter_map(|s| s.subnets.value().cloned())
+        .chain(
+            d.node_groups
+                .iter()
+                .filter_map(|ng| ng.subnets.value().cloned()),
+        )
+        .flatten()
+        .collect();
+    let mut vpcs: BTreeSet<Option<String>> = api_subnets
+        .iter()
+        .filter_map(|s| d.subnet(s))
+        .map(|s| s.vpc.clone())
+        .collect();
+    if vpcs.is_empty() {
+        vpcs = d.subnets.iter().map(|s| s.vpc.clone()).collect();
+    }
+    if vpcs.is_empty() {
+        vpcs.insert(None);
+    }
+    let list_at = d
+        .list_of(Input::VpcEndpoints)
+        .cloned()
+        .expect("the endpoints were read");
+    for vpc in vpcs {
+        let subject = match &vpc {
+            Some(v) => format!("VPC {v}"),
+            None => "the VPC".to_owned(),
+        };
+        let found = d.vpc_endpoints.iter().find(|e| {
+            is_s3(&e.service)
+                && (vpc.is_none() || e.vpc.is_none() || e.vpc == vpc)
+                && e.state
+                    .as_deref()
+                    .is_none_or(|s| s.eq_ignore_ascii_case("available"))
+        });
+        let expected = "a Gateway or Interface endpoint for com.amazonaws.<region>.s3";
+        match found {
+            Some(e) => judge.ok(
+                guideline::OBJECT_STORAGE_ENDPOINT,
+                &subject,
+                &e.at,
+                format!(
+                    "{} ({}, {})",
+                    e.id,
+                    e.service,
+                    e.kind.as_deref().unwrap_or("endpoint")
+                ),
+                expected,
+            ),
+            None => {
+                let others: Vec<&str> =
+                    d.vpc_endpoints.iter().map(|e| e.service.as_str()).collect();
+                judge.error(
+                    guideline::OBJECT_STORAGE_ENDPOINT,
+                    &subject,
+                    &list_at,
+                    format!(
+                        "no S3 endpoint (endpoints: {}): object storage traffic goes through the NAT gateways",
+                        if others.is_empty() { "none".to_owned() } else { others.join(", ") }
+                    ),
+                    expected,
+                );
+            }
+        }
+    }
+    judge.finish()
+}
+
+/// `com.amazonaws.<region>.s3` (and its FIPS and dualstack forms), not `s3-outposts` etc.
+fn is_s3(service: &str) -> bool {
+    let last = service.rsplit('.').next().unwrap_or("");
+    last == "s3" || last == "s3-fips"
+}

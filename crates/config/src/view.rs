@@ -1,0 +1,781 @@
+//! The normalized view of a deployment: every exported file, whatever its format, read into
+//! the same types, each value with its location. The checks read only this.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::node::{Field, Loc, State};
+
+/// A kind of input. Whether a kind was read decides between "none exists" (a finding) and "not
+/// checked: no input for it".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Input {
+    Kubernetes,
+    EcsServices,
+    TaskDefinitions,
+    LoadBalancers,
+    LoadBalancerAttributes,
+    TargetGroups,
+    TargetGroupAttributes,
+    ScalableTargets,
+    ScalingPolicies,
+    Subnets,
+    NatGateways,
+    RouteTables,
+    VpcEndpoints,
+    Databases,
+    NodeGroups,
+    Records,
+}
+
+impl Input {
+    /// What to export to provide it.
+    pub fn source(self) -> &'static str {
+        match self {
+            Input::Kubernetes => {
+                "Kubernetes manifests or `kubectl get deploy,hpa,pdb,svc,ingress -o json`"
+            }
+            Input::EcsServices => "`aws ecs describe-services`",
+            Input::TaskDefinitions => "`aws ecs describe-task-definition`",
+            Input::LoadBalancers => "`aws elbv2 describe-load-balancers`",
+            Input::LoadBalancerAttributes => "`aws elbv2 describe-load-balancer-attributes`",
+            Input::TargetGroups => "`aws elbv2 describe-target-groups`",
+            Input::TargetGroupAttributes => "`aws elbv2 describe-target-group-attributes`",
+            Input::ScalableTargets => "`aws application-autoscaling describe-scalable-targets`",
+            Input::ScalingPolicies => "`aws application-autoscaling describe-scaling-policies`",
+            Input::Subnets => "`aws ec2 describe-subnets`",
+            Input::NatGateways => "`aws ec2 describe-nat-gateways`",
+            Input::RouteTables => "`aws ec2 describe-route-tables`",
+            Input::VpcEndpoints => "`aws ec2 describe-vpc-endpoints`",
+            Input::Databases => "`aws rds describe-db-instances`",
+            Input::NodeGroups => "`aws eks describe-nodegroup`",
+            Input::Records => "`aws route53 list-resource-record-sets`",
+        }
+    }
+}
+
+/// Everything read from the inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Deployment {
+    pub workloads: Vec<KubeWorkload>,
+    pub hpas: Vec<Hpa>,
+    pub kube_services: Vec<KubeService>,
+    pub ingresses: Vec<Ingress>,
+    pub ecs_services: Vec<EcsService>,
+    pub task_definitions: Vec<TaskDefinition>,
+    pub load_balancers: Vec<LoadBalancer>,
+    pub target_groups: Vec<TargetGroup>,
+    pub scalable_targets: Vec<ScalableTarget>,
+    pub scaling_policies: Vec<ScalingPolicy>,
+    pub subnets: Vec<Subnet>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub route_tables: Vec<RouteTable>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    pub databases: Vec<Database>,
+    pub db_subnet_groups: Vec<DbSubnetGroup>,
+    pub node_groups: Vec<NodeGroup>,
+    pub records: Vec<DnsRecord>,
+    /// The kinds of input read (an empty list counts: it says there are none).
+    pub inputs: BTreeSet<Input>,
+    /// Where each kind of input was first read (a list such as `aws/subnets.json: Subnets`),
+    /// for findings about something that is not there.
+    pub lists: BTreeMap<Input, Loc>,
+    /// The files read, as the environment file names them.
+    pub files: Vec<String>,
+}
+
+/// A Kubernetes Deployment or StatefulSet.
+#[derive(Debug, Clone)]
+pub struct KubeWorkload {
+    /// "Deployment pulumi/pulumi-api".
+    pub subject: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    /// The object itself (`items[2]` in a List, empty for a document of its own).
+    pub at: Loc,
+    pub api: bool,
+    pub replicas: Field<u64>,
+    pub template_labels: BTreeMap<String, String>,
+    /// Where zone spread would be written: `spec.template.spec.topologySpreadConstraints`.
+    pub spread_at: Loc,
+    pub zone_rules: Vec<ZoneRule>,
+    pub grace: Field<u64>,
+    pub containers: Vec<KubeContainer>,
+}
+
+/// A rule that spreads pods over zones.
+#[derive(Debug, Clone)]
+pub struct ZoneRule {
+    /// "topologySpreadConstraints (DoNotSchedule)", "podAntiAffinity (preferred)".
+    pub what: String,
+    /// Whether the scheduler must honour it (DoNotSchedule, required anti-affinity).
+    pub hard: bool,
+    pub at: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct KubeContainer {
+    pub name: String,
+    pub image: String,
+    pub at: Loc,
+    pub pre_stop: Field<PreStop>,
+    pub readiness: Field<Probe>,
+    pub liveness: Field<Probe>,
+    pub startup: Field<Probe>,
+}
+
+/// A preStop hook.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PreStop {
+    /// `sleep: {seconds: N}`, or an exec of `sleep N`.
+    Sleep(u64),
+    /// Another command: how long it takes is not known.
+    Exec(String),
+    /// An HTTP call to the container.
+    Http(String),
+}
+
+/// A probe, with Kubernetes' defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    /// The httpGet path; none for tcpSocket, exec and grpc probes.
+    pub http_path: Option<String>,
+    /// "httpGet", "tcpSocket", "exec", "grpc".
+    pub kind: String,
+    pub initial_delay: u64,
+    pub period: u64,
+    pub failure_threshold: u64,
+}
+
+impl Probe {
+    /// Seconds before failing probes can restart a container that never answers.
+    pub fn budget(&self) -> u64 {
+        self.initial_delay + self.period * self.failure_threshold
+    }
+}
+
+/// A HorizontalPodAutoscaler.
+#[derive(Debug, Clone)]
+pub struct Hpa {
+    pub subject: String,
+    pub namespace: String,
+    pub at: Loc,
+    pub target_kind: String,
+    pub target_name: String,
+    pub min: Field<u64>,
+    pub max: Field<u64>,
+    /// The CPU utilization target; unset when the HPA does not scale on CPU utilization.
+    pub cpu: Field<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct KubeService {
+    pub namespace: String,
+    pub name: String,
+    pub selector: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ingress {
+    pub subject: String,
+    pub namespace: String,
+    pub at: Loc,
+    /// Managed by the AWS Load Balancer Controller (class `alb` or its annotations).
+    pub alb: bool,
+    /// Where annotations are written: `metadata.annotations`.
+    pub annotations_at: Loc,
+    pub annotations: BTreeMap<String, String>,
+    /// The services its rules and default backend send to.
+    pub backends: Vec<String>,
+    pub hosts: Vec<String>,
+    /// `status.loadBalancer.ingress[].hostname`: the load balancer it got.
+    pub status_hostnames: Vec<String>,
+}
+
+impl Ingress {
+    /// An annotation's value and location.
+    pub fn annotation(&self, name: &str) -> Field<String> {
+        let at = self.annotations_at.key(name);
+        match self.annotations.get(name) {
+            Some(v) => Field::set(at, v.clone()),
+            None => Field::unset(at),
+        }
+    }
+
+    /// `key=value` pairs of an attributes annotation
+    /// (`alb.ingress.kubernetes.io/load-balancer-attributes`).
+    pub fn attribute(&self, annotation: &str, key: &str) -> Field<String> {
+        let field = self.annotation(annotation);
+        let at = field.at.clone();
+        match field.state {
+            State::Set(text) => text
+                .split(',')
+                .filter_map(|pair| pair.split_once('='))
+                .find(|(k, _)| k.trim() == key)
+                .map_or(Field::unset(at.clone()), |(_, v)| {
+                    Field::set(at.clone(), v.trim().to_owned())
+                }),
+            _ => Field::unset(at),
+        }
+    }
+}
+
+/// An ECS service.
+#[derive(Debug, Clone)]
+pub struct EcsService {
+    /// "ECS service pulumi-api".
+    pub subject: String,
+    pub name: String,
+    pub cluster: Option<String>,
+    pub at: Loc,
+    pub desired: Field<u64>,
+    pub grace: Field<u64>,
+    pub subnets: Field<Vec<String>>,
+    pub public_ip: Field<bool>,
+    pub task_definition: Option<String>,
+    pub target_groups: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaskDefinition {
+    pub subject: String,
+    pub at: Loc,
+    pub arn: Option<String>,
+    pub family: Option<String>,
+    pub containers: Field<Vec<EcsContainer>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EcsContainer {
+    pub name: String,
+    pub image: String,
+    pub at: Loc,
+    pub stop_timeout: Field<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadBalancer {
+    pub subject: String,
+    pub at: Loc,
+    pub arn: Option<String>,
+    pub dns_name: Option<String>,
+    /// `internet-facing` (true) or `internal` (false), when known.
+    pub internet_facing: Option<bool>,
+    pub placements: Field<Vec<Placement>>,
+    pub deletion_protection: Field<bool>,
+    /// Whether an input gave this load balancer's attributes (its stack export resource, an
+    /// attributes file): only then does an unset attribute mean the default applies.
+    pub attributes_read: bool,
+}
+
+/// Where a load balancer has a node: its subnet and zone, as far as the input says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    pub subnet: Option<String>,
+    pub zone: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TargetGroup {
+    pub subject: String,
+    pub at: Loc,
+    pub arn: Option<String>,
+    pub name: String,
+    pub port: Option<u64>,
+    pub health_path: Field<String>,
+    pub matcher: Field<String>,
+    /// Unset when the input does not say (describe-target-groups without its attributes, a
+    /// stack export whose target group does not set it).
+    pub deregistration_delay: Field<u64>,
+    /// Whether an input gave this target group's attributes (its stack export resource, an
+    /// attributes file): only then does an unset attribute mean the default applies.
+    pub attributes_read: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScalableTarget {
+    pub subject: String,
+    pub at: Loc,
+    /// `service/<cluster>/<service>`.
+    pub resource_id: String,
+    pub min: Field<u64>,
+    pub max: Field<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScalingPolicy {
+    pub subject: String,
+    pub at: Loc,
+    pub resource_id: String,
+    /// The predefined metric it tracks ("ECSServiceAverageCPUUtilization"), if any.
+    pub metric: Option<String>,
+    pub target: Field<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    pub id: String,
+    pub at: Loc,
+    pub zone: Option<String>,
+    pub vpc: Option<String>,
+    pub map_public_ip: Option<bool>,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NatGateway {
+    pub id: String,
+    pub at: Loc,
+    pub subnet: Option<String>,
+    /// "available", "deleted", ...; none when the input does not say.
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteTable {
+    pub id: String,
+    pub at: Loc,
+    pub vpc: Option<String>,
+    pub main: bool,
+    pub subnets: Vec<String>,
+    /// Where `0.0.0.0/0` goes (`igw-...`, `nat-...`), and where the route is written.
+    pub default_route: Option<(String, Loc)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VpcEndpoint {
+    pub id: String,
+    pub at: Loc,
+    pub service: String,
+    pub kind: Option<String>,
+    pub vpc: Option<String>,
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Database {
+    pub subject: String,
+    pub at: Loc,
+    pub public: Field<bool>,
+    pub subnets: Vec<String>,
+    pub subnet_group: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DbSubnetGroup {
+    pub name: String,
+    pub subnets: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NodeGroup {
+    pub subject: String,
+    pub at: Loc,
+    pub subnets: Field<Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DnsRecord {
+    /// Lowercase, without the trailing dot.
+    pub name: String,
+    pub record_type: String,
+    pub at: Loc,
+    /// Alias target or record values, lowercase, without trailing dots.
+    pub targets: Vec<String>,
+}
+
+/// A subnet's tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    /// Its default route goes to an internet gateway.
+    Public,
+    /// Its default route goes through a NAT gateway (or elsewhere, not the internet).
+    Private,
+    /// It has no default route: no way to the internet.
+    Isolated,
+}
+
+/// A subnet's tier and how it was told.
+#[derive(Debug, Clone)]
+pub struct TierOf {
+    pub tier: Option<Tier>,
+    /// "route table rtb-1 sends 0.0.0.0/0 to igw-1", "tag SubnetType=Private", or why unknown.
+    pub how: String,
+    /// The NAT gateway its default route goes to.
+    pub nat: Option<String>,
+}
+
+/// The name of a container image without registry and tag: `pulumi/service`.
+fn image_repository(image: &str) -> &str {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
+    match no_digest[last_slash..].find(':') {
+        Some(i) => &no_digest[..last_slash + i],
+        None => no_digest,
+    }
+}
+
+/// Whether an image is Pulumi's API (`pulumi/service`, from any registry).
+pub fn is_api_image(image: &str) -> bool {
+    image_repository(image).ends_with("pulumi/service")
+}
+
+/// Whether an image is Pulumi's console.
+pub fn is_console_image(image: &str) -> bool {
+    image_repository(image).ends_with("pulumi/console")
+}
+
+/// Whether a workload named `name` with these images is the API: it runs `pulumi/service`, or
+/// (no Pulumi image telling) its name says api.
+pub(crate) fn looks_like_api<'a>(name: &str, images: impl Iterator<Item = &'a str>) -> bool {
+    let images: Vec<&str> = images.collect();
+    if images.iter().any(|i| is_api_image(i)) {
+        return true;
+    }
+    if images.iter().any(|i| is_console_image(i)) {
+        return false;
+    }
+    let name = name.to_ascii_lowercase();
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| word == "api")
+}
+
+/// The last part of an ARN or path: `.../task-definition/api:3` -> `api:3`.
+pub(crate) fn arn_tail(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+/// A DNS name as compared: lowercase, no trailing dot, no `dualstack.` prefix.
+pub(crate) fn dns_key(name: &str) -> String {
+    let name = name.trim().trim_end_matches('.').to_ascii_lowercase();
+    name.strip_prefix("dualstack.").unwrap_or(&name).to_owned()
+}
+
+impl Deployment {
+    pub fn has(&self, input: Input) -> bool {
+        self.inputs.contains(&input)
+    }
+
+    /// Notes that `input` was read, at `at`.
+    pub(crate) fn saw(&mut self, input: Input, at: &Loc) {
+        self.inputs.insert(input);
+        self.lists.entry(input).or_insert_with(|| at.clone());
+    }
+
+    /// Where `input` was read (its list), if it was.
+    pub fn list_of(&self, input: Input) -> Option<&Loc> {
+        self.lists.get(&input)
+    }
+
+    pub fn subnet(&self, id: &str) -> Option<&Subnet> {
+        self.subnets.iter().find(|s| s.id == id)
+    }
+
+    /// The zone of a subnet, when an input says.
+    pub fn zone_of(&self, subnet: &str) -> Option<&str> {
+        self.subnet(subnet).and_then(|s| s.zone.as_deref())
+    }
+
+    /// The API's Kubernetes workloads.
+    pub fn api_workloads(&self) -> impl Iterator<Item = &KubeWorkload> {
+        self.workloads.iter().filter(|w| w.api)
+    }
+
+    /// The task definition an ECS service runs: by ARN, by `family:revision`, or by family
+    /// when the service names only the family.
+    pub fn task_definition_of(&self, service: &EcsService) -> Option<&TaskDefinition> {
+        let wanted = service.task_definition.as_deref()?;
+        let tail = arn_tail(wanted);
+        self.task_definitions.iter().find(|td| {
+            td.arn.as_deref() == Some(wanted)
+                || td.arn.as_deref().map(arn_tail) == Some(tail)
+                || td.family.as_deref() == Some(tail)
+        })
+    }
+
+    /// Whether an ECS service is the API: its task definition runs `pulumi/service`, or its
+    /// name says api.
+    pub fn is_api_service(&self, service: &EcsService) -> bool {
+        let containers = self
+            .task_definition_of(service)
+            .and_then(|td| td.containers.value());
+        let images = containers.into_iter().flatten().map(|c| c.image.as_str());
+        looks_like_api(&service.name, images)
+    }
+
+    /// The API's ECS services.
+    pub fn api_services(&self) -> impl Iterator<Item = &EcsService> {
+        self.ecs_services.iter().filter(|s| self.is_api_service(s))
+    }
+
+    /// The target groups an ECS service registers with.
+    pub fn target_groups_of(&self, service: &EcsService) -> Vec<&TargetGroup> {
+        self.target_groups
+            .iter()
+            .filter(|tg| {
+                tg.arn
+                    .as_deref()
+                    .is_some_and(|arn| service.target_groups.iter().any(|t| t == arn))
+            })
+            .collect()
+    }
+
+    /// The API's target groups: those its ECS services register with, else those named for
+    /// the API or on its port (8080).
+    pub fn api_target_groups(&self) -> Vec<&TargetGroup> {
+        let mut groups: Vec<&TargetGroup> = Vec::new();
+        for service in self.api_services() {
+            for tg in self.target_groups_of(service) {
+                if !groups.iter().any(|g| std::ptr::eq(*g, tg)) {
+                    groups.push(tg);
+                }
+            }
+        }
+        if groups.is_empty() {
+            groups = self
+                .target_groups
+                .iter()
+                .filter(|tg| looks_like_api(&tg.name, std::iter::empty()) || tg.port == Some(8080))
+                .collect();
+        }
+        groups
+    }
+
+    /// The HPAs that scale a workload.
+    pub fn hpas_of(&self, workload: &KubeWorkload) -> Vec<&Hpa> {
+        self.hpas
+            .iter()
+            .filter(|h| {
+                h.namespace == workload.namespace
+                    && h.target_name == workload.name
+                    && h.target_kind == workload.kind
+            })
+            .collect()
+    }
+
+    /// Whether a Kubernetes service sends to a workload's pods.
+    fn service_selects(&self, namespace: &str, service: &str, workload: &KubeWorkload) -> bool {
+        match self
+            .kube_services
+            .iter()
+            .find(|s| s.namespace == namespace && s.name == service)
+        {
+            Some(s) => {
+                !s.selector.is_empty()
+                    && s.selector
+                        .iter()
+                        .all(|(k, v)| workload.template_labels.get(k) == Some(v))
+            }
+            None => looks_like_api(service, std::iter::empty()),
+        }
+    }
+
+    /// The ingresses that route to the API: a backend service selecting an API workload (or,
+    /// without the services, named for the API), or a host `api.*`.
+    pub fn api_ingresses(&self) -> Vec<&Ingress> {
+        self.ingresses
+            .iter()
+            .filter(|ing| {
+                let by_backend = ing.backends.iter().any(|svc| {
+                    self.api_workloads().any(|w| {
+                        w.namespace == ing.namespace && self.service_selects(&ing.namespace, svc, w)
+                    }) || (self.workloads.is_empty() && looks_like_api(svc, std::iter::empty()))
+                });
+                by_backend || ing.hosts.iter().any(|h| h.starts_with("api."))
+            })
+            .collect()
+    }
+
+    /// The scalable targets of an ECS service (`service/<cluster>/<name>`).
+    pub fn scalable_targets_of(&self, service: &EcsService) -> Vec<&ScalableTarget> {
+        self.scalable_targets
+            .iter()
+            .filter(|t| resource_matches(&t.resource_id, service))
+            .collect()
+    }
+
+    pub fn scaling_policies_of(&self, service: &EcsService) -> Vec<&ScalingPolicy> {
+        self.scaling_policies
+            .iter()
+            .filter(|p| resource_matches(&p.resource_id, service))
+            .collect()
+    }
+
+    /// The route table a subnet uses: its own association, else its VPC's main table.
+    pub fn route_table_of(&self, subnet: &Subnet) -> Option<&RouteTable> {
+        self.route_tables
+            .iter()
+            .find(|rt| rt.subnets.contains(&subnet.id))
+            .or_else(|| {
+                self.route_tables
+                    .iter()
+                    .find(|rt| rt.main && rt.vpc.is_some() && rt.vpc == subnet.vpc)
+            })
+    }
+
+    /// A subnet's tier: from its route table when the route tables were read, else from its
+    /// tags, else unknown.
+    pub fn tier(&self, subnet_id: &str) -> TierOf {
+        let Some(subnet) = self.subnet(subnet_id) else {
+            return TierOf {
+                tier: None,
+                how: format!("not in the subnets read ({})", Input::Subnets.source()),
+                nat: None,
+            };
+        };
+        if self.has(Input::RouteTables)
+            && let Some(rt) = self.route_table_of(subnet)
+        {
+            return match &rt.default_route {
+                Some((target, _)) if target.starts_with("igw-") => TierOf {
+                    tier: Some(Tier::Public),
+                    how: format!("route table {} sends 0.0.0.0/0 to {target}", rt.id),
+                    nat: None,
+                },
+                Some((target, _)) => TierOf {
+                    tier: Some(Tier::Private),
+                    how: format!("route table {} sends 0.0.0.0/0 to {target}", rt.id),
+                    nat: target.starts_with("nat-").then(|| target.clone()),
+                },
+                None => TierOf {
+                    tier: Some(Tier::Isolated),
+                    how: format!("route table {} has no default route", rt.id),
+                    nat: None,
+                },
+            };
+        }
+        if let Some((how, tier)) = tier_from_tags(&subnet.tags) {
+            return TierOf {
+                tier: Some(tier),
+                how,
+                nat: None,
+            };
+        }
+        TierOf {
+            tier: None,
+            how: format!(
+                "{subnet_id} has no route table in the inputs ({}) and no tier tag",
+                Input::RouteTables.source()
+            ),
+            nat: None,
+        }
+    }
+
+    /// Every DNS name a load balancer is known by.
+    pub fn load_balancer_names(&self) -> BTreeSet<String> {
+        let mut names: BTreeSet<String> = self
+            .load_balancers
+            .iter()
+            .filter_map(|lb| lb.dns_name.as_deref())
+            .map(dns_key)
+            .collect();
+        names.extend(
+            self.ingresses
+                .iter()
+                .flat_map(|i| i.status_hostnames.iter())
+                .map(|h| dns_key(h)),
+        );
+        names
+    }
+
+    /// The subnets of a database, directly or through its subnet group.
+    pub fn database_subnets(&self, db: &Database) -> Vec<String> {
+        if !db.subnets.is_empty() {
+            return db.subnets.clone();
+        }
+        db.subnet_group
+            .as_deref()
+            .and_then(|name| self.db_subnet_groups.iter().find(|g| g.name == name))
+            .map(|g| g.subnets.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Whether an application-autoscaling resource id names an ECS service.
+fn resource_matches(resource_id: &str, service: &EcsService) -> bool {
+    let mut parts = resource_id.split('/');
+    if parts.next() != Some("service") {
+        return false;
+    }
+    let (cluster, name) = (parts.next(), parts.next());
+    name == Some(service.name.as_str())
+        && match (&service.cluster, cluster) {
+            (Some(mine), Some(theirs)) => arn_tail(mine) == theirs,
+            _ => true,
+        }
+}
+
+/// A tier told by the tags the usual tools write: the Kubernetes load balancer roles, awsx's
+/// and CDK's subnet type, a Name that says it.
+fn tier_from_tags(tags: &BTreeMap<String, String>) -> Option<(String, Tier)> {
+    let word = |value: &str| -> Option<Tier> {
+        let v = value.to_ascii_lowercase();
+        let words: Vec<&str> = v.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+        let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
+        if has(&["public"]) {
+            Some(Tier::Public)
+        } else if has(&["isolated", "database", "db"]) {
+            Some(Tier::Isolated)
+        } else if has(&["private"]) {
+            Some(Tier::Private)
+        } else {
+            None
+        }
+    };
+    if tags.contains_key("kubernetes.io/role/elb") {
+        return Some(("tag kubernetes.io/role/elb".into(), Tier::Public));
+    }
+    if tags.contains_key("kubernetes.io/role/internal-elb") {
+        return Some(("tag kubernetes.io/role/internal-elb".into(), Tier::Private));
+    }
+    for key in ["SubnetType", "aws-cdk:subnet-type", "Tier", "tier", "Name"] {
+        if let Some(value) = tags.get(key)
+            && let Some(tier) = word(value)
+        {
+            return Some((format!("tag {key}={value}"), tier));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_is_told_by_its_image_then_its_name() {
+        assert!(is_api_image("pulumi/service:latest"));
+        assert!(is_api_image(
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/pulumi/service:20260101"
+        ));
+        assert!(is_api_image("docker.io/pulumi/service@sha256:abc"));
+        assert!(!is_api_image("pulumi/console:latest"));
+        assert!(!is_api_image("localhost:5000/pulumi/service-proxy"));
+        assert!(looks_like_api("console", ["pulumi/service:1"].into_iter()));
+        assert!(!looks_like_api("api", ["pulumi/console:1"].into_iter()));
+        assert!(looks_like_api("pulumi-api", std::iter::empty()));
+        assert!(!looks_like_api("rapid", std::iter::empty()));
+    }
+
+    #[test]
+    fn tiers_from_tags() {
+        let tags = |k: &str, v: &str| BTreeMap::from([(k.to_owned(), v.to_owned())]);
+        assert_eq!(
+            tier_from_tags(&tags("SubnetType", "Public")).map(|t| t.1),
+            Some(Tier::Public)
+        );
+        assert_eq!(
+            tier_from_tags(&tags("Name", "pulumi-isolated-1")).map(|t| t.1),
+            Some(Tier::Isolated)
+        );
+        assert_eq!(
+            tier_from_tags(&tags("kubernetes.io/role/internal-elb", "1")).map(|t| t.1),
+            Some(Tier::Private)
+        );
+        assert_eq!(tier_from_tags(&tags("Name", "subnet-a")).map(|t| t.1), None);
+        assert_eq!(
+            tier_from_tags(&tags("Name", "sandbox-a")).map(|t| t.1),
+            None
+        );
+    }
+}

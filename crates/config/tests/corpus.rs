@@ -1,0 +1,846 @@
+//! The corpus under tests/data, through the real loader: the conformant sets pass every check
+//! that applies to them; each broken file fails exactly its check, with the finding pointing at
+//! the setting; the stock installers' settings fail with the expected findings.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use netconform_config::{Deployment, checks, load};
+use netconform_model::environment::ConfigSettings;
+use netconform_model::evidence::Evidence;
+use netconform_model::evidence::config::{Finding, FindingStatus};
+use netconform_model::{Outcome, Verdict};
+
+const DOMAIN: &str = "sandbox.test";
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+/// Every check, by the short name the expectations use.
+const CHECKS: [&str; 18] = [
+    "api-zones",
+    "lb-zones",
+    "replicas",
+    "lb-public",
+    "api-private",
+    "database",
+    "nat",
+    "s3-endpoint",
+    "cpu",
+    "bounds",
+    "stop-timeout",
+    "drain",
+    "timeline",
+    "deletion-protection",
+    "health-check",
+    "readiness",
+    "startup-grace",
+    "dns",
+];
+
+fn run(check: &str, d: &Deployment) -> Outcome {
+    match check {
+        "api-zones" => checks::check_api_zones(d),
+        "lb-zones" => checks::check_load_balancer_zones(d),
+        "replicas" => checks::check_api_replicas(d),
+        "lb-public" => checks::check_load_balancer_subnets(d),
+        "api-private" => checks::check_api_private_subnets(d),
+        "database" => checks::check_database_tier(d),
+        "nat" => checks::check_nat_per_zone(d),
+        "s3-endpoint" => checks::check_object_storage_endpoint(d),
+        "cpu" => checks::check_cpu_target(d),
+        "bounds" => checks::check_scaling_bounds(d),
+        "stop-timeout" => checks::check_stop_timeout(d),
+        "drain" => checks::check_drain_hook(d),
+        "timeline" => checks::check_shutdown_timeline(d),
+        "deletion-protection" => checks::check_deletion_protection(d),
+        "health-check" => checks::check_health_check_path(d),
+        "readiness" => checks::check_readiness_probe(d),
+        "startup-grace" => checks::check_startup_grace(d),
+        "dns" => checks::check_dns_records(d, DOMAIN, None, &[]),
+        other => panic!("no check {other}"),
+    }
+}
+
+fn findings(outcome: &Outcome) -> Vec<&Finding> {
+    outcome
+        .evidence
+        .iter()
+        .filter_map(|e| match e {
+            Evidence::Config(f) => Some(f),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Files under `dir`, relative to it, sorted.
+fn files(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if dir.is_dir() {
+        walk(dir, dir, &mut out);
+    }
+    out.sort();
+    out
+}
+
+/// A set under tests/data ("eks", "ecs") with the files of `<case>/` (a directory under
+/// tests/data) in place of their namesakes (or beside them). Kubernetes files are those under
+/// `kubernetes/`, the rest is AWS output; `stack*.json` are stack exports.
+fn load_set(set: &str, case: Option<&str>) -> Deployment {
+    let base = data().join(set);
+    let mut chosen: Vec<String> = files(&base)
+        .into_iter()
+        .filter(|f| f.ends_with(".json") || f.ends_with(".yaml"))
+        .map(|f| format!("{set}/{f}"))
+        .collect();
+    if let Some(dir) = case {
+        let replacing = files(&data().join(dir));
+        assert!(!replacing.is_empty(), "no files in tests/data/{dir}");
+        for f in replacing {
+            let plain = format!("{set}/{f}");
+            chosen.retain(|c| *c != plain);
+            chosen.push(format!("{dir}/{f}"));
+        }
+    }
+    let mut settings = ConfigSettings::default();
+    for f in chosen {
+        let glob = f.parse().unwrap();
+        if f.contains("/kubernetes/") {
+            settings.kubernetes.push(glob);
+        } else if f.rsplit('/').next().unwrap().starts_with("stack") {
+            settings.pulumi_stack_export.push(glob);
+        } else {
+            settings.aws.push(glob);
+        }
+    }
+    load(&settings, &data()).unwrap_or_else(|e| panic!("{set} {case:?}: failed to {e}"))
+}
+
+/// Loads the files given, relative to tests/data.
+fn load_files(kubernetes: &[&str], aws: &[&str], stacks: &[&str]) -> Deployment {
+    let settings = ConfigSettings {
+        kubernetes: kubernetes.iter().map(|f| f.parse().unwrap()).collect(),
+        aws: aws.iter().map(|f| f.parse().unwrap()).collect(),
+        pulumi_stack_export: stacks.iter().map(|f| f.parse().unwrap()).collect(),
+    };
+    load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"))
+}
+
+/// What one check must conclude: its verdict, a fragment of its reason, and (for a failure)
+/// the `file: path` of an error finding.
+struct Expect {
+    check: &'static str,
+    verdict: Verdict,
+    at: Cow<'static, str>,
+    reason: &'static str,
+}
+
+const fn fail(check: &'static str, at: &'static str, reason: &'static str) -> Expect {
+    Expect {
+        check,
+        verdict: Verdict::Fail,
+        at: Cow::Borrowed(at),
+        reason,
+    }
+}
+
+const fn pass(check: &'static str, reason: &'static str) -> Expect {
+    Expect {
+        check,
+        verdict: Verdict::Pass,
+        at: Cow::Borrowed(""),
+        reason,
+    }
+}
+
+const fn inconclusive(check: &'static str, reason: &'static str) -> Expect {
+    Expect {
+        check,
+        verdict: Verdict::Inconclusive,
+        at: Cow::Borrowed(""),
+        reason,
+    }
+}
+
+fn assert_expected(what: &str, got: &Outcome, want: &Expect) {
+    assert_eq!(
+        got.verdict, want.verdict,
+        "{what}: {} should be {:?}: {}",
+        want.check, want.verdict, got.reason
+    );
+    assert!(
+        got.reason.contains(want.reason),
+        "{what}: {}: reason {:?} lacks {:?}",
+        want.check,
+        got.reason,
+        want.reason
+    );
+    if !want.at.is_empty() {
+        let places: Vec<String> = findings(got)
+            .iter()
+            .filter(|f| f.status == FindingStatus::Error)
+            .map(|f| {
+                if f.path.is_empty() {
+                    f.file.clone()
+                } else {
+                    format!("{}: {}", f.file, f.path)
+                }
+            })
+            .collect();
+        assert!(
+            places.iter().any(|p| *p == want.at),
+            "{what}: {}: no error finding at {:?}; errors at {places:#?}",
+            want.check,
+            want.at
+        );
+    }
+}
+
+/// Checks `d` against `expected`; every check not listed must have the verdict `others`
+/// gives it.
+fn check_all(what: &str, d: &Deployment, expected: &[Expect], others: impl Fn(&str) -> Verdict) {
+    for check in CHECKS {
+        let got = run(check, d);
+        match expected.iter().find(|e| e.check == check) {
+            Some(want) => assert_expected(what, &got, want),
+            None => assert_eq!(
+                got.verdict,
+                others(check),
+                "{what}: {check} should stay {:?}: {}",
+                others(check),
+                got.reason
+            ),
+        }
+    }
+}
+
+/// The conformant set's verdicts: pass, except the checks that do not apply to the platform.
+fn baseline(set: &str, check: &str) -> Verdict {
+    match (set, check) {
+        ("ecs" | "stack", "readiness") => Verdict::NotApplicable,
+        _ => Verdict::Pass,
+    }
+}
+
+#[test]
+fn conformant_sets_pass_every_check_that_applies() {
+    for set in ["eks", "ecs"] {
+        let d = load_set(set, None);
+        check_all(set, &d, &[], |c| baseline(set, c));
+    }
+}
+
+/// Each broken file (under `broken/<set>/<case>/`, in place of its namesake in the set) and
+/// the one check it fails, with the error finding's `file: path` and a fragment of the reason.
+const BROKEN: &[(&str, &str, Expect)] = &[
+    (
+        "eks",
+        "no-zone-spread",
+        fail(
+            "api-zones",
+            "broken/eks/no-zone-spread/kubernetes/deployment.yaml: spec.template.spec.topologySpreadConstraints",
+            "topologySpreadConstraints = not set",
+        ),
+    ),
+    (
+        "ecs",
+        "service-one-zone",
+        fail(
+            "api-zones",
+            "broken/ecs/service-one-zone/services.json: services[0].networkConfiguration.awsvpcConfiguration.subnets",
+            "1 subnet(s) in 1 zone(s): us-east-1a, expected subnets in at least 2 zones (ECS service pulumi-api)",
+        ),
+    ),
+    (
+        "ecs",
+        "load-balancer-one-zone",
+        fail(
+            "lb-zones",
+            "broken/ecs/load-balancer-one-zone/load-balancers.json: LoadBalancers[0].AvailabilityZones",
+            "1 zone(s): us-east-1a",
+        ),
+    ),
+    (
+        "ecs",
+        "one-task",
+        fail(
+            "replicas",
+            "broken/ecs/one-task/services.json: services[0].desiredCount",
+            "desiredCount = 1, expected >= 2",
+        ),
+    ),
+    (
+        "ecs",
+        "load-balancer-in-private-subnets",
+        fail(
+            "lb-public",
+            "broken/ecs/load-balancer-in-private-subnets/load-balancers.json: LoadBalancers[0].AvailabilityZones[0]",
+            "subnet-app-a: private (route table rtb-app-a sends 0.0.0.0/0 to nat-a)",
+        ),
+    ),
+    (
+        "ecs",
+        "public-ip",
+        fail(
+            "api-private",
+            "broken/ecs/public-ip/services.json: services[0].networkConfiguration.awsvpcConfiguration.assignPublicIp",
+            "assignPublicIp = true",
+        ),
+    ),
+    (
+        "eks",
+        "nodes-in-public-subnets",
+        fail(
+            "api-private",
+            "broken/eks/nodes-in-public-subnets/aws/nodegroup.json: nodegroup.subnets[0]",
+            "subnet-pub-a: public (route table rtb-public sends 0.0.0.0/0 to igw-pulumi)",
+        ),
+    ),
+    (
+        "ecs",
+        "public-database",
+        fail(
+            "database",
+            "broken/ecs/public-database/db-instances.json: DBInstances[0].PubliclyAccessible",
+            "PubliclyAccessible = true, expected false",
+        ),
+    ),
+    (
+        "ecs",
+        "cross-zone-nat",
+        fail(
+            "nat",
+            "broken/ecs/cross-zone-nat/route-tables.json: RouteTables[3].Routes[1].NatGatewayId",
+            "routes to nat-a in us-east-1a: another zone's NAT gateway",
+        ),
+    ),
+    (
+        "ecs",
+        "no-s3-endpoint",
+        fail(
+            "s3-endpoint",
+            "broken/ecs/no-s3-endpoint/vpc-endpoints.json: VpcEndpoints",
+            "no S3 endpoint (endpoints: com.amazonaws.us-east-1.ecr.api)",
+        ),
+    ),
+    (
+        "ecs",
+        "cpu-80",
+        fail(
+            "cpu",
+            "broken/ecs/cpu-80/scaling-policies.json: ScalingPolicies[0].TargetTrackingScalingPolicyConfiguration.TargetValue",
+            "TargetValue = 80, expected 50-60 %",
+        ),
+    ),
+    (
+        "eks",
+        "hpa-cpu-80",
+        fail(
+            "cpu",
+            "broken/eks/hpa-cpu-80/kubernetes/hpa.yaml: spec.metrics[0].resource.target.averageUtilization",
+            "averageUtilization = 80",
+        ),
+    ),
+    (
+        "ecs",
+        "max-too-low",
+        fail(
+            "bounds",
+            "broken/ecs/max-too-low/scalable-targets.json: ScalableTargets[0].MaxCapacity",
+            "MaxCapacity = 6, expected >= 12 (4 x desiredCount 3)",
+        ),
+    ),
+    (
+        "eks",
+        "hpa-max-6",
+        fail(
+            "bounds",
+            "broken/eks/hpa-max-6/kubernetes/hpa.yaml: spec.maxReplicas",
+            "maxReplicas = 6, expected >= 12 (4 x 3 desired)",
+        ),
+    ),
+    (
+        "ecs",
+        "stop-timeout-90",
+        fail(
+            "stop-timeout",
+            "broken/ecs/stop-timeout-90/task-definition.json: taskDefinition.containerDefinitions[0].stopTimeout",
+            "stopTimeout = 90, expected >= 120",
+        ),
+    ),
+    (
+        "eks",
+        "grace-100",
+        fail(
+            "stop-timeout",
+            "broken/eks/grace-100/kubernetes/deployment.yaml: spec.template.spec.terminationGracePeriodSeconds",
+            "terminationGracePeriodSeconds = 100, expected >= 130",
+        ),
+    ),
+    (
+        "eks",
+        "no-pre-stop",
+        fail(
+            "drain",
+            "broken/eks/no-pre-stop/kubernetes/deployment.yaml: spec.template.spec.containers[0].lifecycle.preStop",
+            "preStop = not set",
+        ),
+    ),
+    (
+        "ecs",
+        "no-deregistration-delay",
+        fail(
+            "drain",
+            "broken/ecs/no-deregistration-delay/target-group-attributes-api.json: Attributes[1].Value",
+            "Attributes[1].Value = 0, expected set, above 0",
+        ),
+    ),
+    (
+        "ecs",
+        "deregistration-outlasts-stop",
+        fail(
+            "timeline",
+            "broken/ecs/deregistration-outlasts-stop/target-group-attributes-api.json: Attributes[1].Value",
+            "deregistration delay 300 s is not <= stop timeout 120 s (ecs/task-definition.json: taskDefinition.containerDefinitions[0].stopTimeout)",
+        ),
+    ),
+    (
+        "eks",
+        "pre-stop-outlasts-deregistration",
+        fail(
+            "timeline",
+            "broken/eks/pre-stop-outlasts-deregistration/kubernetes/deployment.yaml: spec.template.spec.containers[0].lifecycle.preStop.exec.command",
+            "preStop sleep 90 s is not < deregistration delay 60 s (eks/kubernetes/ingress.yaml: metadata.annotations[\"alb.ingress.kubernetes.io/target-group-attributes\"])",
+        ),
+    ),
+    (
+        "ecs",
+        "no-deletion-protection",
+        fail(
+            "deletion-protection",
+            "broken/ecs/no-deletion-protection/load-balancer-attributes.json: Attributes[1].Value",
+            "Attributes[1].Value = false, expected true (load balancer pulumi-lb)",
+        ),
+    ),
+    (
+        "eks",
+        "no-deletion-protection",
+        fail(
+            "deletion-protection",
+            "broken/eks/no-deletion-protection/kubernetes/ingress.yaml: metadata.annotations[\"alb.ingress.kubernetes.io/load-balancer-attributes\"]",
+            "= deletion_protection.enabled=false",
+        ),
+    ),
+    (
+        "ecs",
+        "health-check-root",
+        fail(
+            "health-check",
+            "broken/ecs/health-check-root/target-groups.json: TargetGroups[0].HealthCheckPath",
+            "HealthCheckPath = /, expected \"/api/status\" (target group pulumi-api)",
+        ),
+    ),
+    (
+        "eks",
+        "health-check-root",
+        fail(
+            "health-check",
+            "broken/eks/health-check-root/kubernetes/ingress.yaml: metadata.annotations[\"alb.ingress.kubernetes.io/healthcheck-path\"]",
+            "= /, expected \"/api/status\"",
+        ),
+    ),
+    (
+        "eks",
+        "readiness-healthz",
+        fail(
+            "readiness",
+            "broken/eks/readiness-healthz/kubernetes/deployment.yaml: spec.template.spec.containers[0].readinessProbe",
+            "readinessProbe = httpGet /healthz",
+        ),
+    ),
+    (
+        "ecs",
+        "grace-60",
+        fail(
+            "startup-grace",
+            "broken/ecs/grace-60/services.json: services[0].healthCheckGracePeriodSeconds",
+            "healthCheckGracePeriodSeconds = 60, expected >= 120",
+        ),
+    ),
+    (
+        "eks",
+        "liveness-kills-early",
+        fail(
+            "startup-grace",
+            "broken/eks/liveness-kills-early/kubernetes/deployment.yaml: spec.template.spec.containers[0].livenessProbe",
+            "restarted after 30 s of failing probes",
+        ),
+    ),
+    (
+        "ecs",
+        "record-elsewhere",
+        fail(
+            "dns",
+            "broken/ecs/record-elsewhere/records.json: ResourceRecordSets[2]",
+            "-> other-lb-9988776655.us-east-1.elb.amazonaws.com, expected the load balancer (pulumi-lb-1122334455.us-east-1.elb.amazonaws.com)",
+        ),
+    ),
+    (
+        "eks",
+        "no-app-record",
+        fail(
+            "dns",
+            "broken/eks/no-app-record/aws/records.json: ResourceRecordSets",
+            "no A, AAAA or CNAME record for app.sandbox.test",
+        ),
+    ),
+];
+
+#[test]
+fn each_broken_file_fails_exactly_its_check() {
+    for (set, case, expected) in BROKEN {
+        let d = load_set(set, Some(&format!("broken/{set}/{case}")));
+        check_all(
+            &format!("{set}/{case}"),
+            &d,
+            std::slice::from_ref(expected),
+            |c| baseline(set, c),
+        );
+    }
+}
+
+#[test]
+fn every_check_has_a_broken_file_and_every_broken_file_a_case() {
+    for check in CHECKS {
+        assert!(
+            BROKEN.iter().any(|(_, _, e)| e.check == check),
+            "no broken corpus file fails {check}: a check that cannot fail is a defect"
+        );
+    }
+    for set in ["eks", "ecs"] {
+        for entry in std::fs::read_dir(data().join("broken").join(set)).unwrap() {
+            let case = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                BROKEN.iter().any(|(s, c, _)| *s == set && *c == case),
+                "tests/data/broken/{set}/{case} is in no expectation"
+            );
+        }
+    }
+}
+
+/// Every check not listed: pass for those in `passing`, else not applicable (no input).
+fn otherwise(passing: &'static [&'static str]) -> impl Fn(&str) -> Verdict {
+    move |c| {
+        if passing.contains(&c) {
+            Verdict::Pass
+        } else {
+            Verdict::NotApplicable
+        }
+    }
+}
+
+#[test]
+fn conformant_stack_export_passes_every_check_that_applies() {
+    // Its containerDefinitions is a secret exported with --show-secrets, with lowercase keys.
+    let d = load_files(&[], &[], &["stack/conformant.json"]);
+    check_all("stack/conformant.json", &d, &[], |c| baseline("stack", c));
+}
+
+#[test]
+fn a_kubectl_list_reads_like_the_manifests() {
+    let list = load_files(&["kubernetes/list.json"], &[], &[]);
+    let manifests = load_files(&["eks/kubernetes/*.yaml"], &[], &[]);
+    for check in CHECKS {
+        let (a, b) = (run(check, &list), run(check, &manifests));
+        assert_eq!(a.verdict, b.verdict, "{check}: {} / {}", a.reason, b.reason);
+        assert_eq!(findings(&a).len(), findings(&b).len(), "{check}");
+    }
+    let spread = run("api-zones", &list);
+    assert_eq!(
+        findings(&spread)[0].path,
+        "items[0].spec.template.spec.topologySpreadConstraints[0]",
+        "paths in a List start at its item"
+    );
+}
+
+/// The ECS installer (ecs-hosted/ts/application) as it deploys by default: min 1 task, CPU
+/// target 65 %, grace 60 s, no stopTimeout, no deregistration delay, no deletion protection.
+/// Its VPC, database and DNS live in other stacks: those checks are not applicable.
+#[test]
+fn stock_ecs_installer_fails_on_each_setting_the_guide_changes() {
+    let d = load_files(&[], &[], &["stack/stock-ecs.json"]);
+    let expected = [
+        fail(
+            "cpu",
+            "stack/stock-ecs.json: deployment.resources[10].outputs.targetTrackingScalingPolicyConfiguration.targetValue",
+            "targetValue = 65, expected 50-60 %",
+        ),
+        fail(
+            "bounds",
+            "stack/stock-ecs.json: deployment.resources[9].outputs.minCapacity",
+            "maxCapacity = 6, expected >= 12 (4 x desiredCount 3)",
+        ),
+        fail(
+            "stop-timeout",
+            "stack/stock-ecs.json: deployment.resources[7].outputs.containerDefinitions(JSON)[0].stopTimeout",
+            "stopTimeout = not set (ECS default 30), expected >= 120",
+        ),
+        fail(
+            "drain",
+            "stack/stock-ecs.json: deployment.resources[4].inputs.deregistrationDelay",
+            "deregistrationDelay = not set (AWS default 300 s)",
+        ),
+        fail(
+            "timeline",
+            "stack/stock-ecs.json: deployment.resources[4].inputs.deregistrationDelay",
+            "deregistration delay 300 s (not set: AWS default) is not <= stop timeout 30 s (not set: ECS default)",
+        ),
+        fail(
+            "deletion-protection",
+            "stack/stock-ecs.json: deployment.resources[2].outputs.enableDeletionProtection",
+            "deployment.resources[3].outputs.enableDeletionProtection = false, expected true (load balancer pulumi-console-lb",
+        ),
+        fail(
+            "startup-grace",
+            "stack/stock-ecs.json: deployment.resources[8].outputs.healthCheckGracePeriodSeconds",
+            "healthCheckGracePeriodSeconds = 60, expected >= 120",
+        ),
+    ];
+    check_all(
+        "stock-ecs",
+        &d,
+        &expected,
+        otherwise(&["replicas", "health-check"]),
+    );
+}
+
+/// A failure whose finding's place is computed.
+fn fail_at(check: &'static str, at: String, reason: &'static str) -> Expect {
+    Expect {
+        at: Cow::Owned(at),
+        ..fail(check, "", reason)
+    }
+}
+
+/// The EKS installer's Kubernetes objects (90-pulumi-service): replicas 1, no probes, no
+/// terminationGracePeriodSeconds, no preStop, ALBs without deletion protection.
+const STOCK_EKS_KUBERNETES: [(&str, &str, &str); 9] = [
+    (
+        "api-zones",
+        "spec.template.spec.topologySpreadConstraints",
+        "topologySpreadConstraints = not set",
+    ),
+    (
+        "replicas",
+        "spec.replicas",
+        "spec.replicas = 1, expected >= 2",
+    ),
+    ("cpu", "", "no HorizontalPodAutoscaler targets it"),
+    (
+        "bounds",
+        "",
+        "no HorizontalPodAutoscaler targets it: it never scales",
+    ),
+    (
+        "stop-timeout",
+        "spec.template.spec.terminationGracePeriodSeconds",
+        "terminationGracePeriodSeconds = not set (Kubernetes default 30), expected >= 130",
+    ),
+    (
+        "drain",
+        "spec.template.spec.containers[0].lifecycle.preStop",
+        "preStop = not set",
+    ),
+    (
+        "timeline",
+        "metadata.annotations[\"alb.ingress.kubernetes.io/target-group-attributes\"]",
+        "deregistration delay 300 s (not set: AWS default) is not < terminationGracePeriodSeconds 30 s (not set: Kubernetes default)",
+    ),
+    (
+        "deletion-protection",
+        "metadata.annotations[\"alb.ingress.kubernetes.io/load-balancer-attributes\"]",
+        "not set (the controller creates the ALB without deletion protection), expected alb.ingress.kubernetes.io/load-balancer-attributes: deletion_protection.enabled=true (Ingress pulumi-service/pulumi-console-ingress)",
+    ),
+    (
+        "readiness",
+        "spec.template.spec.containers[0].readinessProbe",
+        "readinessProbe = not set",
+    ),
+];
+
+fn stock_eks_expectations(at: impl Fn(&str, &str) -> String) -> Vec<Expect> {
+    STOCK_EKS_KUBERNETES
+        .iter()
+        .map(|(check, path, reason)| fail_at(check, at(check, path), reason))
+        .collect()
+}
+
+#[test]
+fn stock_eks_installer_manifests_fail_on_each_setting_the_guide_changes() {
+    let d = load_files(&["kubernetes/stock-eks.yaml"], &[], &[]);
+    let expected = stock_eks_expectations(|_, path| {
+        if path.is_empty() {
+            "kubernetes/stock-eks.yaml".to_owned()
+        } else {
+            format!("kubernetes/stock-eks.yaml: {path}")
+        }
+    });
+    check_all(
+        "stock-eks.yaml",
+        &d,
+        &expected,
+        otherwise(&["health-check", "startup-grace"]),
+    );
+}
+
+#[test]
+fn stock_eks_installer_stack_fails_the_same_and_lacks_the_s3_endpoint() {
+    // 02-networking (awsx: a NAT per zone, no endpoint), 20-database (Aurora in the private
+    // subnets: reported, not failed), 90-pulumi-service, with Route 53 CNAMEs to the ingresses.
+    let d = load_files(&[], &[], &["stack/stock-eks.json"]);
+    let mut expected = stock_eks_expectations(|check, path| {
+        let resource = match check {
+            "timeline" | "deletion-protection" => 35,
+            _ => 32,
+        };
+        if path.is_empty() {
+            format!("stack/stock-eks.json: deployment.resources[{resource}].outputs")
+        } else {
+            format!("stack/stock-eks.json: deployment.resources[{resource}].outputs.{path}")
+        }
+    });
+    expected.push(fail(
+        "s3-endpoint",
+        "stack/stock-eks.json: deployment.resources",
+        "no S3 endpoint (endpoints: none)",
+    ));
+    expected.push(pass(
+        "database",
+        "warning: stack/stock-eks.json: deployment.resources[5].outputs = subnet-app-a: private, with a route to the internet",
+    ));
+    check_all(
+        "stock-eks.json",
+        &d,
+        &expected,
+        otherwise(&["health-check", "startup-grace", "nat", "dns"]),
+    );
+}
+
+#[test]
+fn a_secret_container_definition_is_not_checked() {
+    let d = load_files(&[], &[], &["stack/secret-container-definitions.json"]);
+    let secret = "deployment.resources[6].outputs.containerDefinitions: cannot check: containerDefinitions is a secret; export with `pulumi stack export --show-secrets` to check it";
+    check_all(
+        "secret",
+        &d,
+        &[
+            inconclusive("stop-timeout", secret),
+            inconclusive("timeline", secret),
+        ],
+        otherwise(&[
+            "replicas",
+            "cpu",
+            "bounds",
+            "drain",
+            "deletion-protection",
+            "health-check",
+            "startup-grace",
+        ]),
+    );
+}
+
+#[test]
+fn a_stack_export_with_a_broken_network_fails_each_network_check() {
+    let d = load_files(&[], &[], &["stack/broken-network.json"]);
+    let f = "stack/broken-network.json: deployment.resources";
+    let at = |tail: &str| format!("{f}{tail}");
+    check_all(
+        "broken-network",
+        &d,
+        &[
+            fail_at(
+                "lb-public",
+                at("[30].outputs.subnets[0]"),
+                "subnet-app-a: private",
+            ),
+            fail_at(
+                "database",
+                at("[29].outputs.publiclyAccessible"),
+                "publiclyAccessible = true",
+            ),
+            fail_at(
+                "nat",
+                at("[21].outputs.natGatewayId"),
+                "routes to nat-a in us-east-1a",
+            ),
+            fail_at("s3-endpoint", at(""), "no S3 endpoint"),
+            fail_at(
+                "dns",
+                at("[39].outputs"),
+                "-> other-lb-9988776655.us-east-1.elb.amazonaws.com",
+            ),
+        ],
+        |c| baseline("stack", c),
+    );
+}
+
+#[test]
+fn a_target_group_without_its_attributes_file_is_not_checked_not_failed() {
+    // The console's attributes are there, the API's are not: its delay is unknown, not the
+    // AWS default.
+    let files: Vec<String> = files(&data().join("ecs"))
+        .into_iter()
+        .filter(|f| f != "target-group-attributes-api.json")
+        .map(|f| format!("ecs/{f}"))
+        .collect();
+    let aws: Vec<&str> = files.iter().map(String::as_str).collect();
+    let d = load_files(&[], &aws, &[]);
+    let expected = [
+        Expect {
+            verdict: Verdict::NotApplicable,
+            ..fail(
+                "drain",
+                "",
+                "not checked: the attributes of target group pulumi-api: no attributes file names it",
+            )
+        },
+        Expect {
+            verdict: Verdict::NotApplicable,
+            ..fail(
+                "timeline",
+                "",
+                "not checked: the shutdown timeline of ECS service pulumi-api: only stop timeout 120 s known",
+            )
+        },
+    ];
+    check_all("ecs without the API's attributes", &d, &expected, |c| {
+        baseline("ecs", c)
+    });
+}
+
+#[test]
+fn a_pre_stop_sleep_that_eats_into_the_stop_timeout_is_a_warning() {
+    // terminationGracePeriodSeconds 130 (the guide's) with a 15 s preStop sleep leaves the app
+    // 115 s after SIGTERM, less than the guide's 120 s stop timeout: reported, not failed.
+    let d = load_set("eks", Some("warning/eks/pre-stop-15"));
+    let warned = Expect {
+        verdict: Verdict::Pass,
+        ..fail(
+            "timeline",
+            "",
+            "(warning: warning/eks/pre-stop-15/kubernetes/deployment.yaml: spec.template.spec.terminationGracePeriodSeconds = terminationGracePeriodSeconds 130 s leaves the app 115 s after preStop sleep 15 s",
+        )
+    };
+    check_all("eks/pre-stop-15", &d, &[warned], |c| baseline("eks", c));
+}

@@ -1,0 +1,182 @@
+//! Configuration steps: the exported configuration read once per run, then one check of
+//! netconform-config per step. Without `[config]` every check is not applicable, saying so.
+
+use cucumber::gherkin::Step;
+use cucumber::{given, then};
+use netconform_config::{Deployment, checks};
+use netconform_model::{Outcome, Verdict};
+
+use crate::world::{NetWorld, inconclusive};
+
+#[given("the configuration exported from the deployment")]
+fn exported(world: &mut NetWorld) {
+    let ctx = world.ctx();
+    if let Err(message) = ctx.config() {
+        inconclusive(message.clone());
+    }
+}
+
+/// Judges `check` on the run's configuration, or records it as not applicable without one.
+fn judge(world: &NetWorld, step: &Step, name: &str, check: impl FnOnce(&Deployment) -> Outcome) {
+    let ctx = world.ctx();
+    let outcome = match ctx.config() {
+        Ok(Some(d)) => check(d),
+        Ok(None) => Outcome::new(
+            name,
+            Verdict::NotApplicable,
+            format!(
+                "not checked: {} has no [config] naming exported configuration (see docs/environment.md)",
+                ctx.source
+            ),
+        ),
+        Err(message) => inconclusive(message.clone()),
+    };
+    world.judge(step, outcome);
+}
+
+#[then("the API's pods or tasks are spread over at least two availability zones")]
+fn api_zones(world: &mut NetWorld, step: &Step) {
+    judge(world, step, "API zones", checks::check_api_zones);
+}
+
+#[then("every load balancer has nodes in at least two availability zones")]
+fn load_balancer_zones(world: &mut NetWorld, step: &Step) {
+    judge(
+        world,
+        step,
+        "load balancer zones",
+        checks::check_load_balancer_zones,
+    );
+}
+
+#[then("the API runs at least two instances")]
+fn api_replicas(world: &mut NetWorld, step: &Step) {
+    judge(world, step, "API instances", checks::check_api_replicas);
+}
+
+#[then("every internet-facing load balancer is in public subnets")]
+fn load_balancer_subnets(world: &mut NetWorld, step: &Step) {
+    judge(
+        world,
+        step,
+        "load balancer subnets",
+        checks::check_load_balancer_subnets,
+    );
+}
+
+#[then("the API's tasks or nodes are in private subnets without public IP addresses")]
+fn api_private_subnets(world: &mut NetWorld, step: &Step) {
+    judge(
+        world,
+        step,
+        "API subnets",
+        checks::check_api_private_subnets,
+    );
+}
+
+#[then("the database is not publicly accessible and is in database subnets")]
+fn database_tier(world: &mut NetWorld, step: &Step) {
+    judge(world, step, "database subnets", checks::check_database_tier);
+}
+
+#[then(
+    "every private subnet reaches the internet through a NAT gateway in its own availability zone"
+)]
+fn nat_per_zone(world: &mut NetWorld, step: &Step) {
+    judge(world, step, "NAT gateways", checks::check_nat_per_zone);
+}
+
+#[then("the API's VPC has an endpoint for S3")]
+fn object_storage_endpoint(world: &mut NetWorld, step: &Step) {
+    judge(
+        world,
+        step,
+        "S3 endpoint",
+        checks::check_object_storage_endpoint,
+    );
+}
+
+#[then("the API scales on average CPU utilization with a target between 50 and 60 %")]
+fn cpu_target(world: &mut NetWorld, step: &Step) {
+    judge(world, step, "CPU target", checks::check_cpu_target);
+}
+
+#[then("the API scales between at least 2 instances and at least 4 times its desired count")]
+fn scaling_bounds(world: &mut NetWorld, step: &Step) {
+    judge(world, step, "scaling bounds", checks::check_scaling_bounds);
+}
+
+#[then("every API container gets at least 120 seconds to stop")]
+fn stop_timeout(world: &mut NetWorld, step: &Step) {
+    judge(world, step, "stop timeout", checks::check_stop_timeout);
+}
+
+#[then("the API drains connections before it stops")]
+fn drain_hook(world: &mut NetWorld, step: &Step) {
+    judge(world, step, "drain before stop", checks::check_drain_hook);
+}
+
+#[then("the API's shutdown timings fit together")]
+fn shutdown_timeline(world: &mut NetWorld, step: &Step) {
+    judge(
+        world,
+        step,
+        "shutdown timeline",
+        checks::check_shutdown_timeline,
+    );
+}
+
+#[then("deletion protection is on for every load balancer")]
+fn deletion_protection(world: &mut NetWorld, step: &Step) {
+    judge(
+        world,
+        step,
+        "deletion protection",
+        checks::check_deletion_protection,
+    );
+}
+
+#[then(
+    expr = r"the load balancer health-checks the API on \/api\/status and counts 200 as healthy"
+)]
+fn health_check_path(world: &mut NetWorld, step: &Step) {
+    judge(
+        world,
+        step,
+        "health check path",
+        checks::check_health_check_path,
+    );
+}
+
+#[then(expr = r"the API's pods report readiness on \/api\/status")]
+fn readiness_probe(world: &mut NetWorld, step: &Step) {
+    judge(
+        world,
+        step,
+        "readiness probe",
+        checks::check_readiness_probe,
+    );
+}
+
+#[then("the API gets at least 120 seconds to start before failing health checks count")]
+fn startup_grace(world: &mut NetWorld, step: &Step) {
+    judge(world, step, "start-up grace", checks::check_startup_grace);
+}
+
+#[then(
+    expr = r"the exported records for api.\{domain} and app.\{domain} point to the load balancer"
+)]
+fn dns_records(world: &mut NetWorld, step: &Step) {
+    let ctx = world.ctx();
+    let env = &ctx.env;
+    let load_balancer = env
+        .dns
+        .load_balancer
+        .as_ref()
+        .map(|n| n.as_str().to_owned());
+    let addresses = env.dns.load_balancer_addresses.clone();
+    let domain = env.domain.to_string();
+    judge(world, step, "DNS records", |d| {
+        checks::check_dns_records(d, &domain, load_balancer.as_deref(), &addresses)
+    });
+}

@@ -1,0 +1,28 @@
+@config @guide:auto-scaling
+Feature: The API scales on CPU within the guide's bounds (configuration)
+  The guide ("Auto-scaling"): scale the API on CPU utilization with a target of 50-60 % average
+  CPU, at least 2 instances (for HA across AZs), at most 4x the desired count (to handle burst
+  traffic).
+
+  Kubernetes: the HorizontalPodAutoscaler that targets the API's Deployment (autoscaling/v2
+  Resource metric on cpu, or v1's targetCPUUtilizationPercentage). ECS: the service's scalable
+  target and its target-tracking policy on ECSServiceAverageCPUUtilization. Checked in the
+  configuration [config] names; what no input covers is not checked, visibly.
+
+  Background:
+    Given the configuration exported from the deployment
+
+  @rec:cpu-target
+  Scenario: The API scales on CPU at a 50-60 % target
+    Enforces: the API's autoscaler targets average CPU utilization between 50 and 60 %.
+    Fails when: no CPU autoscaling, or a target outside 50-60 % (Pulumi's ECS installer sets
+    65 %).
+    Then the API scales on average CPU utilization with a target between 50 and 60 %
+
+  @rec:min-instances @rec:max-instances
+  Scenario: The API keeps two instances and can grow to four times its desired count
+    Enforces: the autoscaler's minimum is at least 2 and its maximum at least 4 times the
+    desired count.
+    Fails when: the minimum is below 2 (Pulumi's ECS installer sets 1) or the maximum below
+    4x.
+    Then the API scales between at least 2 instances and at least 4 times its desired count

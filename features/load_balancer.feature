@@ -1,0 +1,56 @@
+@config @guide:load-balancer
+Feature: The load balancer is protected and health-checks the API (configuration)
+  The guide ("Load balancer configuration"): enable deletion protection on the load balancer in
+  production, configure health checks for the API service on /api/status, set the health check
+  grace period to 120 seconds to allow containers to start.
+
+  The load balancer's own attributes (describe-load-balancer-attributes, a stack export's
+  enableDeletionProtection) and, for an ALB the AWS Load Balancer Controller creates, the
+  Ingress annotations it is made from. Checked in the configuration [config] names; what no
+  input covers is not checked, visibly.
+
+  Background:
+    Given the configuration exported from the deployment
+
+  @rec:deletion-protection
+  Scenario: Deletion protection is on
+    Enforces: deletion_protection.enabled is true on every load balancer.
+    Fails when: it is false or unset (off by default).
+    Then deletion protection is on for every load balancer
+
+  @rec:health-check
+  Scenario: The load balancer health-checks the API on /api/status
+    The API's target groups (HealthCheckPath, a matcher that accepts 200), or its Ingress's
+    alb.ingress.kubernetes.io/healthcheck-path and success-codes.
+    Enforces: the API's target groups (or Ingress annotations) check /api/status and accept
+    200.
+    Fails when: another path, or a matcher without 200.
+    Then the load balancer health-checks the API on /api/status and counts 200 as healthy
+
+  @rec:health-check
+  Scenario: The API's pods are ready only when /api/status answers
+    Kubernetes: a readinessProbe on /api/status (on ECS the target group's health check does
+    this; not applicable there).
+    Enforces: a readinessProbe on /api/status on the API's containers.
+    Fails when: no readiness probe, or one on another path.
+    Then the API's pods report readiness on /api/status
+
+  @rec:health-check-grace
+  Scenario: The API gets 120 seconds to start before failing health checks count
+    ECS: healthCheckGracePeriodSeconds. Kubernetes: what the startup (or liveness) probe allows
+    before it restarts a container; none restarts nothing.
+    Enforces: healthCheckGracePeriodSeconds >= 120 (ECS), or startup/liveness probes
+    allowing 120 s (Kubernetes).
+    Fails when: a shorter grace (Pulumi's ECS installer sets 60 s).
+    Then the API gets at least 120 seconds to start before failing health checks count
+
+  @guide:dns @rec:api-record @rec:app-record
+  Scenario: The exported DNS records point api and app to the load balancer
+    The guide ("DNS"): two records pointing to your load balancer, api.{domain} and
+    app.{domain}. In the exported records (Route 53 record sets, a stack export's records): an
+    alias or CNAME to a load balancer of the inputs (or dns.load_balancer), or an address of
+    dns.load_balancer_addresses. The dns feature checks what resolvers answer.
+    Enforces: the exported records for api.{domain} and app.{domain} alias or CNAME to the
+    load balancer.
+    Fails when: a record is missing or points elsewhere.
+    Then the exported records for api.{domain} and app.{domain} point to the load balancer

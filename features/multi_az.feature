@@ -1,0 +1,40 @@
+@config @guide:multi-az
+Feature: The API and its load balancer span availability zones (configuration)
+  The guide ("Multi-AZ deployment"): deploy compute resources across at least two availability
+  zones. Kubernetes: spread pods across AZs using pod anti-affinity or topology spread
+  constraints. ECS/Fargate: launch tasks across multiple subnets in different AZs. The
+  checklist adds at least two replicas.
+
+  Checked in the configuration the environment's [config] names (Kubernetes manifests, AWS
+  describe output, Pulumi stack exports), not through the load balancer: a zone outage is when a
+  client would find out. Every finding names the file, the setting's path and the value the
+  guide expects. What no input covers is not checked, visibly; without [config] these scenarios
+  are not applicable.
+
+  Background:
+    Given the configuration exported from the deployment
+
+  @rec:multi-az
+  Scenario: The API is spread over at least two availability zones
+    A topologySpreadConstraints entry or a pod anti-affinity on topology.kubernetes.io/zone
+    (a preference the scheduler may ignore is reported), the node groups' subnets in two zones;
+    an ECS service's subnets in two zones.
+    Enforces: the API's pods or tasks may run in at least two availability zones (a zone
+    topology spread or anti-affinity; subnets in two zones).
+    Fails when: no zone spread is set, a spread is only preferred, or the subnets are all in
+    one zone; the file and path are named.
+    Then the API's pods or tasks are spread over at least two availability zones
+
+  @rec:multi-az
+  Scenario: The load balancer has nodes in at least two availability zones
+    Enforces: every load balancer has subnets in at least two availability zones.
+    Fails when: a load balancer's subnets are in one zone; its file and path are named.
+    Then every load balancer has nodes in at least two availability zones
+
+  @rec:multi-az @rec:min-instances
+  Scenario: The API runs at least two instances
+    The Deployment's replicas (the HPA's minReplicas when one scales it), the ECS service's
+    desired count.
+    Enforces: the API's replicas (or minReplicas, or the ECS desired count) are at least 2.
+    Fails when: the count is 1 or unset (Kubernetes default 1); the setting is named.
+    Then the API runs at least two instances

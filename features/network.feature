@@ -1,0 +1,52 @@
+@config @guide:network-architecture
+Feature: The network is separated into tiers, with a NAT gateway per zone (configuration)
+  The guide ("Network architecture"): subnets in 2+ AZs, separated by tier: public subnets for
+  load balancers and NAT gateways, private subnets for application containers, database
+  subnets for database instances (no public access). Deploy one NAT gateway per AZ, and use VPC
+  endpoints for object storage.
+
+  A subnet's tier comes from its route table (0.0.0.0/0 to an internet gateway: public; to a
+  NAT gateway: private; no default route: isolated, for databases), or, without route tables,
+  from its tags. Checked in the configuration [config] names; what no input covers is not
+  checked, visibly.
+
+  Background:
+    Given the configuration exported from the deployment
+
+  @rec:subnets-by-tier
+  Scenario: Internet-facing load balancers sit in public subnets
+    Enforces: every internet-facing load balancer is in subnets that route 0.0.0.0/0 to an
+    internet gateway.
+    Fails when: a load balancer sits in a private or isolated subnet; the subnet and its
+    route are named.
+    Then every internet-facing load balancer is in public subnets
+
+  @rec:subnets-by-tier
+  Scenario: The API runs in private subnets without public addresses
+    ECS: the service's subnets and assignPublicIp. Kubernetes: the node groups' subnets (pods
+    take their nodes' subnets), from aws eks describe-nodegroup.
+    Enforces: the API's tasks or nodes are in private subnets, with assignPublicIp off.
+    Fails when: a task or node group is in a public subnet or gets a public IP address.
+    Then the API's tasks or nodes are in private subnets without public IP addresses
+
+  @rec:database-private
+  Scenario: The database is not publicly accessible and sits in database subnets
+    A database in subnets the API runs in fails (the tiers are not separated); one in private
+    subnets with a route to the internet is reported.
+    Enforces: every database has PubliclyAccessible false and subnets apart from the API's.
+    Fails when: a database is publicly accessible or shares the API's subnets.
+    Then the database is not publicly accessible and is in database subnets
+
+  @rec:nat-per-az
+  Scenario: Every availability zone has its own NAT gateway
+    Each private subnet's default route goes to the NAT gateway in its own zone: a route to
+    another zone's NAT gateway is cut off when that zone fails.
+    Enforces: each private subnet's default route goes to a NAT gateway in its own zone.
+    Fails when: a zone has no NAT gateway, or a private subnet routes to another zone's.
+    Then every private subnet reaches the internet through a NAT gateway in its own availability zone
+
+  @rec:storage-endpoints
+  Scenario: Object storage is reached through a VPC endpoint
+    Enforces: the API's VPC has a gateway or interface endpoint for S3.
+    Fails when: no S3 endpoint exists in the VPC.
+    Then the API's VPC has an endpoint for S3

@@ -64,20 +64,31 @@ pub(crate) const FILES: [(&str, &str); 13] = [
     ),
 ];
 
+/// The `stock-eks-config` variant's manifests: Pulumi's stock EKS installer, in place of
+/// the conformant ones (the AWS side stays).
+const STOCK_EKS: (&str, &str) = (
+    "kubernetes/stock-eks.yaml",
+    include_str!("../../config/tests/data/kubernetes/stock-eks.yaml"),
+);
+
 /// The reference configuration written to a fresh temporary directory, removed when dropped.
 pub(crate) struct ReferenceConfig {
     dir: PathBuf,
 }
 
 impl ReferenceConfig {
-    /// Writes the files; `purpose` names the directory ("verify", "sandbox").
-    pub(crate) fn write(purpose: &str) -> std::io::Result<ReferenceConfig> {
+    /// Writes the files; `purpose` names the directory ("verify", "sandbox"). With
+    /// `stock_eks`, the Kubernetes manifests are the stock installer's.
+    pub(crate) fn write(purpose: &str, stock_eks: bool) -> std::io::Result<ReferenceConfig> {
         let dir = std::env::temp_dir().join(format!(
             "netconform-{purpose}-config-{}",
             std::process::id()
         ));
         let config = ReferenceConfig { dir };
-        for (name, text) in FILES {
+        let files = FILES
+            .into_iter()
+            .filter(|(name, _)| !(stock_eks && name.starts_with("kubernetes/")));
+        for (name, text) in files.chain(stock_eks.then_some(STOCK_EKS)) {
             let path = config.dir.join(name);
             std::fs::create_dir_all(path.parent().expect("a file in a directory"))?;
             std::fs::write(path, text)?;

@@ -69,7 +69,10 @@ pub(crate) async fn run(args: SandboxArgs) -> i32 {
     }));
     // The sandbox's configuration evidence, written where the environment file points to it
     // for as long as the sandbox runs.
-    let reference = match ReferenceConfig::write("sandbox") {
+    let reference = match ReferenceConfig::write(
+        "sandbox",
+        args.variant == Some(netconform_sandbox::Variant::StockEksConfig),
+    ) {
         Ok(config) => config,
         Err(e) => {
             report_error(&format!(

@@ -68,7 +68,10 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
                 Ok(s) => {
                     let mut env = s.environment().clone();
                     // The sandbox's configuration evidence: the reference corpus.
-                    match ReferenceConfig::write("verify") {
+                    match ReferenceConfig::write(
+                        "verify",
+                        args.variant == Some(netconform_sandbox::Variant::StockEksConfig),
+                    ) {
                         Ok(config) => {
                             config.apply(&mut env);
                             reference = Some(config);

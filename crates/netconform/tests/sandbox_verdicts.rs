@@ -113,6 +113,7 @@ fn check_tagged(variant: Option<&str>, tags: Option<&str>, failing: &[(&str, &[&
         Some("@grace") => vec![GRACE],
         Some("@stability") => vec![STABLE],
         Some("@drain or @stability") => vec![STABLE, RESTART],
+        Some("@config") => CONFIG.to_vec(),
         Some(other) => panic!("no expectation for --tags {other}"),
     };
     assert_eq!(run.scenario_count(), selected.len(), "{}", run.explain());
@@ -619,5 +620,48 @@ fn keepalive_leak_resets_kept_alive_connections_after_the_replica_exits() {
     check(
         Some("keepalive-leak"),
         &[(RESTART, &["failed during the restart", "reset"])],
+    );
+}
+
+#[test]
+fn stock_eks_installer_configuration_fails_each_setting_the_guide_changes() {
+    check_tagged(
+        Some("stock-eks-config"),
+        Some("@config"),
+        &[
+            (CONFIG[0], &["no HorizontalPodAutoscaler targets it"]),
+            (
+                CONFIG[1],
+                &["no HorizontalPodAutoscaler targets it: it never scales"],
+            ),
+            (
+                CONFIG[2],
+                &["stock-eks.yaml: spec.template.spec.terminationGracePeriodSeconds = not set"],
+            ),
+            (
+                CONFIG[3],
+                &["stock-eks.yaml: spec.template.spec.containers[0].lifecycle.preStop = not set"],
+            ),
+            (
+                CONFIG[4],
+                &[
+                    "deregistration delay 300 s",
+                    "is not < terminationGracePeriodSeconds 30 s",
+                ],
+            ),
+            (CONFIG[5], &["deletion_protection.enabled=true"]),
+            (
+                CONFIG[7],
+                &["stock-eks.yaml: spec.template.spec.containers[0].readinessProbe = not set"],
+            ),
+            (
+                CONFIG[10],
+                &["stock-eks.yaml: spec.template.spec.topologySpreadConstraints = not set"],
+            ),
+            (
+                CONFIG[12],
+                &["stock-eks.yaml: spec.replicas = 1, expected >= 2"],
+            ),
+        ],
     );
 }

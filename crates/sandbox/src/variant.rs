@@ -77,10 +77,14 @@ pub enum Variant {
     /// drain: kept-alive clients stay pinned to a replica until it exits, and their next
     /// request on that connection is reset.
     KeepaliveLeak,
+    /// The configuration the sandbox exports (its `[config]` evidence) is Pulumi's stock EKS
+    /// installer's: one replica, no probes, no preStop hook, the default grace period. The
+    /// deployment itself runs as usual.
+    StockEksConfig,
 }
 
 impl Variant {
-    pub const ALL: [Variant; 30] = [
+    pub const ALL: [Variant; 31] = [
         Variant::ExitOnSigterm,
         Variant::NoAppRecord,
         Variant::WrongLoadBalancer,
@@ -111,6 +115,7 @@ impl Variant {
         Variant::BackendKeepaliveShorterThanLb,
         Variant::StrayTarget,
         Variant::KeepaliveLeak,
+        Variant::StockEksConfig,
     ];
 
     pub fn name(self) -> &'static str {
@@ -145,6 +150,7 @@ impl Variant {
             Variant::BackendKeepaliveShorterThanLb => "backend-keepalive-shorter-than-lb",
             Variant::StrayTarget => "stray-target",
             Variant::KeepaliveLeak => "keepalive-leak",
+            Variant::StockEksConfig => "stock-eks-config",
         }
     }
 
@@ -202,6 +208,9 @@ impl Variant {
             }
             Variant::KeepaliveLeak => {
                 "a pass-through balancer pins kept-alive clients to replicas that never answer Connection: close while draining"
+            }
+            Variant::StockEksConfig => {
+                "the exported configuration is Pulumi's stock EKS installer's (one replica, no probes, no preStop, default grace)"
             }
         }
     }

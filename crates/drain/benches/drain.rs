@@ -76,10 +76,11 @@ fn generator(args: &[String]) {
                 ))
                 .expect("a closed loop");
             println!(
-                "requests {} failed {} seconds {}",
+                "requests {} failed {} seconds {} p99_ms {:.2}",
                 r.completed,
                 r.failed,
-                r.elapsed.as_secs_f64()
+                r.elapsed.as_secs_f64(),
+                r.p99.as_secs_f64() * 1000.0
             );
         }
         _ => {

@@ -810,6 +810,9 @@ pub struct ClosedLoop {
     pub completed: u64,
     pub failed: u64,
     pub elapsed: Duration,
+    /// Latency of the completed requests (from write to whole response), 99th percentile,
+    /// recorded per request as the open model records it.
+    pub p99: Duration,
 }
 
 /// Closed loop, for benchmarks: `connections` kept-alive connections each send a request as
@@ -826,8 +829,10 @@ pub async fn closed_loop(
     let end = started + duration;
     let local = tokio::task::LocalSet::new();
     let counts = Rc::new((std::cell::Cell::new(0u64), std::cell::Cell::new(0u64)));
+    let latency = Rc::new(RefCell::new(histogram(2)));
     for _ in 0..connections {
-        let (shared, counts) = (Arc::clone(&shared), Rc::clone(&counts));
+        let (shared, counts, latency) =
+            (Arc::clone(&shared), Rc::clone(&counts), Rc::clone(&latency));
         local.spawn_local(async move {
             let mut buf = vec![0u8; BUFFER];
             let mut stream = None;
@@ -843,6 +848,7 @@ pub async fn closed_loop(
                     }
                 }
                 let Some(s) = stream.as_mut() else { continue };
+                let sent = Instant::now();
                 let done = async {
                     s.write_all(&shared.requests[0])
                         .await
@@ -853,6 +859,9 @@ pub async fn closed_loop(
                     Ok(Ok(res)) => {
                         if res.status == shared.plan.expect_status {
                             counts.0.set(counts.0.get() + 1);
+                            latency
+                                .borrow_mut()
+                                .saturating_record(micros(sent.elapsed()));
                         } else {
                             counts.1.set(counts.1.get() + 1);
                         }
@@ -873,5 +882,6 @@ pub async fn closed_loop(
         completed: counts.0.get(),
         failed: counts.1.get(),
         elapsed: started.elapsed(),
+        p99: Duration::from_micros(latency.borrow().value_at_quantile(0.99)),
     })
 }

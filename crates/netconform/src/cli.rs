@@ -29,6 +29,10 @@ pub(crate) enum Command {
     /// command of the environment file `netconform sandbox` writes).
     #[command(hide = true)]
     SandboxRestart(SandboxRestartArgs),
+    /// Run one API replica in the foreground (what the container test bed runs in each API
+    /// container); SIGTERM stops it.
+    #[command(hide = true)]
+    Replica(crate::testbed_cmd::ReplicaArgs),
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ mod features;
 mod progress;
 mod sandbox_cmd;
 mod steps;
+mod testbed_cmd;
 mod verify;
 mod world;
 
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
             cli::Command::Verify(args) => verify::run(args).await,
             cli::Command::Sandbox(args) => sandbox_cmd::run(args).await,
             cli::Command::SandboxRestart(args) => sandbox_cmd::restart(args).await,
+            cli::Command::Replica(args) => testbed_cmd::replica(args).await,
         }
     });
     runtime.shutdown_background();

@@ -1,9 +1,12 @@
 //! `cargo xtask`: the project's tasks, in Rust, with std only (matklad's cargo-xtask).
 //!
 //! - `verify [ARGS]`: build the netconform binary (release) and run `netconform verify ARGS`;
-//!   with no `--env` that verifies the built-in sandbox.
+//!   with no `--env` that verifies the built-in sandbox, with `--testbed` the container test
+//!   bed.
 //! - `test`: the project's tests (release profile, so they share the build with `verify`).
 //! - `ci`: what CI runs: formatting, clippy with warnings denied, then `test`.
+//! - `images`: make the container test bed's image when it is missing (installs mmdebstrap
+//!   first when it is missing); `verify --testbed` and the tests use it.
 //!
 //! Prints what it runs; exits with the code of what failed.
 
@@ -19,6 +22,7 @@ fn main() -> ExitCode {
         "test" => test(rest),
         "ci" => ci(),
         "bench" => bench(rest),
+        "images" => images(),
         "-h" | "--help" | "help" => return usage(),
         other => {
             say(&format!("xtask: unknown task {other:?}"));
@@ -43,6 +47,7 @@ fn usage() -> ExitCode {
          (no --env: the built-in sandbox; see `netconform verify --help`)\n  \
          test [ARGS]     run the project's tests (cargo test --workspace --release ARGS)\n  \
          ci              cargo fmt --check, clippy -D warnings, then test\n  \
+         images          make the container test bed's image if it is missing (mmdebstrap, docker import)\n  \
          bench dns       DNS checks: the feature's wall time, queries/s against dig (installs bind9-dnsutils)\n  \
          bench probe     health and TLS checks: their wall time, HTTPS probes/s against curl\n  \
          bench drain     the load generator against nginx beside wrk and oha (installs them)");
@@ -95,6 +100,21 @@ fn test(args: &[String]) -> Result<(), i32> {
     cargo(&run)
 }
 
+/// The test bed's image: made by `netconform testbed-images` (the same code `verify --testbed`
+/// and the tests run), with mmdebstrap installed first when it is missing.
+fn images() -> Result<(), i32> {
+    ensure_command("mmdebstrap", "mmdebstrap");
+    cargo(&[
+        "run",
+        "--release",
+        "--quiet",
+        "--package",
+        "netconform",
+        "--",
+        "testbed-images",
+    ])
+}
+
 fn bench(args: &[String]) -> Result<(), i32> {
     match args.first().map(String::as_str) {
         Some("dns") => bench_dns(),
@@ -131,7 +151,7 @@ fn ensure_command(command: &str, package: &str) {
         .status();
     if !status.is_ok_and(|s| s.success()) {
         say(&format!(
-            "xtask: could not install {package}; the comparison with {command} is skipped"
+            "xtask: could not install {package}; what needs {command} is skipped or says why"
         ));
     }
 }

@@ -135,10 +135,32 @@ pub async fn fetch(
     if status.split_whitespace().nth(1) != Some("200") {
         return Err(fetch_err(format!("it answered {status:?}")));
     }
-    parse_csv(body).map_err(|why| StatsError::Parse {
+    let chunked = head
+        .lines()
+        .any(|l| l.to_ascii_lowercase().replace(' ', "") == "transfer-encoding:chunked");
+    let body = if chunked {
+        dechunk(body).ok_or_else(|| fetch_err("the chunked answer is cut short".into()))?
+    } else {
+        body.to_owned()
+    };
+    parse_csv(&body).map_err(|why| StatsError::Parse {
         url: url.to_owned(),
         why,
     })
+}
+
+/// A chunked body's content (HAProxy streams its statistics in chunks, even to HTTP/1.0).
+pub fn dechunk(mut body: &str) -> Option<String> {
+    let mut out = String::new();
+    loop {
+        let (size, rest) = body.split_once("\r\n")?;
+        let size = usize::from_str_radix(size.split(';').next()?.trim(), 16).ok()?;
+        if size == 0 {
+            return Some(out);
+        }
+        out.push_str(rest.get(..size)?);
+        body = rest.get(size..)?.strip_prefix("\r\n")?;
+    }
 }
 
 #[cfg(test)]
@@ -188,6 +210,16 @@ mod tests {
             "# pxname,svname,wretr,wredis\napi,BACKEND,x,1\n",
             Err("\"x\" is not a count"),
         );
+    }
+
+    #[test]
+    fn chunked_bodies_are_joined() {
+        assert_eq!(
+            dechunk("5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\n\r\n").as_deref(),
+            Some("hello, world")
+        );
+        assert_eq!(dechunk("5\r\nhel"), None);
+        assert_eq!(dechunk("zz\r\n"), None);
     }
 
     #[test]

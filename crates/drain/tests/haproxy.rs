@@ -45,6 +45,19 @@ async fn counters_are_read_from_the_statistics_page() {
 }
 
 #[tokio::test]
+async fn a_chunked_page_is_read_whole() {
+    // What HAProxy 2.6 sends, even to an HTTP/1.0 request.
+    let url = serving(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nconnection: close\r\ntransfer-encoding: chunked\r\n\r\n24\r\n# pxname,svname,wretr,wredis,status\n\r\n13\r\napi,BACKEND,5,4,UP\n\r\n0\r\n\r\n",
+    )
+    .await;
+    let counters = fetch(&url, &resolver(), Duration::from_secs(2))
+        .await
+        .unwrap();
+    assert_eq!((counters.retries, counters.redispatches), (5, 4));
+}
+
+#[tokio::test]
 async fn a_page_that_is_not_the_statistics_is_named() {
     let url = serving("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n").await;
     let err = fetch(&url, &resolver(), Duration::from_secs(2))

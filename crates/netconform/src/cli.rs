@@ -33,6 +33,10 @@ pub(crate) enum Command {
     /// container); SIGTERM stops it.
     #[command(hide = true)]
     Replica(crate::testbed_cmd::ReplicaArgs),
+    /// Make the container test bed's image when it is missing (what `cargo xtask images`
+    /// runs).
+    #[command(hide = true)]
+    TestbedImages,
 }
 
 #[derive(Debug, Args)]
@@ -44,6 +48,13 @@ pub(crate) struct VerifyArgs {
     /// Break the built-in sandbox on purpose (only without --env), to watch a check fail.
     #[arg(long = "break", value_name = "VARIANT", value_parser = parse_variant, conflicts_with = "env")]
     pub(crate) variant: Option<Variant>,
+    /// Verify the container test bed instead (real HAProxy, BIND and API containers in
+    /// Docker, see docs/testbed.md); it is torn down at the end.
+    #[arg(long, conflicts_with_all = ["env", "variant"])]
+    pub(crate) testbed: bool,
+    /// Break the container test bed on purpose (with --testbed).
+    #[arg(long, value_name = "VARIANT", requires = "testbed", value_parser = parse_break)]
+    pub(crate) testbed_break: Option<netconform_testbed::Break>,
     /// Run only the scenarios whose tags match this expression, e.g. '@dns' or
     /// 'not @disruptive'.
     #[arg(long, value_name = "EXPR")]
@@ -73,5 +84,9 @@ pub(crate) struct SandboxRestartArgs {
 }
 
 fn parse_variant(text: &str) -> Result<Variant, String> {
+    text.parse()
+}
+
+fn parse_break(text: &str) -> Result<netconform_testbed::Break, String> {
     text.parse()
 }

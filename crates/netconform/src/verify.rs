@@ -45,9 +45,18 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         }
     };
 
-    // The environment: a file, or the built-in sandbox.
+    // The environment: a file, the container test bed, or the built-in sandbox.
     let mut sandbox = None;
+    let mut testbed = None;
     let (env, source) = match &args.env {
+        None if args.testbed => match crate::testbed_cmd::start(args.testbed_break).await {
+            Ok(bed) => {
+                let env = bed.environment().clone();
+                testbed = Some(bed);
+                (env, "the container test bed".to_owned())
+            }
+            Err(code) => return code,
+        },
         Some(path) => match load_environment(path) {
             Ok(env) => (env, path.display().to_string()),
             Err(message) => {
@@ -101,7 +110,8 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
     }
 
     // Ctrl-C: long steps stop and the rest of the run ends inconclusive; the report is still
-    // written. A second Ctrl-C exits at once.
+    // written. A second Ctrl-C exits at once (removing the test bed first).
+    let teardown = testbed.as_ref().map(netconform_testbed::Testbed::teardown);
     tokio::spawn({
         let interrupter = interrupter;
         async move {
@@ -112,6 +122,9 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
                 );
                 let _ = interrupter.send(true);
                 if signals.next().await {
+                    if let Some(teardown) = &teardown {
+                        teardown.now();
+                    }
                     std::process::exit(exit::INCONCLUSIVE);
                 }
             }
@@ -148,6 +161,7 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         duration_s: started.elapsed().as_secs_f64(),
     };
     drop(sandbox);
+    drop(testbed);
     finish(&report, args.report_dir.as_deref())
 }
 

@@ -153,8 +153,7 @@ fn leftovers(run: &str) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn healthy_bed_passes_every_scenario() {
-    // Unsigned zone: DNSSEC is not asked for.
-    check(None, None, &[(DNS_DNSSEC, &[NOT_APPLICABLE])]);
+    check(None, None, &[]);
 }
 
 #[test]
@@ -180,7 +179,6 @@ fn haproxy_checking_the_wrong_path_marks_every_server_down() {
         Some("haproxy-wrong-check-path"),
         Some("not @grace"),
         &[
-            (DNS_DNSSEC, &[NOT_APPLICABLE]),
             (HEALTH, unavailable),
             (STABLE, &["20 of 20 probes failed", "answered 503"]),
             (CONSOLE, unavailable),
@@ -243,7 +241,6 @@ fn missing_app_record_fails_the_app_scenarios() {
         Some("dns-app-missing"),
         None,
         &[
-            (DNS_DNSSEC, &[NOT_APPLICABLE]),
             (DNS_APP, nxdomain),
             (CONSOLE, nxdomain),
             (CERT_APP, nxdomain),

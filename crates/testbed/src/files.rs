@@ -112,7 +112,12 @@ pub(crate) fn haproxy_cfg(
     cfg
 }
 
-/// BIND's configuration: authoritative only, for the bed's zone.
+/// Where BIND keeps the zone: a copy it may write beside (the signed zone, its journal, the
+/// keys), as the mount is read-only.
+pub(crate) const ZONE_COPY: &str = "/tmp/zone.db";
+
+/// BIND's configuration: authoritative only, for the bed's zone, which it signs (DNSSEC, its
+/// default policy: one ECDSA P-256 key, NSEC).
 pub(crate) fn named_conf(zone: &str) -> String {
     format!(
         "options {{\n  \
@@ -125,7 +130,12 @@ pub(crate) fn named_conf(zone: &str) -> String {
            allow-transfer {{ any; }};\n  \
            dnssec-validation no;\n\
          }};\n\
-         zone \"{zone}\" {{ type primary; file \"{MOUNT}/zone.db\"; }};\n"
+         zone \"{zone}\" {{\n  \
+           type primary;\n  \
+           file \"{ZONE_COPY}\";\n  \
+           dnssec-policy default;\n  \
+           inline-signing yes;\n\
+         }};\n"
     )
 }
 
@@ -154,6 +164,20 @@ pub(crate) fn zone_file(
         text.push_str("app IN CNAME lb\n");
     }
     text
+}
+
+/// The trust anchor of the zone, from BIND's key files (`K<zone>.+013+<tag>.key`): the
+/// key-signing key's DNSKEY record, its key on one line.
+pub(crate) fn trust_anchor(key_files: &str) -> Option<String> {
+    key_files
+        .lines()
+        .filter(|l| !l.starts_with(';'))
+        .find_map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let at = words.iter().position(|w| *w == "DNSKEY")?;
+            (words.get(at + 1) == Some(&"257") && words.len() > at + 4)
+                .then(|| format!("{} {}", words[..at + 4].join(" "), words[at + 4..].concat()))
+        })
 }
 
 #[cfg(test)]
@@ -234,6 +258,22 @@ mod tests {
             text.contains("  server zone-a nc-1-zone-a:8080\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_trust_anchor_is_the_key_signing_key_on_one_line() {
+        let files = "; This is a key-signing key, keyid 46796, for testbed.test.\n\
+            ; Created: 20261126123517 (Thu Nov 26 12:35:17 2026)\n\
+            testbed.test. 3600 IN DNSKEY 257 3 13 6vyAYIrZBCtZd67R ZMrZH5py56Jv==\n";
+        assert_eq!(
+            trust_anchor(files).as_deref(),
+            Some("testbed.test. 3600 IN DNSKEY 257 3 13 6vyAYIrZBCtZd67RZMrZH5py56Jv==")
+        );
+        assert_eq!(
+            trust_anchor("testbed.test. 3600 IN DNSKEY 256 3 13 abc\n"),
+            None
+        );
+        assert_eq!(trust_anchor(""), None);
     }
 
     #[test]

@@ -303,6 +303,8 @@ impl Drop for Testbed {
 struct Parts {
     topology: Topology,
     ca_pem: String,
+    /// The zone's key-signing key, as a DNSKEY record.
+    trust_anchor: String,
 }
 
 fn labels(teardown: &Teardown) -> Vec<String> {
@@ -470,8 +472,9 @@ async fn start_parts(config: &TestbedConfig, teardown: &Teardown) -> Result<Part
     let dns = teardown.name("dns");
     // BIND waits for its zone, which needs the addresses Docker gives.
     let named = format!(
-        "until [ -s {m}/zone.db ]; do sleep 0.05; done; exec named -g -c {m}/named.conf",
-        m = files::MOUNT
+        "until [ -s {m}/zone.db ]; do sleep 0.05; done; cp {m}/zone.db {z}; exec named -g -c {m}/named.conf",
+        m = files::MOUNT,
+        z = files::ZONE_COPY
     );
     run_container(
         config,
@@ -495,9 +498,20 @@ async fn start_parts(config: &TestbedConfig, teardown: &Teardown) -> Result<Part
         replicas,
     };
     wait_ready(config, &topology).await?;
+    let keys = docker::run(
+        &config.docker,
+        &["exec", &topology.dns.0, "sh", "-c", "cat /tmp/K*.key"],
+    )
+    .await?;
+    let trust_anchor = files::trust_anchor(&keys).ok_or_else(|| TestbedError::NotReady {
+        what: "BIND's key-signing key".into(),
+        waited: Duration::ZERO,
+        logs: keys,
+    })?;
     Ok(Parts {
         topology,
         ca_pem: certs.ca_pem,
+        trust_anchor,
     })
 }
 
@@ -581,8 +595,9 @@ async fn ready(config: &TestbedConfig, topology: &Topology, want: &str) -> Resul
         .await
         .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
         .unwrap_or_default();
-    if !logs.lines().any(|l| l.ends_with(" running")) {
-        return Err(format!("BIND ({dns}) running its zone"));
+    // Logged once the zone is signed.
+    if !logs.lines().any(|l| l.contains("(signed): next key event")) {
+        return Err(format!("BIND ({dns}) serving its signed zone"));
     }
     let stats = server_states(SocketAddr::new(topology.lb.1, files::STATS_PORT))
         .await
@@ -673,6 +688,8 @@ fn environment(config: &TestbedConfig, parts: &Parts) -> Environment {
     env.dns.authoritative = vec![dns];
     env.dns.load_balancer = Some(format!("lb.{DOMAIN}").parse().expect("a valid name"));
     env.dns.load_balancer_addresses = vec![topology.lb.1];
+    env.dns.dnssec = netconform_model::environment::DnssecMode::Validate;
+    env.dns.trust_anchors = vec![parts.trust_anchor.clone()];
     env.tls.ca_pem = Some(parts.ca_pem.clone());
     env.health.timeout = HumanDuration::from_secs(2);
     env.health.interval = HumanDuration::from_millis(100);

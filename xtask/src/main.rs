@@ -1,10 +1,13 @@
 //! `cargo xtask`: the project's tasks, in Rust (matklad's cargo-xtask).
 //!
 //! - `verify [ARGS]`: build the netconform binary (release) and run `netconform verify ARGS`;
-//!   with no `--env` that verifies the built-in sandbox.
+//!   with no `--env` that verifies the built-in sandbox, with `--testbed` the container test
+//!   bed.
 //! - `test`: the project's tests (release profile, so they share the build with `verify`).
 //! - `ci`: what CI runs: formatting, clippy with warnings denied, then `test`.
 //! - `docs [--check]`: render features/ into docs/conformance.md (`--check`: fail when stale).
+//! - `images`: make the container test bed's image when it is missing (installs mmdebstrap
+//!   first when it is missing); `verify --testbed` and the tests use it.
 //!
 //! Prints what it runs; exits with the code of what failed. Depends on std and, for the docs,
 //! the model crate's list of the guide's recommendations.
@@ -24,6 +27,7 @@ fn main() -> ExitCode {
         "ci" => ci(),
         "bench" => bench(rest),
         "docs" => docs::run(&workspace_root(), rest),
+        "images" => images(),
         "-h" | "--help" | "help" => return usage(),
         other => {
             say(&format!("xtask: unknown task {other:?}"));
@@ -49,6 +53,7 @@ fn usage() -> ExitCode {
          test [ARGS]     run the project's tests (cargo test --workspace --release ARGS)\n  \
          ci              cargo fmt --check, clippy -D warnings, then test\n  \
          docs [--check]  render features/ into docs/conformance.md (--check: fail if it is stale)\n  \
+         images          make the container test bed's image if it is missing (mmdebstrap, docker import)\n  \
          bench dns       DNS checks: the feature's wall time, queries/s against dig (installs bind9-dnsutils)\n  \
          bench probe     health and TLS checks: their wall time, HTTPS probes/s against curl\n  \
          bench drain     the load generator against nginx beside wrk and oha (installs them)");
@@ -101,6 +106,21 @@ fn test(args: &[String]) -> Result<(), i32> {
     cargo(&run)
 }
 
+/// The test bed's image: made by `netconform testbed-images` (the same code `verify --testbed`
+/// and the tests run), with mmdebstrap installed first when it is missing.
+fn images() -> Result<(), i32> {
+    ensure_command("mmdebstrap", "mmdebstrap");
+    cargo(&[
+        "run",
+        "--release",
+        "--quiet",
+        "--package",
+        "netconform",
+        "--",
+        "testbed-images",
+    ])
+}
+
 fn bench(args: &[String]) -> Result<(), i32> {
     match args.first().map(String::as_str) {
         Some("dns") => bench_dns(),
@@ -137,7 +157,7 @@ fn ensure_command(command: &str, package: &str) {
         .status();
     if !status.is_ok_and(|s| s.success()) {
         say(&format!(
-            "xtask: could not install {package}; the comparison with {command} is skipped"
+            "xtask: could not install {package}; what needs {command} is skipped or says why"
         ));
     }
 }

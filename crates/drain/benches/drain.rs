@@ -40,6 +40,7 @@ fn plan(port: u16, rate: f64) -> LoadPlan {
         instance_header: None,
         workers: 1,
         fresh_every: 0,
+        slow: None,
     }
 }
 

@@ -15,12 +15,14 @@
 //! [`RequestOutcome`]: netconform_model::evidence::drain::RequestOutcome
 
 mod conn;
+pub mod haproxy;
 mod http1;
 pub mod load;
 pub mod restart;
 pub mod verdict;
 
-pub use load::{ClosedLoop, Lane, Load, LoadPlan, LoadResult, Progress, closed_loop};
+pub use haproxy::{HaproxyCounters, StatsError};
+pub use load::{ClosedLoop, Lane, Load, LoadPlan, LoadResult, Progress, SlowRequests, closed_loop};
 pub use restart::{
     DockerRestart, EcsRestart, KubernetesRestart, RestartDriver, RestartRun, ShellRestart,
 };

@@ -57,6 +57,17 @@ pub struct LoadPlan {
     /// New connections cost a local port each for a minute (TIME_WAIT): a few hundred a
     /// second is what a machine sustains.
     pub fresh_every: u64,
+    /// Long requests mixed in: every n-th request goes to a slow path instead.
+    pub slow: Option<SlowRequests>,
+}
+
+/// Requests that take a while (a long API call), so some are in flight across every stop.
+/// They count like the others; their latency is left out of the latency figures.
+#[derive(Debug, Clone)]
+pub struct SlowRequests {
+    pub path: HttpPath,
+    /// Every n-th request (n >= 1).
+    pub every: u64,
 }
 
 impl LoadPlan {
@@ -255,6 +266,8 @@ pub(crate) struct Shared {
     pub(crate) tls: Option<tokio_rustls::TlsConnector>,
     /// The request bytes of each lane.
     requests: [Vec<u8>; 2],
+    /// The slow requests' bytes, by lane.
+    slow_requests: Option<[Vec<u8>; 2]>,
     t0: std::time::Instant,
     open: AtomicUsize,
     pub(crate) opened: AtomicU64,
@@ -366,11 +379,23 @@ impl Load {
             http1::request(plan.path.as_str(), &host, false),
             http1::request(plan.path.as_str(), &host, true),
         ];
+        if plan.slow.as_ref().is_some_and(|s| s.every == 0) {
+            return Err(LoadError::Plan(
+                "slow requests every 0 requests: use 1 or more".into(),
+            ));
+        }
+        let slow_requests = plan.slow.as_ref().map(|slow| {
+            [
+                http1::request(slow.path.as_str(), &host, false),
+                http1::request(slow.path.as_str(), &host, true),
+            ]
+        });
         Ok(Shared {
             plan,
             resolver,
             tls,
             requests,
+            slow_requests,
             t0: std::time::Instant::now(),
             open: AtomicUsize::new(0),
             opened: AtomicU64::new(0),
@@ -532,8 +557,14 @@ async fn worker(
                 Some(detail),
             );
         } else {
+            let slow = local
+                .shared
+                .plan
+                .slow
+                .as_ref()
+                .is_some_and(|s| i % s.every == s.every - 1);
             local.in_flight[lane as usize].set(local.in_flight[lane as usize].get() + 1);
-            tasks.spawn_local(request(Rc::clone(&local), due, lane));
+            tasks.spawn_local(request(Rc::clone(&local), due, lane, slow));
         }
         i += workers as u64;
     };
@@ -565,9 +596,9 @@ async fn worker(
 }
 
 /// One request, from connection to whole response, recorded exactly once.
-async fn request(local: Rc<Local>, due: Instant, lane: Lane) {
+async fn request(local: Rc<Local>, due: Instant, lane: Lane, slow: bool) {
     let deadline = Instant::now().max(due) + local.shared.plan.request_timeout;
-    let (outcome, detail, times) = match exchange(&local, lane, deadline).await {
+    let (outcome, detail, times) = match exchange(&local, lane, slow, deadline).await {
         Ok(answer) => {
             let times = Some((
                 Instant::now().saturating_duration_since(due),
@@ -591,6 +622,8 @@ async fn request(local: Rc<Local>, due: Instant, lane: Lane) {
         Err((outcome, detail)) => (outcome, Some(detail), None),
     };
     local.in_flight[lane as usize].set(local.in_flight[lane as usize].get().saturating_sub(1));
+    // A slow request's latency is the path's, not the deployment's: left out of the figures.
+    let times = times.filter(|_| !slow);
     record(&local, due, lane, outcome, times, detail);
 }
 
@@ -692,7 +725,12 @@ impl Drop for Slot {
 
 /// Gets a connection (an idle kept-alive one, or a new one within the cap), sends the
 /// request, reads the whole response.
-async fn exchange(local: &Local, lane: Lane, deadline: Instant) -> Result<Answer, Failure> {
+async fn exchange(
+    local: &Local,
+    lane: Lane,
+    slow: bool,
+    deadline: Instant,
+) -> Result<Answer, Failure> {
     let shared = &local.shared;
     let reused = if lane == Lane::KeepAlive {
         checkout(local)
@@ -723,7 +761,11 @@ async fn exchange(local: &Local, lane: Lane, deadline: Instant) -> Result<Answer
         ""
     };
     let sent = Instant::now();
-    match timeout_at(deadline, stream.write_all(&shared.requests[lane as usize])).await {
+    let bytes = match &shared.slow_requests {
+        Some(slow_requests) if slow => &slow_requests[lane as usize],
+        _ => &shared.requests[lane as usize],
+    };
+    match timeout_at(deadline, stream.write_all(bytes)).await {
         Err(_) => {
             return Err((
                 RequestOutcome::ReadTimeout,

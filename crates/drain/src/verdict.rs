@@ -10,6 +10,7 @@ use netconform_model::evidence::drain::{
 };
 use netconform_model::{HumanDuration, Outcome, RestartEvent, RestartEventKind, Verdict};
 
+use crate::haproxy::HaproxyCounters;
 use crate::load::{BUCKET, LoadResult};
 use crate::restart::RestartRun;
 
@@ -283,6 +284,36 @@ pub fn judge_requests(summary: &DrainSummary, max_failed: u64) -> Outcome {
     Outcome::new(check, verdict, reason).with_evidence(summary.clone())
 }
 
+/// No request failed at a server and was retried by the load balancer: a retry hides the
+/// failure from the client (and sends a non-idempotent request, a POST, twice). `during` is
+/// what HAProxy's counters moved by over the load; `url` where they were read;
+/// `client_failed` the requests that failed at the client.
+pub fn judge_masked(url: &str, during: HaproxyCounters, client_failed: u64) -> Outcome {
+    let check = "the load balancer retried no request during the restart".to_owned();
+    if during.retries == 0 && during.redispatches == 0 {
+        return Outcome::pass(
+            check,
+            format!(
+                "HAProxy counted no retry and no redispatch over {} backends ({url})",
+                during.backends
+            ),
+        );
+    }
+    Outcome::fail(
+        check,
+        format!(
+            "{} failed at the client, but HAProxy retried {} and redispatched {} during the restart ({url}): failures were masked by retries; a server dropped requests, and a non-idempotent one (a POST) would have been sent twice",
+            match client_failed {
+                0 => "no request".to_owned(),
+                1 => "1 request".to_owned(),
+                n => format!("{n} requests"),
+            },
+            during.retries,
+            during.redispatches
+        ),
+    )
+}
+
 /// Every scheduled request has exactly one outcome, and the generator kept its schedule
 /// (otherwise no verdict either way).
 pub fn judge_accounting(result: &LoadResult) -> Outcome {
@@ -423,6 +454,50 @@ mod tests {
         assert_eq!(
             summary.timeline[1].failures.values().sum::<u64>(),
             summary.timeline[1].failed
+        );
+    }
+
+    #[test]
+    fn retries_at_the_load_balancer_are_failures_it_masked() {
+        let url = "http://10.0.0.5:8404/stats;csv";
+        let none = HaproxyCounters {
+            retries: 0,
+            redispatches: 0,
+            backends: 2,
+        };
+        let outcome = judge_masked(url, none, 0);
+        assert_eq!(outcome.verdict, Verdict::Pass);
+        assert_eq!(
+            outcome.reason,
+            "HAProxy counted no retry and no redispatch over 2 backends (http://10.0.0.5:8404/stats;csv)"
+        );
+        let retried = HaproxyCounters {
+            retries: 8,
+            redispatches: 17,
+            backends: 2,
+        };
+        let outcome = judge_masked(url, retried, 0);
+        assert_eq!(outcome.verdict, Verdict::Fail);
+        assert!(
+            outcome.reason.starts_with(
+                "no request failed at the client, but HAProxy retried 8 and redispatched 17 during the restart (http://10.0.0.5:8404/stats;csv): failures were masked by retries"
+            ),
+            "{}",
+            outcome.reason
+        );
+        let redispatched_only = HaproxyCounters {
+            retries: 0,
+            redispatches: 1,
+            backends: 1,
+        };
+        assert_eq!(
+            judge_masked(url, redispatched_only, 1).verdict,
+            Verdict::Fail
+        );
+        assert!(
+            judge_masked(url, redispatched_only, 1)
+                .reason
+                .starts_with("1 request failed")
         );
     }
 }

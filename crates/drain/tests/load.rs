@@ -28,6 +28,7 @@ fn plan(addr: SocketAddr, rate: f64, timeout_ms: u64, max_connections: usize) ->
         instance_header: None,
         workers: 1,
         fresh_every: 2,
+        slow: None,
     }
 }
 
@@ -262,5 +263,54 @@ async fn https_to_a_plain_http_server_is_a_tls_error() {
         result.scheduled,
         "{:?}",
         result.counts
+    );
+}
+
+#[tokio::test]
+async fn slow_requests_go_every_nth_and_stay_out_of_the_latency() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    // Answers /slow after 300 ms, anything else at once; one request per connection.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let slow_seen = Arc::new(AtomicU64::new(0));
+    let seen = Arc::clone(&slow_seen);
+    tokio::spawn(async move {
+        loop {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let seen = Arc::clone(&seen);
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                if head.starts_with(b"GET /slow ") {
+                    seen.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                let _ = stream
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
+                    )
+                    .await;
+            });
+        }
+    });
+    let mut plan = plan(addr, 100.0, 2000, 128);
+    plan.slow = Some(netconform_drain::SlowRequests {
+        path: "/slow".parse().unwrap(),
+        every: 5,
+    });
+    let result = run(plan, 1000).await;
+    assert_eq!(result.ok(), result.scheduled, "{:?}", result.counts);
+    assert_eq!(slow_seen.load(Ordering::SeqCst), result.scheduled / 5);
+    assert!(
+        result.latency.max < 300.0,
+        "slow requests counted in the latency: max {} ms",
+        result.latency.max
     );
 }

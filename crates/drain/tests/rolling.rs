@@ -28,6 +28,7 @@ async fn restarts(config: SandboxConfig, rounds: u32) -> Vec<DrainSummary> {
         instance_header: env.health.instance_header.clone(),
         workers: 1,
         fresh_every: 2,
+        slow: None,
     };
     let resolver = Resolver::for_environment(&env.dns, Caching::On).unwrap();
     let mut summaries = Vec::new();

@@ -406,6 +406,39 @@ pub struct DrainSettings {
     pub fresh_every: u64,
     /// Load generator threads (one per core at most is useful).
     pub workers: usize,
+    /// A path that takes a while to answer (a long API call), requested instead of the
+    /// health path by every `slow_every`-th request: requests in flight across each stop,
+    /// which a stop timeout too short for the drain cuts off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slow_path: Option<HttpPath>,
+    pub slow_every: u64,
+    /// HAProxy's statistics as CSV (`stats uri` with `;csv`), read before and after the
+    /// restart: requests the load balancer retried or redispatched are failures it hid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub haproxy_stats: Option<StatsUrl>,
+}
+
+/// A plain-HTTP URL, checked when the file is read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct StatsUrl(pub String);
+
+impl<'de> Deserialize<'de> for StatsUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        match url::Url::parse(&text) {
+            Ok(u) if u.scheme() == "http" && u.host().is_some() => Ok(StatsUrl(text)),
+            _ => Err(serde::de::Error::custom(format!(
+                "invalid statistics URL {text:?}: write HAProxy's CSV statistics as a plain-HTTP URL, such as \"http://10.0.0.5:8404/stats;csv\""
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for StatsUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 impl Default for DrainSettings {
@@ -421,6 +454,9 @@ impl Default for DrainSettings {
             max_connections: 512,
             fresh_every: 2,
             workers: 1,
+            slow_path: None,
+            slow_every: 10,
+            haproxy_stats: None,
         }
     }
 }
@@ -1054,5 +1090,33 @@ max_connections = 100
             Err("envs/test.toml:3:15: invalid nameserver"),
         );
         check("domain = \"a.b\n", Err("envs/test.toml:1:"));
+        check(
+            "domain = \"a.b\"\n[drain]\nhaproxy_stats = \"https://lb:8404/stats;csv\"",
+            Err("envs/test.toml:3:17: invalid statistics URL"),
+        );
+        check(
+            "domain = \"a.b\"\n[drain]\nslow_path = \"api/slow\"",
+            Err("envs/test.toml:3:13: invalid path"),
+        );
+    }
+
+    #[test]
+    fn slow_requests_and_haproxy_statistics_are_read() {
+        let env = parse(
+            "domain = \"a.b\"\n[drain]\nslow_path = \"/api/slow?ms=2000\"\nslow_every = 20\nhaproxy_stats = \"http://10.0.0.5:8404/stats;csv\"",
+        )
+        .unwrap();
+        assert_eq!(
+            env.drain.slow_path.as_ref().map(HttpPath::as_str),
+            Some("/api/slow?ms=2000")
+        );
+        assert_eq!(env.drain.slow_every, 20);
+        assert_eq!(
+            env.drain.haproxy_stats,
+            Some(StatsUrl("http://10.0.0.5:8404/stats;csv".into()))
+        );
+        let again = parse(&env.to_toml()).unwrap();
+        assert_eq!(again.drain, env.drain);
+        assert_eq!(parse("domain = \"a.b\"").unwrap().drain.slow_path, None);
     }
 }

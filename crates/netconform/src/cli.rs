@@ -30,6 +30,14 @@ pub(crate) enum Command {
     /// command of the environment file `netconform sandbox` writes).
     #[command(hide = true)]
     SandboxRestart(SandboxRestartArgs),
+    /// Run one API replica in the foreground (what the container test bed runs in each API
+    /// container); SIGTERM stops it.
+    #[command(hide = true)]
+    Replica(crate::testbed_cmd::ReplicaArgs),
+    /// Make the container test bed's image when it is missing (what `cargo xtask images`
+    /// runs).
+    #[command(hide = true)]
+    TestbedImages,
 }
 
 #[derive(Debug, Args)]
@@ -41,6 +49,13 @@ pub(crate) struct VerifyArgs {
     /// Break the built-in sandbox on purpose (only without --env), to watch a check fail.
     #[arg(long = "break", value_name = "VARIANT", value_parser = parse_variant, conflicts_with = "env")]
     pub(crate) variant: Option<Variant>,
+    /// Verify the container test bed instead (real HAProxy, BIND and API containers in
+    /// Docker, see docs/testbed.md); it is torn down at the end.
+    #[arg(long, conflicts_with_all = ["env", "variant"])]
+    pub(crate) testbed: bool,
+    /// Break the container test bed on purpose (with --testbed).
+    #[arg(long, value_name = "VARIANT", requires = "testbed", value_parser = parse_break)]
+    pub(crate) testbed_break: Option<netconform_testbed::Break>,
     /// Run only the scenarios whose tags match this expression, e.g. '@dns' or
     /// 'not @disruptive'.
     #[arg(long, value_name = "EXPR")]
@@ -94,5 +109,9 @@ pub(crate) struct SandboxRestartArgs {
 }
 
 fn parse_variant(text: &str) -> Result<Variant, String> {
+    text.parse()
+}
+
+fn parse_break(text: &str) -> Result<netconform_testbed::Break, String> {
     text.parse()
 }

@@ -9,6 +9,7 @@ mod progress;
 mod reference;
 mod sandbox_cmd;
 mod steps;
+mod testbed_cmd;
 mod verify;
 mod world;
 
@@ -42,6 +43,8 @@ fn main() -> ExitCode {
             cli::Command::Verify(args) => verify::run(args).await,
             cli::Command::Sandbox(args) => sandbox_cmd::run(args).await,
             cli::Command::SandboxRestart(args) => sandbox_cmd::restart(args).await,
+            cli::Command::Replica(args) => testbed_cmd::replica(args).await,
+            cli::Command::TestbedImages => testbed_cmd::images().await,
         }
     });
     runtime.shutdown_background();

@@ -48,10 +48,19 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         }
     };
 
-    // The environment: a file, or the built-in sandbox.
+    // The environment: a file, the container test bed, or the built-in sandbox.
     let mut sandbox = None;
     let mut reference = None;
+    let mut testbed = None;
     let (env, source) = match &args.env {
+        None if args.testbed => match crate::testbed_cmd::start(args.testbed_break).await {
+            Ok(bed) => {
+                let env = bed.environment().clone();
+                testbed = Some(bed);
+                (env, "the container test bed".to_owned())
+            }
+            Err(code) => return code,
+        },
         Some(path) => match load_environment(path) {
             Ok(env) => (env, path.display().to_string()),
             Err(message) => {
@@ -94,9 +103,10 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         }
     };
 
-    // Disruptive scenarios run against the sandbox, or when the environment or the command
-    // line allows them; within the hard caps unless told otherwise.
-    let policy = match DisruptivePolicy::decide(&env, &args, sandbox.is_some(), &source) {
+    // Disruptive scenarios run against the sandbox and the test bed, or when the environment
+    // or the command line allows them; within the hard caps unless told otherwise.
+    let ours = sandbox.is_some() || testbed.is_some();
+    let policy = match DisruptivePolicy::decide(&env, &args, ours, &source) {
         Ok(policy) => policy,
         Err(message) => {
             report_error(&message);
@@ -130,7 +140,8 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
     }
 
     // Ctrl-C: long steps stop and the rest of the run ends inconclusive; the report is still
-    // written. A second Ctrl-C exits at once.
+    // written. A second Ctrl-C exits at once (removing the test bed first).
+    let teardown = testbed.as_ref().map(netconform_testbed::Testbed::teardown);
     tokio::spawn({
         let interrupter = interrupter;
         async move {
@@ -141,6 +152,9 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
                 );
                 let _ = interrupter.send(true);
                 if signals.next().await {
+                    if let Some(teardown) = &teardown {
+                        teardown.now();
+                    }
                     std::process::exit(exit::INCONCLUSIVE);
                 }
             }
@@ -189,6 +203,7 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
     netconform_model::redact::report(&mut report);
     drop(sandbox);
     drop(reference);
+    drop(testbed);
     finish(&report, &args)
 }
 
@@ -200,15 +215,15 @@ struct DisruptivePolicy {
 }
 
 impl DisruptivePolicy {
-    /// Allowed on the sandbox, with `--allow-disruptive`, or with `drain.enabled = true`;
+    /// Allowed on the sandbox and the test bed (`ours`), with `--allow-disruptive`, or with `drain.enabled = true`;
     /// `Err` when allowed but above the hard caps without `--override-caps`.
     fn decide(
         env: &Environment,
         args: &VerifyArgs,
-        sandbox: bool,
+        ours: bool,
         source: &str,
     ) -> Result<DisruptivePolicy, String> {
-        if !(sandbox || args.allow_disruptive || env.drain.enabled) {
+        if !(ours || args.allow_disruptive || env.drain.enabled) {
             return Ok(DisruptivePolicy {
                 skip: Some(format!(
                     "skipped by policy: @disruptive scenarios restart the API, and {source} does not allow it; pass --allow-disruptive or set drain.enabled = true to run them"

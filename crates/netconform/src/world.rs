@@ -175,6 +175,10 @@ pub(crate) struct DrainRun {
     pub(crate) restart: RestartRun,
     pub(crate) events: Vec<RestartEvent>,
     pub(crate) load: LoadResult,
+    /// What HAProxy's retry counters moved by over the load (`drain.haproxy_stats`), and
+    /// where they were read.
+    pub(crate) haproxy:
+        Option<Result<(String, netconform_drain::HaproxyCounters), netconform_drain::StatsError>>,
 }
 
 #[derive(cucumber::World)]

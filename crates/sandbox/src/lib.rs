@@ -31,7 +31,10 @@ use tokio::sync::mpsc;
 
 pub use admin::ROLLING_RESTART_PATH;
 pub use balancer::{HealthCheck, LB_SERVER};
-pub use replica::{GZIP_PATH, GZIP_TEXT, INSTANCE_HEADER, ZONE_HEADER};
+pub use replica::{
+    AGENT_DRAIN, AGENT_READY, BoundReplica, GZIP_PATH, GZIP_TEXT, INSTANCE_HEADER,
+    StandaloneReplica, StandaloneStop, ZONE_HEADER,
+};
 pub use variant::Variant;
 
 /// The sandbox's zones; one API replica runs in each.

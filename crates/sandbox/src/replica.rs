@@ -137,6 +137,17 @@ impl Replica {
         behaviour: Behaviour,
     ) -> std::io::Result<Replica> {
         let listener = TcpListener::bind(SocketAddr::new(ip, 0)).await?;
+        let (replica, _) = Replica::serve(listener, id, zone, behaviour)?;
+        Ok(replica)
+    }
+
+    /// Starts serving on `listener`; also gives the state an agent reads.
+    fn serve(
+        listener: TcpListener,
+        id: String,
+        zone: &str,
+        behaviour: Behaviour,
+    ) -> std::io::Result<(Replica, Arc<Shared>)> {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             id: id.clone(),
@@ -147,13 +158,21 @@ impl Replica {
             draining: AtomicBool::new(false),
         });
         let (stop, stop_rx) = oneshot::channel();
-        let task = tokio::spawn(run(listener, shared, stop_rx, behaviour.on_stop));
-        Ok(Replica {
-            id,
-            addr,
-            stop,
-            task,
-        })
+        let task = tokio::spawn(run(
+            listener,
+            Arc::clone(&shared),
+            stop_rx,
+            behaviour.on_stop,
+        ));
+        Ok((
+            Replica {
+                id,
+                addr,
+                stop,
+                task,
+            },
+            shared,
+        ))
     }
 
     /// Tells the replica to stop and waits until it has exited.
@@ -327,4 +346,128 @@ async fn handle(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
         );
     }
     res
+}
+
+/// One replica on its own, outside the sandbox: what `netconform replica` runs inside a
+/// container of the test bed, with the sandbox's replica behaviour.
+#[derive(Debug, Clone)]
+pub struct StandaloneReplica {
+    /// What `x-instance` says.
+    pub id: String,
+    /// What `x-zone` says.
+    pub zone: String,
+    pub listen: SocketAddr,
+    /// Where to answer HAProxy's agent check (`agent-check`): `ready up` while serving,
+    /// `drain` from the stop on. A load balancer that learns about instances only from checks
+    /// (no orchestrator deregisters them, as ECS does with an ALB) is told this way to send no
+    /// new request to a stopping replica while it still answers them.
+    pub agent: Option<SocketAddr>,
+    pub on_stop: StandaloneStop,
+}
+
+/// What a standalone replica does when told to stop (SIGTERM).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StandaloneStop {
+    /// Answer `Connection: close` and serve for `drain_delay` (the agent says `drain`), then
+    /// fail `/api/status`, stop accepting, finish in-flight requests and exit. Whoever runs
+    /// the replica kills it at its stop timeout (`docker stop -t`).
+    Graceful { drain_delay: Duration },
+    /// Exit at once, dropping every connection (no SIGTERM handler).
+    ExitAtOnce,
+}
+
+/// What the agent answers while the replica serves.
+pub const AGENT_READY: &str = "ready up\n";
+/// What the agent answers from the stop on.
+pub const AGENT_DRAIN: &str = "drain\n";
+
+/// A standalone replica, listening (see [`StandaloneReplica::bind`]).
+pub struct BoundReplica {
+    /// Where it serves HTTP.
+    pub addr: SocketAddr,
+    /// Where its agent answers.
+    pub agent_addr: Option<SocketAddr>,
+    replica: Replica,
+    agent: Option<JoinHandle<()>>,
+}
+
+impl StandaloneReplica {
+    /// Binds the listeners and starts serving.
+    pub async fn bind(self) -> Result<BoundReplica, crate::SandboxError> {
+        let bind = |what, addr| move |source| crate::SandboxError::Bind { what, addr, source };
+        let listener = TcpListener::bind(self.listen)
+            .await
+            .map_err(bind("the replica", self.listen))?;
+        let agent = match self.agent {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(bind("the replica's agent", addr))?,
+            ),
+            None => None,
+        };
+        let agent_addr = match &agent {
+            Some(l) => Some(
+                l.local_addr()
+                    .map_err(bind("the replica's agent", self.listen))?,
+            ),
+            None => None,
+        };
+        let on_stop = match self.on_stop {
+            StandaloneStop::ExitAtOnce => OnStop::ExitAtOnce,
+            // The stop timeout is the runner's (docker stop -t kills the process).
+            StandaloneStop::Graceful { drain_delay } => OnStop::Graceful {
+                drain_delay,
+                stop_timeout: Duration::from_secs(24 * 3600),
+            },
+        };
+        let behaviour = Behaviour {
+            status: 200,
+            booting_for: Duration::ZERO,
+            status_delay: Duration::ZERO,
+            healthy_while_draining: false,
+            idle_close: None,
+            close_when_stopping: true,
+            on_stop,
+        };
+        let (replica, shared) = Replica::serve(listener, self.id, &self.zone, behaviour)
+            .map_err(bind("the replica", self.listen))?;
+        Ok(BoundReplica {
+            addr: replica.addr,
+            agent_addr,
+            agent: agent.map(|listener| tokio::spawn(answer_agent(listener, shared))),
+            replica,
+        })
+    }
+}
+
+impl BoundReplica {
+    /// Serves until `stop` completes, then shuts down as configured. Returns how the replica
+    /// ended ("drained and exited", ...).
+    pub async fn run_until(self, stop: impl Future<Output = ()>) -> String {
+        stop.await;
+        let exit = self.replica.stop().await;
+        if let Some(agent) = self.agent {
+            agent.abort();
+        }
+        exit.to_string()
+    }
+}
+
+/// HAProxy's agent protocol: one line per connection, then close.
+async fn answer_agent(listener: TcpListener, shared: Arc<Shared>) {
+    use tokio::io::AsyncWriteExt as _;
+    loop {
+        let Ok((mut stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let word = if shared.stopping.load(Ordering::SeqCst) {
+            AGENT_DRAIN
+        } else {
+            AGENT_READY
+        };
+        let _ = stream.write_all(word.as_bytes()).await;
+        let _ = stream.shutdown().await;
+    }
 }

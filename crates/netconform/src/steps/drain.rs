@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
-use netconform_drain::{Load, LoadPlan, RestartRun, verdict};
+use netconform_drain::{Load, LoadPlan, RestartRun, SlowRequests, haproxy, verdict};
 use netconform_model::Outcome;
 use tokio::sync::mpsc;
 
@@ -26,6 +26,10 @@ async fn start_load(world: &mut NetWorld) {
         instance_header: env.health.instance_header.clone(),
         workers: env.drain.workers.max(1),
         fresh_every: env.drain.fresh_every,
+        slow: env.drain.slow_path.clone().map(|path| SlowRequests {
+            path,
+            every: env.drain.slow_every.max(1),
+        }),
     };
     if ctx.restart.is_none() {
         inconclusive(format!(
@@ -51,6 +55,12 @@ async fn restart_under_load(world: &mut NetWorld, step: &Step) {
         inconclusive(format!("{} has no drain.restart", ctx.source));
     };
     let max_duration = ctx.env.drain.max_duration.get();
+    // HAProxy's counters before the restart, when the environment says where they are.
+    let stats_timeout = ctx.env.health.timeout.get();
+    let haproxy_before = match &ctx.env.drain.haproxy_stats {
+        Some(url) => Some(haproxy::fetch(&url.0, &ctx.resolver, stats_timeout).await),
+        None => None,
+    };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let describe = driver.describe();
     let display = Display::new();
@@ -112,11 +122,23 @@ async fn restart_under_load(world: &mut NetWorld, step: &Step) {
     // A steady state after the restart: late failures (a new instance that is not ready) show.
     tokio::time::sleep(ctx.env.drain.settle.get()).await;
     let load = load.finish().await;
+    let haproxy = match (&ctx.env.drain.haproxy_stats, haproxy_before) {
+        (Some(url), Some(before)) => {
+            let after = haproxy::fetch(&url.0, &ctx.resolver, stats_timeout).await;
+            Some(
+                before
+                    .and_then(|before| after.map(|after| before.since(after)))
+                    .map(|during| (url.0.clone(), during)),
+            )
+        }
+        _ => None,
+    };
     world.drain = Some(DrainRun {
         driver: describe,
         restart,
         events,
         load,
+        haproxy,
     });
 }
 
@@ -140,6 +162,20 @@ fn no_request_fails(world: &mut NetWorld, step: &Step) {
         step,
         verdict::judge_requests(&summary, world.ctx().env.drain.max_failed),
     );
+    // Failures the load balancer hid by retrying them, when its counters can be read.
+    match &run.haproxy {
+        Some(Ok((url, during))) => {
+            world.judge(step, verdict::judge_masked(url, *during, summary.failed))
+        }
+        Some(Err(e)) => world.judge(
+            step,
+            Outcome::inconclusive(
+                "the load balancer retried no request during the restart",
+                format!("failed to {e}; check drain.haproxy_stats"),
+            ),
+        ),
+        None => {}
+    }
 }
 
 #[then("the restart completes")]

@@ -1,0 +1,181 @@
+//! The container test bed's commands: `netconform replica` (one API replica in the
+//! foreground, what each API container of the bed runs).
+
+use std::net::SocketAddr;
+
+use clap::Args;
+use netconform_model::{HumanDuration, exit};
+use netconform_sandbox::{StandaloneReplica, StandaloneStop};
+
+use crate::report_error;
+
+#[derive(Debug, Args)]
+pub(crate) struct ReplicaArgs {
+    /// What the x-instance header says.
+    #[arg(long)]
+    pub(crate) id: String,
+    /// What the x-zone header says.
+    #[arg(long)]
+    pub(crate) zone: String,
+    #[arg(long, default_value = "0.0.0.0:8080")]
+    pub(crate) listen: SocketAddr,
+    /// Answer HAProxy's agent check here: `ready up`, then `drain` from SIGTERM on.
+    #[arg(long)]
+    pub(crate) agent: Option<SocketAddr>,
+    /// On SIGTERM, keep serving this long (answering `Connection: close`, the agent saying
+    /// `drain`) before failing /api/status, finishing in-flight requests and exiting.
+    #[arg(long, default_value = "1500ms", value_parser = parse_duration)]
+    pub(crate) drain_delay: HumanDuration,
+    /// Exit at once on SIGTERM, dropping in-flight requests (no graceful shutdown).
+    #[arg(long)]
+    pub(crate) exit_on_sigterm: bool,
+}
+
+fn parse_duration(text: &str) -> Result<HumanDuration, String> {
+    HumanDuration::parse(text).map_err(|e| e.to_string())
+}
+
+pub(crate) async fn replica(args: ReplicaArgs) -> i32 {
+    let config = StandaloneReplica {
+        id: args.id,
+        zone: args.zone,
+        listen: args.listen,
+        agent: args.agent,
+        on_stop: if args.exit_on_sigterm {
+            StandaloneStop::ExitAtOnce
+        } else {
+            StandaloneStop::Graceful {
+                drain_delay: args.drain_delay.get(),
+            }
+        },
+    };
+    // Listen before serving: a SIGTERM right after the start must stop it as configured.
+    let mut signals = crate::sandbox_cmd::Signals::listen();
+    let replica = match config.bind().await {
+        Ok(r) => r,
+        Err(e) => {
+            report_error(&format!("failed to {e}"));
+            return exit::INCONCLUSIVE;
+        }
+    };
+    crate::note(&format!(
+        "replica serving on {}{}",
+        replica.addr,
+        replica
+            .agent_addr
+            .map(|a| format!(", agent on {a}"))
+            .unwrap_or_default()
+    ));
+    let how = replica
+        .run_until(async {
+            signals.next().await;
+        })
+        .await;
+    crate::note(&format!("replica stopped: {how}"));
+    exit::CONFORMANT
+}
+
+/// The docker CLI the bed is driven with.
+const DOCKER: &str = "docker";
+
+/// Makes the test bed's image when it is missing; 0 when it exists (made or not).
+pub(crate) async fn images() -> i32 {
+    match ensure_image().await {
+        Ok(()) => exit::CONFORMANT,
+        Err(message) => {
+            report_error(&message);
+            exit::INCONCLUSIVE
+        }
+    }
+}
+
+async fn ensure_image() -> Result<(), String> {
+    let image = netconform_testbed::images::IMAGE;
+    if netconform_testbed::images::exists(DOCKER)
+        .await
+        .map_err(|e| format!("failed to {e}"))?
+    {
+        crate::note(&format!("testbed image {image} exists"));
+        return Ok(());
+    }
+    let mirror = netconform_testbed::images::find_mirror(std::path::Path::new("/etc/apt"))
+        .map_err(|e| format!("failed to {e}"))?;
+    crate::note(&format!(
+        "testbed image {image} is missing: making it with mmdebstrap ({} {}, {}) and docker import",
+        mirror.uri,
+        mirror.suite,
+        netconform_testbed::images::PACKAGES.join(", ")
+    ));
+    let started = std::time::Instant::now();
+    netconform_testbed::images::build(DOCKER, &mirror, &std::env::temp_dir(), |line| {
+        crate::note(&format!("  {line}"));
+    })
+    .await
+    .map_err(|e| format!("failed to {e}"))?;
+    crate::note(&format!(
+        "testbed image {image} made in {:.0} s",
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(())
+}
+
+/// Starts the container test bed for `verify --testbed` (making its image first when it is
+/// missing); `Err(exit code)` when it cannot, after saying why. A Ctrl-C while it starts
+/// removes what was started.
+pub(crate) async fn start(
+    variant: Option<netconform_testbed::Break>,
+) -> Result<netconform_testbed::Testbed, i32> {
+    use netconform_testbed::{Teardown, Testbed, TestbedConfig};
+    let mut signals = crate::sandbox_cmd::Signals::listen();
+    if let Err(message) = ensure_image().await {
+        report_error(&message);
+        return Err(exit::INCONCLUSIVE);
+    }
+    let replica_exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            report_error(&format!(
+                "failed to find the netconform binary to run as the API replica: {e}"
+            ));
+            return Err(exit::INCONCLUSIVE);
+        }
+    };
+    let config = TestbedConfig {
+        variant,
+        timing: netconform_testbed::Timing::default(),
+        replica_exe,
+        work_dir: std::env::temp_dir(),
+        docker: DOCKER.to_owned(),
+    };
+    let teardown = Teardown::new(&config);
+    crate::note(&format!(
+        "starting the container test bed (run {}{})",
+        teardown.run_id(),
+        variant
+            .map(|v| format!(", broken: {v}, {}", v.description()))
+            .unwrap_or_default()
+    ));
+    let started = std::time::Instant::now();
+    tokio::select! {
+        res = Testbed::start(config, teardown.clone()) => match res {
+            Ok(bed) => {
+                crate::note(&format!(
+                    "testbed running after {:.1} s: {}",
+                    started.elapsed().as_secs_f64(),
+                    bed.topology()
+                ));
+                Ok(bed)
+            }
+            Err(e) => {
+                report_error(&format!("failed to {e}"));
+                Err(exit::INCONCLUSIVE)
+            }
+        },
+        _ = signals.next() => {
+            // The start is dropped here; this removes what it had made.
+            teardown.now();
+            report_error("interrupted while the test bed was starting; removed it");
+            Err(exit::INCONCLUSIVE)
+        }
+    }
+}

@@ -105,3 +105,46 @@ pub fn run(out: Output, report: Option<Value>) -> Run {
         report,
     }
 }
+
+/// The black-box scenarios, by a part of their names (the sandbox and the test bed run them).
+pub const DNS_API: &str = "api.{domain} leads to the load balancer";
+pub const DNS_APP: &str = "app.{domain} leads to the load balancer";
+pub const DNS_AGREE: &str = "The authoritative servers agree";
+pub const DNS_DANGLING: &str = "No CNAME in the records' chains dangles";
+pub const DNS_WILDCARD: &str = "No wildcard stands in for the records";
+pub const DNS_TTL: &str = "The records' TTLs let a load balancer change";
+pub const DNS_IPV6: &str = "Every IPv6 address the records publish has a listener";
+pub const DNS_DNSSEC: &str = "The records validate with DNSSEC";
+pub const HEALTH: &str = "GET /api/status answers 200";
+pub const GRACE: &str = "The API becomes healthy within";
+pub const STABLE: &str = "The health check passes 20 times in a row";
+pub const CONSOLE: &str = "The console answers with a page";
+pub const ZONES: &str = "Requests are answered from at least two availability zones";
+pub const GZIP: &str = "gzip-encoded responses pass through";
+pub const RESTART: &str = "No request fails while the API is restarted";
+pub const CERT_API: &str = "api.{domain} presents a valid certificate";
+pub const CERT_APP: &str = "app.{domain} presents a valid certificate";
+pub const REDIRECT: &str = "Plain HTTP redirects to HTTPS";
+pub const ALL: [&str; 18] = [
+    DNS_API,
+    DNS_APP,
+    DNS_AGREE,
+    DNS_DANGLING,
+    DNS_WILDCARD,
+    DNS_TTL,
+    DNS_IPV6,
+    DNS_DNSSEC,
+    HEALTH,
+    GRACE,
+    STABLE,
+    CONSOLE,
+    ZONES,
+    GZIP,
+    RESTART,
+    CERT_API,
+    CERT_APP,
+    REDIRECT,
+];
+
+/// In a `failing` entry, instead of fragments: the scenario is not applicable.
+pub const NOT_APPLICABLE: &str = "<not applicable>";

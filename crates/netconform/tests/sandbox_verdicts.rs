@@ -3,46 +3,7 @@
 
 mod common;
 
-use common::verify;
-
-const DNS_API: &str = "api.{domain} leads to the load balancer";
-const DNS_APP: &str = "app.{domain} leads to the load balancer";
-const DNS_AGREE: &str = "The authoritative servers agree";
-const DNS_DANGLING: &str = "No CNAME in the records' chains dangles";
-const DNS_WILDCARD: &str = "No wildcard stands in for the records";
-const DNS_TTL: &str = "The records' TTLs let a load balancer change";
-const DNS_IPV6: &str = "Every IPv6 address the records publish has a listener";
-const DNS_DNSSEC: &str = "The records validate with DNSSEC";
-const HEALTH: &str = "GET /api/status answers 200";
-const GRACE: &str = "The API becomes healthy within";
-const STABLE: &str = "The health check passes 20 times in a row";
-const CONSOLE: &str = "The console answers with a page";
-const ZONES: &str = "Requests are answered from at least two availability zones";
-const GZIP: &str = "gzip-encoded responses pass through";
-const RESTART: &str = "No request fails while the API is restarted";
-const CERT_API: &str = "api.{domain} presents a valid certificate";
-const CERT_APP: &str = "app.{domain} presents a valid certificate";
-const REDIRECT: &str = "Plain HTTP redirects to HTTPS";
-const ALL: [&str; 18] = [
-    DNS_API,
-    DNS_APP,
-    DNS_AGREE,
-    DNS_DANGLING,
-    DNS_WILDCARD,
-    DNS_TTL,
-    DNS_IPV6,
-    DNS_DNSSEC,
-    HEALTH,
-    GRACE,
-    STABLE,
-    CONSOLE,
-    ZONES,
-    GZIP,
-    RESTART,
-    CERT_API,
-    CERT_APP,
-    REDIRECT,
-];
+use common::*;
 
 /// The configuration scenarios: the sandbox's configuration evidence is the conformant
 /// corpus (crates/config/tests/data/eks) whatever the variant, so they pass in every run.
@@ -71,9 +32,6 @@ const CONFIG: [&str; 18] = [
 fn every_scenario() -> Vec<&'static str> {
     ALL.iter().chain(&CONFIG).copied().collect()
 }
-
-/// In a `failing` entry, instead of fragments: the scenario is not applicable.
-const NOT_APPLICABLE: &str = "<not applicable>";
 
 /// Runs the sandbox broken by `variant` and checks every scenario: those in `failing` fail
 /// with a reason containing each of their fragments (or are not applicable, given

@@ -16,52 +16,10 @@ use std::sync::mpsc;
 use std::sync::{Mutex, MutexGuard, Once};
 use std::time::{Duration, Instant};
 
-use common::{BIN, verify};
+use common::*;
 use netconform_drain::{DockerRestart, Load, LoadPlan, RestartDriver, SlowRequests, haproxy};
 use netconform_model::environment::{Restart, RestartDriverSpec};
 use netconform_testbed::{RUN_LABEL, Teardown, Testbed, TestbedConfig, Timing, labelled};
-
-const DNS_API: &str = "api.{domain} leads to the load balancer";
-const DNS_APP: &str = "app.{domain} leads to the load balancer";
-const DNS_AGREE: &str = "The authoritative servers agree";
-const DNS_DANGLING: &str = "No CNAME in the records' chains dangles";
-const DNS_WILDCARD: &str = "No wildcard stands in for the records";
-const DNS_TTL: &str = "The records' TTLs let a load balancer change";
-const DNS_IPV6: &str = "Every IPv6 address the records publish has a listener";
-const DNS_DNSSEC: &str = "The records validate with DNSSEC";
-const HEALTH: &str = "GET /api/status answers 200";
-const GRACE: &str = "The API becomes healthy within";
-const STABLE: &str = "The health check passes 20 times in a row";
-const CONSOLE: &str = "The console answers with a page";
-const ZONES: &str = "Requests are answered from at least two availability zones";
-const GZIP: &str = "gzip-encoded responses pass through";
-const RESTART: &str = "No request fails while the API is restarted";
-const CERT_API: &str = "api.{domain} presents a valid certificate";
-const CERT_APP: &str = "app.{domain} presents a valid certificate";
-const REDIRECT: &str = "Plain HTTP redirects to HTTPS";
-const ALL: [&str; 18] = [
-    DNS_API,
-    DNS_APP,
-    DNS_AGREE,
-    DNS_DANGLING,
-    DNS_WILDCARD,
-    DNS_TTL,
-    DNS_IPV6,
-    DNS_DNSSEC,
-    HEALTH,
-    GRACE,
-    STABLE,
-    CONSOLE,
-    ZONES,
-    GZIP,
-    RESTART,
-    CERT_API,
-    CERT_APP,
-    REDIRECT,
-];
-
-/// In a `failing` entry, instead of fragments: the scenario is not applicable.
-const NOT_APPLICABLE: &str = "<not applicable>";
 
 /// One bed at a time; the image made before the first.
 fn serial() -> MutexGuard<'static, ()> {

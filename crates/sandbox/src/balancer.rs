@@ -307,7 +307,8 @@ async fn serve_https(listener: TcpListener, inner: Arc<Inner>, front: Front) {
 /// Relays one client connection to one target (a layer-4 balancer). When the target closes
 /// the connection the client is not told (it sees no FIN, as behind an NLB or a Service whose
 /// endpoint is gone): its next request on the connection is reset. A client that was told
-/// `Connection: close` has left by then.
+/// `Connection: close` has left by then. A close while a request is unanswered resets the
+/// client at once.
 async fn pass_through(mut client: TlsStream<TcpStream>, inner: &Inner) {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let reset = |client: TlsStream<TcpStream>| {
@@ -325,6 +326,8 @@ async fn pass_through(mut client: TlsStream<TcpStream>, inner: &Inner) {
     let _ = backend.set_nodelay(true);
     let (mut from_client, mut from_backend) = (vec![0u8; 16 * 1024], vec![0u8; 16 * 1024]);
     let mut backend_open = true;
+    // Client bytes went to the target and no answer has come back yet.
+    let mut awaiting = false;
     loop {
         tokio::select! {
             read = client.read(&mut from_client) => match read {
@@ -337,11 +340,14 @@ async fn pass_through(mut client: TlsStream<TcpStream>, inner: &Inner) {
                     if !backend_open || backend.write_all(&from_client[..n]).await.is_err() {
                         return reset(client);
                     }
+                    awaiting = true;
                 }
             },
             read = backend.read(&mut from_backend), if backend_open => match read {
+                Ok(0) | Err(_) if awaiting => return reset(client),
                 Ok(0) | Err(_) => backend_open = false,
                 Ok(n) => {
+                    awaiting = false;
                     if client.write_all(&from_backend[..n]).await.is_err()
                         || client.flush().await.is_err()
                     {

@@ -408,7 +408,8 @@ pub struct DrainSettings {
     pub workers: usize,
     /// A path that takes a while to answer (a long API call), requested instead of the
     /// health path by every `slow_every`-th request: requests in flight across each stop,
-    /// which a stop timeout too short for the drain cuts off.
+    /// which a stop timeout too short for the drain cuts off. Odd by default: a round robin
+    /// over an even number of instances would send every slow request to the same ones.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slow_path: Option<HttpPath>,
     pub slow_every: u64,
@@ -455,7 +456,7 @@ impl Default for DrainSettings {
             fresh_every: 2,
             workers: 1,
             slow_path: None,
-            slow_every: 10,
+            slow_every: 7,
             haproxy_stats: None,
         }
     }

@@ -105,7 +105,9 @@ pub struct Timing {
     pub container_health_interval: Duration,
     /// How long the load's slow requests take: in flight across every stop.
     pub slow_request: Duration,
-    /// Every n-th request of the load is a slow one.
+    /// Every n-th request of the load is a slow one: odd, so HAProxy's round robin over the
+    /// two replicas gives each of them slow requests (every 10th would land them all on one
+    /// replica, and a stop of the other would cut none off).
     pub slow_every: u64,
     /// How long the bed may take to come up.
     pub ready_within: Duration,
@@ -127,7 +129,7 @@ impl Default for Timing {
             short_stop_timeout: Duration::from_secs(1),
             container_health_interval: Duration::from_secs(3),
             slow_request: Duration::from_secs(2),
-            slow_every: 10,
+            slow_every: 7,
             ready_within: Duration::from_secs(60),
             dns_ttl: 60,
         }

@@ -9,7 +9,8 @@ Feature: A rolling restart of the API drops no request
   on a new connection each, while drain.restart (or the sandbox's own rollout) replaces every
   instance. Every request is counted by outcome (answered with its status, refused, reset,
   closed before a response, timed out, ...) and every failure is tied to the restart phase it
-  fell in. The guide's bar is zero failed requests (drain.max_failed = 0). With drain.slow_path,
+  fell in: when the refusal, reset, close or error answer came (a long request cut off by a
+  stop fails at the stop), or for a timeout when the request was sent. The guide's bar is zero failed requests (drain.max_failed = 0). With drain.slow_path,
   every drain.slow_every-th request is a long one, in flight across the stops; with
   drain.haproxy_stats, requests HAProxy retried or redispatched count as failures it masked.
 

@@ -97,7 +97,8 @@ impl Lane {
 /// A failure kept with its details.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
-    /// Intended send time, from the start of the load.
+    /// When it failed, from the start of the load: when the refusal, reset, close or error
+    /// answer came; for a timeout (and a request not sent on time), when it was due.
     pub at: Duration,
     pub lane: Lane,
     pub outcome: RequestOutcome,
@@ -551,6 +552,7 @@ async fn worker(
             record(
                 &local,
                 due,
+                due,
                 lane,
                 RequestOutcome::NotSentOnTime,
                 None,
@@ -597,7 +599,8 @@ async fn worker(
 
 /// One request, from connection to whole response, recorded exactly once.
 async fn request(local: Rc<Local>, due: Instant, lane: Lane, slow: bool) {
-    let deadline = Instant::now().max(due) + local.shared.plan.request_timeout;
+    let sent = Instant::now().max(due);
+    let deadline = sent + local.shared.plan.request_timeout;
     let (outcome, detail, times) = match exchange(&local, lane, slow, deadline).await {
         Ok(answer) => {
             let times = Some((
@@ -624,14 +627,38 @@ async fn request(local: Rc<Local>, due: Instant, lane: Lane, slow: bool) {
     local.in_flight[lane as usize].set(local.in_flight[lane as usize].get().saturating_sub(1));
     // A slow request's latency is the path's, not the deployment's: left out of the figures.
     let times = times.filter(|_| !slow);
-    record(&local, due, lane, outcome, times, detail);
+    record(
+        &local,
+        due,
+        failed_at(outcome, sent),
+        lane,
+        outcome,
+        times,
+        detail,
+    );
+}
+
+/// When a failure happened, for tying it to a restart phase: when the refusal, reset, close
+/// or error answer arrived (a slow request cut off by a replica killed seconds after it was
+/// sent failed then, not when it was sent); for a timeout, when the request was sent (the
+/// deadline says nothing about the target).
+fn failed_at(outcome: RequestOutcome, sent: Instant) -> Instant {
+    match outcome {
+        RequestOutcome::ConnectTimeout
+        | RequestOutcome::ReadTimeout
+        | RequestOutcome::InFlightAtEnd
+        | RequestOutcome::NotSentOnTime => sent,
+        _ => Instant::now(),
+    }
 }
 
 /// Records one request's outcome; `times` is (latency from the intended time, service time)
-/// when a response came back.
+/// when a response came back. The request counts as sent in `due`'s second; a failure counts
+/// in `failed`'s second and restart phase.
 fn record(
     local: &Local,
     due: Instant,
+    failed: Instant,
     lane: Lane,
     outcome: RequestOutcome,
     times: Option<(Duration, Duration)>,
@@ -639,6 +666,7 @@ fn record(
 ) {
     let shared = &local.shared;
     let at = due.into_std().saturating_duration_since(shared.t0);
+    let failed_at = failed.into_std().saturating_duration_since(shared.t0);
     let expect = shared.plan.expect_status;
     let ok = outcome == RequestOutcome::Status(expect);
     let failed = is_failure(outcome, expect);
@@ -661,19 +689,20 @@ fn record(
         bucket.sent += 1;
         if ok {
             bucket.ok += 1;
-        } else if failed {
-            bucket.failed += 1;
         }
         if let Some((latency, _)) = times {
             rec.second_latency[i].saturating_record(micros(latency));
         }
+    }
+    if failed && let Some(i) = rec.second(failed_at.as_secs()) {
+        rec.seconds[i].failed += 1;
     }
     if let Some((latency, service)) = times {
         rec.latency.saturating_record(micros(latency));
         rec.service.saturating_record(micros(service));
     }
     if failed {
-        let slot = (at.as_nanos() / BUCKET.as_nanos()) as u64;
+        let slot = (failed_at.as_nanos() / BUCKET.as_nanos()) as u64;
         *rec.failure_buckets
             .entry(slot)
             .or_default()
@@ -682,7 +711,7 @@ fn record(
     }
     if !ok && rec.samples.len() < local.max_samples {
         rec.samples.push(Sample {
-            at,
+            at: failed_at,
             lane,
             outcome,
             detail,

@@ -212,6 +212,65 @@ async fn connection_closed_without_answer_is_closed_before_response() {
     );
 }
 
+/// A server that reads a request, holds it `hold`, then closes without answering: a replica
+/// killed with requests in flight.
+async fn holding_then_closing(hold: Duration) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let _ = stream.read(&mut buf).await;
+                tokio::time::sleep(hold).await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_cut_off_request_fails_when_it_is_cut_off_a_timeout_when_it_was_sent() {
+    // Sent in the first 300 ms, cut off 800 ms later: failed from 0.8 s on, not at 0-0.3 s.
+    let addr = holding_then_closing(Duration::from_millis(800)).await;
+    let result = run(plan(addr, 50.0, 3000, 64), 300).await;
+    assert_eq!(
+        count(&result, RequestOutcome::ClosedBeforeResponse),
+        result.scheduled,
+        "{:?}",
+        result.counts
+    );
+    assert!(!result.samples.is_empty());
+    for s in &result.samples {
+        assert!(s.at >= Duration::from_millis(800), "{s:?}");
+    }
+    let first = Duration::from_millis(800).as_nanos() / netconform_drain::load::BUCKET.as_nanos();
+    assert!(
+        result
+            .failure_buckets
+            .keys()
+            .all(|slot| u128::from(*slot) >= first),
+        "{:?}",
+        result.failure_buckets.keys()
+    );
+    // The timeline counts them sent in second 0, failed in the second they failed in.
+    let failed: u64 = result.seconds.iter().map(|b| b.failed).sum();
+    assert_eq!(failed, result.scheduled);
+    assert_eq!(result.seconds[0].sent, result.scheduled);
+
+    // A timeout says nothing about when the target failed: it counts when it was sent.
+    let (addr, _server) = silent().await;
+    let result = run(plan(addr, 50.0, 600, 512), 300).await;
+    assert_eq!(
+        count(&result, RequestOutcome::ReadTimeout),
+        result.scheduled
+    );
+    for s in &result.samples {
+        assert!(s.at < Duration::from_millis(450), "{s:?}");
+    }
+}
+
 #[tokio::test]
 async fn silent_server_times_out_reading() {
     let (addr, _server) = silent().await;

@@ -135,9 +135,15 @@ fn draw(
     root.fill(&WHITE)?;
     let x_end = d.duration_s.max(1.0);
     // Counts become rates over the part of its second the load covered (the last second is
-    // usually partial).
+    // usually partial). A failure counts in the second it happened, which for a request
+    // still in flight when the load stopped sending is after the last one: a whole second.
     let per_second = |second: u64, n: u64| {
-        let covered = (d.duration_s - second as f64).clamp(0.05, 1.0);
+        let left = d.duration_s - second as f64;
+        let covered = if left > 0.0 {
+            left.clamp(0.05, 1.0)
+        } else {
+            1.0
+        };
         n as f64 / covered
     };
     let peak = d

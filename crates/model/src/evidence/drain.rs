@@ -122,8 +122,12 @@ pub struct Latency {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SecondBucket {
     pub second: u64,
+    /// Requests due in this second.
     pub sent: u64,
+    /// Of those, the ones answered as expected.
     pub ok: u64,
+    /// Requests that failed in this second (when the refusal, reset, close or error answer
+    /// came; a timeout counts when its request was sent), whenever they were sent.
     pub failed: u64,
     /// Latency p99 of the second's answered requests, in milliseconds.
     pub p99_ms: f64,
@@ -136,9 +140,11 @@ pub struct SecondBucket {
 /// One failed request, as sampled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FailureSample {
-    /// Intended send time, seconds from the start of the load.
+    /// When it failed, seconds from the start of the load: when the refusal, reset, close
+    /// or error answer came; for a timeout, when the request was sent.
     pub at_s: f64,
     pub outcome: String,
+    /// The restart phase it failed in.
     pub phase: String,
     pub detail: Option<String>,
 }

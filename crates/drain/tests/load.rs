@@ -91,8 +91,9 @@ async fn answering(status: u16) -> SocketAddr {
     addr
 }
 
-/// A server that reads a request and closes the connection without answering.
-async fn closing() -> SocketAddr {
+/// A server that reads a request, holds it `hold`, then closes the connection without
+/// answering (with a hold: a replica killed with requests in flight).
+async fn closing_after(hold: Duration) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -101,6 +102,7 @@ async fn closing() -> SocketAddr {
             tokio::spawn(async move {
                 let mut buf = vec![0u8; 4096];
                 let _ = stream.read(&mut buf).await;
+                tokio::time::sleep(hold).await;
             });
         }
     });
@@ -202,7 +204,7 @@ async fn error_statuses_are_failures_by_code() {
 
 #[tokio::test]
 async fn connection_closed_without_answer_is_closed_before_response() {
-    let addr = closing().await;
+    let addr = closing_after(Duration::ZERO).await;
     let result = run(plan(addr, 100.0, 500, 64), 500).await;
     assert_eq!(
         count(&result, RequestOutcome::ClosedBeforeResponse),
@@ -212,28 +214,10 @@ async fn connection_closed_without_answer_is_closed_before_response() {
     );
 }
 
-/// A server that reads a request, holds it `hold`, then closes without answering: a replica
-/// killed with requests in flight.
-async fn holding_then_closing(hold: Duration) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let (mut stream, _) = listener.accept().await.unwrap();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 4096];
-                let _ = stream.read(&mut buf).await;
-                tokio::time::sleep(hold).await;
-            });
-        }
-    });
-    addr
-}
-
 #[tokio::test]
 async fn a_cut_off_request_fails_when_it_is_cut_off_a_timeout_when_it_was_sent() {
     // Sent in the first 300 ms, cut off 800 ms later: failed from 0.8 s on, not at 0-0.3 s.
-    let addr = holding_then_closing(Duration::from_millis(800)).await;
+    let addr = closing_after(Duration::from_millis(800)).await;
     let result = run(plan(addr, 50.0, 3000, 64), 300).await;
     assert_eq!(
         count(&result, RequestOutcome::ClosedBeforeResponse),

@@ -6,6 +6,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+use netconform_model::haproxy::{StatsTable, answer_body};
 use netconform_net::Resolver;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -48,21 +49,14 @@ pub enum StatsError {
 
 /// Sums `wretr` and `wredis` over the `BACKEND` rows of HAProxy's CSV statistics.
 pub fn parse_csv(text: &str) -> Result<HaproxyCounters, String> {
-    let mut lines = text.lines();
-    let header = lines.next().and_then(|l| l.strip_prefix("# ")).ok_or(
-        "no \"# pxname,svname,...\" header line: is this HAProxy's CSV (stats uri with ;csv)?",
-    )?;
-    let columns: Vec<&str> = header.split(',').collect();
-    let column = |name: &str| {
-        columns
-            .iter()
-            .position(|c| *c == name)
-            .ok_or(format!("no {name} column"))
-    };
-    let (sv, retr, redis) = (column("svname")?, column("wretr")?, column("wredis")?);
+    let table = StatsTable::parse(text)?;
+    let (sv, retr, redis) = (
+        table.column("svname")?,
+        table.column("wretr")?,
+        table.column("wredis")?,
+    );
     let mut counters = HaproxyCounters::default();
-    for line in lines.filter(|l| !l.trim().is_empty()) {
-        let fields: Vec<&str> = line.split(',').collect();
+    for fields in table.rows() {
         if fields.get(sv) != Some(&"BACKEND") {
             continue;
         }
@@ -72,7 +66,7 @@ pub fn parse_csv(text: &str) -> Result<HaproxyCounters, String> {
                 return Ok(0);
             }
             text.parse()
-                .map_err(|_| format!("{:?} is not a count in {line:?}", text))
+                .map_err(|_| format!("{:?} is not a count in {:?}", text, fields.join(",")))
         };
         counters.retries += number(retr)?;
         counters.redispatches += number(redis)?;
@@ -127,40 +121,11 @@ pub async fn fetch(
         .await
         .map_err(|_| fetch_err(format!("no answer within {timeout:?}")))?
         .map_err(|e| fetch_err(e.to_string()))?;
-    let text = String::from_utf8_lossy(&page);
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| fetch_err("the answer is not HTTP".into()))?;
-    let status = head.lines().next().unwrap_or_default();
-    if status.split_whitespace().nth(1) != Some("200") {
-        return Err(fetch_err(format!("it answered {status:?}")));
-    }
-    let chunked = head
-        .lines()
-        .any(|l| l.to_ascii_lowercase().replace(' ', "") == "transfer-encoding:chunked");
-    let body = if chunked {
-        dechunk(body).ok_or_else(|| fetch_err("the chunked answer is cut short".into()))?
-    } else {
-        body.to_owned()
-    };
+    let body = answer_body(&String::from_utf8_lossy(&page)).map_err(fetch_err)?;
     parse_csv(&body).map_err(|why| StatsError::Parse {
         url: url.to_owned(),
         why,
     })
-}
-
-/// A chunked body's content (HAProxy streams its statistics in chunks, even to HTTP/1.0).
-pub fn dechunk(mut body: &str) -> Option<String> {
-    let mut out = String::new();
-    loop {
-        let (size, rest) = body.split_once("\r\n")?;
-        let size = usize::from_str_radix(size.split(';').next()?.trim(), 16).ok()?;
-        if size == 0 {
-            return Some(out);
-        }
-        out.push_str(rest.get(..size)?);
-        body = rest.get(size..)?.strip_prefix("\r\n")?;
-    }
 }
 
 #[cfg(test)]
@@ -210,16 +175,6 @@ mod tests {
             "# pxname,svname,wretr,wredis\napi,BACKEND,x,1\n",
             Err("\"x\" is not a count"),
         );
-    }
-
-    #[test]
-    fn chunked_bodies_are_joined() {
-        assert_eq!(
-            dechunk("5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\n\r\n").as_deref(),
-            Some("hello, world")
-        );
-        assert_eq!(dechunk("5\r\nhel"), None);
-        assert_eq!(dechunk("zz\r\n"), None);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! netconform's data. Owns the environment file schema ([`Environment`]), the guide's values
 //! ([`guide`]) and recommendations ([`recommendations`]), check outcomes with their evidence
 //! ([`Outcome`], [`evidence`]), restart events ([`RestartEvent`]), the run report
-//! ([`RunReport`]), what a report must not show ([`redact`]) and the exit codes ([`exit`]).
+//! ([`RunReport`]), what a report must not show ([`redact`]), the exit codes ([`exit`]) and
+//! the text of HAProxy's statistics page ([`haproxy`]).
 //!
 //! Plain data only: no I/O, no async, no network crate. Every other crate depends on this one
 //! and this one depends on no workspace crate.
@@ -11,6 +12,7 @@ pub mod environment;
 pub mod evidence;
 pub mod exit;
 pub mod guide;
+pub mod haproxy;
 pub mod outcome;
 pub mod recommendations;
 pub mod redact;

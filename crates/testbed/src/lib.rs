@@ -29,6 +29,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use netconform_model::environment::{Restart, RestartDriverSpec, StatsUrl};
+use netconform_model::haproxy;
 use netconform_model::values::{Nameserver, Rate};
 use netconform_model::{Environment, HumanDuration};
 
@@ -628,29 +629,16 @@ async fn server_states(addr: SocketAddr) -> Result<Vec<(String, String)>, String
         .await
         .map_err(|_| "no answer within 2 s".to_owned())?
         .map_err(|e| e.to_string())?;
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or_default();
-    // HAProxy streams the page in chunks.
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(body).ok_or("a chunked answer cut short")?
-    } else {
-        body.to_owned()
-    };
-    let mut lines = body.lines();
-    let header: Vec<&str> = lines
-        .next()
-        .and_then(|h| h.strip_prefix("# "))
-        .ok_or("no CSV header")?
-        .split(',')
-        .collect();
-    let col = |name| header.iter().position(|c| *c == name);
-    let (Some(px), Some(sv), Some(status)) = (col("pxname"), col("svname"), col("status")) else {
-        return Err("no pxname, svname or status column".into());
-    };
-    Ok(lines
-        .map(|l| l.split(',').collect::<Vec<_>>())
+    let body = haproxy::answer_body(&text)?;
+    let table = haproxy::StatsTable::parse(&body)?;
+    let (px, sv, status) = (
+        table.column("pxname")?,
+        table.column("svname")?,
+        table.column("status")?,
+    );
+    Ok(table
+        .rows()
+        .iter()
         .filter(|f| {
             f.get(px) == Some(&"api") && !matches!(f.get(sv), Some(&"BACKEND" | &"FRONTEND"))
         })
@@ -661,20 +649,6 @@ async fn server_states(addr: SocketAddr) -> Result<Vec<(String, String)>, String
             )
         })
         .collect())
-}
-
-/// A chunked body's content.
-fn dechunk(mut body: &str) -> Option<String> {
-    let mut out = String::new();
-    loop {
-        let (size, rest) = body.split_once("\r\n")?;
-        let size = usize::from_str_radix(size.split(';').next()?.trim(), 16).ok()?;
-        if size == 0 {
-            return Some(out);
-        }
-        out.push_str(rest.get(..size)?);
-        body = rest.get(size..)?.strip_prefix("\r\n")?;
-    }
 }
 
 fn environment(config: &TestbedConfig, parts: &Parts) -> Environment {

@@ -4,7 +4,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{BIN, TempDir, verify};
+use common::{BIN, TempDir, assert_usage_errors, verify};
 
 #[test]
 fn tags_select_scenarios() {
@@ -21,7 +21,7 @@ fn tags_select_scenarios() {
 
 #[test]
 fn usage_errors_exit_2_with_the_fix() {
-    for (args, fragment) in [
+    assert_usage_errors(&[
         (vec!["--tags", "dns and"], "is not a tag expression"),
         (
             vec!["--break", "no-such-variant"],
@@ -36,19 +36,7 @@ fn usage_errors_exit_2_with_the_fix() {
             "is not a directory of .feature files",
         ),
         (vec!["--bogus"], "unexpected argument '--bogus'"),
-    ] {
-        let out = Command::new(BIN)
-            .arg("verify")
-            .args(&args)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(
-            stderr.contains(fragment),
-            "{args:?}: {stderr:?} lacks {fragment:?}"
-        );
-    }
+    ]);
 }
 
 #[test]

@@ -148,3 +148,53 @@ pub const ALL: [&str; 18] = [
 
 /// In a `failing` entry, instead of fragments: the scenario is not applicable.
 pub const NOT_APPLICABLE: &str = "<not applicable>";
+
+/// Checks every scenario of `selected` in `run`: those in `failing` fail with a reason
+/// containing each of their fragments (a fragment "a | b": either), or are not applicable
+/// (given [`NOT_APPLICABLE`]); the others pass. The exit code is 1 when any should fail.
+pub fn assert_verdicts(run: &Run, selected: &[&str], failing: &[(&str, &[&str])]) {
+    assert_eq!(run.scenario_count(), selected.len(), "{}", run.explain());
+    for scenario in selected {
+        let (verdict, reason) = run.scenario(scenario);
+        match failing.iter().find(|(name, _)| name == scenario) {
+            Some((_, [NOT_APPLICABLE])) => assert_eq!(
+                verdict,
+                "not-applicable",
+                "{scenario} should not apply: {reason}\n{}",
+                run.explain()
+            ),
+            Some((_, fragments)) => {
+                assert_eq!(verdict, "fail", "{scenario} should fail\n{}", run.explain());
+                for fragment in *fragments {
+                    assert!(
+                        fragment.split(" | ").any(|f| reason.contains(f)),
+                        "{scenario}: reason {reason:?} lacks {fragment:?}\n{}",
+                        run.explain()
+                    );
+                }
+            }
+            None => assert_eq!(
+                verdict,
+                "pass",
+                "{scenario} should pass: {reason}\n{}",
+                run.explain()
+            ),
+        }
+    }
+    let fails = failing.iter().any(|(_, f)| *f != [NOT_APPLICABLE]);
+    assert_eq!(run.code, i32::from(fails), "{}", run.explain());
+}
+
+/// `netconform verify ARGS` refuses each of `cases` with exit code 2 and a message on stderr
+/// containing its fragment.
+pub fn assert_usage_errors(cases: &[(Vec<&str>, &str)]) {
+    for (args, fragment) in cases {
+        let out = Command::new(BIN).arg("verify").args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(fragment),
+            "{args:?}: {stderr:?} lacks {fragment:?}"
+        );
+    }
+}

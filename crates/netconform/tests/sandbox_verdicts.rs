@@ -74,38 +74,7 @@ fn check_tagged(variant: Option<&str>, tags: Option<&str>, failing: &[(&str, &[&
         Some("@config") => CONFIG.to_vec(),
         Some(other) => panic!("no expectation for --tags {other}"),
     };
-    assert_eq!(run.scenario_count(), selected.len(), "{}", run.explain());
-    for scenario in selected {
-        let (verdict, reason) = run.scenario(scenario);
-        match failing.iter().find(|(name, _)| *name == scenario) {
-            Some((_, [NOT_APPLICABLE])) => {
-                assert_eq!(
-                    verdict,
-                    "not-applicable",
-                    "{scenario} should not apply: {reason}\n{}",
-                    run.explain()
-                );
-            }
-            Some((_, fragments)) => {
-                assert_eq!(verdict, "fail", "{scenario} should fail\n{}", run.explain());
-                for fragment in *fragments {
-                    assert!(
-                        reason.contains(fragment),
-                        "{scenario}: reason {reason:?} lacks {fragment:?}"
-                    );
-                }
-            }
-            None => assert_eq!(
-                verdict,
-                "pass",
-                "{scenario} should pass: {reason}\n{}",
-                run.explain()
-            ),
-        }
-    }
-    let fails = failing.iter().any(|(_, f)| *f != [NOT_APPLICABLE]);
-    let expected_code = if fails { 1 } else { 0 };
-    assert_eq!(run.code, expected_code, "{}", run.explain());
+    assert_verdicts(&run, &selected, failing);
 }
 
 #[test]

@@ -6,8 +6,10 @@ Feature: The API scales on CPU within the guide's bounds (configuration)
 
   Kubernetes: the HorizontalPodAutoscaler that targets the API's Deployment (autoscaling/v2
   Resource metric on cpu, or v1's targetCPUUtilizationPercentage). ECS: the service's scalable
-  target and its target-tracking policy on ECSServiceAverageCPUUtilization. Checked in the
-  configuration [config] names; what no input covers is not checked, visibly.
+  target and its target-tracking policy on ECSServiceAverageCPUUtilization. VMs: the
+  auto-scaling group that registers in the API's target group and its target-tracking policy
+  on ASGAverageCPUUtilization. Checked in the configuration [config] names; what no input
+  covers is not checked, visibly.
 
   Background:
     Given the configuration exported from the deployment
@@ -21,6 +23,11 @@ Feature: The API scales on CPU within the guide's bounds (configuration)
 
   @rec:min-instances @rec:max-instances
   Scenario: The API keeps two instances and can grow to four times its desired count
+    The desired count is the configured baseline, not a value autoscaling has raised: the
+    manifest's replicas (or kubectl's last-applied-configuration of an object read live), a
+    stack export's inputs, the group's desired capacity (its MinSize when none is set). When
+    only a live value is given (describe-services, describe-auto-scaling-groups, a live object
+    without last-applied-configuration) the finding says that is the value used.
     Enforces: the autoscaler's minimum is at least 2 and its maximum at least 4 times the
     desired count.
     Fails when: the minimum is below 2 (Pulumi's ECS installer sets 1) or the maximum below

@@ -5,41 +5,72 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
   delay on the target group and stopTimeout on the container definition; preStop hooks
   (Kubernetes) or lifecycle hooks (ECS) to drain connections before shutdown.
 
-  The timings only work together: the preStop sleep keeps the pod serving while the load
-  balancer stops sending to it, the load balancer's deregistration delay lets in-flight
-  requests finish, the stop timeout must outlast it, and Kubernetes must not kill the pod
-  before. A restart under load (rolling_restart.feature) shows the result; these scenarios find
-  the setting before a scale-in does. Unset values count as their platform default (ECS
-  stopTimeout 30 s, Kubernetes grace 30 s, ELB deregistration delay 300 s).
+  The platforms do not stop a task or a pod the same way, so each is held to its own
+  sequence, as its vendor documents it. ECS (AWS: "Task lifecycle", "Connection draining")
+  takes a stopping task out of its target groups and waits the deregistration delay *before*
+  it sends SIGTERM; stopTimeout counts from SIGTERM: the two run one after the other, in no
+  order to hold. Kubernetes ("Pod lifecycle: termination of Pods") runs the preStop hook
+  first and counts terminationGracePeriodSeconds from its start; behind the AWS Load Balancer
+  Controller the target group's deregistration starts at the same moment (AWS: EKS best
+  practices guide, "Load balancing"), so neither waits for the other. EC2 Auto Scaling drains
+  an instance from its target groups, then holds it in a termination lifecycle hook. A
+  restart under load (rolling_restart.feature) shows the result; these scenarios find the
+  setting before a scale-in does. Unset values count as their platform default (ECS
+  stopTimeout 30 s, Kubernetes grace 30 s, ELB deregistration delay 300 s, lifecycle hook
+  heartbeat 3600 s). Each scenario names the platforms whose rules it applied.
 
   Background:
     Given the configuration exported from the deployment
 
   @rec:stop-timeout @rec:termination-grace-period @rec:in-flight-requests
   Scenario: The API's containers get at least 120 seconds to stop
-    ECS: stopTimeout of the API's containers at least 120 s. Kubernetes:
-    terminationGracePeriodSeconds at least 130 s.
-    Enforces: ECS stopTimeout >= 120 s; Kubernetes terminationGracePeriodSeconds >= 130 s.
-    Fails when: the setting is lower or unset (platform default 30 s); the file and path are
-    named.
+    ECS: stopTimeout of the API's containers at least 120 s; on Fargate at most 120 s too
+    (AWS: its maximum), so exactly 120. Kubernetes: terminationGracePeriodSeconds at least
+    130 s. VMs: the stop timeout lives in the instances' launch template or container runtime,
+    which no export shows: not checked, visibly.
+    Enforces: ECS stopTimeout >= 120 s (120 s on Fargate); Kubernetes
+    terminationGracePeriodSeconds >= 130 s.
+    Fails when: the setting is lower or unset (platform default 30 s), or above 120 s on
+    Fargate (ECS refuses the task definition); the file and path are named.
     Then every API container gets at least 120 seconds to stop
 
   @rec:drain-hooks @rec:ecs-deregistration @rec:scale-in-draining
   Scenario: The API drains connections before it stops
-    Kubernetes: a preStop hook on the API's containers. ECS: a deregistration delay set on the
-    API's target groups (above 0).
-    Enforces: a preStop hook on the API's containers (Kubernetes) or a deregistration delay
-    above 0 (ECS).
-    Fails when: no preStop hook, or a deregistration delay of 0.
+    Kubernetes: a preStop hook on the API's containers that waits while the load balancer
+    deregisters the pod. ECS and VMs: a deregistration delay configured on the API's target
+    groups (unset is the AWS default of 300 s: the guide asks for it to be configured).
+    Enforces: a preStop hook that waits (Kubernetes); a deregistration delay set and above 0
+    on the API's target groups (ECS, VMs).
+    Fails when: no preStop hook, a preStop hook that returns at once (`true`, `sleep 0`, an
+    echo), or a deregistration delay unset or 0.
     Then the API drains connections before it stops
 
-  @rec:ecs-deregistration @rec:termination-grace-period @rec:in-flight-requests
-  Scenario: The shutdown timings fit together
-    One timeline per API workload, over the layers it has: preStop sleep < deregistration delay
-    <= stop timeout < terminationGracePeriodSeconds. The pair out of order is named with both
-    places. A grace period that leaves the app less than the guide's 120 s after its preStop
-    sleep is reported as a warning (the guide's own 130 s leaves room for a 10 s sleep).
-    Enforces: preStop sleep < deregistration delay <= stop timeout <
-    terminationGracePeriodSeconds.
-    Fails when: a pair is out of order; both settings and their places are named.
-    Then the API's shutdown timings fit together
+  @rec:termination-grace-period @rec:ecs-deregistration @rec:in-flight-requests
+  Scenario: The stop sequence leaves the API its stop timeout
+    Kubernetes: the app gets terminationGracePeriodSeconds minus the preStop sleep after
+    SIGTERM, which must be at least the guide's 120 s stop timeout (the guide's own 130 s
+    leaves room for a 10 s sleep); the deregistration delay runs beside the hook and is
+    reported, in no order with it (a target that has drained before the hook ends is the safer
+    setup). ECS: shown as its sequence and worst case ("drain up to 300 s, then SIGTERM, then
+    up to 120 s: up to 420 s per task"); on Fargate Spot a warning when the two-minute
+    interruption notice cannot hold the drain and the stop (AWS: Spot termination notices).
+    VMs: the drain, then the termination hook, with their worst case.
+    Enforces: Kubernetes terminationGracePeriodSeconds - preStop sleep >= 120 s; no ordering
+    between a deregistration delay and a stop timeout or preStop hook on any platform.
+    Fails when: the grace period leaves the app less than 120 s after its preStop sleep; the
+    grace period and the hook are named.
+    Then the stop sequence leaves the API its stop timeout after SIGTERM
+
+  @rec:drain-hooks @rec:scale-in-draining
+  Scenario: Instances are drained before an auto-scaling group terminates them
+    The guide's lifecycle hooks (ECS) and graceful draining on scale-in. An EC2 auto-scaling
+    group that runs the API (it registers in the API's target group) or its ECS container
+    instances has a termination lifecycle hook (autoscaling:EC2_INSTANCE_TERMINATING) whose
+    heartbeat is at least the stop timeout, or the ECS capacity provider has managedDraining
+    ENABLED (AWS: "Managed instance draining"). Fargate tasks and Kubernetes pods have no
+    instances of the API's to hook: not applicable, saying why.
+    Enforces: a termination lifecycle hook with a heartbeat >= 120 s (the stop timeout) on
+    the API's auto-scaling groups, or managedDraining ENABLED on its capacity providers.
+    Fails when: no termination hook, a heartbeat shorter than the stop timeout, or managed
+    draining DISABLED without a hook of one's own.
+    Then the API's instances are drained before they terminate

@@ -1,8 +1,9 @@
 @config @guide:load-balancer
 Feature: The load balancer is protected and health-checks the API (configuration)
-  The guide ("Load balancer configuration"): enable deletion protection on the load balancer in
-  production, configure health checks for the API service on /api/status, set the health check
-  grace period to 120 seconds to allow containers to start.
+  The guide ("Load balancer configuration"): deploy an Application Load Balancer (or
+  equivalent), enable deletion protection on the load balancer in production, configure health
+  checks for the API service on /api/status, set the health check grace period to 120 seconds
+  to allow containers to start.
 
   The load balancer's own attributes (describe-load-balancer-attributes, a stack export's
   enableDeletionProtection) and, for an ALB the AWS Load Balancer Controller creates, the
@@ -12,10 +13,25 @@ Feature: The load balancer is protected and health-checks the API (configuration
   Background:
     Given the configuration exported from the deployment
 
+  @rec:application-load-balancer
+  Scenario: An Application Load Balancer fronts the API
+    The load balancer in front of the API works at layer 7: its Type in `aws elbv2
+    describe-load-balancers`, a stack export's loadBalancerType (or the ARN's /app/ or /net/),
+    an Ingress (the AWS Load Balancer Controller makes an ALB of it; another controller is an
+    HTTP proxy). The one in front of the API is the one that forwards to its target groups
+    (their LoadBalancerArns) or that the api record leads to; when the inputs do not say,
+    every internet-facing one is judged. An internal layer-4 balancer beside it is reported.
+    Enforces: an Application Load Balancer (or an HTTP ingress) in front of the API.
+    Fails when: a Network or Gateway Load Balancer, a Classic Load Balancer (`aws elb
+    describe-load-balancers`), or a Kubernetes Service of type LoadBalancer (layer 4) in
+    front of the API's pods; the setting and the reason are named.
+    Then a layer-7 load balancer, an Application Load Balancer or equivalent, fronts the API
+
   @rec:deletion-protection
   Scenario: Deletion protection is on
     Enforces: deletion_protection.enabled is true on every load balancer.
-    Fails when: it is false or unset (off by default).
+    Fails when: it is false or unset (off by default), or the load balancer is a Classic one
+    (which has none).
     Then deletion protection is on for every load balancer
 
   @rec:health-check
@@ -29,8 +45,8 @@ Feature: The load balancer is protected and health-checks the API (configuration
 
   @rec:health-check
   Scenario: The API's pods are ready only when /api/status answers
-    Kubernetes: a readinessProbe on /api/status (on ECS the target group's health check does
-    this; not applicable there).
+    Kubernetes: a readinessProbe on /api/status (on ECS and VMs the target group's health check
+    does this; not applicable there).
     Enforces: a readinessProbe on /api/status on the API's containers.
     Fails when: no readiness probe, or one on another path.
     Then the API's pods report readiness on /api/status
@@ -38,10 +54,13 @@ Feature: The load balancer is protected and health-checks the API (configuration
   @rec:health-check-grace
   Scenario: The API gets 120 seconds to start before failing health checks count
     ECS: healthCheckGracePeriodSeconds. Kubernetes: what the startup (or liveness) probe allows
-    before it restarts a container; none restarts nothing.
-    Enforces: healthCheckGracePeriodSeconds >= 120 (ECS), or startup/liveness probes
-    allowing 120 s (Kubernetes).
-    Fails when: a shorter grace (Pulumi's ECS installer sets 60 s).
+    before it restarts a container; none restarts nothing. VMs: the auto-scaling group's
+    HealthCheckGracePeriod, with ELB health checks (AWS: with type EC2 alone the group never
+    replaces an instance whose API fails the load balancer's check).
+    Enforces: healthCheckGracePeriodSeconds >= 120 (ECS), startup/liveness probes allowing
+    120 s (Kubernetes), HealthCheckType ELB and HealthCheckGracePeriod >= 120 (VMs).
+    Fails when: a shorter grace (Pulumi's ECS installer sets 60 s), or an auto-scaling group
+    that uses EC2 health checks only.
     Then the API gets at least 120 seconds to start before failing health checks count
 
   @guide:dns @rec:api-record @rec:app-record

@@ -2,8 +2,8 @@
 Feature: The API and its load balancer span availability zones (configuration)
   The guide ("Multi-AZ deployment"): deploy compute resources across at least two availability
   zones. Kubernetes: spread pods across AZs using pod anti-affinity or topology spread
-  constraints. ECS/Fargate: launch tasks across multiple subnets in different AZs. The
-  checklist adds at least two replicas.
+  constraints. ECS/Fargate: launch tasks across multiple subnets in different AZs. VMs: use
+  auto-scaling groups spanning multiple AZs. The checklist adds at least two replicas.
 
   Checked in the configuration the environment's [config] names (Kubernetes manifests, AWS
   describe output, Pulumi stack exports), not through the load balancer: a zone outage is when a
@@ -16,13 +16,15 @@ Feature: The API and its load balancer span availability zones (configuration)
 
   @rec:multi-az
   Scenario: The API is spread over at least two availability zones
-    A topologySpreadConstraints entry or a pod anti-affinity on topology.kubernetes.io/zone
-    (a preference the scheduler may ignore is reported), the node groups' subnets in two zones;
-    an ECS service's subnets in two zones.
-    Enforces: the API's pods or tasks may run in at least two availability zones (a zone
-    topology spread or anti-affinity; subnets in two zones).
-    Fails when: no zone spread is set, a spread is only preferred, or the subnets are all in
-    one zone; the file and path are named.
+    A topologySpreadConstraints entry or a pod anti-affinity on topology.kubernetes.io/zone,
+    the node groups' subnets in two zones; an ECS service's subnets in two zones; the subnets
+    (VPCZoneIdentifier) of an auto-scaling group that registers in the API's target group in
+    two zones. A spread that is only preferred (ScheduleAnyway, preferred anti-affinity) passes
+    with a warning, shown in every report: the scheduler may ignore it when a zone is full.
+    Enforces: the API's pods, tasks or instances may run in at least two availability zones
+    (a zone topology spread or anti-affinity; subnets in two zones).
+    Fails when: no zone spread is set, or the subnets are all in one zone; the file and path
+    are named.
     Then the API's pods or tasks are spread over at least two availability zones
 
   @rec:multi-az
@@ -34,7 +36,9 @@ Feature: The API and its load balancer span availability zones (configuration)
   @rec:multi-az @rec:min-instances
   Scenario: The API runs at least two instances
     The Deployment's replicas (the HPA's minReplicas when one scales it), the ECS service's
-    desired count.
-    Enforces: the API's replicas (or minReplicas, or the ECS desired count) are at least 2.
+    desired count, the auto-scaling group's desired capacity (its MinSize when none is set). A
+    value read live (`kubectl get`, `aws ... describe-*`) is said to be one.
+    Enforces: the API's replicas (or minReplicas, the ECS desired count, the group's desired
+    capacity) are at least 2.
     Fails when: the count is 1 or unset (Kubernetes default 1); the setting is named.
     Then the API runs at least two instances

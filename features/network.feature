@@ -24,7 +24,8 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
   @rec:subnets-by-tier
   Scenario: The API runs in private subnets without public addresses
     ECS: the service's subnets and assignPublicIp. Kubernetes: the node groups' subnets (pods
-    take their nodes' subnets), from aws eks describe-nodegroup.
+    take their nodes' subnets), from aws eks describe-nodegroup. VMs: the subnets of the
+    auto-scaling group that registers in the API's target group.
     Enforces: the API's tasks or nodes are in private subnets, with assignPublicIp off.
     Fails when: a task or node group is in a public subnet or gets a public IP address.
     Then the API's tasks or nodes are in private subnets without public IP addresses
@@ -40,13 +41,23 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
   @rec:nat-per-az
   Scenario: Every availability zone has its own NAT gateway
     Each private subnet's default route goes to the NAT gateway in its own zone: a route to
-    another zone's NAT gateway is cut off when that zone fails.
-    Enforces: each private subnet's default route goes to a NAT gateway in its own zone.
-    Fails when: a zone has no NAT gateway, or a private subnet routes to another zone's.
+    another zone's NAT gateway is cut off when that zone fails. Each NAT gateway sits in a
+    public subnet (the guide's "Public subnets: ... NAT gateways"): one in a private subnet
+    has no way out itself.
+    Enforces: each private subnet's default route goes to a NAT gateway in its own zone, and
+    every NAT gateway is in a public subnet.
+    Fails when: a zone has no NAT gateway, a private subnet routes to another zone's, or a NAT
+    gateway sits in a private or isolated subnet.
     Then every private subnet reaches the internet through a NAT gateway in its own availability zone
 
   @rec:storage-endpoints
   Scenario: Object storage is reached through a VPC endpoint
-    Enforces: the API's VPC has a gateway or interface endpoint for S3.
-    Fails when: no S3 endpoint exists in the VPC.
-    Then the API's VPC has an endpoint for S3
+    The endpoint must be one the API uses: a Gateway endpoint for S3 on the route table of
+    every subnet the API runs in (the endpoint's RouteTableIds, or a route to it), or an
+    Interface endpoint for S3 in its VPC with private DNS on. Without the API's subnets in the
+    inputs, the private subnets are judged.
+    Enforces: every subnet the API runs in reaches S3 through a VPC endpoint.
+    Fails when: no S3 endpoint exists in the VPC, a Gateway endpoint is on no route table of
+    the API's subnets (the subnets and route tables are named), or an Interface endpoint has
+    private DNS off.
+    Then every subnet the API runs in reaches S3 through a VPC endpoint

@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 
 use crate::node::{Field, Loc, Node, State};
 use crate::view::{
-    Database, Deployment, DnsRecord, EcsContainer, EcsService, Input, LoadBalancer, NatGateway,
-    NodeGroup, Placement, RouteTable, ScalableTarget, ScalingPolicy, Subnet, TargetGroup,
-    TaskDefinition, VpcEndpoint, dns_key,
+    AutoScalingGroup, CapacityProvider, Database, Deployment, DnsRecord, EcsContainer, EcsService,
+    Input, LbKind, LifecycleHook, LoadBalancer, NatGateway, NodeGroup, Placement, RouteTable,
+    ScalableTarget, ScalingPolicy, Subnet, TargetGroup, TaskDefinition, Told, VpcEndpoint, dns_key,
 };
 
 /// The outputs read, by top-level key, for messages.
-const KNOWN: &str = "services (aws ecs describe-services), taskDefinition (describe-task-definition), LoadBalancers, Attributes, TargetGroups (aws elbv2 describe-*), ScalableTargets, ScalingPolicies (aws application-autoscaling), Subnets, NatGateways, RouteTables, VpcEndpoints (aws ec2 describe-*), DBInstances (aws rds describe-db-instances), nodegroup (aws eks describe-nodegroup), ResourceRecordSets (aws route53 list-resource-record-sets)";
+const KNOWN: &str = "services (aws ecs describe-services), taskDefinition (describe-task-definition), capacityProviders (describe-capacity-providers), LoadBalancers, Attributes, TargetGroups (aws elbv2 describe-*), LoadBalancerDescriptions (aws elb describe-load-balancers), ScalableTargets, ScalingPolicies (aws application-autoscaling, or aws autoscaling describe-policies), AutoScalingGroups, LifecycleHooks (aws autoscaling describe-*), Subnets, NatGateways, RouteTables, VpcEndpoints (aws ec2 describe-*), DBInstances (aws rds describe-db-instances), nodegroup (aws eks describe-nodegroup), ResourceRecordSets (aws route53 list-resource-record-sets)";
 
 /// `describe-load-balancer-attributes` or `describe-target-group-attributes` output, which
 /// does not name its resource: attached once every file is read.
@@ -56,6 +56,60 @@ pub(crate) fn read(
         view.saw(Input::LoadBalancers, &doc.get_ci("LoadBalancers").at);
         for lb in doc.get_ci("LoadBalancers").items() {
             view.load_balancers.push(load_balancer(&lb));
+        }
+        read_any = true;
+    }
+    if has("LoadBalancerDescriptions") {
+        let list = doc.get_ci("LoadBalancerDescriptions");
+        view.saw(Input::ClassicLoadBalancers, &list.at);
+        for lb in list.items() {
+            view.load_balancers.push(classic_load_balancer(&lb));
+        }
+        read_any = true;
+    }
+    if has("capacityProviders") {
+        let list = doc.get_ci("capacityProviders");
+        view.saw(Input::CapacityProviders, &list.at);
+        for c in list.items() {
+            let name = c.get_ci("name").opt_text().unwrap_or_default();
+            let asg = c.get_ci("autoScalingGroupProvider");
+            view.capacity_providers.push(CapacityProvider {
+                subject: format!("capacity provider {name}"),
+                name,
+                arn: c.get_ci("capacityProviderArn").opt_text(),
+                at: c.at.clone(),
+                group: asg.get_ci("autoScalingGroupArn").opt_text(),
+                managed_draining: asg.get_ci("managedDraining").text(),
+            });
+        }
+        read_any = true;
+    }
+    if has("AutoScalingGroups") {
+        let list = doc.get_ci("AutoScalingGroups");
+        view.saw(Input::AutoScalingGroups, &list.at);
+        for g in list.items() {
+            view.groups.push(auto_scaling_group(&g));
+        }
+        read_any = true;
+    }
+    if has("LifecycleHooks") {
+        let list = doc.get_ci("LifecycleHooks");
+        view.saw(Input::LifecycleHooks, &list.at);
+        for h in list.items() {
+            let name = h.get_ci("LifecycleHookName").opt_text().unwrap_or_default();
+            view.lifecycle_hooks.push(LifecycleHook {
+                subject: format!("lifecycle hook {name}"),
+                at: h.at.clone(),
+                group: h
+                    .get_ci("AutoScalingGroupName")
+                    .opt_text()
+                    .unwrap_or_default(),
+                transition: h
+                    .get_ci("LifecycleTransition")
+                    .opt_text()
+                    .unwrap_or_default(),
+                heartbeat: h.get_ci("HeartbeatTimeout").count(),
+            });
         }
         read_any = true;
     }
@@ -116,14 +170,30 @@ pub(crate) fn read(
         read_any = true;
     }
     if has("ScalingPolicies") {
-        view.saw(Input::ScalingPolicies, &doc.get_ci("ScalingPolicies").at);
-        for p in doc.get_ci("ScalingPolicies").items() {
-            let config = p.get_ci("TargetTrackingScalingPolicyConfiguration");
+        // Application Auto Scaling (`ResourceId`) and EC2 Auto Scaling (`AutoScalingGroupName`)
+        // print the same top-level key; an empty list says there are none of either.
+        let list = doc.get_ci("ScalingPolicies");
+        let items = list.items();
+        let group_of = |p: &Node<'_>| p.get_ci("AutoScalingGroupName").opt_text();
+        if items.is_empty() || items.iter().any(|p| group_of(p).is_none()) {
+            view.saw(Input::ScalingPolicies, &list.at);
+        }
+        if items.is_empty() || items.iter().any(|p| group_of(p).is_some()) {
+            view.saw(Input::GroupPolicies, &list.at);
+        }
+        for p in items {
+            let group = group_of(&p);
+            let config = if group.is_some() {
+                p.get_ci("TargetTrackingConfiguration")
+            } else {
+                p.get_ci("TargetTrackingScalingPolicyConfiguration")
+            };
             let name = p.get_ci("PolicyName").opt_text().unwrap_or_default();
             view.scaling_policies.push(ScalingPolicy {
                 subject: format!("scaling policy {name}"),
                 at: p.at.clone(),
                 resource_id: p.get_ci("ResourceId").opt_text().unwrap_or_default(),
+                group,
                 metric: config
                     .path_ci("PredefinedMetricSpecification.PredefinedMetricType")
                     .opt_text(),
@@ -156,6 +226,7 @@ pub(crate) fn read(
                 id: n.get_ci("NatGatewayId").opt_text().unwrap_or_default(),
                 at: n.at.clone(),
                 subnet: n.get_ci("SubnetId").opt_text(),
+                subnet_at: n.get_ci("SubnetId").at.clone(),
                 state: n.get_ci("State").opt_text(),
             });
         }
@@ -178,6 +249,14 @@ pub(crate) fn read(
                 kind: e.get_ci("VpcEndpointType").opt_text(),
                 vpc: e.get_ci("VpcId").opt_text(),
                 state: e.get_ci("State").opt_text(),
+                route_tables: e
+                    .get_ci("RouteTableIds")
+                    .texts()
+                    .value()
+                    .cloned()
+                    .unwrap_or_default(),
+                route_tables_at: e.get_ci("RouteTableIds").at.clone(),
+                private_dns: e.get_ci("PrivateDnsEnabled").flag(),
             });
         }
         read_any = true;
@@ -274,12 +353,31 @@ pub(crate) fn tags(node: &Node<'_>) -> BTreeMap<String, String> {
 fn ecs_service(s: &Node<'_>) -> EcsService {
     let name = s.get_ci("serviceName").opt_text().unwrap_or_default();
     let vpc = s.path_ci("networkConfiguration.awsvpcConfiguration");
+    let strategy = s.get_ci("capacityProviderStrategy");
     EcsService {
         subject: format!("ECS service {name}"),
         name,
         cluster: s.get_ci("clusterArn").opt_text(),
         at: s.at.clone(),
         desired: s.get_ci("desiredCount").count(),
+        desired_told: Told::Live,
+        launch_type: s.get_ci("launchType").opt_text(),
+        capacity_providers: strategy
+            .items()
+            .iter()
+            .filter_map(|p| p.get_ci("capacityProvider").opt_text())
+            .collect(),
+        launch_at: if strategy.exists() {
+            strategy.at.clone()
+        } else {
+            s.get_ci("launchType").at.clone()
+        },
+        classic_load_balancers: s
+            .get_ci("loadBalancers")
+            .items()
+            .iter()
+            .filter_map(|lb| lb.get_ci("loadBalancerName").opt_text())
+            .collect(),
         grace: s.get_ci("healthCheckGracePeriodSeconds").count(),
         subnets: vpc.get_ci("subnets").texts(),
         public_ip: vpc
@@ -308,6 +406,12 @@ fn task_definition(td: &Node<'_>) -> TaskDefinition {
         arn: td.get_ci("taskDefinitionArn").opt_text(),
         family,
         containers: containers(&td.get_ci("containerDefinitions")),
+        compatibilities: td
+            .get_ci("requiresCompatibilities")
+            .texts()
+            .value()
+            .cloned()
+            .unwrap_or_default(),
     }
 }
 
@@ -336,10 +440,29 @@ pub(crate) fn containers(defs: &Node<'_>) -> Field<Vec<EcsContainer>> {
 fn load_balancer(lb: &Node<'_>) -> LoadBalancer {
     let name = lb.get_ci("LoadBalancerName").opt_text().unwrap_or_default();
     let zones = lb.get_ci("AvailabilityZones");
+    let arn = lb.get_ci("LoadBalancerArn").opt_text();
+    let kind_node = lb.get_ci("Type");
+    let kind = match kind_node.opt_text() {
+        Some(text) => match LbKind::from_type(&text) {
+            Some(k) => Field::set(kind_node.at.clone(), k),
+            None => Field {
+                at: kind_node.at.clone(),
+                state: State::Invalid(format!(
+                    "Type {text:?} is none of application, network, gateway"
+                )),
+            },
+        },
+        None => match arn.as_deref().and_then(LbKind::from_arn) {
+            Some(k) => Field::set(lb.get_ci("LoadBalancerArn").at.clone(), k),
+            None => Field::unset(kind_node.at.clone()),
+        },
+    };
     LoadBalancer {
         subject: format!("load balancer {name}"),
         at: lb.at.clone(),
-        arn: lb.get_ci("LoadBalancerArn").opt_text(),
+        arn,
+        name: Some(name.clone()),
+        kind,
         dns_name: lb.get_ci("DNSName").opt_text(),
         internet_facing: lb
             .get_ci("Scheme")
@@ -365,6 +488,84 @@ fn load_balancer(lb: &Node<'_>) -> LoadBalancer {
     }
 }
 
+/// `aws elb describe-load-balancers`: a Classic Load Balancer. It has no attributes of
+/// deletion protection: there is none for its kind.
+fn classic_load_balancer(lb: &Node<'_>) -> LoadBalancer {
+    let name = lb.get_ci("LoadBalancerName").opt_text().unwrap_or_default();
+    let subnets = lb.get_ci("Subnets");
+    LoadBalancer {
+        subject: format!("classic load balancer {name}"),
+        at: lb.at.clone(),
+        arn: None,
+        name: Some(name),
+        kind: Field::set(lb.at.clone(), LbKind::Classic),
+        dns_name: lb.get_ci("DNSName").opt_text(),
+        internet_facing: lb
+            .get_ci("Scheme")
+            .opt_text()
+            .map(|s| s.eq_ignore_ascii_case("internet-facing")),
+        placements: match subnets.texts().state {
+            State::Set(ids) => Field::set(
+                subnets.at.clone(),
+                ids.into_iter()
+                    .map(|s| Placement {
+                        subnet: Some(s),
+                        zone: None,
+                    })
+                    .collect(),
+            ),
+            _ => Field::unset(subnets.at.clone()),
+        },
+        deletion_protection: Field::unset(lb.at.clone()),
+        attributes_read: true,
+    }
+}
+
+fn auto_scaling_group(g: &Node<'_>) -> AutoScalingGroup {
+    let name = g
+        .get_ci("AutoScalingGroupName")
+        .opt_text()
+        .unwrap_or_default();
+    // The CLI prints the subnets as one comma-separated string.
+    let zone_ids = g.get_ci("VPCZoneIdentifier");
+    let subnets = match zone_ids.text().state {
+        State::Set(text) if !text.trim().is_empty() => Field::set(
+            zone_ids.at.clone(),
+            text.split(',').map(|s| s.trim().to_owned()).collect(),
+        ),
+        State::Invalid(why) => Field {
+            at: zone_ids.at.clone(),
+            state: State::Invalid(why),
+        },
+        _ => Field::unset(zone_ids.at.clone()),
+    };
+    AutoScalingGroup {
+        subject: format!("auto-scaling group {name}"),
+        arn: g.get_ci("AutoScalingGroupARN").opt_text(),
+        at: g.at.clone(),
+        min: g.get_ci("MinSize").count(),
+        max: g.get_ci("MaxSize").count(),
+        desired: g.get_ci("DesiredCapacity").count(),
+        desired_told: Told::Live,
+        subnets,
+        zones: g
+            .get_ci("AvailabilityZones")
+            .texts()
+            .value()
+            .cloned()
+            .unwrap_or_default(),
+        target_groups: g
+            .get_ci("TargetGroupARNs")
+            .texts()
+            .value()
+            .cloned()
+            .unwrap_or_default(),
+        health_check_type: g.get_ci("HealthCheckType").text(),
+        health_check_grace: g.get_ci("HealthCheckGracePeriod").count(),
+        name,
+    }
+}
+
 fn target_group(tg: &Node<'_>) -> TargetGroup {
     let name = tg.get_ci("TargetGroupName").opt_text().unwrap_or_default();
     TargetGroup {
@@ -373,6 +574,12 @@ fn target_group(tg: &Node<'_>) -> TargetGroup {
         arn: tg.get_ci("TargetGroupArn").opt_text(),
         name,
         port: tg.get_ci("Port").count().value().copied(),
+        load_balancers: tg
+            .get_ci("LoadBalancerArns")
+            .texts()
+            .value()
+            .cloned()
+            .unwrap_or_default(),
         health_path: tg.get_ci("HealthCheckPath").text(),
         matcher: tg.path_ci("Matcher.HttpCode").text(),
         deregistration_delay: Field::unset(tg.at.key("(describe-target-group-attributes)")),
@@ -400,7 +607,15 @@ fn route_table(rt: &Node<'_>) -> RouteTable {
         // A blackhole route goes nowhere.
         (r.get_ci("State").opt_text().as_deref() != Some("blackhole")).then_some(target)
     });
+    let endpoints = rt
+        .get_ci("Routes")
+        .items()
+        .iter()
+        .filter_map(|r| r.get_ci("GatewayId").opt_text())
+        .filter(|g| g.starts_with("vpce-"))
+        .collect();
     RouteTable {
+        endpoints,
         id: rt.get_ci("RouteTableId").opt_text().unwrap_or_default(),
         at: rt.at.clone(),
         vpc: rt.get_ci("VpcId").opt_text(),
@@ -447,6 +662,11 @@ pub(crate) fn attach(view: &mut Deployment, pending: Vec<PendingAttributes>) -> 
                         ),
                         at: attrs.at.clone(),
                         arn: attrs.arn.clone(),
+                        name: None,
+                        kind: match attrs.arn.as_deref().and_then(LbKind::from_arn) {
+                            Some(k) => Field::set(attrs.at.clone(), k),
+                            None => Field::unset(attrs.at.clone()),
+                        },
                         dns_name: None,
                         internet_facing: None,
                         placements: Field::unset(attrs.at.clone()),
@@ -503,6 +723,7 @@ pub(crate) fn attach(view: &mut Deployment, pending: Vec<PendingAttributes>) -> 
                     arn: attrs.arn.clone(),
                     name: String::new(),
                     port: None,
+                    load_balancers: Vec::new(),
                     health_path: Field::unset(attrs.at.clone()),
                     matcher: Field::unset(attrs.at.clone()),
                     deregistration_delay: delay,

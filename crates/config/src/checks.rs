@@ -22,15 +22,17 @@ use crate::view::{Deployment, Input};
 
 pub use autoscaling::{check_cpu_target, check_scaling_bounds};
 pub use load_balancer::{
-    check_deletion_protection, check_dns_records, check_health_check_path, check_readiness_probe,
-    check_startup_grace,
+    check_application_load_balancer, check_deletion_protection, check_dns_records,
+    check_health_check_path, check_readiness_probe, check_startup_grace,
 };
 pub use multi_az::{check_api_replicas, check_api_zones, check_load_balancer_zones};
 pub use network::{
     check_api_private_subnets, check_database_tier, check_load_balancer_subnets,
     check_nat_per_zone, check_object_storage_endpoint,
 };
-pub use shutdown::{check_drain_hook, check_shutdown_timeline, check_stop_timeout};
+pub use shutdown::{
+    check_drain_hook, check_instance_draining, check_shutdown_timeline, check_stop_timeout,
+};
 
 /// Every check, in the features' order (the DNS one with the environment's domain and load
 /// balancer).
@@ -54,6 +56,8 @@ pub fn all(
         check_stop_timeout(d),
         check_drain_hook(d),
         check_shutdown_timeline(d),
+        check_instance_draining(d),
+        check_application_load_balancer(d),
         check_deletion_protection(d),
         check_health_check_path(d),
         check_readiness_probe(d),
@@ -68,6 +72,7 @@ pub mod guideline {
     pub const SPREAD_ECS: &str =
         "ECS/Fargate: Configure services to launch tasks across multiple subnets in different AZs.";
     pub const TWO_ZONES: &str = "Deploy compute resources across at least two availability zones.";
+    pub const SPREAD_VMS: &str = "VMs: Use auto-scaling groups spanning multiple AZs.";
     pub const SUBNETS_IN_ZONES: &str =
         "Deploy a VPC/VNet with subnets in 2+ AZs, separated by tier.";
     pub const PUBLIC_TIER: &str = "Public subnets: Load balancers, NAT gateways.";
@@ -84,6 +89,9 @@ pub mod guideline {
     pub const TERMINATION_GRACE: &str = "Kubernetes: Set terminationGracePeriodSeconds: 130 on the API pod spec (slightly above the 120-second stop timeout to allow clean shutdown before Kubernetes force-kills the pod).";
     pub const ECS_DRAIN: &str = "ECS: Configure deregistration delay on the target group and set stopTimeout on the container definition.";
     pub const DRAIN_HOOKS: &str = "Use lifecycle hooks (ECS) or preStop hooks (Kubernetes) to drain connections before shutdown.";
+    pub const SCALE_IN: &str = "Scale-in protection: Use graceful draining to allow in-flight requests to complete before terminating instances.";
+    pub const APPLICATION_LOAD_BALANCER: &str =
+        "Deploy an Application Load Balancer (or equivalent).";
     pub const DELETION_PROTECTION: &str =
         "Enable deletion protection on the load balancer in production.";
     pub const HEALTH_CHECK: &str =
@@ -92,6 +100,20 @@ pub mod guideline {
         "Set health check grace period to 120 seconds to allow containers to start.";
     pub const DNS_RECORDS: &str =
         "Configure two DNS records pointing to your load balancer: api.{domain} and app.{domain}.";
+}
+
+/// The platforms' own documentation, for rules that hold a setting to how the platform
+/// behaves rather than to the guide's letter. A finding cites one as its guideline.
+pub mod platform {
+    pub const ECS_STOP_SEQUENCE: &str = "AWS (ECS developer guide, \"Task lifecycle\", \"Connection draining\"): a stopping task leaves its target groups and ECS waits the deregistration delay, then sends SIGTERM and SIGKILL after stopTimeout: the two timers run one after the other.";
+    pub const FARGATE_STOP_TIMEOUT: &str =
+        "AWS (ECS task definition parameters, stopTimeout): on Fargate the maximum is 120 seconds.";
+    pub const FARGATE_SPOT: &str = "AWS (knowledge center, \"Spot termination notices in Fargate Spot tasks\"): a Fargate Spot task gets a two-minute notice; its target groups' deregistration delay must stay under two minutes.";
+    pub const KUBERNETES_TERMINATION: &str = "Kubernetes (\"Pod lifecycle: termination of Pods\"): terminationGracePeriodSeconds counts from the start of the preStop hook; SIGTERM comes when the hook ends; SIGKILL when the grace period is over.";
+    pub const EKS_LOAD_BALANCING: &str = "AWS (EKS best practices guide, \"Load balancing\"): with the AWS Load Balancer Controller, deregistration from the target group and the preStop hook start together when the pod is deleted; a target that has drained before the hook ends is the safer setup.";
+    pub const ASG_TERMINATION: &str = "AWS (EC2 Auto Scaling, \"Lifecycle hooks\"): a terminating instance drains from its target groups, then a termination lifecycle hook holds it in Terminating:Wait up to its heartbeat timeout.";
+    pub const ECS_MANAGED_DRAINING: &str = "AWS (ECS, \"Managed instance draining\"): a capacity provider with managedDraining ENABLED drains an instance's tasks before its auto-scaling group terminates it.";
+    pub const ASG_ELB_HEALTH: &str = "AWS (EC2 Auto Scaling, \"Health checks\"): with health check type EC2 the group replaces only instances whose EC2 status fails; ELB adds the load balancer's health check, after the grace period.";
 }
 
 /// Platform defaults: what applies when a setting is not written.
@@ -104,6 +126,16 @@ pub mod defaults {
     pub const KUBERNETES_REPLICAS: u64 = 1;
     /// ELBv2 target group `deregistration_delay.timeout_seconds` when unset.
     pub const DEREGISTRATION_DELAY: u64 = 300;
+    /// ECS `stopTimeout` on Fargate: its maximum.
+    pub const FARGATE_MAX_STOP_TIMEOUT: u64 = 120;
+    /// The notice a Fargate Spot task gets before it is stopped.
+    pub const FARGATE_SPOT_NOTICE: u64 = 120;
+    /// EC2 Auto Scaling `HealthCheckGracePeriod` when unset through the CLI or the API.
+    pub const ASG_HEALTH_CHECK_GRACE: u64 = 0;
+    /// EC2 Auto Scaling lifecycle hook `HeartbeatTimeout` when unset.
+    pub const LIFECYCLE_HEARTBEAT: u64 = 3600;
+    /// ECS capacity provider `managedDraining` when unset.
+    pub const MANAGED_DRAINING: &str = "ENABLED";
     /// ECS service `healthCheckGracePeriodSeconds` when unset.
     pub const ECS_HEALTH_CHECK_GRACE: u64 = 0;
     /// ELBv2 health check path when unset (the AWS Load Balancer Controller's default too).
@@ -119,6 +151,12 @@ pub(crate) struct Judge {
     findings: Vec<Finding>,
     undecided: usize,
     missing: Vec<String>,
+    /// Why a part of the check does not apply to this deployment by its nature (Fargate has
+    /// no instances to hook): not a gap in the inputs.
+    inapplicable: Vec<String>,
+    /// The platforms whose rules the check applied, and why ("ECS on Fargate (ECS service
+    /// pulumi-api)").
+    platforms: Vec<String>,
 }
 
 impl Judge {
@@ -129,6 +167,8 @@ impl Judge {
             findings: Vec::new(),
             undecided: 0,
             missing: Vec::new(),
+            inapplicable: Vec::new(),
+            platforms: Vec::new(),
         }
     }
 
@@ -212,6 +252,35 @@ impl Judge {
         }
     }
 
+    /// A part of the check that does not apply to this deployment, and why: reported, never
+    /// a pass and never a gap in the inputs.
+    pub(crate) fn inapplicable(&mut self, why: impl Into<String>) {
+        let why = why.into();
+        if !self.inapplicable.contains(&why) {
+            self.inapplicable.push(why);
+        }
+    }
+
+    /// Says which platforms' rules the check applied (shown in its reason and evidence).
+    pub(crate) fn applied(&mut self, platforms: Vec<String>) {
+        self.platforms = platforms;
+    }
+
+    /// A value that is a secret or of the wrong type: the check is inconclusive, with one
+    /// wording for every check.
+    pub(crate) fn unreadable<T>(&mut self, guideline: &str, subject: &str, field: &Field<T>) {
+        match &field.state {
+            State::Secret => self.undecided(
+                guideline,
+                subject,
+                &field.at,
+                "a secret; export with `pulumi stack export --show-secrets` to check it",
+            ),
+            State::Invalid(why) => self.undecided(guideline, subject, &field.at, why.clone()),
+            State::Set(_) | State::Unset => {}
+        }
+    }
+
     /// "no input for subnets (`aws ec2 describe-subnets`)".
     pub(crate) fn no_input(&mut self, what: &str, input: Input) {
         self.missing(format!("no input for {what} ({})", input.source()));
@@ -238,17 +307,8 @@ impl Judge {
                 self.error(guideline, subject, &field.at, "not set", expected);
                 return None;
             }
-            (State::Secret, _) => {
-                self.undecided(
-                    guideline,
-                    subject,
-                    &field.at,
-                    "a secret; export with `pulumi stack export --show-secrets` to check it",
-                );
-                return None;
-            }
-            (State::Invalid(why), _) => {
-                self.undecided(guideline, subject, &field.at, why.clone());
+            (State::Secret | State::Invalid(_), _) => {
+                self.unreadable(guideline, subject, field);
                 return None;
             }
         };
@@ -291,11 +351,19 @@ impl Judge {
         } else if self.undecided > 0 {
             (Verdict::Inconclusive, list(FindingStatus::NotChecked))
         } else if !self.missing.is_empty() || conforming + warnings == 0 {
-            let mut reason = if self.missing.is_empty() {
-                "not checked: nothing in the inputs for it".to_owned()
-            } else {
+            let mut reason = if !self.missing.is_empty() {
                 format!("not checked: {}", self.missing.join("; "))
+            } else if !self.inapplicable.is_empty() {
+                format!("does not apply: {}", self.inapplicable.join("; "))
+            } else {
+                "not checked: nothing in the inputs for it".to_owned()
             };
+            if !self.missing.is_empty() && !self.inapplicable.is_empty() {
+                reason.push_str(&format!(
+                    "; does not apply: {}",
+                    self.inapplicable.join("; ")
+                ));
+            }
             if conforming > 0 {
                 reason.push_str(&format!(
                     "; what was checked conforms: {}",
@@ -309,10 +377,28 @@ impl Judge {
                 format!("{}{warned}", list(FindingStatus::Conforms)),
             )
         };
+        let reason = if self.platforms.is_empty() {
+            reason
+        } else {
+            format!("{reason} [rules applied: {}]", self.platforms.join("; "))
+        };
         let mut outcome = Outcome::new(self.check, verdict, reason);
+        if !self.platforms.is_empty() {
+            outcome = outcome.with_evidence(Evidence::Note {
+                text: format!(
+                    "platform rules applied: {} (what the inputs show the API runs on)",
+                    self.platforms.join("; ")
+                ),
+            });
+        }
         for text in self.missing {
             outcome = outcome.with_evidence(Evidence::Note {
                 text: format!("not checked: {text}"),
+            });
+        }
+        for text in self.inapplicable {
+            outcome = outcome.with_evidence(Evidence::Note {
+                text: format!("does not apply: {text}"),
             });
         }
         for finding in self.findings {
@@ -339,15 +425,16 @@ fn summarize(items: &[String]) -> String {
 
 /// What `Deployment` has no API workload: the note every API check gives then.
 pub(crate) fn no_api(judge: &mut Judge, d: &Deployment) {
-    if d.has(Input::Kubernetes) || d.has(Input::EcsServices) {
+    if d.has(Input::Kubernetes) || d.has(Input::EcsServices) || d.has(Input::AutoScalingGroups) {
         judge.missing(
-            "no API workload in the inputs (a Deployment, StatefulSet or ECS service running pulumi/service, or named api)",
+            "no API workload in the inputs (a Deployment, StatefulSet or ECS service running pulumi/service, or named api; an auto-scaling group registered in the API's target group)",
         );
     } else {
         judge.missing(format!(
-            "no input for the API's workload ({}, or {})",
+            "no input for the API's workload ({}, {}, or {})",
             Input::Kubernetes.source(),
-            Input::EcsServices.source()
+            Input::EcsServices.source(),
+            Input::AutoScalingGroups.source()
         ));
     }
 }

@@ -6,9 +6,13 @@ use std::collections::BTreeMap;
 
 use crate::node::{Field, Node, State};
 use crate::view::{
-    Deployment, Hpa, Ingress, KubeContainer, KubeService, KubeWorkload, PreStop, Probe, ZoneRule,
-    looks_like_api,
+    Deployment, Hpa, Ingress, KubeContainer, KubeService, KubeWorkload, PreStop, Probe, Told,
+    ZoneRule, looks_like_api,
 };
+
+/// The annotation `kubectl apply` keeps the applied object in: the configured values of an
+/// object read live.
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// The node labels that name a zone.
 const ZONE_KEYS: [&str; 2] = [
@@ -46,11 +50,18 @@ pub(crate) fn read(obj: &Node<'_>, view: &mut Deployment) -> Result<(), String> 
     match kind.as_str() {
         "Deployment" | "StatefulSet" => view.workloads.push(workload(obj, &kind)),
         "HorizontalPodAutoscaler" => view.hpas.push(hpa(obj)),
-        "Service" => view.kube_services.push(KubeService {
-            namespace: namespace(obj),
-            name: name(obj),
-            selector: string_map(&obj.path("spec.selector")),
-        }),
+        "Service" => {
+            let (ns, name) = (namespace(obj), name(obj));
+            view.kube_services.push(KubeService {
+                subject: format!("Service {ns}/{name}"),
+                namespace: ns,
+                name,
+                at: obj.at.clone(),
+                selector: string_map(&obj.path("spec.selector")),
+                service_type: obj.path("spec.type").text(),
+                annotations: string_map(&obj.path("metadata.annotations")),
+            });
+        }
         "Ingress" => view.ingresses.push(ingress(obj)),
         _ => {}
     }
@@ -86,6 +97,7 @@ fn workload(obj: &Node<'_>, kind: &str) -> KubeWorkload {
         .map(container)
         .collect();
     let api = looks_like_api(&name, containers.iter().map(|c| c.image.as_str()));
+    let (replicas, replicas_told) = configured_replicas(obj);
     KubeWorkload {
         subject: format!("{kind} {ns}/{name}"),
         kind: kind.to_owned(),
@@ -93,13 +105,41 @@ fn workload(obj: &Node<'_>, kind: &str) -> KubeWorkload {
         name,
         at: obj.at.clone(),
         api,
-        replicas: obj.path("spec.replicas").count(),
+        replicas,
+        replicas_told,
         template_labels: string_map(&obj.path("spec.template.metadata.labels")),
         spread_at: pod.get("topologySpreadConstraints").at.clone(),
         zone_rules: zone_rules(&pod),
         grace: pod.get("terminationGracePeriodSeconds").count(),
         containers,
     }
+}
+
+/// A workload's replicas as configured: the manifest's, or, for an object read from the
+/// cluster, the replicas `kubectl apply` recorded (an HPA changes the live `spec.replicas`).
+fn configured_replicas(obj: &Node<'_>) -> (Field<u64>, Told) {
+    let live = obj.path("metadata.resourceVersion").exists()
+        || obj.path("metadata.uid").exists()
+        || obj.get("status").exists();
+    let replicas = obj.path("spec.replicas").count();
+    if !live {
+        return (replicas, Told::Configured);
+    }
+    let applied = obj.path("metadata.annotations").get(LAST_APPLIED);
+    if let Some(text) = applied.opt_text()
+        && let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text)
+    {
+        let at = applied.at.clone();
+        let node = Node::new(
+            &doc,
+            crate::node::Loc {
+                file: at.file.clone(),
+                path: format!("{}(JSON)", at.path),
+            },
+        );
+        return (node.path("spec.replicas").count(), Told::Configured);
+    }
+    (replicas, Told::Live)
 }
 
 fn zone_rules(pod: &Node<'_>) -> Vec<ZoneRule> {
@@ -328,6 +368,7 @@ fn ingress(obj: &Node<'_>) -> Ingress {
         namespace: ns,
         at: obj.at.clone(),
         alb,
+        class,
         annotations_at: annotations_node.at.clone(),
         annotations,
         backends,

@@ -13,9 +13,9 @@ use serde_json::Value;
 use crate::kubernetes;
 use crate::node::{Field, Loc, Node, PULUMI_SECRET_SIG, State};
 use crate::view::{
-    Database, DbSubnetGroup, Deployment, DnsRecord, EcsService, Input, LoadBalancer, NatGateway,
-    NodeGroup, Placement, RouteTable, ScalableTarget, ScalingPolicy, Subnet, TargetGroup,
-    TaskDefinition, VpcEndpoint, dns_key,
+    AutoScalingGroup, CapacityProvider, Database, DbSubnetGroup, Deployment, DnsRecord, EcsService,
+    Input, LbKind, LifecycleHook, LoadBalancer, NatGateway, NodeGroup, Placement, RouteTable,
+    ScalableTarget, ScalingPolicy, Subnet, TargetGroup, TaskDefinition, Told, VpcEndpoint, dns_key,
 };
 
 /// A `0.0.0.0/0` route resource: its table and where it goes.
@@ -51,6 +51,7 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, view: &mut Deployment) -> R
     let mut routes: Vec<DefaultRoute> = Vec::new();
     let mut associations: Vec<(String, String)> = Vec::new();
     let mut main_tables: Vec<String> = Vec::new();
+    let mut endpoint_tables: Vec<(String, String, Loc)> = Vec::new();
     for res in resources.items() {
         let kind = res.get("type").opt_text().unwrap_or_default();
         let name = res
@@ -77,7 +78,15 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, view: &mut Deployment) -> R
             ) && outputs.get("kind").exists()
             {
                 view.saw(Input::Kubernetes, &resources.at);
+                let before = view.workloads.len();
                 kubernetes::read(&outputs, view)?;
+                // The program's replicas are in the inputs; the outputs hold the live object.
+                let inputs = res.get("inputs");
+                if view.workloads.len() > before && inputs.get("spec").exists() {
+                    let w = view.workloads.last_mut().expect("just read");
+                    w.replicas = inputs.path("spec.replicas").count();
+                    w.replicas_told = Told::Configured;
+                }
             }
             continue;
         }
@@ -93,12 +102,36 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, view: &mut Deployment) -> R
                     view.saw(input, &resources.at);
                 }
                 let service_name = outputs.get_ci("name").opt_text().unwrap_or(name.clone());
+                let strategy = outputs.get_ci("capacityProviderStrategies");
+                let (desired, desired_told) = configured(&res, "desiredCount");
                 view.ecs_services.push(EcsService {
                     subject: subject("ECS service"),
                     name: service_name,
                     cluster: outputs.get_ci("cluster").opt_text(),
                     at: outputs.at.clone(),
-                    desired: outputs.get_ci("desiredCount").count(),
+                    desired,
+                    desired_told,
+                    launch_type: outputs
+                        .get_ci("launchType")
+                        .opt_text()
+                        .filter(|t| !t.is_empty()),
+                    capacity_providers: strategy
+                        .items()
+                        .iter()
+                        .filter_map(|p| p.get_ci("capacityProvider").opt_text())
+                        .collect(),
+                    launch_at: if strategy.items().is_empty() {
+                        outputs.get_ci("launchType").at.clone()
+                    } else {
+                        strategy.at.clone()
+                    },
+                    classic_load_balancers: outputs
+                        .get_ci("loadBalancers")
+                        .items()
+                        .iter()
+                        .filter_map(|lb| lb.get_ci("elbName").opt_text())
+                        .filter(|n| !n.is_empty())
+                        .collect(),
                     grace: outputs.get_ci("healthCheckGracePeriodSeconds").count(),
                     subnets: net.get_ci("subnets").texts(),
                     public_ip: net.get_ci("assignPublicIp").flag(),
@@ -136,6 +169,12 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, view: &mut Deployment) -> R
                     arn: outputs.get_ci("arn").opt_text(),
                     family: outputs.get_ci("family").opt_text(),
                     containers,
+                    compatibilities: outputs
+                        .get_ci("requiresCompatibilities")
+                        .texts()
+                        .value()
+                        .cloned()
+                        .unwrap_or_default(),
                 });
             }
             "lb/loadBalancer:LoadBalancer" => {
@@ -155,10 +194,30 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, view: &mut Deployment) -> R
                     }
                 }
                 let subnets_at = outputs.get_ci("subnets").at.clone();
+                let arn = outputs.get_ci("arn").opt_text();
+                // The provider fills in its default ("application") when the program sets none.
+                let type_node = outputs.get_ci("loadBalancerType");
+                let kind = match type_node.opt_text() {
+                    Some(text) => match LbKind::from_type(&text) {
+                        Some(k) => Field::set(type_node.at.clone(), k),
+                        None => Field {
+                            at: type_node.at.clone(),
+                            state: State::Invalid(format!(
+                                "loadBalancerType {text:?} is none of application, network, gateway"
+                            )),
+                        },
+                    },
+                    None => match arn.as_deref().and_then(LbKind::from_arn) {
+                        Some(k) => Field::set(outputs.get_ci("arn").at.clone(), k),
+                        None => Field::set(type_node.at.clone(), LbKind::Application),
+                    },
+                };
                 view.load_balancers.push(LoadBalancer {
                     subject: subject("load balancer"),
                     at: outputs.at.clone(),
-                    arn: outputs.get_ci("arn").opt_text(),
+                    arn,
+                    name: outputs.get_ci("name").opt_text(),
+                    kind,
                     dns_name: outputs.get_ci("dnsName").opt_text(),
                     internet_facing: outputs
                         .get_ci("internal")
@@ -193,6 +252,12 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, view: &mut Deployment) -> R
                     arn: outputs.get_ci("arn").opt_text(),
                     name: outputs.get_ci("name").opt_text().unwrap_or(name.clone()),
                     port: outputs.get_ci("port").count().value().copied(),
+                    load_balancers: outputs
+                        .get_ci("loadBalancerArns")
+                        .texts()
+                        .value()
+                        .cloned()
+                        .unwrap_or_default(),
                     health_path: outputs.path_ci("healthCheck.path").text(),
                     matcher: outputs.path_ci("healthCheck.matcher").text(),
                     deregistration_delay: explicit(&res, "deregistrationDelay"),
@@ -217,6 +282,7 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, view: &mut Deployment) -> R
                     subject: subject("scaling policy"),
                     at: outputs.at.clone(),
                     resource_id: outputs.get_ci("resourceId").opt_text().unwrap_or_default(),
+                    group: None,
                     metric: config
                         .path_ci("predefinedMetricSpecification.predefinedMetricType")
                         .opt_text(),
@@ -257,6 +323,7 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, view: &mut Deployment) -> R
                         id,
                         at: outputs.at.clone(),
                         subnet: outputs.get_ci("subnetId").opt_text(),
+                        subnet_at: outputs.get_ci("subnetId").at.clone(),
                         state: None,
                     });
                 }
@@ -268,7 +335,15 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, view: &mut Deployment) -> R
                         .then(|| route_target(&r))
                         .flatten()
                 });
+                let endpoints = outputs
+                    .get_ci("routes")
+                    .items()
+                    .iter()
+                    .filter_map(|r| r.get_ci("gatewayId").opt_text())
+                    .filter(|g| g.starts_with("vpce-"))
+                    .collect();
                 view.route_tables.push(RouteTable {
+                    endpoints,
                     id,
                     at: outputs.at.clone(),
                     vpc: outputs.get_ci("vpcId").opt_text(),
@@ -306,6 +381,150 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, view: &mut Deployment) -> R
                     kind: outputs.get_ci("vpcEndpointType").opt_text(),
                     vpc: outputs.get_ci("vpcId").opt_text(),
                     state: outputs.get_ci("state").opt_text(),
+                    route_tables: outputs
+                        .get_ci("routeTableIds")
+                        .texts()
+                        .value()
+                        .cloned()
+                        .unwrap_or_default(),
+                    route_tables_at: outputs.get_ci("routeTableIds").at.clone(),
+                    private_dns: outputs.get_ci("privateDnsEnabled").flag(),
+                });
+            }
+            "ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation" => {
+                if let (Some(endpoint), Some(table)) = (
+                    outputs.get_ci("vpcEndpointId").opt_text(),
+                    outputs.get_ci("routeTableId").opt_text(),
+                ) {
+                    endpoint_tables.push((endpoint, table, outputs.at.clone()));
+                }
+            }
+            "elb/loadBalancer:LoadBalancer" => {
+                view.saw(Input::ClassicLoadBalancers, &resources.at);
+                let subnets = outputs.get_ci("subnets");
+                view.load_balancers.push(LoadBalancer {
+                    subject: subject("classic load balancer"),
+                    at: outputs.at.clone(),
+                    arn: outputs.get_ci("arn").opt_text(),
+                    name: outputs.get_ci("name").opt_text(),
+                    kind: Field::set(outputs.at.clone(), LbKind::Classic),
+                    dns_name: outputs.get_ci("dnsName").opt_text(),
+                    internet_facing: outputs
+                        .get_ci("internal")
+                        .flag()
+                        .value()
+                        .map(|internal| !internal),
+                    placements: match subnets.texts().state {
+                        State::Set(ids) if !ids.is_empty() => Field::set(
+                            subnets.at.clone(),
+                            ids.into_iter()
+                                .map(|s| Placement {
+                                    subnet: Some(s),
+                                    zone: None,
+                                })
+                                .collect(),
+                        ),
+                        _ => Field::unset(subnets.at.clone()),
+                    },
+                    deletion_protection: Field::unset(outputs.at.clone()),
+                    attributes_read: true,
+                });
+            }
+            "autoscaling/group:Group" => {
+                for input in [
+                    Input::AutoScalingGroups,
+                    Input::GroupPolicies,
+                    Input::LifecycleHooks,
+                ] {
+                    view.saw(input, &resources.at);
+                }
+                let group_name = outputs.get_ci("name").opt_text().unwrap_or(name.clone());
+                let (desired, desired_told) = configured(&res, "desiredCapacity");
+                let list = |key: &str| {
+                    outputs
+                        .get_ci(key)
+                        .texts()
+                        .value()
+                        .cloned()
+                        .unwrap_or_default()
+                };
+                let subnets = outputs.get_ci("vpcZoneIdentifiers");
+                view.groups.push(AutoScalingGroup {
+                    subject: subject("auto-scaling group"),
+                    arn: outputs.get_ci("arn").opt_text(),
+                    at: outputs.at.clone(),
+                    min: outputs.get_ci("minSize").count(),
+                    max: outputs.get_ci("maxSize").count(),
+                    desired,
+                    desired_told,
+                    subnets: if subnets.exists() {
+                        subnets.texts()
+                    } else {
+                        Field::unset(subnets.at.clone())
+                    },
+                    zones: list("availabilityZones"),
+                    target_groups: list("targetGroupArns"),
+                    health_check_type: outputs.get_ci("healthCheckType").text(),
+                    health_check_grace: outputs.get_ci("healthCheckGracePeriod").count(),
+                    name: group_name.clone(),
+                });
+                // Hooks written inline (`initialLifecycleHooks`).
+                for h in outputs.get_ci("initialLifecycleHooks").items() {
+                    view.lifecycle_hooks.push(LifecycleHook {
+                        subject: format!(
+                            "lifecycle hook {} of {group_name}",
+                            h.get_ci("name").opt_text().unwrap_or_default()
+                        ),
+                        at: h.at.clone(),
+                        group: group_name.clone(),
+                        transition: h
+                            .get_ci("lifecycleTransition")
+                            .opt_text()
+                            .unwrap_or_default(),
+                        heartbeat: h.get_ci("heartbeatTimeout").count(),
+                    });
+                }
+            }
+            "autoscaling/policy:Policy" => {
+                view.saw(Input::GroupPolicies, &resources.at);
+                let config = outputs.get_ci("targetTrackingConfiguration");
+                view.scaling_policies.push(ScalingPolicy {
+                    subject: subject("scaling policy"),
+                    at: outputs.at.clone(),
+                    resource_id: String::new(),
+                    group: outputs.get_ci("autoscalingGroupName").opt_text(),
+                    metric: config
+                        .path_ci("predefinedMetricSpecification.predefinedMetricType")
+                        .opt_text(),
+                    target: config.get_ci("targetValue").number(),
+                });
+            }
+            "autoscaling/lifecycleHook:LifecycleHook" => {
+                view.saw(Input::LifecycleHooks, &resources.at);
+                view.lifecycle_hooks.push(LifecycleHook {
+                    subject: subject("lifecycle hook"),
+                    at: outputs.at.clone(),
+                    group: outputs
+                        .get_ci("autoscalingGroupName")
+                        .opt_text()
+                        .unwrap_or_default(),
+                    transition: outputs
+                        .get_ci("lifecycleTransition")
+                        .opt_text()
+                        .unwrap_or_default(),
+                    heartbeat: outputs.get_ci("heartbeatTimeout").count(),
+                });
+            }
+            "ecs/capacityProvider:CapacityProvider" => {
+                view.saw(Input::CapacityProviders, &resources.at);
+                let asg = outputs.get_ci("autoScalingGroupProvider");
+                view.capacity_providers.push(CapacityProvider {
+                    subject: subject("capacity provider"),
+                    name: outputs.get_ci("name").opt_text().unwrap_or(name.clone()),
+                    arn: outputs.get_ci("arn").opt_text(),
+                    at: outputs.at.clone(),
+                    group: asg.get_ci("autoScalingGroupArn").opt_text(),
+                    managed_draining: asg.get_ci("managedDraining").text(),
                 });
             }
             "rds/instance:Instance" | "rds/clusterInstance:ClusterInstance" => {
@@ -386,6 +605,16 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, view: &mut Deployment) -> R
             rt.subnets.push(subnet);
         }
     }
+    for (endpoint, table, at) in endpoint_tables {
+        if let Some(e) = view.vpc_endpoints.iter_mut().find(|e| e.id == endpoint) {
+            if !e.route_tables.contains(&table) {
+                e.route_tables.push(table);
+            }
+            if e.route_tables.len() == 1 {
+                e.route_tables_at = at;
+            }
+        }
+    }
     for table in main_tables {
         if let Some(rt) = view.route_tables.iter_mut().find(|rt| rt.id == table) {
             rt.main = true;
@@ -428,6 +657,20 @@ fn route_target(route: &Node<'_>) -> Option<(String, Loc)> {
             .filter(|v| !v.is_empty())
             .map(|v| (v, n.at.clone()))
     })
+}
+
+/// A count as the program set it (its inputs), else as the provider reports it (outputs).
+fn configured(res: &Node<'_>, key: &str) -> (Field<u64>, Told) {
+    let given = res.get("inputs").get_ci(key);
+    if given.exists() {
+        return (given.count(), Told::Configured);
+    }
+    let output = res.get("outputs").get_ci(key);
+    if output.exists() {
+        (output.count(), Told::Live)
+    } else {
+        (given.count(), Told::Configured)
+    }
 }
 
 /// A value the program set: in the inputs and not a provider default (`__defaults`). Unset

@@ -25,6 +25,11 @@ pub enum Input {
     Databases,
     NodeGroups,
     Records,
+    ClassicLoadBalancers,
+    AutoScalingGroups,
+    GroupPolicies,
+    LifecycleHooks,
+    CapacityProviders,
 }
 
 impl Input {
@@ -49,6 +54,11 @@ impl Input {
             Input::Databases => "`aws rds describe-db-instances`",
             Input::NodeGroups => "`aws eks describe-nodegroup`",
             Input::Records => "`aws route53 list-resource-record-sets`",
+            Input::ClassicLoadBalancers => "`aws elb describe-load-balancers`",
+            Input::AutoScalingGroups => "`aws autoscaling describe-auto-scaling-groups`",
+            Input::GroupPolicies => "`aws autoscaling describe-policies`",
+            Input::LifecycleHooks => "`aws autoscaling describe-lifecycle-hooks`",
+            Input::CapacityProviders => "`aws ecs describe-capacity-providers`",
         }
     }
 }
@@ -74,6 +84,9 @@ pub struct Deployment {
     pub db_subnet_groups: Vec<DbSubnetGroup>,
     pub node_groups: Vec<NodeGroup>,
     pub records: Vec<DnsRecord>,
+    pub groups: Vec<AutoScalingGroup>,
+    pub lifecycle_hooks: Vec<LifecycleHook>,
+    pub capacity_providers: Vec<CapacityProvider>,
     /// The kinds of input read (an empty list counts: it says there are none).
     pub inputs: BTreeSet<Input>,
     /// Where each kind of input was first read (a list such as `aws/subnets.json: Subnets`),
@@ -95,12 +108,37 @@ pub struct KubeWorkload {
     pub at: Loc,
     pub api: bool,
     pub replicas: Field<u64>,
+    /// Whether `replicas` is what the manifest set or what the cluster reports now.
+    pub replicas_told: Told,
     pub template_labels: BTreeMap<String, String>,
     /// Where zone spread would be written: `spec.template.spec.topologySpreadConstraints`.
     pub spread_at: Loc,
     pub zone_rules: Vec<ZoneRule>,
     pub grace: Field<u64>,
     pub containers: Vec<KubeContainer>,
+}
+
+/// Where a desired count comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Told {
+    /// What the deployment's code or manifest set (a manifest, a stack export's inputs,
+    /// kubectl's last-applied-configuration).
+    Configured,
+    /// What the platform reports now (`kubectl get`, `aws ... describe-*`): autoscaling may
+    /// have raised it above the configured baseline.
+    Live,
+}
+
+impl Told {
+    /// How a value was told, for findings: empty for a configured one.
+    pub fn note(self) -> &'static str {
+        match self {
+            Told::Configured => "",
+            Told::Live => {
+                " (the live value; autoscaling may have raised it: export the manifest or the stack for the configured baseline)"
+            }
+        }
+    }
 }
 
 /// A rule that spreads pods over zones.
@@ -170,9 +208,15 @@ pub struct Hpa {
 
 #[derive(Debug, Clone)]
 pub struct KubeService {
+    /// "Service pulumi/pulumi-api".
+    pub subject: String,
     pub namespace: String,
     pub name: String,
+    pub at: Loc,
     pub selector: BTreeMap<String, String>,
+    /// `spec.type`: "ClusterIP" (the default), "NodePort", "LoadBalancer", ...
+    pub service_type: Field<String>,
+    pub annotations: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -182,6 +226,8 @@ pub struct Ingress {
     pub at: Loc,
     /// Managed by the AWS Load Balancer Controller (class `alb` or its annotations).
     pub alb: bool,
+    /// `spec.ingressClassName` or the `kubernetes.io/ingress.class` annotation.
+    pub class: Option<String>,
     /// Where annotations are written: `metadata.annotations`.
     pub annotations_at: Loc,
     pub annotations: BTreeMap<String, String>,
@@ -229,11 +275,32 @@ pub struct EcsService {
     pub cluster: Option<String>,
     pub at: Loc,
     pub desired: Field<u64>,
+    pub desired_told: Told,
     pub grace: Field<u64>,
     pub subnets: Field<Vec<String>>,
     pub public_ip: Field<bool>,
     pub task_definition: Option<String>,
     pub target_groups: Vec<String>,
+    /// Classic load balancers it registers with (`loadBalancers[].loadBalancerName`).
+    pub classic_load_balancers: Vec<String>,
+    /// `launchType`: "FARGATE", "EC2", "EXTERNAL"; unset with a capacity provider strategy.
+    pub launch_type: Option<String>,
+    /// The capacity providers of its strategy ("FARGATE", "FARGATE_SPOT", an EC2 one).
+    pub capacity_providers: Vec<String>,
+    /// Where the launch type or the strategy is written.
+    pub launch_at: Loc,
+}
+
+/// How an ECS service's tasks are placed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Launch {
+    /// On Fargate; `spot` when FARGATE_SPOT is in the strategy.
+    Fargate { spot: bool },
+    /// On EC2 container instances, through these capacity providers (none named: the
+    /// EC2 launch type).
+    Ec2 { providers: Vec<String> },
+    /// Not told by the inputs.
+    Unknown,
 }
 
 #[derive(Debug, Clone)]
@@ -243,6 +310,8 @@ pub struct TaskDefinition {
     pub arn: Option<String>,
     pub family: Option<String>,
     pub containers: Field<Vec<EcsContainer>>,
+    /// `requiresCompatibilities`: "FARGATE", "EC2".
+    pub compatibilities: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -258,14 +327,64 @@ pub struct LoadBalancer {
     pub subject: String,
     pub at: Loc,
     pub arn: Option<String>,
+    pub name: Option<String>,
     pub dns_name: Option<String>,
     /// `internet-facing` (true) or `internal` (false), when known.
     pub internet_facing: Option<bool>,
     pub placements: Field<Vec<Placement>>,
+    /// Its type, and where the input says it.
+    pub kind: Field<LbKind>,
     pub deletion_protection: Field<bool>,
     /// Whether an input gave this load balancer's attributes (its stack export resource, an
     /// attributes file): only then does an unset attribute mean the default applies.
     pub attributes_read: bool,
+}
+
+/// The kind of a load balancer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LbKind {
+    /// An Application Load Balancer: layer 7.
+    Application,
+    /// A Network Load Balancer: layer 4.
+    Network,
+    /// A Gateway Load Balancer: layer 3, for appliances.
+    Gateway,
+    /// A Classic Load Balancer (`aws elb`): the previous generation.
+    Classic,
+}
+
+impl LbKind {
+    /// The ELBv2 `Type` ("application", "network", "gateway"), or the ARN's `/app/`,
+    /// `/net/`, `/gwy/`.
+    pub fn from_type(text: &str) -> Option<LbKind> {
+        match text.to_ascii_lowercase().as_str() {
+            "application" | "app" => Some(LbKind::Application),
+            "network" | "net" => Some(LbKind::Network),
+            "gateway" | "gwy" => Some(LbKind::Gateway),
+            _ => None,
+        }
+    }
+
+    /// The kind an ELBv2 ARN says: `...:loadbalancer/app/name/id`.
+    pub fn from_arn(arn: &str) -> Option<LbKind> {
+        let rest = arn.split(":loadbalancer/").nth(1)?;
+        LbKind::from_type(rest.split('/').next()?)
+    }
+
+    pub fn is_layer7(self) -> bool {
+        self == LbKind::Application
+    }
+}
+
+impl std::fmt::Display for LbKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LbKind::Application => "an Application Load Balancer (layer 7)",
+            LbKind::Network => "a Network Load Balancer (layer 4)",
+            LbKind::Gateway => "a Gateway Load Balancer (layer 3, for appliances)",
+            LbKind::Classic => "a Classic Load Balancer (previous generation)",
+        })
+    }
 }
 
 /// Where a load balancer has a node: its subnet and zone, as far as the input says.
@@ -282,6 +401,8 @@ pub struct TargetGroup {
     pub arn: Option<String>,
     pub name: String,
     pub port: Option<u64>,
+    /// The load balancers that forward to it (`LoadBalancerArns`).
+    pub load_balancers: Vec<String>,
     pub health_path: Field<String>,
     pub matcher: Field<String>,
     /// Unset when the input does not say (describe-target-groups without its attributes, a
@@ -307,6 +428,9 @@ pub struct ScalingPolicy {
     pub subject: String,
     pub at: Loc,
     pub resource_id: String,
+    /// The auto-scaling group of an EC2 Auto Scaling policy (`aws autoscaling
+    /// describe-policies`); none for Application Auto Scaling.
+    pub group: Option<String>,
     /// The predefined metric it tracks ("ECSServiceAverageCPUUtilization"), if any.
     pub metric: Option<String>,
     pub target: Field<f64>,
@@ -327,6 +451,8 @@ pub struct NatGateway {
     pub id: String,
     pub at: Loc,
     pub subnet: Option<String>,
+    /// Where its subnet is written.
+    pub subnet_at: Loc,
     /// "available", "deleted", ...; none when the input does not say.
     pub state: Option<String>,
 }
@@ -340,6 +466,8 @@ pub struct RouteTable {
     pub subnets: Vec<String>,
     /// Where `0.0.0.0/0` goes (`igw-...`, `nat-...`), and where the route is written.
     pub default_route: Option<(String, Loc)>,
+    /// The Gateway endpoints its routes lead to (`vpce-...`).
+    pub endpoints: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -350,6 +478,12 @@ pub struct VpcEndpoint {
     pub kind: Option<String>,
     pub vpc: Option<String>,
     pub state: Option<String>,
+    /// The route tables a Gateway endpoint is associated with (`RouteTableIds`).
+    pub route_tables: Vec<String>,
+    /// Where `RouteTableIds` is (or would be) written.
+    pub route_tables_at: Loc,
+    /// An Interface endpoint's `PrivateDnsEnabled`.
+    pub private_dns: Field<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -372,6 +506,56 @@ pub struct NodeGroup {
     pub subject: String,
     pub at: Loc,
     pub subnets: Field<Vec<String>>,
+}
+
+/// An EC2 auto-scaling group.
+#[derive(Debug, Clone)]
+pub struct AutoScalingGroup {
+    /// "auto-scaling group pulumi-api".
+    pub subject: String,
+    pub name: String,
+    pub arn: Option<String>,
+    pub at: Loc,
+    pub min: Field<u64>,
+    pub max: Field<u64>,
+    pub desired: Field<u64>,
+    pub desired_told: Told,
+    /// `VPCZoneIdentifier` (a comma-separated list in the CLI's output).
+    pub subnets: Field<Vec<String>>,
+    /// `AvailabilityZones`.
+    pub zones: Vec<String>,
+    /// `TargetGroupARNs`: what it registers its instances with.
+    pub target_groups: Vec<String>,
+    /// "EC2" or "ELB" (several types: "ELB" among them).
+    pub health_check_type: Field<String>,
+    pub health_check_grace: Field<u64>,
+}
+
+/// An auto-scaling group's lifecycle hook.
+#[derive(Debug, Clone)]
+pub struct LifecycleHook {
+    pub subject: String,
+    pub at: Loc,
+    pub group: String,
+    /// "autoscaling:EC2_INSTANCE_TERMINATING" or "...LAUNCHING".
+    pub transition: String,
+    pub heartbeat: Field<u64>,
+}
+
+/// The lifecycle transition a termination hook waits on.
+pub const TERMINATING: &str = "autoscaling:EC2_INSTANCE_TERMINATING";
+
+/// An ECS capacity provider backed by an auto-scaling group.
+#[derive(Debug, Clone)]
+pub struct CapacityProvider {
+    pub subject: String,
+    pub name: String,
+    pub arn: Option<String>,
+    pub at: Loc,
+    /// The auto-scaling group's ARN (or name).
+    pub group: Option<String>,
+    /// `managedDraining`: "ENABLED" or "DISABLED".
+    pub managed_draining: Field<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -508,6 +692,137 @@ impl Deployment {
         self.ecs_services.iter().filter(|s| self.is_api_service(s))
     }
 
+    /// How an ECS service's tasks are placed: its capacity provider strategy, else its launch
+    /// type, else what its task definition requires.
+    pub fn launch_of(&self, service: &EcsService) -> Launch {
+        let fargate = |p: &str| p == "FARGATE" || p == "FARGATE_SPOT";
+        if !service.capacity_providers.is_empty() {
+            if service.capacity_providers.iter().all(|p| fargate(p)) {
+                return Launch::Fargate {
+                    spot: service
+                        .capacity_providers
+                        .iter()
+                        .any(|p| p == "FARGATE_SPOT"),
+                };
+            }
+            return Launch::Ec2 {
+                providers: service
+                    .capacity_providers
+                    .iter()
+                    .filter(|p| !fargate(p))
+                    .cloned()
+                    .collect(),
+            };
+        }
+        match service
+            .launch_type
+            .as_deref()
+            .map(str::to_ascii_uppercase)
+            .as_deref()
+        {
+            Some("FARGATE") => return Launch::Fargate { spot: false },
+            Some("EC2") => {
+                return Launch::Ec2 {
+                    providers: Vec::new(),
+                };
+            }
+            _ => {}
+        }
+        match self
+            .task_definition_of(service)
+            .map(|td| td.compatibilities.as_slice())
+        {
+            Some([only]) if only.eq_ignore_ascii_case("FARGATE") => Launch::Fargate { spot: false },
+            Some([only]) if only.eq_ignore_ascii_case("EC2") => Launch::Ec2 {
+                providers: Vec::new(),
+            },
+            _ => Launch::Unknown,
+        }
+    }
+
+    /// The auto-scaling groups the API runs on: those that register their instances with
+    /// one of the API's target groups.
+    pub fn api_groups(&self) -> Vec<&AutoScalingGroup> {
+        let arns: Vec<&str> = self
+            .api_target_groups()
+            .into_iter()
+            .filter_map(|tg| tg.arn.as_deref())
+            .collect();
+        self.groups
+            .iter()
+            .filter(|g| g.target_groups.iter().any(|t| arns.contains(&t.as_str())))
+            .collect()
+    }
+
+    /// An auto-scaling group by name or ARN.
+    pub fn group(&self, name_or_arn: &str) -> Option<&AutoScalingGroup> {
+        self.groups
+            .iter()
+            .find(|g| g.name == name_or_arn || g.arn.as_deref() == Some(name_or_arn))
+    }
+
+    /// The lifecycle hooks of an auto-scaling group.
+    pub fn hooks_of(&self, group: &AutoScalingGroup) -> Vec<&LifecycleHook> {
+        self.lifecycle_hooks
+            .iter()
+            .filter(|h| h.group == group.name)
+            .collect()
+    }
+
+    /// The EC2 Auto Scaling policies of a group.
+    pub fn group_policies(&self, group: &AutoScalingGroup) -> Vec<&ScalingPolicy> {
+        self.scaling_policies
+            .iter()
+            .filter(|p| p.group.as_deref() == Some(group.name.as_str()))
+            .collect()
+    }
+
+    /// A capacity provider by name or ARN.
+    pub fn capacity_provider(&self, name: &str) -> Option<&CapacityProvider> {
+        self.capacity_providers
+            .iter()
+            .find(|c| c.name == name || c.arn.as_deref() == Some(name))
+    }
+
+    /// The load balancers in front of the API: those that forward to its target groups (their
+    /// `LoadBalancerArns`), those its ECS services name (Classic), else those the exported
+    /// `api.` records lead to. Empty when the inputs do not tell.
+    pub fn api_load_balancers(&self) -> Vec<&LoadBalancer> {
+        let mut arns: BTreeSet<&str> = BTreeSet::new();
+        for tg in self.api_target_groups() {
+            arns.extend(tg.load_balancers.iter().map(String::as_str));
+        }
+        let classic: BTreeSet<&str> = self
+            .api_services()
+            .flat_map(|s| s.classic_load_balancers.iter().map(String::as_str))
+            .collect();
+        let by_link: Vec<&LoadBalancer> = self
+            .load_balancers
+            .iter()
+            .filter(|lb| {
+                lb.arn.as_deref().is_some_and(|a| arns.contains(a))
+                    || lb.name.as_deref().is_some_and(|n| classic.contains(n))
+            })
+            .collect();
+        if !by_link.is_empty() {
+            return by_link;
+        }
+        let targets: BTreeSet<&str> = self
+            .records
+            .iter()
+            .filter(|r| r.name.starts_with("api."))
+            .flat_map(|r| r.targets.iter().map(String::as_str))
+            .collect();
+        self.load_balancers
+            .iter()
+            .filter(|lb| {
+                lb.dns_name
+                    .as_deref()
+                    .is_some_and(|n| targets.contains(dns_key(n).as_str()))
+            })
+            .collect()
+    }
+
     /// The target groups an ECS service registers with.
     pub fn target_groups_of(&self, service: &EcsService) -> Vec<&TargetGroup> {
         self.target_groups
@@ -568,6 +883,47 @@ impl Deployment {
             }
             None => looks_like_api(service, std::iter::empty()),
         }
+    }
+
+    /// The Kubernetes Services whose selector picks the API's pods.
+    pub fn api_kube_services(&self) -> Vec<&KubeService> {
+        self.kube_services
+            .iter()
+            .filter(|s| {
+                !s.selector.is_empty()
+                    && self.api_workloads().any(|w| {
+                        w.namespace == s.namespace
+                            && s.selector
+                                .iter()
+                                .all(|(k, v)| w.template_labels.get(k) == Some(v))
+                    })
+            })
+            .collect()
+    }
+
+    /// The subnets the API runs in: its ECS services', its node groups', its auto-scaling
+    /// groups'.
+    pub fn api_subnets(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let lists = self
+            .api_services()
+            .filter_map(|s| s.subnets.value().cloned())
+            .chain(
+                self.node_groups
+                    .iter()
+                    .filter_map(|ng| ng.subnets.value().cloned()),
+            )
+            .chain(
+                self.api_groups()
+                    .into_iter()
+                    .filter_map(|g| g.subnets.value().cloned()),
+            );
+        for id in lists.flatten() {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
     }
 
     /// The ingresses that route to the API: a backend service selecting an API workload (or,

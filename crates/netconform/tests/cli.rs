@@ -13,10 +13,10 @@ fn tags_select_scenarios() {
     assert_eq!(run.scenario_count(), 8, "{}", run.explain());
     let run = verify("tags-not-disruptive", &["--tags", "not @disruptive"]);
     assert_eq!(run.code, 0, "{}", run.explain());
-    assert_eq!(run.scenario_count(), 35, "{}", run.explain());
+    assert_eq!(run.scenario_count(), 37, "{}", run.explain());
     let run = verify("tags-config", &["--tags", "@config"]);
     assert_eq!(run.code, 0, "{}", run.explain());
-    assert_eq!(run.scenario_count(), 18, "{}", run.explain());
+    assert_eq!(run.scenario_count(), 20, "{}", run.explain());
 }
 
 #[test]

@@ -45,7 +45,7 @@ pub struct Run {
 }
 
 impl Run {
-    /// Verdict and first reason of the scenario whose name contains `name`.
+    /// Verdict and reason of the scenario whose name contains `name`.
     pub fn scenario(&self, name: &str) -> (String, String) {
         let report = self
             .report
@@ -57,13 +57,21 @@ impl Run {
             .iter()
             .find(|s| s["name"].as_str().unwrap().contains(name))
             .unwrap_or_else(|| panic!("no scenario named like {name:?} in {report:#}"));
-        let reason = scenario["steps"]
-            .as_array()
-            .unwrap()
+        // A failed or inconclusive step's reason; else (a pass, not applicable) what its
+        // checks concluded.
+        let steps = scenario["steps"].as_array().unwrap();
+        let reason = steps
             .iter()
             .find_map(|s| s["reason"].as_str())
-            .unwrap_or("")
-            .to_owned();
+            .map(str::to_owned)
+            .unwrap_or_else(|| {
+                steps
+                    .iter()
+                    .flat_map(|s| s["outcomes"].as_array().into_iter().flatten())
+                    .filter_map(|o| o["reason"].as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            });
         (scenario["verdict"].as_str().unwrap().to_owned(), reason)
     }
 

@@ -12,6 +12,8 @@ use crate::{Deployment, State};
 
 /// The metric ECS target tracking uses for CPU.
 const ECS_CPU_METRIC: &str = "ECSServiceAverageCPUUtilization";
+/// The metric EC2 Auto Scaling target tracking uses for CPU.
+const ASG_CPU_METRIC: &str = "ASGAverageCPUUtilization";
 
 fn cpu_expected() -> String {
     format!("{CPU_TARGET_MIN_PERCENT}-{CPU_TARGET_MAX_PERCENT} %")
@@ -59,6 +61,47 @@ pub fn check_cpu_target(d: &Deployment) -> Outcome {
                     in_range,
                 );
             }
+        }
+    }
+    for g in d.api_groups() {
+        any = true;
+        if !d.has(Input::GroupPolicies) {
+            judge.no_input(
+                &format!("the scaling policies of {}", g.subject),
+                Input::GroupPolicies,
+            );
+            continue;
+        }
+        let cpu: Vec<_> = d
+            .group_policies(g)
+            .into_iter()
+            .filter(|p| p.metric.as_deref() == Some(ASG_CPU_METRIC))
+            .collect();
+        if cpu.is_empty() {
+            let at = d
+                .list_of(Input::GroupPolicies)
+                .cloned()
+                .unwrap_or_else(|| g.at.clone());
+            judge.error(
+                guideline::CPU_TARGET,
+                &g.subject,
+                &at,
+                format!("no target-tracking policy on {ASG_CPU_METRIC}"),
+                format!(
+                    "a target-tracking policy on {ASG_CPU_METRIC} at {}",
+                    cpu_expected()
+                ),
+            );
+        }
+        for p in cpu {
+            judge.value(
+                guideline::CPU_TARGET,
+                &p.subject,
+                &p.target,
+                None,
+                &cpu_expected(),
+                in_range,
+            );
         }
     }
     for s in d.api_services() {
@@ -138,17 +181,25 @@ pub fn check_scaling_bounds(d: &Deployment) -> Outcome {
                 &min_expected,
                 enough,
             );
-            // The desired count: the workload's replicas, else the HPA's minimum.
-            let desired = w.replicas.value().copied().or(min);
+            // The desired count: the workload's replicas as configured, else the HPA's minimum.
+            let desired = match w.replicas.value() {
+                Some(n) => Some((*n, format!("{n} desired{}", w.replicas_told.note()))),
+                None => min.map(|n| {
+                    (
+                        n,
+                        format!("{n} desired: the HPA's minReplicas, as spec.replicas is not set"),
+                    )
+                }),
+            };
             match desired {
-                Some(desired) => {
+                Some((desired, told)) => {
                     let want = desired * u64::from(MAX_INSTANCES_FACTOR);
                     judge.value(
                         guideline::MAX_INSTANCES,
                         &hpa.subject,
                         &hpa.max,
                         None,
-                        &format!(">= {want} ({MAX_INSTANCES_FACTOR} x {desired} desired)"),
+                        &format!(">= {want} ({MAX_INSTANCES_FACTOR} x {told})"),
                         |max| *max >= want,
                     );
                 }
@@ -201,12 +252,48 @@ pub fn check_scaling_bounds(d: &Deployment) -> Outcome {
                         &t.subject,
                         &t.max,
                         None,
-                        &format!(">= {want} ({MAX_INSTANCES_FACTOR} x desiredCount {desired})"),
+                        &format!(
+                            ">= {want} ({MAX_INSTANCES_FACTOR} x desiredCount {desired}{})",
+                            s.desired_told.note()
+                        ),
                         |max| *max >= want,
                     );
                 }
                 _ => judge.missing(format!("the desired count of {}", s.subject)),
             }
+        }
+    }
+    for g in d.api_groups() {
+        any = true;
+        let min = judge.value(
+            guideline::MIN_INSTANCES,
+            &g.subject,
+            &g.min,
+            None,
+            &min_expected,
+            enough,
+        );
+        // Without a desired capacity the group starts at its minimum.
+        let desired = match g.desired.value() {
+            Some(n) => Some((*n, format!("DesiredCapacity {n}{}", g.desired_told.note()))),
+            None if g.desired.is_unset() => {
+                min.map(|n| (n, format!("{n}: MinSize, as no desired capacity is set")))
+            }
+            None => None,
+        };
+        match desired {
+            Some((desired, told)) => {
+                let want = desired * u64::from(MAX_INSTANCES_FACTOR);
+                judge.value(
+                    guideline::MAX_INSTANCES,
+                    &g.subject,
+                    &g.max,
+                    None,
+                    &format!(">= {want} ({MAX_INSTANCES_FACTOR} x {told})"),
+                    |max| *max >= want,
+                );
+            }
+            None => judge.unreadable(guideline::MAX_INSTANCES, &g.subject, &g.desired),
         }
     }
     if !any {

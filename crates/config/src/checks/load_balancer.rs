@@ -1,4 +1,4 @@
-//! "Load balancer configuration": deletion protection, the health check on /api/status, the
+//! "Load balancer configuration": a layer-7 load balancer in front of the API, deletion protection, the health check on /api/status, the
 //! pods' readiness, the grace period before health checks count; and ("DNS") the exported
 //! records for api and app pointing at the load balancer.
 
@@ -11,19 +11,141 @@ use netconform_model::guide::{
 };
 
 use super::shutdown::api_containers;
-use super::{Judge, defaults, guideline, no_api};
+use super::{Judge, defaults, guideline, no_api, platform};
 use crate::node::{Field, State};
-use crate::view::{Deployment, Ingress, Input, dns_key};
+use crate::view::{Deployment, Ingress, Input, LbKind, dns_key};
 
 const LB_ATTRIBUTES: &str = "alb.ingress.kubernetes.io/load-balancer-attributes";
 const HEALTHCHECK_PATH: &str = "alb.ingress.kubernetes.io/healthcheck-path";
 const SUCCESS_CODES: &str = "alb.ingress.kubernetes.io/success-codes";
 const GROUP_NAME: &str = "alb.ingress.kubernetes.io/group.name";
 
+/// The load balancer in front of the API works at layer 7: an Application Load Balancer, an
+/// Ingress (the AWS Load Balancer Controller makes an ALB of it; another controller is an HTTP
+/// proxy), never a Network, Gateway or Classic Load Balancer or a Service of type
+/// LoadBalancer.
+pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new(
+        "an Application Load Balancer fronts the API",
+        Section::LoadBalancer,
+    );
+    let g = guideline::APPLICATION_LOAD_BALANCER;
+    let expected = "an Application Load Balancer (or another layer-7 balancer)";
+    let attributed = d.api_load_balancers();
+    let lbs: Vec<_> = if attributed.is_empty() {
+        if !d.load_balancers.is_empty() {
+            judge.inapplicable(
+                "the inputs do not tie a load balancer to the API (no target group's LoadBalancerArns, no api record): every internet-facing one is judged",
+            );
+        }
+        d.load_balancers
+            .iter()
+            .filter(|lb| lb.internet_facing != Some(false))
+            .collect()
+    } else {
+        attributed
+    };
+    for lb in lbs {
+        match &lb.kind.state {
+            State::Set(kind) if kind.is_layer7() => {
+                judge.ok(g, &lb.subject, &lb.kind.at, kind.to_string(), expected)
+            }
+            State::Set(kind) => {
+                let why = match kind {
+                    LbKind::Classic => {
+                        "the previous generation: no host rules for api and app, no deletion protection"
+                    }
+                    LbKind::Gateway => "it forwards packets to appliances, not HTTP to the API",
+                    _ => {
+                        "it passes TCP through: no HTTP health checks per request, no host routing, no HTTP/2 to clients"
+                    }
+                };
+                let actual = format!("{kind}: {why}");
+                if lb.internet_facing == Some(false) {
+                    judge.warn(
+                        g,
+                        &lb.subject,
+                        &lb.kind.at,
+                        format!("internal, {actual}"),
+                        expected,
+                    );
+                } else {
+                    judge.error(g, &lb.subject, &lb.kind.at, actual, expected);
+                }
+            }
+            State::Unset => judge.missing(format!(
+                "the type of {} (`Type` in {})",
+                lb.subject,
+                Input::LoadBalancers.source()
+            )),
+            _ => judge.unreadable(g, &lb.subject, &lb.kind),
+        }
+    }
+    for s in d.api_services() {
+        if !s.classic_load_balancers.is_empty() {
+            judge.error(
+                g,
+                &s.subject,
+                &s.at.key("loadBalancers"),
+                format!(
+                    "registers with Classic Load Balancer {}",
+                    s.classic_load_balancers.join(", ")
+                ),
+                expected,
+            );
+        }
+    }
+    for ing in d.api_ingresses() {
+        let actual = if ing.alb {
+            "an Ingress of the AWS Load Balancer Controller: it makes an Application Load Balancer"
+                .to_owned()
+        } else {
+            format!(
+                "an Ingress (class {}): an HTTP proxy, layer 7",
+                ing.class.as_deref().unwrap_or("default")
+            )
+        };
+        judge.ok(g, &ing.subject, &ing.at, actual, expected);
+    }
+    for svc in d.api_kube_services() {
+        if svc.service_type.value().map(String::as_str) == Some("LoadBalancer") {
+            judge.error(
+                g,
+                &svc.subject,
+                &svc.service_type.at,
+                "type LoadBalancer: a layer-4 balancer (on EKS, a Network Load Balancer) in front of the API's pods",
+                "an Ingress (ALB) in front of the API; its Service of type ClusterIP or NodePort",
+            );
+        }
+    }
+    if d.load_balancers.is_empty()
+        && d.ingresses.is_empty()
+        && !d
+            .api_kube_services()
+            .iter()
+            .any(|s| s.service_type.value().map(String::as_str) == Some("LoadBalancer"))
+        && d.api_services()
+            .all(|s| s.classic_load_balancers.is_empty())
+    {
+        judge.no_input("the load balancer", Input::LoadBalancers);
+    }
+    judge.finish()
+}
+
 /// Deletion protection on every load balancer (and every ALB an ingress creates).
 pub fn check_deletion_protection(d: &Deployment) -> Outcome {
     let mut judge = Judge::new("deletion protection is on", Section::LoadBalancer);
     for lb in &d.load_balancers {
+        if lb.kind.value() == Some(&LbKind::Classic) {
+            judge.error(
+                guideline::DELETION_PROTECTION,
+                &lb.subject,
+                &lb.at,
+                "a Classic Load Balancer, which has no deletion protection",
+                "true (an Application Load Balancer)",
+            );
+            continue;
+        }
         match &lb.deletion_protection.state {
             State::Unset if !d.has(Input::LoadBalancerAttributes) => judge.no_input(
                 &format!("the attributes of {}", lb.subject),
@@ -246,8 +368,8 @@ pub fn check_readiness_probe(d: &Deployment) -> Outcome {
         }
     }
     if !any {
-        if d.api_services().next().is_some() {
-            judge.missing("no Kubernetes API workload (on ECS the target group's health check decides readiness)");
+        if d.api_services().next().is_some() || !d.api_groups().is_empty() {
+            judge.inapplicable("the API runs on ECS or VMs, not in Kubernetes pods: the target group's health check decides readiness there");
         } else {
             no_api(&mut judge, d);
         }
@@ -271,6 +393,26 @@ pub fn check_startup_grace(d: &Deployment) -> Outcome {
             Some((defaults::ECS_HEALTH_CHECK_GRACE, "ECS")),
             &expected,
             |g| *g >= want,
+        );
+    }
+    for g in d.api_groups() {
+        any = true;
+        let uses_elb = |t: &String| t.split(',').any(|t| t.trim().eq_ignore_ascii_case("ELB"));
+        judge.value(
+            platform::ASG_ELB_HEALTH,
+            &g.subject,
+            &g.health_check_type,
+            Some(("EC2".to_owned(), "EC2 Auto Scaling")),
+            "ELB (the load balancer's health check on /api/status replaces failing instances)",
+            uses_elb,
+        );
+        judge.value(
+            guideline::HEALTH_CHECK_GRACE,
+            &g.subject,
+            &g.health_check_grace,
+            Some((defaults::ASG_HEALTH_CHECK_GRACE, "EC2 Auto Scaling")),
+            &expected,
+            |n| *n >= want,
         );
     }
     for w in d.api_workloads() {

@@ -123,6 +123,22 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
         any = true;
         judge_subnet_zones(&mut judge, d, guideline::SPREAD_ECS, &s.subject, &s.subnets);
     }
+    for g in d.api_groups() {
+        any = true;
+        if g.subnets.is_unset() && !g.zones.is_empty() {
+            let zones: BTreeSet<String> = g.zones.iter().cloned().collect();
+            let actual = format!("{} zone(s): {}", zones.len(), list(&zones));
+            let expected = format!("at least {MIN_AVAILABILITY_ZONES} zones");
+            let at = g.at.key("AvailabilityZones");
+            if zones.len() >= MIN_AVAILABILITY_ZONES as usize {
+                judge.ok(guideline::SPREAD_VMS, &g.subject, &at, actual, expected);
+            } else {
+                judge.error(guideline::SPREAD_VMS, &g.subject, &at, actual, expected);
+            }
+        } else {
+            judge_subnet_zones(&mut judge, d, guideline::SPREAD_VMS, &g.subject, &g.subnets);
+        }
+    }
     if !any {
         no_api(&mut judge, d);
     }
@@ -249,6 +265,30 @@ pub fn check_api_replicas(d: &Deployment) -> Outcome {
             &s.desired,
             None,
             &expected,
+            enough,
+        );
+    }
+    for g in d.api_groups() {
+        any = true;
+        // What the group runs: its desired capacity, else (not set) its minimum.
+        let field = if g.desired.is_unset() {
+            &g.min
+        } else {
+            &g.desired
+        };
+        judge.value(
+            guideline::MIN_INSTANCES,
+            &g.subject,
+            field,
+            None,
+            &format!(
+                "{expected}{}",
+                if g.desired.is_unset() {
+                    ""
+                } else {
+                    g.desired_told.note()
+                }
+            ),
             enough,
         );
     }

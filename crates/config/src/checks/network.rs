@@ -8,7 +8,7 @@ use netconform_model::guide::Section;
 
 use super::{Judge, guideline, no_api};
 use crate::node::State;
-use crate::view::{Deployment, Input, Tier};
+use crate::view::{Deployment, Input, Subnet, Tier, VpcEndpoint};
 
 fn tier_name(tier: Tier) -> &'static str {
     match tier {
@@ -150,6 +150,10 @@ pub fn check_api_private_subnets(d: &Deployment) -> Outcome {
             judge_subnets(&mut judge, &ng.subject, &ng.subnets);
         }
     }
+    for g in d.api_groups() {
+        any = true;
+        judge_subnets(&mut judge, &g.subject, &g.subnets);
+    }
     if !any {
         no_api(&mut judge, d);
     }
@@ -168,16 +172,7 @@ pub fn check_database_tier(d: &Deployment) -> Outcome {
         judge.missing("no database in the inputs");
     }
     // Subnets the API runs in: a database there shares the application tier.
-    let api_subnets: BTreeSet<String> = d
-        .api_services()
-        .filter_map(|s| s.subnets.value().cloned())
-        .chain(
-            d.node_groups
-                .iter()
-                .filter_map(|ng| ng.subnets.value().cloned()),
-        )
-        .flatten()
-        .collect();
+    let api_subnets: BTreeSet<String> = d.api_subnets().into_iter().collect();
     for db in &d.databases {
         judge.value(
             guideline::DATABASE_TIER,
@@ -270,6 +265,37 @@ pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
             .and_then(|s| d.zone_of(s))
             .map(str::to_owned)
     };
+    // Each NAT gateway in a public subnet: one in a private subnet has no way out itself.
+    for n in &usable {
+        let Some(subnet) = n.subnet.as_deref() else {
+            judge.missing(format!("the subnet of NAT gateway {}", n.id));
+            continue;
+        };
+        let tier = d.tier(subnet);
+        let subject = format!("NAT gateway {}", n.id);
+        let at = n.subnet_at.clone();
+        match tier.tier {
+            Some(Tier::Public) => judge.ok(
+                guideline::PUBLIC_TIER,
+                &subject,
+                &at,
+                format!("{subnet}: public ({})", tier.how),
+                "a public subnet",
+            ),
+            Some(t) => judge.error(
+                guideline::PUBLIC_TIER,
+                &subject,
+                &at,
+                format!(
+                    "{subnet}: {} ({}): the NAT gateway itself has no route to the internet",
+                    tier_name(t),
+                    tier.how
+                ),
+                "a public subnet (its default route to an internet gateway)",
+            ),
+            None => judge.missing(format!("the tier of {subnet}: {}", tier.how)),
+        }
+    }
     // Zones -> NAT gateways in them.
     let mut nats_by_zone: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for n in &usable {
@@ -354,7 +380,9 @@ pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
     judge.finish()
 }
 
-/// A gateway or interface VPC endpoint for S3 in the API's VPC.
+/// Object storage is reached through an endpoint the API uses: a Gateway endpoint for S3 on
+/// the route table of every subnet the API runs in, or an Interface endpoint for S3 in its
+/// VPC with private DNS on.
 pub fn check_object_storage_endpoint(d: &Deployment) -> Outcome {
     let mut judge = Judge::new(
         "object storage is reached through a VPC endpoint",
@@ -364,22 +392,22 @@ pub fn check_object_storage_endpoint(d: &Deployment) -> Outcome {
         judge.no_input("the VPC endpoints", Input::VpcEndpoints);
         return judge.finish();
     }
-    // The API's VPCs, when its subnets say; else every VPC in the inputs.
-    let api_subnets: Vec<String> = d
-        .api_services()
-        .filter_map(|s| s.subnets.value().cloned())
-        .chain(
-            d.node_groups
-                .iter()
-                .filter_map(|ng| ng.subnets.value().cloned()),
-        )
-        .flatten()
-        .collect();
-    let mut vpcs: BTreeSet<Option<String>> = api_subnets
-        .iter()
-        .filter_map(|s| d.subnet(s))
-        .map(|s| s.vpc.clone())
-        .collect();
+    let g = guideline::OBJECT_STORAGE_ENDPOINT;
+    // The subnets the API runs in; without them, the private subnets (the application tier).
+    let mut subnets: Vec<&Subnet> = d.api_subnets().iter().filter_map(|s| d.subnet(s)).collect();
+    if subnets.is_empty() {
+        subnets = d
+            .subnets
+            .iter()
+            .filter(|s| d.tier(&s.id).tier == Some(Tier::Private))
+            .collect();
+        if !subnets.is_empty() {
+            judge.inapplicable(
+                "the inputs do not say which subnets the API runs in: the private subnets are judged",
+            );
+        }
+    }
+    let mut vpcs: BTreeSet<Option<String>> = subnets.iter().map(|s| s.vpc.clone()).collect();
     if vpcs.is_empty() {
         vpcs = d.subnets.iter().map(|s| s.vpc.clone()).collect();
     }
@@ -390,46 +418,169 @@ pub fn check_object_storage_endpoint(d: &Deployment) -> Outcome {
         .list_of(Input::VpcEndpoints)
         .cloned()
         .expect("the endpoints were read");
+    let expected = "a Gateway endpoint for com.amazonaws.<region>.s3 on the route table of every subnet the API runs in, or an Interface endpoint for it with private DNS";
+    let usable = |e: &&VpcEndpoint| {
+        is_s3(&e.service)
+            && e.state
+                .as_deref()
+                .is_none_or(|s| s.eq_ignore_ascii_case("available"))
+    };
     for vpc in vpcs {
         let subject = match &vpc {
             Some(v) => format!("VPC {v}"),
             None => "the VPC".to_owned(),
         };
-        let found = d.vpc_endpoints.iter().find(|e| {
-            is_s3(&e.service)
-                && (vpc.is_none() || e.vpc.is_none() || e.vpc == vpc)
-                && e.state
-                    .as_deref()
-                    .is_none_or(|s| s.eq_ignore_ascii_case("available"))
+        let here: Vec<&VpcEndpoint> = d
+            .vpc_endpoints
+            .iter()
+            .filter(usable)
+            .filter(|e| vpc.is_none() || e.vpc.is_none() || e.vpc == vpc)
+            .collect();
+        if here.is_empty() {
+            let others: Vec<&str> = d.vpc_endpoints.iter().map(|e| e.service.as_str()).collect();
+            judge.error(
+                g,
+                &subject,
+                &list_at,
+                format!(
+                    "no S3 endpoint (endpoints: {}): object storage traffic goes through the NAT gateways",
+                    if others.is_empty() { "none".to_owned() } else { others.join(", ") }
+                ),
+                expected,
+            );
+            continue;
+        }
+        let in_vpc: Vec<&Subnet> = subnets
+            .iter()
+            .copied()
+            .filter(|s| vpc.is_none() || s.vpc.is_none() || s.vpc == vpc)
+            .collect();
+        // An Interface endpoint with private DNS serves every subnet of its VPC.
+        let interface = here.iter().find(|e| {
+            e.kind
+                .as_deref()
+                .is_some_and(|k| k.eq_ignore_ascii_case("Interface"))
         });
-        let expected = "a Gateway or Interface endpoint for com.amazonaws.<region>.s3";
-        match found {
-            Some(e) => judge.ok(
-                guideline::OBJECT_STORAGE_ENDPOINT,
+        if let Some(e) = interface {
+            match &e.private_dns.state {
+                State::Set(true) => {
+                    judge.ok(
+                        g,
+                        &subject,
+                        &e.private_dns.at,
+                        format!("{} ({}, Interface, private DNS on)", e.id, e.service),
+                        expected,
+                    );
+                    continue;
+                }
+                State::Set(false) | State::Unset => {
+                    if here.iter().all(|x| x.id == e.id) {
+                        judge.error(
+                            g,
+                            &subject,
+                            &e.private_dns.at,
+                            format!(
+                                "{} ({}, Interface) without private DNS: the API's S3 client resolves the public S3 name and goes through the NAT gateways",
+                                e.id, e.service
+                            ),
+                            expected,
+                        );
+                        continue;
+                    }
+                }
+                _ => {
+                    judge.unreadable(g, &e.id, &e.private_dns);
+                    continue;
+                }
+            }
+        }
+        let gateways: Vec<&&VpcEndpoint> = here
+            .iter()
+            .filter(|e| {
+                !e.kind
+                    .as_deref()
+                    .is_some_and(|k| k.eq_ignore_ascii_case("Interface"))
+            })
+            .collect();
+        if in_vpc.is_empty() {
+            let e = gateways.first().copied().copied().unwrap_or(here[0]);
+            judge.ok(
+                g,
                 &subject,
                 &e.at,
                 format!(
-                    "{} ({}, {})",
+                    "{} ({}, {}); no subnet of the API's in the inputs to tie it to",
                     e.id,
                     e.service,
                     e.kind.as_deref().unwrap_or("endpoint")
                 ),
                 expected,
-            ),
-            None => {
-                let others: Vec<&str> =
-                    d.vpc_endpoints.iter().map(|e| e.service.as_str()).collect();
-                judge.error(
-                    guideline::OBJECT_STORAGE_ENDPOINT,
-                    &subject,
-                    &list_at,
-                    format!(
-                        "no S3 endpoint (endpoints: {}): object storage traffic goes through the NAT gateways",
-                        if others.is_empty() { "none".to_owned() } else { others.join(", ") }
-                    ),
-                    expected,
-                );
+            );
+            continue;
+        }
+        if !d.has(Input::RouteTables) {
+            judge.no_input(
+                &format!(
+                    "the route tables that tie the S3 endpoint of {subject} to the API's subnets"
+                ),
+                Input::RouteTables,
+            );
+            continue;
+        }
+        let mut unreached: Vec<String> = Vec::new();
+        for s in &in_vpc {
+            let rt = d.route_table_of(s);
+            let table = rt.map(|rt| rt.id.clone());
+            // Associated, as the endpoint or the route table tells it.
+            let reached = rt.is_some_and(|rt| {
+                gateways
+                    .iter()
+                    .any(|e| e.route_tables.contains(&rt.id) || rt.endpoints.contains(&e.id))
+            });
+            if !reached {
+                unreached.push(format!(
+                    "{} (route table {})",
+                    s.id,
+                    table.as_deref().unwrap_or("none in the inputs")
+                ));
             }
+        }
+        let e = gateways.first().copied().copied().unwrap_or(here[0]);
+        let tables = if e.route_tables.is_empty() {
+            "no route table".to_owned()
+        } else {
+            format!("route tables {}", e.route_tables.join(", "))
+        };
+        if unreached.is_empty() {
+            judge.ok(
+                g,
+                &subject,
+                &e.route_tables_at,
+                format!(
+                    "{} ({}, Gateway) on {tables}: every subnet the API runs in ({}) uses it",
+                    e.id,
+                    e.service,
+                    in_vpc
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                expected,
+            );
+        } else {
+            judge.error(
+                g,
+                &subject,
+                &e.route_tables_at,
+                format!(
+                    "{} ({}, Gateway) is on {tables}, which these subnets the API runs in do not use: {}; their S3 traffic goes out through a NAT or internet gateway",
+                    e.id,
+                    e.service,
+                    unreached.join(", ")
+                ),
+                expected,
+            );
         }
     }
     judge.finish()

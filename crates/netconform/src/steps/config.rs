@@ -86,7 +86,7 @@ fn nat_per_zone(world: &mut NetWorld, step: &Step) {
     judge(world, step, "NAT gateways", checks::check_nat_per_zone);
 }
 
-#[then("the API's VPC has an endpoint for S3")]
+#[then("every subnet the API runs in reaches S3 through a VPC endpoint")]
 fn object_storage_endpoint(world: &mut NetWorld, step: &Step) {
     judge(
         world,
@@ -116,13 +116,33 @@ fn drain_hook(world: &mut NetWorld, step: &Step) {
     judge(world, step, "drain before stop", checks::check_drain_hook);
 }
 
-#[then("the API's shutdown timings fit together")]
+#[then("the stop sequence leaves the API its stop timeout after SIGTERM")]
 fn shutdown_timeline(world: &mut NetWorld, step: &Step) {
     judge(
         world,
         step,
-        "shutdown timeline",
+        "stop sequence",
         checks::check_shutdown_timeline,
+    );
+}
+
+#[then("the API's instances are drained before they terminate")]
+fn instance_draining(world: &mut NetWorld, step: &Step) {
+    judge(
+        world,
+        step,
+        "instance draining",
+        checks::check_instance_draining,
+    );
+}
+
+#[then("a layer-7 load balancer, an Application Load Balancer or equivalent, fronts the API")]
+fn application_load_balancer(world: &mut NetWorld, step: &Step) {
+    judge(
+        world,
+        step,
+        "application load balancer",
+        checks::check_application_load_balancer,
     );
 }
 

@@ -981,6 +981,13 @@ max_connections = 100
         let text = include_str!("../../../envs/example.toml");
         let env = Environment::from_toml(text, Path::new("envs/example.toml")).unwrap();
         assert!(!env.config.is_empty(), "the example shows [config]");
+        assert!(
+            matches!(
+                env.drain.restart,
+                Some(Restart::Driver(RestartDriverSpec::Kubernetes { .. }))
+            ),
+            "the example shows a typed restart driver first"
+        );
     }
 
     #[test]

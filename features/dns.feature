@@ -51,35 +51,43 @@ Feature: DNS records lead to the load balancer
     When api.{domain} and app.{domain} are resolved from every vantage point
     Then no CNAME in their chains points to a name that does not exist
 
-  @rec:api-record @rec:app-record
+  @hardening
   Scenario: No wildcard stands in for the records
-    A wildcard *.{domain} answers for a record that was deleted, hiding its absence.
+    netconform's advice, not the guide's. A wildcard *.{domain} answers for a record that was
+    deleted, hiding its absence.
+    Source: RFC 4592 (a wildcard answers for every name that has no records of its own).
     Enforces: api and app are records of their own, not a wildcard's answers (a wildcard beside
     them is only reported).
     Fails when: api or app is answered by a wildcard.
     When api.{domain} and app.{domain} are resolved from every vantage point
     Then no wildcard answers in their place
 
-  @rec:api-record @rec:app-record
+  @hardening
   Scenario: The records' TTLs let a load balancer change reach clients quickly
+    netconform's advice, not the guide's.
+    Source: common practice for records in front of a load balancer, whose addresses change
+    (Route 53 answers alias records with a 60 s TTL).
     Enforces: no TTL in the chains of api and app above dns.max_ttl (default 5 minutes).
     Fails when: a TTL is above dns.max_ttl; the record and the TTL are named.
     When api.{domain} and app.{domain} are resolved from every vantage point
     Then no TTL in their chains is above dns.max_ttl
 
-  @rec:api-record @rec:app-record
+  @hardening
   Scenario: Every IPv6 address the records publish has a listener
-    An AAAA record without a listener breaks IPv6 clients, or slows every connection by a
-    fallback to IPv4.
+    netconform's advice, not the guide's. An AAAA record without a listener breaks IPv6
+    clients, or slows every connection by a fallback to IPv4.
+    Source: RFC 8305 (Happy Eyeballs: clients try IPv6 first, and wait on an address that does
+    not answer). Not applicable when no AAAA record is published.
     Enforces: every AAAA address of api and app accepts connections on the endpoint's port.
     Fails when: an AAAA address refuses or times out.
     When api.{domain} and app.{domain} are resolved from every vantage point
     Then every AAAA address accepts connections on the endpoint's port
 
-  @rec:api-record @rec:app-record
+  @hardening
   Scenario: The records validate with DNSSEC
-    Asked through each resolver by a validating client, from the trust anchors: the root's, or
-    dns.trust_anchors for a private zone.
+    netconform's advice, not the guide's. Asked through each resolver by a validating client,
+    from the trust anchors: the root's, or dns.trust_anchors for a private zone.
+    Source: RFC 4033-4035 (DNS Security Extensions), for a zone its owner signs.
     Enforces: with dns.dnssec = "validate", every answer for api and app is signed and
     validates (not applicable when dns.dnssec is "off", the default).
     Fails when: an answer is bogus, or unsigned.

@@ -27,12 +27,19 @@ pub(crate) struct Scenario {
     pub(crate) tags: Vec<String>,
     pub(crate) enforces: String,
     pub(crate) fails_when: String,
+    /// A `@hardening` scenario's `Source:` line: where the advice comes from.
+    pub(crate) source: String,
 }
 
 impl Scenario {
     /// The guide section it checks: its most specific `@guide:` tag.
     pub(crate) fn section(&self) -> Option<Section> {
         self.tags.iter().rev().find_map(|t| Section::from_tag(t))
+    }
+
+    /// The tool's own advice (`@hardening`), not one of the guide's requirements.
+    pub(crate) fn is_hardening(&self) -> bool {
+        self.tags.iter().any(|t| t == "hardening")
     }
 
     pub(crate) fn recommendations(&self) -> Vec<Recommendation> {
@@ -49,6 +56,7 @@ enum Field {
     Prose,
     Enforces,
     FailsWhen,
+    Source,
 }
 
 fn is_step(line: &str) -> bool {
@@ -101,6 +109,7 @@ pub(crate) fn parse(file: &str, text: &str) -> (Vec<Scenario>, Vec<String>) {
                     tags,
                     enforces: String::new(),
                     fails_when: String::new(),
+                    source: String::new(),
                 },
                 Field::Prose,
             ));
@@ -124,6 +133,9 @@ pub(crate) fn parse(file: &str, text: &str) -> (Vec<Scenario>, Vec<String>) {
         } else if let Some(rest) = keyword("Fails when:") {
             *field = Field::FailsWhen;
             (Field::FailsWhen, rest)
+        } else if let Some(rest) = keyword("Source:") {
+            *field = Field::Source;
+            (Field::Source, rest)
         } else {
             (*field, line)
         };
@@ -131,6 +143,7 @@ pub(crate) fn parse(file: &str, text: &str) -> (Vec<Scenario>, Vec<String>) {
             Field::Prose => continue,
             Field::Enforces => &mut scenario.enforces,
             Field::FailsWhen => &mut scenario.fails_when,
+            Field::Source => &mut scenario.source,
         };
         if !slot.is_empty() {
             slot.push(' ');
@@ -162,9 +175,20 @@ pub(crate) fn parse(file: &str, text: &str) -> (Vec<Scenario>, Vec<String>) {
                 ));
             }
         }
-        if s.recommendations().is_empty() {
+        if s.is_hardening() {
+            if !s.recommendations().is_empty() {
+                problems.push(format!(
+                    "{at} is @hardening, netconform's own advice: it cites no @rec:<id> of the guide (drop the @rec tags, or the @hardening tag if the guide asks for it)"
+                ));
+            }
+            if s.source.is_empty() {
+                problems.push(format!(
+                    "{at} is @hardening but names no source: add a `Source: <RFC, vendor page or common practice>` line under it"
+                ));
+            }
+        } else if s.recommendations().is_empty() {
             problems.push(format!(
-                "{at} cites no recommendation: add an @rec:<id> tag (ids in crates/model/src/recommendations.rs)"
+                "{at} cites no recommendation: add an @rec:<id> tag (ids in crates/model/src/recommendations.rs), or tag it @hardening with a `Source:` line if it is netconform's own advice"
             ));
         }
         if s.enforces.is_empty() {
@@ -235,6 +259,28 @@ pub(crate) fn render(scenarios: &[Scenario]) -> String {
                     cell(&s.fails_when)
                 );
             }
+        }
+        out.push('\n');
+    }
+    let hardening: Vec<&Scenario> = scenarios.iter().filter(|s| s.is_hardening()).collect();
+    out.push_str("## Hardening: netconform's advice beyond the guide\n\n");
+    out.push_str("Checks the guide does not ask for, each tagged `@hardening` with its source. They are\nlisted apart in every report; `--tags 'not @hardening'` runs the guide's requirements alone.\n\n");
+    if hardening.is_empty() {
+        out.push_str("None.\n\n");
+    } else {
+        out.push_str("| scenario | source | what is checked | how it fails |\n|---|---|---|---|\n");
+        for s in hardening {
+            let _ = writeln!(
+                out,
+                "| [{}](../{}#L{}) ({}) | {} | {} | {} |",
+                cell(&s.name),
+                s.file,
+                s.line,
+                cell(&s.feature),
+                cell(&s.source),
+                cell(&s.enforces),
+                cell(&s.fails_when)
+            );
         }
         out.push('\n');
     }
@@ -363,12 +409,27 @@ Feature: Restart
   @guide:multi-az @rec:multi-az @rec:nope
   Scenario: Two zones
     Then two zones answer
+
+  @hardening
+  Scenario: Short TTLs
+    Source: common practice.
+    Enforces: TTLs of at most 5 minutes.
+    Fails when: a TTL is longer.
+    Then the TTLs are short
+
+  @hardening @rec:multi-az
+  Scenario: Advice in disguise
+    Enforces: e.
+    Fails when: f.
+    Then x
 "#;
 
     #[test]
     fn scenarios_carry_their_section_recommendations_and_lines() {
         let (scenarios, problems) = parse("features/x.feature", FEATURE);
-        assert_eq!(scenarios.len(), 2);
+        assert_eq!(scenarios.len(), 4);
+        assert!(scenarios[2].is_hardening());
+        assert_eq!(scenarios[2].source, "common practice.");
         let first = &scenarios[0];
         assert_eq!((first.line, first.name.as_str()), (6, "No request fails"));
         assert_eq!(first.section(), Some(Section::GracefulShutdown));
@@ -386,6 +447,8 @@ Feature: Restart
                 "features/x.feature:15: scenario \"Two zones\": @rec:nope is no recommendation; the ids are in crates/model/src/recommendations.rs",
                 "features/x.feature:15: scenario \"Two zones\" does not say what it enforces: add an `Enforces: <the value checked>` line under it",
                 "features/x.feature:15: scenario \"Two zones\" does not say how it fails: add a `Fails when: ...` line under it",
+                "features/x.feature:26: scenario \"Advice in disguise\" is @hardening, netconform's own advice: it cites no @rec:<id> of the guide (drop the @rec tags, or the @hardening tag if the guide asks for it)",
+                "features/x.feature:26: scenario \"Advice in disguise\" is @hardening but names no source: add a `Source: <RFC, vendor page or common practice>` line under it",
             ]
         );
         let (_, problems) = parse(
@@ -407,6 +470,11 @@ Feature: Restart
     fn the_table_links_scenarios_and_lists_what_is_not_checked() {
         let (scenarios, _) = parse("features/x.feature", FEATURE);
         let doc = render(&scenarios[..1]);
+        let with_hardening = render(&scenarios[..3]);
+        assert!(
+            with_hardening.contains("| [Short TTLs](../features/x.feature#L19) (Restart) | common practice. | TTLs of at most 5 minutes. | a TTL is longer. |"),
+            "{with_hardening}"
+        );
         assert!(doc.contains(
             "| When scaling in or deploying updates, containers have time to finish in-flight requests `@rec:in-flight-requests` | [No request fails](../features/x.feature#L6) (Restart) | zero failed requests while every instance is replaced. | any request fails. |"
         ), "{doc}");

@@ -15,7 +15,7 @@ use std::fmt::Display;
 use netconform_model::evidence::Evidence;
 use netconform_model::evidence::config::{Finding, FindingStatus};
 use netconform_model::guide::Section;
-use netconform_model::{Outcome, Verdict};
+use netconform_model::{Gap, Outcome, Verdict};
 
 use crate::node::{Field, Loc, State};
 use crate::view::{Deployment, Input};
@@ -151,6 +151,8 @@ pub(crate) struct Judge {
     findings: Vec<Finding>,
     undecided: usize,
     missing: Vec<String>,
+    /// The first input the check lacked: how the next run can check it.
+    gap: Option<Gap>,
     /// Why a part of the check does not apply to this deployment by its nature (Fargate has
     /// no instances to hook): not a gap in the inputs.
     inapplicable: Vec<String>,
@@ -167,6 +169,7 @@ impl Judge {
             findings: Vec::new(),
             undecided: 0,
             missing: Vec::new(),
+            gap: None,
             inapplicable: Vec::new(),
             platforms: Vec::new(),
         }
@@ -189,6 +192,8 @@ impl Judge {
             path: at.path.clone(),
             actual,
             expected,
+            line: None,
+            column: None,
         });
     }
 
@@ -283,6 +288,15 @@ impl Judge {
 
     /// "no input for subnets (`aws ec2 describe-subnets`)".
     pub(crate) fn no_input(&mut self, what: &str, input: Input) {
+        self.gap.get_or_insert_with(|| {
+            Gap::new(
+                format!("no {} output in [config]", input.source()),
+                format!(
+                    "export {} (`--output json`) and name the file in [config] (docs/environment.md#config)",
+                    input.source()
+                ),
+            )
+        });
         self.missing(format!("no input for {what} ({})", input.source()));
     }
 
@@ -351,6 +365,7 @@ impl Judge {
         } else if self.undecided > 0 {
             (Verdict::Inconclusive, list(FindingStatus::NotChecked))
         } else if !self.missing.is_empty() || conforming + warnings == 0 {
+            let gap = !self.missing.is_empty() || self.inapplicable.is_empty();
             let mut reason = if !self.missing.is_empty() {
                 format!("not checked: {}", self.missing.join("; "))
             } else if !self.inapplicable.is_empty() {
@@ -370,7 +385,12 @@ impl Judge {
                     list(FindingStatus::Conforms)
                 ));
             }
-            (Verdict::NotApplicable, reason)
+            let verdict = if gap {
+                Verdict::NotChecked
+            } else {
+                Verdict::NotApplicable
+            };
+            (verdict, reason)
         } else {
             (
                 Verdict::Pass,
@@ -383,6 +403,14 @@ impl Judge {
             format!("{reason} [rules applied: {}]", self.platforms.join("; "))
         };
         let mut outcome = Outcome::new(self.check, verdict, reason);
+        if verdict == Verdict::NotChecked {
+            outcome.gap = Some(self.gap.unwrap_or_else(|| {
+                Gap::new(
+                    "the exports in [config] do not show it",
+                    "export what the reason names and add it to [config] (docs/environment.md#config)",
+                )
+            }));
+        }
         if !self.platforms.is_empty() {
             outcome = outcome.with_evidence(Evidence::Note {
                 text: format!(

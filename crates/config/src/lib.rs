@@ -13,6 +13,7 @@ mod aws;
 pub mod checks;
 mod kubernetes;
 pub mod node;
+mod position;
 mod pulumi;
 mod read;
 pub mod view;

@@ -34,6 +34,7 @@ pub fn load(settings: &ConfigSettings, base_dir: &Path) -> Result<Deployment, Co
                 })
             })?;
         }
+        view.texts.insert(shown.clone(), Arc::from(text.as_str()));
         view.files.push(shown);
     }
     for (file, shown) in expand("aws", &settings.aws, base_dir)? {
@@ -46,6 +47,7 @@ pub fn load(settings: &ConfigSettings, base_dir: &Path) -> Result<Deployment, Co
             &mut pending,
         )
         .map_err(ConfigError::Content)?;
+        view.texts.insert(shown.clone(), Arc::from(text.as_str()));
         view.files.push(shown);
     }
     for (file, shown) in expand(
@@ -57,6 +59,7 @@ pub fn load(settings: &ConfigSettings, base_dir: &Path) -> Result<Deployment, Co
         let mut doc: Value = parse_json(&text, &shown)?;
         let name: Arc<str> = Arc::from(shown.as_str());
         pulumi::read(&mut doc, &name, &mut view).map_err(ConfigError::Content)?;
+        view.texts.insert(shown.clone(), Arc::from(text.as_str()));
         view.files.push(shown);
     }
     aws::attach(&mut view, pending).map_err(ConfigError::Content)?;

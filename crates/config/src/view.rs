@@ -3,7 +3,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use netconform_model::Outcome;
+use netconform_model::evidence::Evidence;
+use serde_saphyr::Spanned;
+
 use crate::node::{Field, Loc, State};
+use crate::position::Tree;
+
+/// Files parsed for their positions, by name; `None` for one that does not parse.
+type ParsedFiles =
+    std::sync::Arc<std::sync::Mutex<BTreeMap<String, Option<std::sync::Arc<Vec<Spanned<Tree>>>>>>>;
 
 /// A kind of input. Whether a kind was read decides between "none exists" (a finding) and "not
 /// checked: no input for it".
@@ -94,6 +103,10 @@ pub struct Deployment {
     pub lists: BTreeMap<Input, Loc>,
     /// The files read, as the environment file names them.
     pub files: Vec<String>,
+    /// Their text, by that name, to tell a finding's line and column.
+    pub texts: BTreeMap<String, std::sync::Arc<str>>,
+    /// The files parsed for [`Deployment::locate`], once each, on first use.
+    parsed: ParsedFiles,
 }
 
 /// A Kubernetes Deployment or StatefulSet.
@@ -638,6 +651,27 @@ pub(crate) fn dns_key(name: &str) -> String {
 impl Deployment {
     pub fn has(&self, input: Input) -> bool {
         self.inputs.contains(&input)
+    }
+
+    /// Gives every finding of `outcome` the line and column of its setting in its file.
+    pub fn locate(&self, outcome: &mut Outcome) {
+        for e in &mut outcome.evidence {
+            let Evidence::Config(f) = e else { continue };
+            let Some(text) = self.texts.get(&f.file) else {
+                continue;
+            };
+            let docs = {
+                let mut cache = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+                cache
+                    .entry(f.file.clone())
+                    .or_insert_with(|| crate::position::parse(text).map(std::sync::Arc::new))
+                    .clone()
+            };
+            if let Some((line, column)) = docs.and_then(|d| crate::position::locate(&d, &f.path)) {
+                f.line = Some(line);
+                f.column = Some(column);
+            }
+        }
     }
 
     /// Notes that `input` was read, at `at`.

@@ -186,10 +186,19 @@ fn no_input_at_all_checks_nothing_and_passes_nothing() {
     for outcome in checks::all(&d, "sandbox.test", None, &[]) {
         assert_eq!(
             outcome.verdict,
-            Verdict::NotApplicable,
+            Verdict::NotChecked,
             "{}: {}",
             outcome.check,
             outcome.reason
+        );
+        let gap = outcome
+            .gap
+            .as_ref()
+            .expect("a not-checked outcome says what it lacks");
+        assert!(
+            gap.fix.contains("[config]"),
+            "{}: the fix names what to give: {gap:?}",
+            outcome.check
         );
         assert!(
             outcome.reason.starts_with("not checked: "),

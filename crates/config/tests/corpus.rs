@@ -241,7 +241,8 @@ fn baseline(set: &str, check: &str) -> Verdict {
     match (set, check) {
         ("ecs" | "ecs-ec2" | "vms" | "stack", "readiness") => Verdict::NotApplicable,
         ("eks" | "ecs" | "stack", "instances") => Verdict::NotApplicable,
-        ("vms", "stop-timeout") => Verdict::NotApplicable,
+        // No input gives the container stop timeout on the instances: a gap, not the nature.
+        ("vms", "stop-timeout") => Verdict::NotChecked,
         _ => Verdict::Pass,
     }
 }
@@ -740,16 +741,28 @@ fn every_check_has_a_broken_file_and_every_broken_file_a_case() {
     }
 }
 
-/// Every check not listed: pass for those in `passing`, else not applicable (no input).
-fn otherwise(passing: &'static [&'static str]) -> impl Fn(&str) -> Verdict {
+/// Every check not listed: pass for those in `passing`, not applicable by the deployment's
+/// nature for those in `by_nature` (a readiness probe on ECS, the instances of Fargate tasks
+/// and pods), else not checked (no input).
+fn otherwise(
+    passing: &'static [&'static str],
+    by_nature: &'static [&'static str],
+) -> impl Fn(&str) -> Verdict {
     move |c| {
         if passing.contains(&c) {
             Verdict::Pass
-        } else {
+        } else if by_nature.contains(&c) {
             Verdict::NotApplicable
+        } else {
+            Verdict::NotChecked
         }
     }
 }
+
+/// On ECS: readiness probes are Kubernetes', Fargate tasks have no instances to hook.
+const ECS_NATURE: &[&str] = &["readiness", "instances"];
+/// On Kubernetes: pods have no instances of the API's to hook.
+const PODS_NATURE: &[&str] = &["instances"];
 
 #[test]
 fn conformant_stack_export_passes_every_check_that_applies() {
@@ -822,7 +835,7 @@ fn stock_ecs_installer_fails_on_each_setting_the_guide_changes() {
         "stock-ecs",
         &d,
         &expected,
-        otherwise(&["replicas", "health-check", "alb"]),
+        otherwise(&["replicas", "health-check", "alb"], ECS_NATURE),
     );
 }
 
@@ -901,7 +914,7 @@ fn stock_eks_installer_manifests_fail_on_each_setting_the_guide_changes() {
         "stock-eks.yaml",
         &d,
         &expected,
-        otherwise(&["health-check", "startup-grace", "alb"]),
+        otherwise(&["health-check", "startup-grace", "alb"], PODS_NATURE),
     );
 }
 
@@ -940,7 +953,10 @@ fn stock_eks_installer_stack_fails_the_same_and_lacks_the_s3_endpoint() {
         "stock-eks.json",
         &d,
         &expected,
-        otherwise(&["health-check", "startup-grace", "nat", "dns", "alb"]),
+        otherwise(
+            &["health-check", "startup-grace", "nat", "dns", "alb"],
+            PODS_NATURE,
+        ),
     );
 }
 
@@ -955,16 +971,19 @@ fn a_secret_container_definition_is_not_checked() {
             inconclusive("stop-timeout", secret),
             inconclusive("timeline", secret),
         ],
-        otherwise(&[
-            "replicas",
-            "cpu",
-            "bounds",
-            "drain",
-            "deletion-protection",
-            "alb",
-            "health-check",
-            "startup-grace",
-        ]),
+        otherwise(
+            &[
+                "replicas",
+                "cpu",
+                "bounds",
+                "drain",
+                "deletion-protection",
+                "alb",
+                "health-check",
+                "startup-grace",
+            ],
+            ECS_NATURE,
+        ),
     );
 }
 
@@ -1016,7 +1035,7 @@ fn a_target_group_without_its_attributes_file_is_not_checked_not_failed() {
     let d = load_files(&[], &aws, &[]);
     let expected = [
         Expect {
-            verdict: Verdict::NotApplicable,
+            verdict: Verdict::NotChecked,
             ..fail(
                 "drain",
                 "",
@@ -1024,7 +1043,7 @@ fn a_target_group_without_its_attributes_file_is_not_checked_not_failed() {
             )
         },
         Expect {
-            verdict: Verdict::NotApplicable,
+            verdict: Verdict::NotChecked,
             ..fail(
                 "timeline",
                 "",
@@ -1067,7 +1086,8 @@ fn a_stack_export_of_vms_on_an_auto_scaling_group_passes_every_check_that_applie
     // policy:Policy on ASGAverageCPUUtilization, behind an ALB.
     let d = load_files(&[], &[], &["stack/vms.json"]);
     check_all("stack/vms.json", &d, &[], |c| match c {
-        "readiness" | "stop-timeout" => Verdict::NotApplicable,
+        "readiness" => Verdict::NotApplicable,
+        "stop-timeout" => Verdict::NotChecked,
         _ => Verdict::Pass,
     });
     let bounds = run("bounds", &d);
@@ -1122,7 +1142,8 @@ fn a_stack_export_of_vms_fails_each_rule_it_breaks() {
     for (from, to, expected) in cases {
         let d = vms_stack_with(from, to);
         check_all(&format!("vms {to}"), &d, &[expected], |c| match c {
-            "readiness" | "stop-timeout" => Verdict::NotApplicable,
+            "readiness" => Verdict::NotApplicable,
+            "stop-timeout" => Verdict::NotChecked,
             _ => Verdict::Pass,
         });
     }
@@ -1180,5 +1201,45 @@ fn a_live_object_is_judged_on_the_replicas_kubectl_applied_else_says_it_is_live(
             "kubernetes/list.json: items[2].spec.maxReplicas",
             "maxReplicas = 12, expected >= 20 (4 x 5 desired (the live value; autoscaling may have raised it",
         ),
+    );
+}
+
+#[test]
+fn findings_carry_the_line_and_column_of_their_setting() {
+    // deployment.yaml line 29: `      terminationGracePeriodSeconds: 100`, the value at col 38.
+    let d = load_set("eks", Some("broken/eks/grace-100"));
+    let mut outcome = run("stop-timeout", &d);
+    d.locate(&mut outcome);
+    let error = findings(&outcome)
+        .into_iter()
+        .find(|f| f.status == FindingStatus::Error)
+        .cloned()
+        .unwrap();
+    let text =
+        std::fs::read_to_string(data().join("broken/eks/grace-100/kubernetes/deployment.yaml"))
+            .unwrap();
+    let line = text.lines().nth(error.line.unwrap() - 1).unwrap();
+    assert_eq!(
+        &line[error.column.unwrap() - 1..],
+        "100",
+        "{error:?} points at {line:?}"
+    );
+    // In AWS CLI output (JSON) too.
+    let d = load_set("ecs", Some("broken/ecs/no-deletion-protection"));
+    let mut outcome = run("deletion-protection", &d);
+    d.locate(&mut outcome);
+    let error = findings(&outcome)
+        .into_iter()
+        .find(|f| f.status == FindingStatus::Error)
+        .cloned()
+        .unwrap();
+    let text = std::fs::read_to_string(
+        data().join("broken/ecs/no-deletion-protection/load-balancer-attributes.json"),
+    )
+    .unwrap();
+    let line = text.lines().nth(error.line.unwrap() - 1).unwrap();
+    assert!(
+        line[error.column.unwrap() - 1..].starts_with("\"false\""),
+        "{error:?} points at {line:?}"
     );
 }

@@ -9,7 +9,7 @@ use hickory_proto::rr::RecordType;
 use netconform_model::environment::{AddressMatch, LoadBalancerTarget};
 use netconform_model::evidence::dns::{Record, Resolution, VantageKind};
 use netconform_model::values::DnsName;
-use netconform_model::{HumanDuration, Outcome, Verdict};
+use netconform_model::{Gap, HumanDuration, Outcome, Verdict};
 
 use crate::query::query;
 use crate::vantage::Vantage;
@@ -130,9 +130,12 @@ pub async fn check_leads_to_load_balancer(
 ) -> Outcome {
     let check = format!("{} leads to the load balancer", view.name);
     if !lb.is_known() {
-        return Outcome::new(
+        return Outcome::not_checked(
             check,
-            Verdict::NotApplicable,
+            Gap::new(
+                "no dns.load_balancer",
+                "set dns.load_balancer to the load balancer's DNS name (or dns.load_balancer_addresses to its addresses)",
+            ),
             "neither dns.load_balancer nor dns.load_balancer_addresses is set: api and app are compared with each other instead",
         );
     }

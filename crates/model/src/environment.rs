@@ -15,7 +15,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::HumanDuration;
 use crate::guide;
 use crate::values::{
-    DnsName, Domain, Endpoint, EndpointTemplate, HttpPath, Nameserver, PathGlob, Rate, StatusCode,
+    Date, DnsName, Domain, Endpoint, EndpointTemplate, HttpPath, Nameserver, PathGlob, Rate,
+    StatusCode,
 };
 
 /// The schema version this build reads and writes.
@@ -33,6 +34,17 @@ pub struct Environment {
     pub name: Option<String>,
     /// The records checked are `api.{domain}` and `app.{domain}`.
     pub domain: Domain,
+    /// Every scenario must run: one not checked for lack of input, or skipped by policy,
+    /// fails the run (as `--strict` does).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strict: bool,
+    /// Which of the guide's recommendations apply: `production` (all, the default) or
+    /// `staging` (those the guide asks of production only do not apply).
+    #[serde(default)]
+    pub profile: Profile,
+    /// Known failures accepted for a while, each with an owner and an expiry.
+    #[serde(default, rename = "waiver", skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<Waiver>,
     #[serde(default)]
     pub dns: DnsSettings,
     #[serde(default)]
@@ -51,6 +63,69 @@ pub struct Environment {
     /// directory. Not written in the file.
     #[serde(skip)]
     pub base_dir: PathBuf,
+}
+
+/// Which of the guide's recommendations apply to this environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Every recommendation applies.
+    #[default]
+    Production,
+    /// Those the guide asks of production only ("deletion protection on the load balancer in
+    /// production") do not apply.
+    Staging,
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Profile::Production => "production",
+            Profile::Staging => "staging",
+        })
+    }
+}
+
+/// `[[waiver]]`: a known failure accepted until a date. It names one scenario (by its name)
+/// or one recommendation (`@rec:<id>`, every scenario that checks it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<String>,
+    /// Who answers for it: a team or a person.
+    pub owner: String,
+    /// Why the failure is accepted, and what will end it.
+    pub reason: String,
+    /// The last day the waiver holds; after it, the waiver fails the run.
+    pub until: Date,
+    /// Its line and column in the environment file, for errors. Not written in the file.
+    #[serde(skip)]
+    pub position: Option<(usize, usize)>,
+}
+
+impl Waiver {
+    /// What it waives, for messages: `scenario "..."` or `recommendation deletion-protection`.
+    pub fn target(&self) -> String {
+        match (&self.scenario, &self.recommendation) {
+            (Some(s), _) => format!("scenario {s:?}"),
+            (None, Some(r)) => format!("recommendation {r}"),
+            (None, None) => "nothing".to_owned(),
+        }
+    }
+
+    /// Whether it waives a scenario of this name and these tags (without `@`).
+    pub fn matches(&self, name: &str, tags: &[String]) -> bool {
+        match (&self.scenario, &self.recommendation) {
+            (Some(s), _) => s == name,
+            (None, Some(r)) => tags
+                .iter()
+                .any(|t| t.strip_prefix("rec:") == Some(r.as_str())),
+            (None, None) => false,
+        }
+    }
 }
 
 /// The `version` key. Reads only [`SCHEMA_VERSION`].
@@ -689,6 +764,9 @@ impl Environment {
             version: SchemaVersion,
             name: None,
             domain,
+            strict: false,
+            profile: Profile::default(),
+            waivers: Vec::new(),
             dns: DnsSettings::default(),
             endpoints: Endpoints::default(),
             health: HealthSettings::default(),
@@ -714,6 +792,36 @@ impl Environment {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
             _ => PathBuf::from("."),
         };
+        locate_waivers(&mut env, text);
+        for waiver in &env.waivers {
+            let error = |message: String| EnvError {
+                file: file.to_owned(),
+                position: waiver.position,
+                message,
+            };
+            match (&waiver.scenario, &waiver.recommendation) {
+                (Some(_), Some(_)) | (None, None) => {
+                    return Err(error(
+                        "a [[waiver]] names either `scenario = \"<its name>\"` or `recommendation = \"<id>\"`, exactly one of them".to_owned(),
+                    ));
+                }
+                (None, Some(id))
+                    if crate::recommendations::from_tag(&format!("rec:{id}")).is_none() =>
+                {
+                    let ids: Vec<&str> = crate::recommendations::ALL.iter().map(|r| r.id).collect();
+                    return Err(error(format!(
+                        "the [[waiver]] names recommendation {id:?}, which the guide does not have; the ids are: {}",
+                        ids.join(", ")
+                    )));
+                }
+                _ => {}
+            }
+            if waiver.owner.trim().is_empty() || waiver.reason.trim().is_empty() {
+                return Err(error(
+                    "a [[waiver]] needs an `owner` and a `reason`: who answers for it and why the failure is accepted".to_owned(),
+                ));
+            }
+        }
         Ok(env)
     }
 
@@ -777,6 +885,20 @@ impl Environment {
 
     pub fn app_endpoint(&self) -> Endpoint {
         self.endpoints.app.resolve(&self.domain)
+    }
+}
+
+/// Gives each `[[waiver]]` its line and column in `text`.
+fn locate_waivers(env: &mut Environment, text: &str) {
+    #[derive(Deserialize)]
+    struct Spans {
+        #[serde(default)]
+        waiver: Vec<toml::Spanned<toml::Table>>,
+    }
+    if let Ok(spans) = toml::from_str::<Spans>(text) {
+        for (waiver, span) in env.waivers.iter_mut().zip(spans.waiver) {
+            waiver.position = Some(line_col(text, span.span().start));
+        }
     }
 }
 
@@ -1036,6 +1158,55 @@ max_connections = 100
         check(
             "domain = \"a.b\"\n[config]\naws = [\"a.json\"]\necs = [\"b.json\"]",
             Err("duplicate field `aws`"),
+        );
+    }
+
+    #[test]
+    fn waivers_profiles_and_strict_are_read_with_their_places() {
+        let env = parse(concat!(
+            "domain = \"a.b\"\nstrict = true\nprofile = \"staging\"\n\n",
+            "[[waiver]]\nrecommendation = \"deletion-protection\"\nowner = \"platform\"\n",
+            "reason = \"the ALB is replaced in January\"\nuntil = 2027-01-31\n\n",
+            "[[waiver]]\nscenario = \"The records validate with DNSSEC\"\nowner = \"dns\"\n",
+            "reason = \"zone signing in Q1\"\nuntil = \"2027-03-31\"\n",
+        ))
+        .unwrap();
+        assert!(env.strict);
+        assert_eq!(env.profile, Profile::Staging);
+        assert_eq!(env.waivers.len(), 2);
+        assert_eq!(env.waivers[0].until.to_string(), "2027-01-31");
+        assert_eq!(env.waivers[0].position, Some((5, 1)));
+        assert_eq!(env.waivers[1].until.to_string(), "2027-03-31");
+        assert_eq!(env.waivers[1].position, Some((11, 1)));
+        assert_eq!(
+            Environment::new("a.b".parse().unwrap()).profile,
+            Profile::Production
+        );
+        check(
+            "domain = \"a.b\"\n[[waiver]]\nscenario = \"x\"\nrecommendation = \"https\"\nowner = \"o\"\nreason = \"r\"\nuntil = 2027-01-31",
+            Err("envs/test.toml:2:1: a [[waiver]] names either `scenario"),
+        );
+        check(
+            "domain = \"a.b\"\n[[waiver]]\nrecommendation = \"tls13\"\nowner = \"o\"\nreason = \"r\"\nuntil = 2027-01-31",
+            Err(
+                "envs/test.toml:2:1: the [[waiver]] names recommendation \"tls13\", which the guide does not have; the ids are: multi-az",
+            ),
+        );
+        check(
+            "domain = \"a.b\"\n[[waiver]]\nscenario = \"x\"\nowner = \" \"\nreason = \"r\"\nuntil = 2027-01-31",
+            Err("envs/test.toml:2:1: a [[waiver]] needs an `owner` and a `reason`"),
+        );
+        check(
+            "domain = \"a.b\"\n[[waiver]]\nscenario = \"x\"\nowner = \"o\"\nreason = \"r\"\nuntil = \"2027-02-30\"",
+            Err("envs/test.toml:6:9: \"2027-02-30\": 2027-02 has no day 30; write YYYY-MM-DD"),
+        );
+        check(
+            "domain = \"a.b\"\n[[waiver]]\nscenario = \"x\"\nowner = \"o\"\nreason = \"r\"\nuntil = 2027-01-31T10:00:00Z",
+            Err("a date and time; write only the date"),
+        );
+        check(
+            "domain = \"a.b\"\nprofile = \"prod\"",
+            Err("envs/test.toml:2:11: unknown variant `prod`, expected `production` or `staging`"),
         );
     }
 

@@ -22,6 +22,6 @@ pub mod values;
 
 pub use duration::HumanDuration;
 pub use environment::{EnvError, Environment};
-pub use outcome::{Outcome, Verdict};
+pub use outcome::{Gap, Outcome, Verdict};
 pub use restart::{RestartEvent, RestartEventKind};
 pub use run::{RunReport, ScenarioResult, StepResult};

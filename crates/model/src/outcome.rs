@@ -16,10 +16,17 @@ pub enum Verdict {
     Fail,
     /// Could not be measured: no verdict either way.
     Inconclusive,
-    /// Does not apply to this environment; the reason says why.
+    /// Could have been checked, but an input it needs was not given (no `[config]`, no
+    /// `health.zone_header`, a plain HTTP endpoint): a gap in what the run shows, with how to
+    /// close it ([`Gap`]). Fails a `--strict` run.
+    NotChecked,
+    /// Does not apply to this deployment by its nature (no IPv6 published, no DNSSEC asked
+    /// for, Fargate has no instances to hook); the reason says why. Never a gap.
     NotApplicable,
-    /// Did not run (an earlier step of its scenario failed).
+    /// Did not run: skipped by policy (a scenario), or after an earlier step failed (a step).
     Skipped,
+    /// Failed, under a waiver that has not expired: neither a pass nor a failure.
+    Waived,
 }
 
 impl fmt::Display for Verdict {
@@ -28,9 +35,30 @@ impl fmt::Display for Verdict {
             Verdict::Pass => "pass",
             Verdict::Fail => "FAIL",
             Verdict::Inconclusive => "INCONCLUSIVE",
+            Verdict::NotChecked => "not checked",
             Verdict::NotApplicable => "n/a",
             Verdict::Skipped => "skipped",
+            Verdict::Waived => "waived",
         })
+    }
+}
+
+/// What a check lacked to judge the deployment ([`Verdict::NotChecked`]; at a scenario, also
+/// why it was skipped by policy), and how the next run can check it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Gap {
+    /// A short label the coverage line counts by: "no [config]", "plain HTTP endpoint".
+    pub what: String,
+    /// What to do so the next run checks it: the key to set, the file to export, the flag.
+    pub fix: String,
+}
+
+impl Gap {
+    pub fn new(what: impl Into<String>, fix: impl Into<String>) -> Gap {
+        Gap {
+            what: what.into(),
+            fix: fix.into(),
+        }
     }
 }
 
@@ -43,6 +71,9 @@ pub struct Outcome {
     /// One sentence an operator can act on: what was expected, what was seen.
     pub reason: String,
     pub evidence: Vec<Evidence>,
+    /// With [`Verdict::NotChecked`]: what was missing and how to give it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<Gap>,
 }
 
 impl Outcome {
@@ -64,7 +95,21 @@ impl Outcome {
             verdict,
             reason: reason.into(),
             evidence: Vec::new(),
+            gap: None,
         }
+    }
+
+    /// Not checked for want of an input: `gap` says which and how to give it.
+    pub fn not_checked(check: impl Into<String>, gap: Gap, reason: impl Into<String>) -> Outcome {
+        Outcome {
+            gap: Some(gap),
+            ..Outcome::new(check, Verdict::NotChecked, reason)
+        }
+    }
+
+    /// Does not apply to this deployment by its nature, for the reason given.
+    pub fn not_applicable(check: impl Into<String>, reason: impl Into<String>) -> Outcome {
+        Outcome::new(check, Verdict::NotApplicable, reason)
     }
 
     pub fn with_evidence(mut self, evidence: impl Into<Evidence>) -> Outcome {

@@ -19,6 +19,8 @@ pub struct Recommendation {
     pub text: &'static str,
     /// The page it comes from, when it is not the networking guide.
     pub source: Option<&'static str>,
+    /// The guide asks it of production only (`profile = "staging"` leaves it out).
+    pub production_only: bool,
 }
 
 const fn rec(id: &'static str, section: Section, text: &'static str) -> Recommendation {
@@ -27,6 +29,15 @@ const fn rec(id: &'static str, section: Section, text: &'static str) -> Recommen
         section,
         text,
         source: None,
+        production_only: false,
+    }
+}
+
+/// A recommendation the guide makes for production only.
+const fn in_production(id: &'static str, section: Section, text: &'static str) -> Recommendation {
+    Recommendation {
+        production_only: true,
+        ..rec(id, section, text)
     }
 }
 
@@ -41,6 +52,7 @@ const fn from(
         section,
         text,
         source: Some(source),
+        production_only: false,
     }
 }
 
@@ -121,7 +133,7 @@ pub const ALL: [Recommendation; 23] = [
         Section::LoadBalancer,
         "An Application Load Balancer (or equivalent)",
     ),
-    rec(
+    in_production(
         "deletion-protection",
         Section::LoadBalancer,
         "Deletion protection on the load balancer in production",

@@ -80,6 +80,11 @@ pub(crate) struct VerifyArgs {
     /// Accept a drain.rate above 500 req/s or a drain.max_duration above 30m (the hard caps).
     #[arg(long)]
     pub(crate) override_caps: bool,
+    /// Every scenario must run: one not checked for want of an input, or skipped by policy,
+    /// fails the run (exit 1). Scenarios that do not apply to the deployment by its nature
+    /// stay not applicable. Also `strict = true` in the environment file.
+    #[arg(long)]
+    pub(crate) strict: bool,
     /// Read the features from this directory instead of the ones built into the binary.
     #[arg(long, value_name = "DIR")]
     pub(crate) features: Option<PathBuf>,

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use cucumber::{Event, Writer, cli, event, gherkin, parser};
-use netconform_model::{ScenarioResult, StepResult, Verdict};
+use netconform_model::{Gap, ScenarioResult, StepResult, Verdict};
 
 use crate::world::{Context, NetWorld, StepFailure};
 
@@ -88,6 +88,8 @@ impl Collector {
                     verdict: Verdict::Skipped,
                     steps,
                     duration_s: 0.0,
+                    gap: None,
+                    waiver: None,
                 };
                 self.current = Some(Current {
                     result,
@@ -99,15 +101,24 @@ impl Collector {
             Scenario::Step(step, ev) | Scenario::Background(step, ev) => self.on_step(&step, ev),
             Scenario::Hook(kind, Hook::Failed(_, info)) => {
                 if let Some(current) = &mut self.current {
-                    let (verdict, reason) = describe(&info);
-                    if let Some(step) = current.result.steps.get_mut(current.next) {
-                        if verdict == Verdict::Skipped {
-                            // The scenario was not run on purpose (by policy): it says why.
-                            progress(&format!("  skipped: {reason}"));
-                            step.reason = Some(reason);
-                        } else {
-                            step.verdict = Verdict::Inconclusive;
-                            step.reason = Some(format!("the {kind:?} hook failed: {reason}"));
+                    let (verdict, reason, gap) = describe(&info);
+                    match verdict {
+                        // Not run on purpose (by policy), or not for this profile: it says why.
+                        Verdict::Skipped | Verdict::NotApplicable => {
+                            progress(&format!("  {verdict}: {reason}"));
+                            current.result.gap = gap;
+                            for step in &mut current.result.steps {
+                                step.verdict = verdict;
+                            }
+                            if let Some(step) = current.result.steps.get_mut(current.next) {
+                                step.reason = Some(reason);
+                            }
+                        }
+                        _ => {
+                            if let Some(step) = current.result.steps.get_mut(current.next) {
+                                step.verdict = Verdict::Inconclusive;
+                                step.reason = Some(format!("the {kind:?} hook failed: {reason}"));
+                            }
                         }
                     }
                 }
@@ -122,6 +133,9 @@ impl Collector {
                 {
                     result.duration_s = started.elapsed().as_secs_f64();
                     result.verdict = scenario_verdict(&result.steps);
+                    if result.verdict == Verdict::NotChecked {
+                        result.gap = first_gap(&result.steps);
+                    }
                     progress(&format!("  => {}\n", result.verdict));
                     self.out
                         .lock()
@@ -147,7 +161,7 @@ impl Collector {
                 Some("no step definition matches this step".to_owned()),
             ),
             Step::Failed(_, _, _, StepError::Panic(info)) => {
-                let (verdict, reason) = describe(&info);
+                let (verdict, reason, _) = describe(&info);
                 (verdict, Some(reason))
             }
             Step::Failed(_, _, _, StepError::NotFound) => (
@@ -170,12 +184,17 @@ impl Collector {
             }
             None => Vec::new(),
         };
-        // A passed step whose checks all did not apply is not applicable.
-        let verdict = if verdict == Verdict::Pass
-            && !outcomes.is_empty()
-            && outcomes.iter().all(|o| o.verdict == Verdict::NotApplicable)
-        {
-            Verdict::NotApplicable
+        // A passed step that judged nothing: not checked when a check lacked an input, not
+        // applicable when none applied.
+        let verdict = if verdict == Verdict::Pass && !outcomes.is_empty() {
+            let judged = |v: Verdict| !matches!(v, Verdict::NotApplicable | Verdict::NotChecked);
+            if outcomes.iter().any(|o| judged(o.verdict)) {
+                verdict
+            } else if outcomes.iter().any(|o| o.verdict == Verdict::NotChecked) {
+                Verdict::NotChecked
+            } else {
+                Verdict::NotApplicable
+            }
         } else {
             verdict
         };
@@ -183,8 +202,9 @@ impl Collector {
             Verdict::Pass => "ok",
             Verdict::Fail => "FAIL",
             Verdict::Inconclusive => "INCONCLUSIVE",
+            Verdict::NotChecked => "not checked",
             Verdict::NotApplicable => "n/a",
-            Verdict::Skipped => "-",
+            Verdict::Skipped | Verdict::Waived => "-",
         };
         let mut line = format!("  {label:<4} {} {}", step.keyword.trim(), step.value);
         if let Some(reason) = &reason {
@@ -206,9 +226,10 @@ impl Collector {
 }
 
 /// A scenario fails if a step failed, is inconclusive if one was, passes if every step passed.
-/// It is not applicable when every step that judged something was not applicable: a step
-/// that only set the scene (passed, no outcome: "Given the configuration exported from the
-/// deployment") does not make it a pass.
+/// It is not checked when a step could not judge for want of an input (what it did judge may
+/// have passed: the scenario as a whole was not shown), and not applicable when every step
+/// that judged something was not applicable: a step that only set the scene (passed, no
+/// outcome: "Given the configuration exported from the deployment") does not make it a pass.
 fn scenario_verdict(steps: &[StepResult]) -> Verdict {
     let has = |v| steps.iter().any(|s| s.verdict == v);
     let all = |f: &dyn Fn(Verdict) -> bool| !steps.is_empty() && steps.iter().all(|s| f(s.verdict));
@@ -218,6 +239,10 @@ fn scenario_verdict(steps: &[StepResult]) -> Verdict {
         Verdict::Fail
     } else if has(Verdict::Inconclusive) {
         Verdict::Inconclusive
+    } else if all(&|v| v == Verdict::Skipped) {
+        Verdict::Skipped
+    } else if has(Verdict::NotChecked) {
+        Verdict::NotChecked
     } else if !judged.is_empty() && judged.iter().all(|s| s.verdict == Verdict::NotApplicable) {
         // Nothing of it applies to this environment (it says why).
         Verdict::NotApplicable
@@ -228,26 +253,32 @@ fn scenario_verdict(steps: &[StepResult]) -> Verdict {
     }
 }
 
+/// The gap of the first check that lacked an input.
+fn first_gap(steps: &[StepResult]) -> Option<Gap> {
+    steps
+        .iter()
+        .flat_map(|s| s.outcomes.iter())
+        .find_map(|o| o.gap.clone())
+}
+
 /// A step's panic payload as a verdict: our [`StepFailure`], or a bug in netconform (any other
 /// panic), which is no verdict about the deployment.
-fn describe(info: &event::Info) -> (Verdict, String) {
+fn describe(info: &event::Info) -> (Verdict, String, Option<Gap>) {
+    let bug = |detail: &str| {
+        (
+            Verdict::Inconclusive,
+            format!("netconform failed unexpectedly (please report it){detail}"),
+            None,
+        )
+    };
     if let Some(f) = info.downcast_ref::<StepFailure>() {
-        (f.verdict, f.reason.clone())
+        (f.verdict, f.reason.clone(), f.gap.clone())
     } else if let Some(s) = info.downcast_ref::<String>() {
-        (
-            Verdict::Inconclusive,
-            format!("netconform failed unexpectedly (please report it): {s}"),
-        )
+        bug(&format!(": {s}"))
     } else if let Some(s) = info.downcast_ref::<&'static str>() {
-        (
-            Verdict::Inconclusive,
-            format!("netconform failed unexpectedly (please report it): {s}"),
-        )
+        bug(&format!(": {s}"))
     } else {
-        (
-            Verdict::Inconclusive,
-            "netconform failed unexpectedly (please report it)".to_owned(),
-        )
+        bug("")
     }
 }
 
@@ -318,5 +349,12 @@ mod tests {
         check(&[(Pass, false), (Fail, true)], Fail);
         check(&[(Inconclusive, false), (Skipped, false)], Inconclusive);
         check(&[(NotApplicable, true)], NotApplicable);
+        // A step that lacked an input leaves the scenario not checked, whatever else passed.
+        check(&[(Pass, false), (NotChecked, true)], NotChecked);
+        check(&[(Pass, true), (NotChecked, true)], NotChecked);
+        check(&[(NotApplicable, true), (NotChecked, true)], NotChecked);
+        check(&[(NotChecked, true), (Fail, true)], Fail);
+        // Ended before its first step, by policy.
+        check(&[(Skipped, false), (Skipped, false)], Skipped);
     }
 }

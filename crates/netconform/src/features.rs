@@ -2,14 +2,17 @@
 
 use std::path::{Path, PathBuf};
 
-/// Every feature file of the repository's `features/` directory (a test keeps the list whole).
+/// Every feature file of the repository's `features/` directory (a test keeps the list whole),
+/// in the order they run and are listed: what a client sees first (DNS, the load balancer's
+/// TLS, the health check, the rolling restart), then the exported configuration in the
+/// guide's section order (Multi-AZ, network, auto-scaling, graceful shutdown, load balancer).
 pub(crate) const BUILT_IN: [(&str, &str); 9] = [
     ("dns.feature", include_str!("../../../features/dns.feature")),
+    ("tls.feature", include_str!("../../../features/tls.feature")),
     (
         "health.feature",
         include_str!("../../../features/health.feature"),
     ),
-    ("tls.feature", include_str!("../../../features/tls.feature")),
     (
         "rolling_restart.feature",
         include_str!("../../../features/rolling_restart.feature"),
@@ -36,6 +39,45 @@ pub(crate) const BUILT_IN: [(&str, &str); 9] = [
     ),
 ];
 
+/// A scenario as a waiver names it: its name and its tags (the feature's and its own, without
+/// `@`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ScenarioName {
+    pub(crate) name: String,
+    pub(crate) tags: Vec<String>,
+}
+
+/// The scenarios of feature texts, read by hand (tags, `Feature:`, `Scenario:` lines).
+pub(crate) fn scenarios<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<ScenarioName> {
+    let mut out = Vec::new();
+    for text in texts {
+        let mut feature_tags: Vec<String> = Vec::new();
+        let mut pending: Vec<String> = Vec::new();
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('@') {
+                pending.extend(
+                    line.split_whitespace()
+                        .filter_map(|t| t.strip_prefix('@'))
+                        .map(str::to_owned),
+                );
+            } else if line.starts_with("Feature:") {
+                feature_tags = std::mem::take(&mut pending);
+            } else if let Some(name) = line
+                .strip_prefix("Scenario:")
+                .or_else(|| line.strip_prefix("Scenario Outline:"))
+            {
+                let mut tags = feature_tags.clone();
+                tags.append(&mut pending);
+                out.push(ScenarioName {
+                    name: name.trim().to_owned(),
+                    tags,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// A directory holding the built-in features, removed when dropped.
 pub(crate) struct FeatureDir {
     path: PathBuf,
@@ -59,14 +101,27 @@ impl FeatureDir {
         }
         let path = std::env::temp_dir().join(format!("netconform-features-{}", std::process::id()));
         std::fs::create_dir_all(&path)?;
-        for (name, text) in BUILT_IN {
-            std::fs::write(path.join(name), text)?;
+        // Numbered, so they run in BUILT_IN's order (cucumber reads a directory by name).
+        for (i, (name, text)) in BUILT_IN.iter().enumerate() {
+            std::fs::write(path.join(format!("{:02}-{name}", i + 1)), text)?;
         }
         Ok(FeatureDir { path, owned: true })
     }
 
     pub(crate) fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The scenarios of its feature files.
+    pub(crate) fn scenarios(&self) -> std::io::Result<Vec<ScenarioName>> {
+        let mut texts = Vec::new();
+        for entry in std::fs::read_dir(&self.path)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "feature") {
+                texts.push(std::fs::read_to_string(path)?);
+            }
+        }
+        Ok(scenarios(texts.iter().map(String::as_str)))
     }
 }
 
@@ -97,6 +152,26 @@ mod tests {
         assert_eq!(
             on_disk, built_in,
             "add new feature files to features::BUILT_IN"
+        );
+    }
+
+    #[test]
+    fn scenarios_are_named_with_their_feature_s_tags() {
+        let all = super::scenarios(super::BUILT_IN.iter().map(|(_, t)| *t));
+        let deletion = all
+            .iter()
+            .find(|s| s.name == "Deletion protection is on")
+            .unwrap();
+        assert!(deletion.tags.contains(&"config".to_owned()), "{deletion:?}");
+        assert!(
+            deletion
+                .tags
+                .contains(&"rec:deletion-protection".to_owned()),
+            "{deletion:?}"
+        );
+        assert_eq!(
+            all.first().unwrap().name,
+            "api.{domain} leads to the load balancer"
         );
     }
 }

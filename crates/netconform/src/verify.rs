@@ -11,8 +11,11 @@ use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::{World as _, WriterExt as _, cli as cucumber_cli};
 use futures::FutureExt as _;
 use netconform_drain::{DockerRestart, EcsRestart, KubernetesRestart, RestartDriver, ShellRestart};
-use netconform_model::environment::{Restart, RestartDriverSpec};
-use netconform_model::{Environment, RunReport, Verdict, exit, run::REPORT_SCHEMA_VERSION};
+use netconform_model::environment::{Profile, Restart, RestartDriverSpec};
+use netconform_model::values::Date;
+use netconform_model::{
+    EnvError, Environment, RunReport, Verdict, exit, run::REPORT_SCHEMA_VERSION,
+};
 use netconform_net::{Caching, Resolver};
 use netconform_sandbox::{Sandbox, SandboxConfig};
 use rustls::pki_types::CertificateDer;
@@ -103,6 +106,22 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         }
     };
 
+    // Every waiver names a scenario or recommendation of the features.
+    if let Some(path) = &args.env {
+        match features.scenarios() {
+            Ok(known) => {
+                if let Err(e) = check_waivers(&env, &known, path) {
+                    report_error(&e.to_string());
+                    return exit::USAGE;
+                }
+            }
+            Err(e) => {
+                report_error(&format!("failed to read the features: {e}"));
+                return exit::USAGE;
+            }
+        }
+    }
+
     // Disruptive scenarios run against the sandbox and the test bed, or when the environment
     // or the command line allows them; within the hard caps unless told otherwise.
     let ours = sandbox.is_some() || testbed.is_some();
@@ -113,6 +132,8 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
             return exit::USAGE;
         }
     };
+    let strict = args.strict || env.strict;
+    let waivers = env.waivers.clone();
     let tls_roots = match tls_roots(&env, &source) {
         Ok(roots) => roots,
         Err(message) => {
@@ -199,7 +220,10 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         errors: collected.errors,
         interrupted: *ctx.interrupt.borrow(),
         duration_s: started.elapsed().as_secs_f64(),
+        strict,
+        expired_waivers: Vec::new(),
     };
+    report.apply_waivers(&waivers, today());
     netconform_model::redact::report(&mut report);
     drop(sandbox);
     drop(reference);
@@ -207,11 +231,74 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
     finish(&report, &args)
 }
 
-/// Whether this run may restart the API (`@disruptive` scenarios).
+/// Each waiver names a scenario of the features, or a recommendation one of them checks;
+/// else it is an environment-file error at the waiver's place.
+fn check_waivers(
+    env: &Environment,
+    known: &[crate::features::ScenarioName],
+    file: &Path,
+) -> Result<(), EnvError> {
+    for w in &env.waivers {
+        if known.iter().any(|s| w.matches(&s.name, &s.tags)) {
+            continue;
+        }
+        let message = match (&w.scenario, &w.recommendation) {
+            (Some(name), _) => {
+                let close: Vec<&str> = known
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .filter(|n| {
+                        let (a, b) = (n.to_ascii_lowercase(), name.to_ascii_lowercase());
+                        a.contains(&b) || b.contains(&a)
+                    })
+                    .take(3)
+                    .collect();
+                format!(
+                    "the [[waiver]] names scenario {name:?}, which no feature has; name it as its `Scenario:` line does{}",
+                    if close.is_empty() {
+                        " (`netconform verify` lists them)".to_owned()
+                    } else {
+                        format!(
+                            ", e.g. {}",
+                            close
+                                .iter()
+                                .map(|c| format!("{c:?}"))
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        )
+                    }
+                )
+            }
+            (None, Some(id)) => format!(
+                "the [[waiver]] names recommendation {id:?}, which no scenario checks yet (docs/conformance.md lists those that are checked)"
+            ),
+            (None, None) => "the [[waiver]] names nothing".to_owned(),
+        };
+        return Err(EnvError {
+            file: file.to_owned(),
+            position: w.position,
+            message,
+        });
+    }
+    Ok(())
+}
+
+/// Today, in UTC: the last day a waiver with that `until` holds.
+fn today() -> Date {
+    let secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Date::from_unix_seconds(secs)
+}
+
+/// Which scenarios this run ends before their steps: the disruptive ones when the API may not
+/// be restarted (skipped by policy), those of production-only recommendations under
+/// `profile = "staging"` (not applicable).
 #[derive(Debug, Clone)]
 struct DisruptivePolicy {
     /// `None`: allowed; `Some(reason)`: skipped by policy, for this reason.
     skip: Option<String>,
+    profile: Profile,
 }
 
 impl DisruptivePolicy {
@@ -228,6 +315,7 @@ impl DisruptivePolicy {
                 skip: Some(format!(
                     "skipped by policy: @disruptive scenarios restart the API, and {source} does not allow it; pass --allow-disruptive or set drain.enabled = true to run them"
                 )),
+                profile: env.profile,
             });
         }
         let over = env.drain.over_caps();
@@ -237,18 +325,45 @@ impl DisruptivePolicy {
                 over.join(", and ")
             ));
         }
-        Ok(DisruptivePolicy { skip: None })
+        Ok(DisruptivePolicy {
+            skip: None,
+            profile: env.profile,
+        })
     }
 
     /// Ends the scenario before its first step, as skipped by policy, when it is disruptive
-    /// and not allowed (the collector shows it with the reason).
-    fn check<'a>(&self, mut tags: impl Iterator<Item = &'a String>) {
+    /// and not allowed, or as not applicable when every recommendation it checks is the
+    /// guide's for production only and the profile is staging (the collector shows why).
+    fn check<'a>(&self, tags: impl Iterator<Item = &'a String>) {
+        let tags: Vec<&String> = tags.collect();
+        let recs: Vec<_> = tags
+            .iter()
+            .filter_map(|t| netconform_model::recommendations::from_tag(t))
+            .collect();
+        if self.profile == Profile::Staging
+            && !recs.is_empty()
+            && recs.iter().all(|r| r.production_only)
+        {
+            let texts: Vec<&str> = recs.iter().map(|r| r.text).collect();
+            std::panic::panic_any(StepFailure {
+                verdict: Verdict::NotApplicable,
+                reason: format!(
+                    "does not apply: profile = \"staging\", and the guide asks this of production only ({})",
+                    texts.join("; ")
+                ),
+                gap: None,
+            });
+        }
         if let Some(reason) = &self.skip
-            && tags.any(|t| t == "disruptive")
+            && tags.iter().any(|t| *t == "disruptive")
         {
             std::panic::panic_any(StepFailure {
                 verdict: Verdict::Skipped,
                 reason: reason.clone(),
+                gap: Some(netconform_model::Gap::new(
+                    "rolling restart: not allowed",
+                    "pass --allow-disruptive, or set drain.enabled = true in the environment file",
+                )),
             });
         }
     }
@@ -259,19 +374,10 @@ fn rfc3339_utc(time: SystemTime) -> String {
     let secs = time
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let rem = secs % 86_400;
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        "{}T{:02}:{:02}:{:02}Z",
+        Date::from_unix_seconds(secs),
         rem / 3600,
         rem % 3600 / 60,
         rem % 60
@@ -393,6 +499,9 @@ fn finish(report: &RunReport, args: &VerifyArgs) -> i32 {
         let written = std::fs::create_dir_all(dir).and_then(|()| {
             write_atomic(&dir.join("report.json"), &netconform_report::json(report))?;
             write_atomic(&dir.join("junit.xml"), &netconform_report::junit(report))?;
+            if let Some(sarif) = netconform_report::sarif(report) {
+                write_atomic(&dir.join("netconform.sarif"), &sarif)?;
+            }
             write_atomic(&dir.join("report.html"), &netconform_report::html(report))
         });
         if let Err(e) = written {

@@ -167,6 +167,9 @@ pub(crate) type StepKey = (String, usize, usize);
 pub(crate) struct StepFailure {
     pub(crate) verdict: Verdict,
     pub(crate) reason: String,
+    /// A scenario ended before its steps by policy (skipped) or by the profile (not
+    /// applicable): what keeps it from running, and how to run it.
+    pub(crate) gap: Option<netconform_model::Gap>,
 }
 
 /// The result of the restart-under-load step, for the steps that judge it.
@@ -248,7 +251,11 @@ impl NetWorld {
             .expect("outcomes lock")
             .push((key, outcome));
         if matches!(verdict, Verdict::Fail | Verdict::Inconclusive) {
-            std::panic::panic_any(StepFailure { verdict, reason });
+            std::panic::panic_any(StepFailure {
+                verdict,
+                reason,
+                gap: None,
+            });
         }
     }
 }
@@ -258,5 +265,6 @@ pub(crate) fn inconclusive(reason: String) -> ! {
     std::panic::panic_any(StepFailure {
         verdict: Verdict::Inconclusive,
         reason,
+        gap: None,
     })
 }

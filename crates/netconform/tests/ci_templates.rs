@@ -191,7 +191,7 @@ fn the_workflow_verify_step_runs_as_written_against_the_sandbox() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("\nCONFORMANT ("), "{stdout}");
+    assert!(stdout.contains("\nCONFORMANT: "), "{stdout}");
     assert_eq!(std::fs::read_to_string(&output).unwrap(), "exit-code=0\n");
     let reports = dir.path().join("netconform-reports");
     for file in ["junit.xml", "report.json", "report.html"] {

@@ -13,7 +13,7 @@ fn tags_select_scenarios() {
     assert_eq!(run.scenario_count(), 8, "{}", run.explain());
     let run = verify("tags-not-disruptive", &["--tags", "not @disruptive"]);
     assert_eq!(run.code, 0, "{}", run.explain());
-    assert_eq!(run.scenario_count(), 37, "{}", run.explain());
+    assert_eq!(run.scenario_count(), 38, "{}", run.explain());
     let run = verify("tags-config", &["--tags", "@config"]);
     assert_eq!(run.code, 0, "{}", run.explain());
     assert_eq!(run.scenario_count(), 20, "{}", run.explain());
@@ -68,7 +68,7 @@ fn reports_are_written() {
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
             .unwrap();
-    assert_eq!(report["schema_version"], 2);
+    assert_eq!(report["schema_version"], 3);
     let evidence = &report["scenarios"][0]["steps"][1]["outcomes"][0]["evidence"];
     let probes = evidence.as_array().unwrap();
     assert!(
@@ -78,7 +78,40 @@ fn reports_are_written() {
     assert!(probes.iter().all(|p| p["status"] == 200), "{report:#}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("CONFORMANT (4 passed, 0 failed, 0 inconclusive)"),
+        stdout.contains("CONFORMANT: 4 passed, 0 failed, 0 inconclusive in "),
         "{stdout}"
+    );
+}
+
+#[test]
+fn the_sandbox_checks_everything_so_strict_passes_and_hardening_can_be_left_out() {
+    // The built-in sandbox gives every input: nothing is not checked; what is not applicable
+    // is so by its nature (its pods have no instances to hook), which strict accepts.
+    let run = verify("strict-sandbox", &["--strict", "--tags", "not @disruptive"]);
+    assert_eq!(run.code, 0, "{}", run.explain());
+    assert!(
+        run.stdout
+            .contains("\nCONFORMANT: 37 passed, 0 failed, 0 inconclusive; 1 not applicable in "),
+        "{}",
+        run.explain()
+    );
+    let coverage = &run.report.as_ref().unwrap()["coverage"];
+    assert_eq!(coverage["complete"], true, "{coverage:#}");
+    // The guide alone: the hardening scenarios (DNS and TLS advice) are left out.
+    let guide = verify(
+        "guide-only",
+        &["--tags", "not @hardening and not @disruptive"],
+    );
+    assert_eq!(guide.code, 0, "{}", guide.explain());
+    assert_eq!(guide.scenario_count(), 33, "{}", guide.explain());
+    assert!(
+        !guide.stdout.contains("Hardening (netconform's advice"),
+        "{}",
+        guide.stdout
+    );
+    assert!(
+        run.stdout.contains("Hardening (netconform's advice beyond the guide; --tags 'not @hardening' leaves it out):\n  pass         DNS records lead to the load balancer / No wildcard stands in for the records\n"),
+        "{}",
+        run.stdout
     );
 }

@@ -42,6 +42,8 @@ pub struct Run {
     pub stdout: String,
     pub stderr: String,
     pub report: Option<Value>,
+    /// netconform.sarif, when the run wrote one.
+    pub sarif: Option<Value>,
 }
 
 impl Run {
@@ -99,10 +101,15 @@ pub fn verify(name: &str, args: &[&str]) -> Run {
         .arg(dir.path())
         .output()
         .unwrap();
-    let report = std::fs::read_to_string(dir.path().join("report.json"))
-        .ok()
-        .map(|text| serde_json::from_str(&text).unwrap());
-    run(out, report)
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.path().join(name))
+            .ok()
+            .map(|text| serde_json::from_str(&text).unwrap())
+    };
+    Run {
+        sarif: read("netconform.sarif"),
+        ..run(out, read("report.json"))
+    }
 }
 
 pub fn run(out: Output, report: Option<Value>) -> Run {
@@ -111,6 +118,7 @@ pub fn run(out: Output, report: Option<Value>) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         report,
+        sarif: None,
     }
 }
 
@@ -132,8 +140,9 @@ pub const GZIP: &str = "gzip-encoded responses pass through";
 pub const RESTART: &str = "No request fails while the API is restarted";
 pub const CERT_API: &str = "api.{domain} presents a valid certificate";
 pub const CERT_APP: &str = "app.{domain} presents a valid certificate";
+pub const TLS_HYGIENE: &str = "TLS is recent and the certificates are not about to expire";
 pub const REDIRECT: &str = "Plain HTTP redirects to HTTPS";
-pub const ALL: [&str; 18] = [
+pub const ALL: [&str; 19] = [
     DNS_API,
     DNS_APP,
     DNS_AGREE,
@@ -151,6 +160,7 @@ pub const ALL: [&str; 18] = [
     RESTART,
     CERT_API,
     CERT_APP,
+    TLS_HYGIENE,
     REDIRECT,
 ];
 

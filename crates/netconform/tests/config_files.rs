@@ -120,11 +120,22 @@ fn the_stock_ecs_installer_fails_where_the_guide_differs() {
     assert_eq!(run.code, 1, "{}", run.explain());
     check(
         &run,
-        "not-applicable",
+        "not-checked",
         &[
             ("The API runs at least two instances", "pass", &[]),
             ("health-checks the API on /api/status", "pass", &[]),
             ("An Application Load Balancer fronts the API", "pass", &[]),
+            // ECS on Fargate: no readiness probes, no instances to hook, by its nature.
+            (
+                "pods are ready only when",
+                "not-applicable",
+                &["does not apply: the API runs on ECS or VMs"],
+            ),
+            (
+                "Instances are drained",
+                "not-applicable",
+                &["runs on Fargate: there are no instances to hook"],
+            ),
             (
                 "CPU at a 50-60 % target",
                 "fail",
@@ -171,10 +182,22 @@ fn the_stock_ecs_installer_fails_where_the_guide_differs() {
 }
 
 #[test]
-fn no_config_is_not_applicable_and_not_red() {
+fn no_config_is_not_checked_and_not_red_and_says_nothing_was_checked() {
     let run = verify_config("config-none", "");
     assert_eq!(run.code, 0, "{}", run.explain());
-    check(&run, "not-applicable", &[]);
+    check(&run, "not-checked", &[]);
+    assert!(
+        run.stdout.contains(
+            "NOTHING CHECKED: 0 passed, 0 failed, 0 inconclusive; 20 not checked (20 no [config]) in "
+        ),
+        "{}",
+        run.explain()
+    );
+    assert!(
+        run.stdout.contains("\nNot checked (how to check it next time):\n  no [config] (20): name the deployment's exported configuration in [config] (docs/environment.md#config)\n"),
+        "{}",
+        run.explain()
+    );
     let report = run.report.as_ref().unwrap();
     let reason = report["scenarios"][0]["steps"][1]["outcomes"][0]["reason"]
         .as_str()
@@ -211,4 +234,199 @@ fn an_unknown_config_key_is_an_environment_error() {
         "{}",
         run.explain()
     );
+}
+
+/// The EKS set with deletion protection turned off on the ALB ingress.
+const EKS_WITHOUT_DELETION_PROTECTION: &str = concat!(
+    "[config]\n",
+    "kubernetes = [\"DATA/eks/kubernetes/deployment.yaml\", \"DATA/eks/kubernetes/hpa.yaml\", ",
+    "\"DATA/eks/kubernetes/console.yaml\", ",
+    "\"DATA/broken/eks/no-deletion-protection/kubernetes/ingress.yaml\"]\n",
+    "aws = [\"DATA/eks/aws/*.json\"]\n",
+);
+
+const DELETION: &str = "Deletion protection is on";
+
+#[test]
+fn strict_fails_a_run_that_did_not_check_everything() {
+    // From the environment file, and from the flag.
+    let run = verify_config("strict-file", "strict = true\n");
+    assert_eq!(run.code, 1, "{}", run.explain());
+    assert!(
+        run.stdout.contains("NOT CONFORMANT: 0 passed, 0 failed, 0 inconclusive; 20 not checked (20 no [config]); strict: every scenario must run in "),
+        "{}",
+        run.explain()
+    );
+    assert!(
+        run.stdout
+            .contains("\nNot checked, which fails a strict run (how to check it next time):\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.report.as_ref().unwrap()["strict"], true);
+    // What does not apply by its nature is no gap: the conformant EKS set passes strict.
+    let dir = TempDir::new("strict-flag");
+    let env = dir.path().join("env.toml");
+    let data = data().canonicalize().unwrap();
+    std::fs::write(
+        &env,
+        format!(
+            "domain = \"sandbox.test\"\n{}",
+            CONFORMANT_EKS.replace("DATA", &data.display().to_string())
+        ),
+    )
+    .unwrap();
+    let run = verify(
+        "strict-flag-verify",
+        &[
+            "--env",
+            env.to_str().unwrap(),
+            "--tags",
+            "@config",
+            "--strict",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.explain());
+    assert!(
+        run.stdout
+            .contains("CONFORMANT: 19 passed, 0 failed, 0 inconclusive; 1 not applicable in "),
+        "{}",
+        run.explain()
+    );
+}
+
+#[test]
+fn a_waiver_holds_a_failure_until_it_expires() {
+    let waiver = |until: &str| {
+        format!(
+            "[[waiver]]\nrecommendation = \"deletion-protection\"\nowner = \"platform-team\"\nreason = \"the ALB is replaced in the January migration\"\nuntil = {until}\n\n{EKS_WITHOUT_DELETION_PROTECTION}"
+        )
+    };
+    let run = verify_config("waiver-active", &waiver("2099-12-31"));
+    assert_eq!(run.code, 0, "{}", run.explain());
+    let (verdict, _) = run.scenario(DELETION);
+    assert_eq!(verdict, "waived", "{}", run.explain());
+    assert!(
+        run.stdout.contains("waived until 2099-12-31: the ALB is replaced in the January migration (owner platform-team); it fails: 2 settings against the guide"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(", 1 waived;"), "{}", run.stdout);
+    // Past its date: the failure is back, and the waiver itself fails the run.
+    let run = verify_config("waiver-expired", &waiver("2020-01-31"));
+    assert_eq!(run.code, 1, "{}", run.explain());
+    assert_eq!(run.scenario(DELETION).0, "fail", "{}", run.explain());
+    assert!(
+        run.stdout.contains("expired: the waiver of recommendation deletion-protection (owner platform-team) expired on 2020-01-31"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_waiver_that_matches_nothing_is_an_environment_error_at_its_place() {
+    let run = verify_config(
+        "waiver-nothing",
+        "\n[[waiver]]\nscenario = \"Deletion protection is enabled\"\nowner = \"o\"\nreason = \"r\"\nuntil = 2099-01-01\n",
+    );
+    assert_eq!(run.code, 2, "{}", run.explain());
+    assert!(
+        run.stderr.contains("env.toml:3:1: the [[waiver]] names scenario \"Deletion protection is enabled\", which no feature has; name it as its `Scenario:` line does"),
+        "{}",
+        run.explain()
+    );
+    assert!(run.report.is_none(), "nothing was checked");
+}
+
+#[test]
+fn the_staging_profile_leaves_out_what_the_guide_asks_of_production_only() {
+    let run = verify_config(
+        "profile-staging",
+        &format!("profile = \"staging\"\n{EKS_WITHOUT_DELETION_PROTECTION}"),
+    );
+    assert_eq!(run.code, 0, "{}", run.explain());
+    let (verdict, reason) = run.scenario(DELETION);
+    assert_eq!(verdict, "not-applicable", "{}", run.explain());
+    assert!(
+        reason.contains(
+            "does not apply: profile = \"staging\", and the guide asks this of production only"
+        ),
+        "{reason}"
+    );
+    // production is the default: the same files fail.
+    let run = verify_config("profile-production", EKS_WITHOUT_DELETION_PROTECTION);
+    assert_eq!(run.code, 1, "{}", run.explain());
+    assert_eq!(run.scenario(DELETION).0, "fail");
+}
+
+/// The SARIF 2.1.0 JSON schema of the OASIS SARIF TC (its `$id`:
+/// raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json),
+/// kept as test data beside the JUnit XSD.
+fn sarif_schema() -> serde_json::Value {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../report/tests/sarif-schema-2.1.0.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn configuration_findings_are_sarif_with_the_setting_s_line_and_column() {
+    let run = verify_config("sarif", EKS_WITHOUT_DELETION_PROTECTION);
+    assert_eq!(run.code, 1, "{}", run.explain());
+    let sarif = run
+        .sarif
+        .as_ref()
+        .unwrap_or_else(|| panic!("no netconform.sarif\n{}", run.explain()));
+    let validator = jsonschema::validator_for(&sarif_schema()).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "netconform.sarif is not SARIF 2.1.0: {errors:#?}\n{sarif:#}"
+    );
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let uri = |r: &serde_json::Value| {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let deletion = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "deletion-protection"
+                && uri(r).ends_with("broken/eks/no-deletion-protection/kubernetes/ingress.yaml")
+        })
+        .unwrap_or_else(|| panic!("no deletion-protection result on the API's ingress: {sarif:#}"));
+    assert_eq!(deletion["level"], "error");
+    let place = &deletion["locations"][0]["physicalLocation"];
+    // The annotation's line: `    alb.ingress.kubernetes.io/load-balancer-attributes: ...`.
+    let text = std::fs::read_to_string(
+        data().join("broken/eks/no-deletion-protection/kubernetes/ingress.yaml"),
+    )
+    .unwrap();
+    let line = place["region"]["startLine"].as_u64().unwrap() as usize;
+    assert!(
+        text.lines()
+            .nth(line - 1)
+            .unwrap()
+            .contains("alb.ingress.kubernetes.io/load-balancer-attributes"),
+        "line {line} of the ingress: {deletion:#}"
+    );
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let rule = &rules[deletion["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["id"], "deletion-protection");
+    assert!(
+        rule["helpUri"]
+            .as_str()
+            .unwrap()
+            .ends_with("#load-balancer-configuration"),
+        "{rule:#}"
+    );
+    // A run with no configuration findings writes none.
+    let run = verify_config("sarif-none", "");
+    assert!(run.sarif.is_none(), "{}", run.explain());
 }

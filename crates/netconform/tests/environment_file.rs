@@ -421,8 +421,9 @@ fn disruptive_scenarios_are_skipped_by_policy_unless_allowed() {
         run.stdout
     );
     assert!(
-        run.stdout
-            .contains("CONFORMANT (1 passed, 0 failed, 0 inconclusive, 1 skipped)"),
+        run.stdout.contains(
+            "CONFORMANT for what was checked: 1 passed, 0 failed, 0 inconclusive; 1 skipped by policy (1 rolling restart: not allowed) in "
+        ),
         "{}",
         run.stdout
     );

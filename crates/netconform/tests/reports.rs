@@ -254,7 +254,7 @@ fn quiet_prints_only_the_verdict_and_the_screenshot_is_current() {
             .lines()
             .last()
             .unwrap()
-            .starts_with("NOT CONFORMANT (0 passed, 1 failed"),
+            .starts_with("NOT CONFORMANT: 0 passed, 1 failed"),
         "{stdout}"
     );
     assert!(

@@ -191,6 +191,7 @@ fn missing_app_record_fails_the_app_scenarios() {
             (DNS_APP, nxdomain),
             (CONSOLE, nxdomain),
             (CERT_APP, nxdomain),
+            (TLS_HYGIENE, nxdomain),
             (REDIRECT, nxdomain),
         ],
     );

@@ -56,8 +56,10 @@ fn main() {
                 checks::check_console(&app, &resolver).await,
                 checks::check_zone_spread(&api, &resolver, "/api/status", 2, 10).await,
                 checks::check_gzip(&api, &resolver, Some("/api/gzip")).await,
-                checks::check_certificate(&api, &resolver, 14, TlsVersion::V1_2, false).await,
-                checks::check_certificate(&app, &resolver, 14, TlsVersion::V1_2, false).await,
+                checks::check_certificate(&api, &resolver, false).await,
+                checks::check_certificate(&app, &resolver, false).await,
+                checks::check_tls_hygiene(&api, &resolver, 14, TlsVersion::V1_2, false).await,
+                checks::check_tls_hygiene(&app, &resolver, 14, TlsVersion::V1_2, false).await,
                 checks::check_redirect(&api, &resolver, http_port, false).await,
                 checks::check_redirect(&app, &resolver, http_port, false).await,
             ];

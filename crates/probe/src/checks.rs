@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use netconform_model::environment::TlsVersion;
 use netconform_model::evidence::Evidence;
-use netconform_model::evidence::http::ProbeResult;
+use netconform_model::evidence::http::{ProbeResult, TlsReport};
 use netconform_model::values::Scheme;
-use netconform_model::{HumanDuration, Outcome, Verdict};
+use netconform_model::{Gap, HumanDuration, Outcome, Verdict};
 use netconform_net::Resolver;
 
 use crate::request::{Ask, ProbeError, Target, failure};
@@ -169,9 +169,12 @@ fn plain_http(target: &Target, check: &str, required: bool) -> Option<Outcome> {
             format!("{origin} is plain HTTP, and tls.required is set"),
         )
     } else {
-        Outcome::new(
+        Outcome::not_checked(
             check,
-            Verdict::NotApplicable,
+            Gap::new(
+                "plain HTTP endpoint",
+                "point endpoints.api and endpoints.app at the https:// address clients use (or set tls.required to fail a plain HTTP one)",
+            ),
             format!(
                 "{origin} is plain HTTP: TLS is terminated elsewhere (set tls.required to fail instead)"
             ),
@@ -188,16 +191,65 @@ fn version_of(text: &str) -> Option<TlsVersion> {
 }
 
 /// Every address of the name presents a certificate that verifies for the name (system roots
-/// and the environment's CA), has `min_days_left` days left, over at least `min_version`.
+/// and the environment's CA): Pulumi's network requirements, HTTPS for the API and console.
 pub async fn check_certificate(
+    target: &Target,
+    resolver: &Resolver,
+    required: bool,
+) -> Result<Outcome, ProbeError> {
+    let check = format!(
+        "{} presents a valid certificate on every address",
+        target.endpoint.host
+    );
+    judge_tls(target, resolver, check, required, |_, _| None).await
+}
+
+/// Every address of the name negotiates at least `min_version` and presents a certificate
+/// with at least `min_days_left` days left: netconform's hardening advice (RFC 8996 retires TLS
+/// 1.0 and 1.1; a certificate near expiry fails every client the day it lapses).
+pub async fn check_tls_hygiene(
     target: &Target,
     resolver: &Resolver,
     min_days_left: u32,
     min_version: TlsVersion,
     required: bool,
 ) -> Result<Outcome, ProbeError> {
+    let check = format!(
+        "{} negotiates TLS {min_version} or newer with {min_days_left} days of certificate left",
+        target.endpoint.host
+    );
+    judge_tls(target, resolver, check, required, |report, addr| {
+        let leaf = report.certificates.first();
+        if let Some(leaf) = leaf
+            && leaf.days_left < i64::from(min_days_left)
+        {
+            return Some(format!(
+                "{addr}: the certificate expires in {} days (on {}), fewer than tls.min_days_left ({min_days_left})",
+                leaf.days_left, leaf.not_after
+            ));
+        }
+        if let Some(version) = report.version.as_deref()
+            && version_of(version).is_some_and(|v| v < min_version)
+        {
+            return Some(format!(
+                "{addr}: negotiated {version}, below tls.min_version ({min_version})"
+            ));
+        }
+        None
+    })
+    .await
+}
+
+/// Handshakes with every address of the name and judges each: a handshake that fails or does
+/// not verify is a problem; then `rule` may find another. Passes when no address has one.
+async fn judge_tls(
+    target: &Target,
+    resolver: &Resolver,
+    check: String,
+    required: bool,
+    rule: impl Fn(&TlsReport, &str) -> Option<String>,
+) -> Result<Outcome, ProbeError> {
     let host = &target.endpoint.host;
-    let check = format!("{host} presents a valid certificate on every address");
     if let Some(outcome) = plain_http(target, &check, required) {
         return Ok(outcome);
     }
@@ -228,19 +280,8 @@ pub async fn check_certificate(
         });
         if let Some(problem) = &report.problem {
             problems.push(format!("{addr}: {problem}{leaf_text}"));
-        } else if let Some(leaf) = leaf
-            && leaf.days_left < i64::from(min_days_left)
-        {
-            problems.push(format!(
-                "{addr}: the certificate expires in {} days (on {}), fewer than tls.min_days_left ({min_days_left})",
-                leaf.days_left, leaf.not_after
-            ));
-        } else if let Some(version) = report.version.as_deref()
-            && version_of(version).is_some_and(|v| v < min_version)
-        {
-            problems.push(format!(
-                "{addr}: negotiated {version}, below tls.min_version ({min_version})"
-            ));
+        } else if let Some(problem) = rule(&report, &addr) {
+            problems.push(problem);
         } else {
             passes.push(format!(
                 "{addr}: {} verified{}, {} days left",
@@ -521,9 +562,12 @@ pub async fn check_gzip(
     gzip_path: Option<&str>,
 ) -> Result<Outcome, ProbeError> {
     let Some(path) = gzip_path else {
-        return Ok(Outcome::new(
+        return Ok(Outcome::not_checked(
             "gzip passes through the load balancer",
-            Verdict::NotApplicable,
+            Gap::new(
+                "no health.gzip_path",
+                "set health.gzip_path to a path the API answers gzip-encoded",
+            ),
             "no health.gzip_path is set: name a path the API serves gzip-encoded to check it",
         ));
     };
@@ -597,9 +641,12 @@ pub async fn check_zone_spread(
         target.endpoint.host
     );
     let Some(header) = target.zone_header.clone() else {
-        return Ok(Outcome::new(
+        return Ok(Outcome::not_checked(
             check,
-            Verdict::NotApplicable,
+            Gap::new(
+                "no health.zone_header",
+                "set health.zone_header to the response header that names the answering instance's zone",
+            ),
             "no health.zone_header is set: name the response header that carries the zone to check it",
         ));
     };

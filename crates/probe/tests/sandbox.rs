@@ -163,7 +163,11 @@ async fn refused_address_and_missing_name_are_classified() {
 async fn certificates_are_verified_and_described() {
     let run = start(None).await;
     for target in [&run.api, &run.app] {
-        let outcome = checks::check_certificate(
+        let outcome = checks::check_certificate(target, &run.resolver, false)
+            .await
+            .unwrap();
+        assert!(outcome.passed(), "{outcome}");
+        let hygiene = checks::check_tls_hygiene(
             target,
             &run.resolver,
             14,
@@ -172,7 +176,7 @@ async fn certificates_are_verified_and_described() {
         )
         .await
         .unwrap();
-        assert!(outcome.passed(), "{outcome}");
+        assert!(hygiene.passed(), "{hygiene}");
         let Evidence::Tls(report) = &outcome.evidence[0] else {
             panic!()
         };
@@ -184,7 +188,7 @@ async fn certificates_are_verified_and_described() {
         assert!((88..=90).contains(&leaf.days_left), "{leaf:?}");
     }
     // Ninety days left is too few for a demand of a hundred; TLS 1.3 passes a 1.3 minimum.
-    let short = checks::check_certificate(
+    let short = checks::check_tls_hygiene(
         &run.api,
         &run.resolver,
         100,
@@ -203,45 +207,27 @@ async fn certificates_are_verified_and_described() {
     // Without the sandbox's CA the issuer is unknown.
     let mut untrusted = run.api.clone();
     untrusted.extra_roots.clear();
-    let outcome = checks::check_certificate(
-        &untrusted,
-        &run.resolver,
-        14,
-        netconform_model::environment::TlsVersion::V1_2,
-        false,
-    )
-    .await
-    .unwrap();
+    let outcome = checks::check_certificate(&untrusted, &run.resolver, false)
+        .await
+        .unwrap();
     assert_fails(&outcome, &["tls-unknown-issuer"]);
 }
 
 #[tokio::test]
 async fn bad_certificates_are_classified() {
     let expired = start(Some(Variant::ExpiredCert)).await;
-    let outcome = checks::check_certificate(
-        &expired.api,
-        &expired.resolver,
-        14,
-        netconform_model::environment::TlsVersion::V1_2,
-        false,
-    )
-    .await
-    .unwrap();
+    let outcome = checks::check_certificate(&expired.api, &expired.resolver, false)
+        .await
+        .unwrap();
     assert_fails(&outcome, &["tls-expired", "subject CN=api.sandbox.test"]);
     let Evidence::Tls(report) = &outcome.evidence[0] else {
         panic!()
     };
     assert!(report.certificates[0].days_left < 0, "{report:?}");
     let wrong = start(Some(Variant::CertMissingAppSan)).await;
-    let outcome = checks::check_certificate(
-        &wrong.app,
-        &wrong.resolver,
-        14,
-        netconform_model::environment::TlsVersion::V1_2,
-        false,
-    )
-    .await
-    .unwrap();
+    let outcome = checks::check_certificate(&wrong.app, &wrong.resolver, false)
+        .await
+        .unwrap();
     assert_fails(
         &outcome,
         &["tls-wrong-host", "names api.sandbox.test lb.sandbox.test,"],
@@ -249,14 +235,17 @@ async fn bad_certificates_are_classified() {
 }
 
 #[tokio::test]
-async fn plain_http_endpoints_are_not_applicable_unless_tls_is_required() {
+async fn plain_http_endpoints_are_not_checked_unless_tls_is_required() {
     let mut run = start(None).await;
     run.api.endpoint.scheme = Scheme::Http;
-    let v12 = netconform_model::environment::TlsVersion::V1_2;
-    let outcome = checks::check_certificate(&run.api, &run.resolver, 14, v12, false)
+    let outcome = checks::check_certificate(&run.api, &run.resolver, false)
         .await
         .unwrap();
-    assert_eq!(outcome.verdict, Verdict::NotApplicable);
+    assert_eq!(outcome.verdict, Verdict::NotChecked);
+    assert_eq!(
+        outcome.gap.as_ref().map(|g| g.what.as_str()),
+        Some("plain HTTP endpoint")
+    );
     assert!(
         outcome
             .reason
@@ -264,7 +253,7 @@ async fn plain_http_endpoints_are_not_applicable_unless_tls_is_required() {
         "{}",
         outcome.reason
     );
-    let outcome = checks::check_certificate(&run.api, &run.resolver, 14, v12, true)
+    let outcome = checks::check_certificate(&run.api, &run.resolver, true)
         .await
         .unwrap();
     assert_fails(&outcome, &["is plain HTTP, and tls.required is set"]);
@@ -317,12 +306,14 @@ async fn console_gzip_and_zones() {
         .await
         .unwrap();
     assert_fails(&not_gzip, &["the response is not gzip-encoded"]);
-    assert_eq!(
-        checks::check_gzip(&run.api, &run.resolver, None)
-            .await
-            .unwrap()
-            .verdict,
-        Verdict::NotApplicable
+    // Without a gzip path there is nothing to ask: not checked, saying which key to set.
+    let unset = checks::check_gzip(&run.api, &run.resolver, None)
+        .await
+        .unwrap();
+    assert_eq!(unset.verdict, Verdict::NotChecked);
+    assert!(
+        unset.gap.as_ref().unwrap().fix.contains("health.gzip_path"),
+        "{unset:?}"
     );
     let spread = checks::check_zone_spread(&run.api, &run.resolver, "/api/status", 2, 10)
         .await
@@ -399,7 +390,7 @@ async fn booting_api_fails_in_a_row_at_once_but_becomes_healthy_within_the_grace
 #[tokio::test]
 async fn tls_version_below_the_minimum_fails() {
     let run = start(Some(Variant::Tls12Only)).await;
-    let v12 = checks::check_certificate(
+    let v12 = checks::check_tls_hygiene(
         &run.api,
         &run.resolver,
         14,
@@ -410,7 +401,7 @@ async fn tls_version_below_the_minimum_fails() {
     .unwrap();
     assert!(v12.passed(), "{v12}");
     assert!(v12.reason.contains("TLS 1.2 verified"), "{}", v12.reason);
-    let v13 = checks::check_certificate(
+    let v13 = checks::check_tls_hygiene(
         &run.api,
         &run.resolver,
         14,

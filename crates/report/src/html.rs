@@ -35,7 +35,9 @@ h3 { font-size: 16px; margin: 0 0 4px; }
 ol.steps { margin: 4px 0; padding-left: 22px; }
 ol.steps li { margin: 2px 0; }
 li.fail .v { color: var(--fail); font-weight: 600; } li.inconclusive .v { color: var(--inconclusive); font-weight: 600; }
-li.pass .v { color: var(--pass); } li.skipped .v, li.not-applicable .v { color: var(--muted); }
+li.pass .v { color: var(--pass); } li.skipped .v, li.not-applicable .v, li.not-checked .v, li.waived .v { color: var(--muted); }
+.badge.not-checked, .badge.waived { background: #8d6e00; }
+p.note { margin: 2px 0 6px; padding: 4px 8px; background: #fbf6e6; border-left: 3px solid #8d6e00; }
 .reason { margin: 2px 0 2px 0; padding: 4px 8px; background: #fff4f2; border-left: 3px solid var(--fail); white-space: pre-wrap; }
 li.inconclusive .reason { background: #fff8ee; border-color: var(--inconclusive); }
 li.skipped .reason, li.not-applicable .reason { background: #f4f4f4; border-color: var(--muted); }
@@ -80,8 +82,10 @@ fn class(verdict: Verdict) -> &'static str {
         Verdict::Pass => "pass",
         Verdict::Fail => "fail",
         Verdict::Inconclusive => "inconclusive",
+        Verdict::NotChecked => "not-checked",
         Verdict::NotApplicable => "not-applicable",
         Verdict::Skipped => "skipped",
+        Verdict::Waived => "waived",
     }
 }
 
@@ -97,22 +101,42 @@ pub fn html(report: &RunReport) -> String {
         escape(&report.environment),
         word
     ));
-    let skipped = report.count(Verdict::Skipped);
+    let (phrase, scope) = crate::coverage_phrase(report);
+    let coverage = report.coverage();
     out.push_str(&format!(
-        "<header class=\"{}\" id=\"verdict\">\n<h1>{word}</h1>\n<p>{} ({}) checked against Pulumi's self-hosting networking guide</p>\n<p>{} passed, {} failed, {} inconclusive, {} not applicable{}{} &middot; {:.1} s &middot; started {} &middot; netconform {}</p>\n</header>\n<main>\n",
+        "<header class=\"{}\" id=\"verdict\">\n<h1>{}</h1>\n<p>{} ({}) checked against Pulumi's self-hosting networking guide</p>\n<p id=\"coverage\">{}</p>\n<p>{:.1} s &middot; started {} &middot; netconform {}</p>\n</header>\n<main>\n",
         class(if verdict == Verdict::Pass { Verdict::Pass } else if verdict == Verdict::Fail { Verdict::Fail } else { Verdict::Inconclusive }),
+        escape(&phrase),
         escape(&report.environment),
         escape(&report.domain),
-        report.count(Verdict::Pass),
-        report.count(Verdict::Fail),
-        report.count(Verdict::Inconclusive),
-        report.count(Verdict::NotApplicable),
-        if skipped > 0 { format!(", {skipped} skipped") } else { String::new() },
-        if report.interrupted { ", interrupted (Ctrl-C)" } else { "" },
+        escape(scope.trim_start_matches(": ")),
         report.duration_s,
         escape(&report.started_at),
         escape(&report.tool_version),
     ));
+    if !coverage.not_checked.is_empty() || !coverage.skipped_by_policy.is_empty() {
+        out.push_str("<section class=\"feature\" id=\"not-checked\"><h2>Not checked, and how to check it next time</h2><table>\n<tr><th>why</th><th>scenarios</th><th>to check it</th></tr>\n");
+        for g in coverage
+            .not_checked
+            .iter()
+            .chain(&coverage.skipped_by_policy)
+        {
+            out.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                escape(&g.what),
+                escape(&g.scenarios.join("; ")),
+                escape(&g.fix)
+            ));
+        }
+        out.push_str("</table></section>\n");
+    }
+    if !report.expired_waivers.is_empty() {
+        out.push_str("<section class=\"feature\"><h2>Expired waivers</h2><ul>\n");
+        for e in &report.expired_waivers {
+            out.push_str(&format!("<li>{}</li>\n", escape(e)));
+        }
+        out.push_str("</ul></section>\n");
+    }
     if !report.errors.is_empty() {
         out.push_str("<section class=\"feature\"><h2>Errors</h2><ul>\n");
         for e in &report.errors {
@@ -158,9 +182,11 @@ fn glance(out: &mut String, report: &RunReport) {
     let rank = |v: Verdict| match v {
         Verdict::Fail => 0,
         Verdict::Inconclusive => 1,
-        Verdict::Skipped => 2,
-        Verdict::NotApplicable => 3,
-        Verdict::Pass => 4,
+        Verdict::Waived => 2,
+        Verdict::NotChecked => 3,
+        Verdict::Skipped => 4,
+        Verdict::NotApplicable => 5,
+        Verdict::Pass => 6,
     };
     let mut order: Vec<(usize, &ScenarioResult)> = report.scenarios.iter().enumerate().collect();
     order.sort_by_key(|(i, s)| (rank(s.verdict), *i));
@@ -207,6 +233,27 @@ fn scenario(out: &mut String, index: usize, s: &ScenarioResult, charts: &mut usi
             s.duration_s
         )),
     }
+    if let Some(w) = &s.waiver {
+        out.push_str(&format!(
+            "<p class=\"note\">Waived until {}: {} (owner {}, {})</p>\n",
+            escape(&w.until),
+            escape(&w.reason),
+            escape(&w.owner),
+            escape(&w.target)
+        ));
+    }
+    if let Some(g) = &s.gap {
+        out.push_str(&format!(
+            "<p class=\"note\">{}: {}. To check it: {}</p>\n",
+            if s.verdict == Verdict::Skipped {
+                "Skipped"
+            } else {
+                "Not checked"
+            },
+            escape(&g.what),
+            escape(&g.fix)
+        ));
+    }
     out.push_str("<ol class=\"steps\">\n");
     for step in &s.steps {
         step_item(out, step);
@@ -230,7 +277,7 @@ fn step_item(out: &mut String, step: &StepResult) {
         escape(&step.text)
     ));
     let reason = step.reason.clone().or_else(|| {
-        (step.verdict == Verdict::NotApplicable)
+        matches!(step.verdict, Verdict::NotApplicable | Verdict::NotChecked)
             .then(|| step.outcomes.first().map(|o| o.reason.clone()))
             .flatten()
     });

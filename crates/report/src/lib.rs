@@ -4,20 +4,23 @@
 //! network, no checker; the binary writes the files.
 
 mod html;
+mod sarif;
 pub mod summary;
 mod timeline;
 
 pub use html::html;
+pub use sarif::sarif;
 pub use timeline::timeline_svg;
 
 use netconform_model::{RunReport, ScenarioResult, Verdict};
 
-/// The console summary: one line per scenario, then the failures with their reasons, the
-/// scenarios skipped by policy, then the verdict. ANSI colours only when `color` is set (the
-/// binary sets it on a terminal).
+/// The console summary: one line per scenario (the guide's requirements, then the tool's own
+/// hardening advice), then the failures with their reasons, the waived ones, what was not
+/// checked and how to check it, the scenarios skipped by policy, then the verdict with what it
+/// covers. ANSI colours only when `color` is set (the binary sets it on a terminal).
 pub fn console(report: &RunReport, color: bool) -> String {
     let mut out = format!("\nnetconform: {} ({})\n", report.environment, report.domain);
-    for s in &report.scenarios {
+    let line = |out: &mut String, s: &ScenarioResult| {
         let label = format!("{:<12}", s.verdict.to_string());
         out.push_str(&format!(
             "  {} {} / {}\n",
@@ -25,21 +28,96 @@ pub fn console(report: &RunReport, color: bool) -> String {
             s.feature,
             s.name
         ));
+    };
+    let (guide, hardening): (Vec<&ScenarioResult>, Vec<&ScenarioResult>) =
+        report.scenarios.iter().partition(|s| !s.is_hardening());
+    if !hardening.is_empty() {
+        out.push_str("The guide's requirements:\n");
     }
-    why(report, color, &mut out);
-    skipped_with_reasons(report, &mut out);
-    out.push_str(&verdict_line(report, color));
+    for s in guide {
+        line(&mut out, s);
+    }
+    if !hardening.is_empty() {
+        out.push_str("Hardening (netconform's advice beyond the guide; --tags 'not @hardening' leaves it out):\n");
+    }
+    for s in hardening {
+        line(&mut out, s);
+    }
+    details(report, color, &mut out);
     out
 }
 
 /// The summary for `--quiet`: no line per scenario, only the failures with their reasons,
-/// the scenarios skipped by policy, and the verdict.
+/// what was waived, not checked or skipped, and the verdict.
 pub fn console_quiet(report: &RunReport, color: bool) -> String {
     let mut out = String::new();
-    why(report, color, &mut out);
-    skipped_with_reasons(report, &mut out);
-    out.push_str(&verdict_line(report, color));
+    details(report, color, &mut out);
     out.trim_start_matches('\n').to_owned()
+}
+
+/// Everything after the scenario lines: why, waived, not checked, skipped, the verdict.
+fn details(report: &RunReport, color: bool, out: &mut String) {
+    why(report, color, out);
+    waived(report, out);
+    not_checked(report, out);
+    skipped_with_reasons(report, out);
+    out.push_str(&verdict_line(report, color));
+}
+
+/// The failures held under a waiver, each with its owner and expiry; the expired waivers.
+fn waived(report: &RunReport, out: &mut String) {
+    let held: Vec<&ScenarioResult> = report
+        .scenarios
+        .iter()
+        .filter(|s| s.verdict == Verdict::Waived)
+        .collect();
+    if held.is_empty() && report.expired_waivers.is_empty() {
+        return;
+    }
+    out.push_str("\nWaived:\n");
+    for s in held {
+        if let Some(w) = &s.waiver {
+            out.push_str(&format!(
+                "  {} / {}: waived until {}: {} (owner {}); it fails: {}\n",
+                s.feature,
+                s.name,
+                w.until,
+                w.reason,
+                w.owner,
+                summary::reason(s).unwrap_or_default()
+            ));
+        }
+    }
+    for e in &report.expired_waivers {
+        out.push_str(&format!("  expired: {e}\n"));
+    }
+}
+
+/// What was not checked, by reason, with how to check it next time.
+fn not_checked(report: &RunReport, out: &mut String) {
+    let coverage = report.coverage();
+    if coverage.not_checked.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "\nNot checked{} (how to check it next time):\n",
+        if report.strict {
+            ", which fails a strict run"
+        } else {
+            ""
+        }
+    ));
+    for g in &coverage.not_checked {
+        out.push_str(&format!(
+            "  {} ({}): {}\n",
+            g.what,
+            g.scenarios.len(),
+            g.fix
+        ));
+        for name in &g.scenarios {
+            out.push_str(&format!("    {name}\n"));
+        }
+    }
 }
 
 fn paint(color: bool, verdict: Verdict, text: &str) -> String {
@@ -81,7 +159,8 @@ fn why(report: &RunReport, color: bool, out: &mut String) {
     }
 }
 
-/// The scenarios skipped for a reason (by policy), so a skip is never silent.
+/// The scenarios skipped for a reason (by policy), so a skip is never silent; under
+/// `--strict` each fails the run.
 fn skipped_with_reasons(report: &RunReport, out: &mut String) {
     let skipped: Vec<(&ScenarioResult, &str)> = report
         .scenarios
@@ -92,7 +171,11 @@ fn skipped_with_reasons(report: &RunReport, out: &mut String) {
     if skipped.is_empty() {
         return;
     }
-    out.push_str("\nSkipped:\n");
+    out.push_str(if report.strict {
+        "\nSkipped (which fails a strict run):\n"
+    } else {
+        "\nSkipped:\n"
+    });
     for (s, reason) in skipped {
         out.push_str(&format!("  {} / {}: {reason}\n", s.feature, s.name));
     }
@@ -110,45 +193,99 @@ pub fn verdict_word(verdict: Verdict) -> &'static str {
 /// The last line: the verdict and the counts.
 fn verdict_line(report: &RunReport, color: bool) -> String {
     let verdict = report.verdict();
-    let word = verdict_word(verdict);
+    let (word, scope) = coverage_phrase(report);
     let word = if color {
         format!("\x1b[{}m{word}\x1b[0m", color_code(verdict))
     } else {
-        word.to_owned()
+        word
     };
-    let skipped = report.count(Verdict::Skipped);
-    format!(
-        "\n{word} ({} passed, {} failed, {} inconclusive{}{}) in {:.1} s\n",
-        report.count(Verdict::Pass),
-        report.count(Verdict::Fail),
-        report.count(Verdict::Inconclusive),
-        if skipped > 0 {
-            format!(", {skipped} skipped")
-        } else {
-            String::new()
-        },
-        if report.interrupted {
-            ", interrupted"
-        } else {
-            ""
-        },
-        report.duration_s
-    )
+    format!("\n{word}{scope} in {:.1} s\n", report.duration_s)
+}
+
+/// The verdict's word and what it covers, as the last line, report.html and junit.xml say
+/// it: `CONFORMANT for what was checked`, `: 11 passed, 0 failed, 0 inconclusive; 25 not
+/// checked (no [config]: 21, ...); 1 skipped by policy (...)`.
+pub fn coverage_phrase(report: &RunReport) -> (String, String) {
+    let verdict = report.verdict();
+    let c = report.coverage();
+    let mut word = verdict_word(verdict).to_owned();
+    if verdict == Verdict::Pass && c.passed + c.waived == 0 {
+        // Nothing failed because nothing was judged: say so, never "conformant".
+        word = "NOTHING CHECKED".to_owned();
+    } else if verdict == Verdict::Pass && !c.complete {
+        word.push_str(" for what was checked");
+    }
+    let mut scope = format!(
+        ": {} passed, {} failed, {} inconclusive",
+        c.passed, c.failed, c.inconclusive
+    );
+    if c.waived > 0 {
+        scope.push_str(&format!(", {} waived", c.waived));
+    }
+    let by_reason = |groups: &[netconform_model::run::GapCount]| {
+        groups
+            .iter()
+            .map(|g| format!("{} {}", g.scenarios.len(), g.what))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !c.not_checked.is_empty() {
+        scope.push_str(&format!(
+            "; {} not checked ({})",
+            c.not_checked_count(),
+            by_reason(&c.not_checked)
+        ));
+    }
+    if !c.skipped_by_policy.is_empty() {
+        scope.push_str(&format!(
+            "; {} skipped by policy ({})",
+            c.skipped_count(),
+            by_reason(&c.skipped_by_policy)
+        ));
+    }
+    if c.not_applicable > 0 {
+        scope.push_str(&format!("; {} not applicable", c.not_applicable));
+    }
+    if !report.expired_waivers.is_empty() {
+        scope.push_str(&format!(
+            "; {} waiver(s) expired",
+            report.expired_waivers.len()
+        ));
+    }
+    if report.strict && !c.complete {
+        scope.push_str("; strict: every scenario must run");
+    }
+    if report.interrupted {
+        scope.push_str("; interrupted");
+    }
+    (word, scope)
 }
 
 fn color_code(verdict: Verdict) -> &'static str {
     match verdict {
         Verdict::Pass => "32",
         Verdict::Fail => "31",
-        Verdict::Inconclusive => "33",
+        Verdict::Inconclusive | Verdict::NotChecked | Verdict::Waived => "33",
         Verdict::NotApplicable | Verdict::Skipped => "2",
     }
 }
 
-/// `report.json`: the whole report, evidence included (layout: `docs/report.schema.json`,
-/// version [`netconform_model::run::REPORT_SCHEMA_VERSION`]).
+/// `report.json`: the whole report, evidence included, and what it covers (layout:
+/// `docs/report.schema.json`, version [`netconform_model::run::REPORT_SCHEMA_VERSION`]).
 pub fn json(report: &RunReport) -> String {
-    let mut text = serde_json::to_string_pretty(report).expect("a report always serializes");
+    let mut value = serde_json::to_value(report).expect("a report always serializes");
+    if let Some(map) = value.as_object_mut() {
+        let (word, scope) = coverage_phrase(report);
+        map.insert(
+            "coverage".into(),
+            serde_json::to_value(report.coverage()).expect("coverage serializes"),
+        );
+        map.insert(
+            "verdict".into(),
+            serde_json::Value::String(format!("{word}{scope}")),
+        );
+    }
+    let mut text = serde_json::to_string_pretty(&value).expect("a report always serializes");
     text.push('\n');
     text
 }
@@ -233,6 +370,8 @@ pub fn junit(report: &RunReport) -> String {
         }
     }
     let count = |v| report.scenarios.iter().filter(|s| s.verdict == v).count();
+    let coverage = report.coverage();
+    let (word, scope) = coverage_phrase(report);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
         "<testsuites name=\"netconform: {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3}\">\n",
@@ -255,16 +394,35 @@ pub fn junit(report: &RunReport) -> String {
             scenarios.len(),
             n(Verdict::Fail),
             n(Verdict::Inconclusive),
-            n(Verdict::Skipped) + n(Verdict::NotApplicable),
+            n(Verdict::Skipped)
+                + n(Verdict::NotApplicable)
+                + n(Verdict::NotChecked)
+                + n(Verdict::Waived),
             scenarios.iter().map(|s| s.duration_s).sum::<f64>(),
             xml_escape(&report.started_at)
         ));
         out.push_str(&format!(
-            "    <properties>\n      <property name=\"environment\" value=\"{}\"/>\n      <property name=\"domain\" value=\"{}\"/>\n      <property name=\"netconform\" value=\"{}\"/>\n    </properties>\n",
+            "    <properties>\n      <property name=\"environment\" value=\"{}\"/>\n      <property name=\"domain\" value=\"{}\"/>\n      <property name=\"netconform\" value=\"{}\"/>\n      <property name=\"verdict\" value=\"{}\"/>\n      <property name=\"strict\" value=\"{}\"/>\n      <property name=\"checked\" value=\"{}\"/>\n      <property name=\"not-checked\" value=\"{}\"/>\n      <property name=\"skipped-by-policy\" value=\"{}\"/>\n      <property name=\"not-applicable\" value=\"{}\"/>\n      <property name=\"waived\" value=\"{}\"/>\n",
             xml_escape(&report.environment),
             xml_escape(&report.domain),
-            xml_escape(&report.tool_version)
+            xml_escape(&report.tool_version),
+            xml_escape(&format!("{word}{scope}")),
+            report.strict,
+            coverage.passed + coverage.failed + coverage.inconclusive + coverage.waived,
+            coverage.not_checked_count(),
+            coverage.skipped_count(),
+            coverage.not_applicable,
+            coverage.waived,
         ));
+        for g in &coverage.not_checked {
+            out.push_str(&format!(
+                "      <property name=\"not-checked: {}\" value=\"{} ({})\"/>\n",
+                xml_escape(&g.what),
+                g.scenarios.len(),
+                xml_escape(&g.fix)
+            ));
+        }
+        out.push_str("    </properties>\n");
         for s in scenarios {
             out.push_str(&format!(
                 "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\">\n",
@@ -296,8 +454,20 @@ pub fn junit(report: &RunReport) -> String {
                 Verdict::NotApplicable => out.push_str(&format!(
                     "      <skipped message=\"not applicable: {reason}\" type=\"not-applicable\"/>\n"
                 )),
+                Verdict::NotChecked => out.push_str(&format!(
+                    "      <skipped message=\"not checked: {}; to check it: {}\" type=\"not-checked\"/>\n",
+                    xml_escape(s.gap.as_ref().map_or("no input", |g| g.what.as_str())),
+                    xml_escape(s.gap.as_ref().map_or("see report.json", |g| g.fix.as_str())),
+                )),
                 Verdict::Skipped => out.push_str(&format!(
                     "      <skipped message=\"{reason}\" type=\"skipped\"/>\n"
+                )),
+                Verdict::Waived => out.push_str(&format!(
+                    "      <skipped message=\"{}\" type=\"waived\"/>\n",
+                    xml_escape(&s.waiver.as_ref().map_or_else(
+                        || "waived".to_owned(),
+                        |w| format!("waived until {}: {} (owner {}); it fails: {}", w.until, w.reason, w.owner, summary::reason(s).unwrap_or_default())
+                    ))
                 )),
             }
             out.push_str(&format!(

@@ -11,7 +11,10 @@ use expect_test::expect;
 use netconform_model::evidence::drain::{
     DrainSummary, Latency, PhaseEvent, PhaseFailures, SecondBucket,
 };
-use netconform_model::{Outcome, RestartEventKind, RunReport, ScenarioResult, StepResult, Verdict};
+use netconform_model::run::WaiverNote;
+use netconform_model::{
+    Gap, Outcome, RestartEventKind, RunReport, ScenarioResult, StepResult, Verdict,
+};
 
 fn step(keyword: &str, text: &str, verdict: Verdict, reason: Option<&str>) -> StepResult {
     StepResult {
@@ -111,6 +114,8 @@ fn report() -> RunReport {
         verdict,
         steps,
         duration_s: 0.5,
+        gap: None,
+        waiver: None,
     };
     RunReport {
         schema_version: netconform_model::run::REPORT_SCHEMA_VERSION,
@@ -174,6 +179,10 @@ fn report() -> RunReport {
             ScenarioResult {
                 feature: "A rolling restart of the API drops no request".into(),
                 tags: vec!["disruptive".into(), "guide:graceful-shutdown".into()],
+                gap: Some(Gap::new(
+                    "rolling restart: not allowed",
+                    "pass --allow-disruptive, or set drain.enabled = true",
+                )),
                 ..scenario(
                     "No request fails while the API is restarted (again)",
                     Verdict::Skipped,
@@ -185,10 +194,56 @@ fn report() -> RunReport {
                     )],
                 )
             },
+            ScenarioResult {
+                feature: "The load balancer is protected (configuration)".into(),
+                tags: vec!["config".into(), "guide:load-balancer".into()],
+                gap: Some(Gap::new(
+                    "no [config]",
+                    "name the exported configuration in [config]",
+                )),
+                ..scenario(
+                    "Deletion protection is on",
+                    Verdict::NotChecked,
+                    vec![StepResult {
+                        outcomes: vec![Outcome::not_checked(
+                            "deletion protection",
+                            Gap::new("no [config]", "name the exported configuration in [config]"),
+                            "not checked: staging.toml has no [config]",
+                        )],
+                        ..step(
+                            "Then",
+                            "deletion protection is on",
+                            Verdict::NotChecked,
+                            None,
+                        )
+                    }],
+                )
+            },
+            ScenarioResult {
+                tags: vec!["dns".into(), "guide:dns".into(), "hardening".into()],
+                waiver: Some(WaiverNote {
+                    owner: "dns-team".into(),
+                    reason: "TTLs lowered with the January migration".into(),
+                    until: "2027-01-31".into(),
+                    target: "scenario \"The records' TTLs are short\"".into(),
+                }),
+                ..scenario(
+                    "The records' TTLs are short",
+                    Verdict::Waived,
+                    vec![step(
+                        "Then",
+                        "no TTL is above dns.max_ttl",
+                        Verdict::Fail,
+                        Some("api.pulumi.example.com has a TTL of 3600 s"),
+                    )],
+                )
+            },
         ],
         errors: vec![],
         interrupted: false,
         duration_s: 1.5,
+        strict: false,
+        expired_waivers: vec![],
     }
 }
 
@@ -198,11 +253,15 @@ fn console_summary() {
     expect![[r#"
 
         netconform: staging (pulumi.example.com)
+        The guide's requirements:
           pass         DNS records lead to the load balancer / api.{domain} leads to the load balancer
           FAIL         DNS records lead to the load balancer / app.{domain} leads to the load balancer
           INCONCLUSIVE DNS records lead to the load balancer / drain
           FAIL         A rolling restart of the API drops no request / No request fails while the API is restarted
           skipped      A rolling restart of the API drops no request / No request fails while the API is restarted (again)
+          not checked  The load balancer is protected (configuration) / Deletion protection is on
+        Hardening (netconform's advice beyond the guide; --tags 'not @hardening' leaves it out):
+          waived       DNS records lead to the load balancer / The records' TTLs are short
 
         Why:
           DNS records lead to the load balancer / app.{domain} leads to the load balancer
@@ -212,10 +271,17 @@ fn console_summary() {
           A rolling restart of the API drops no request / No request fails while the API is restarted
             FAIL Then no request fails: 5 of 60 requests failed
 
+        Waived:
+          DNS records lead to the load balancer / The records' TTLs are short: waived until 2027-01-31: TTLs lowered with the January migration (owner dns-team); it fails: api.pulumi.example.com has a TTL of 3600 s
+
+        Not checked (how to check it next time):
+          no [config] (1): name the exported configuration in [config]
+            Deletion protection is on
+
         Skipped:
           A rolling restart of the API drops no request / No request fails while the API is restarted (again): skipped by policy: @disruptive
 
-        NOT CONFORMANT (1 passed, 2 failed, 1 inconclusive, 1 skipped) in 1.5 s
+        NOT CONFORMANT: 1 passed, 2 failed, 1 inconclusive, 1 waived; 1 not checked (1 no [config]); 1 skipped by policy (1 rolling restart: not allowed) in 1.5 s
     "#]]
     .assert_eq(&text);
 }
@@ -225,12 +291,20 @@ fn junit_escapes_and_classifies() {
     let text = netconform_report::junit(&report());
     expect![[r#"
         <?xml version="1.0" encoding="UTF-8"?>
-        <testsuites name="netconform: staging" tests="5" failures="2" errors="1" time="1.500">
-          <testsuite name="DNS records lead to the load balancer" tests="3" failures="1" errors="1" skipped="0" time="1.500" timestamp="2026-11-20T10:00:00Z">
+        <testsuites name="netconform: staging" tests="7" failures="2" errors="1" time="1.500">
+          <testsuite name="DNS records lead to the load balancer" tests="4" failures="1" errors="1" skipped="1" time="2.000" timestamp="2026-11-20T10:00:00Z">
             <properties>
               <property name="environment" value="staging"/>
               <property name="domain" value="pulumi.example.com"/>
               <property name="netconform" value="0.1.0"/>
+              <property name="verdict" value="NOT CONFORMANT: 1 passed, 2 failed, 1 inconclusive, 1 waived; 1 not checked (1 no [config]); 1 skipped by policy (1 rolling restart: not allowed)"/>
+              <property name="strict" value="false"/>
+              <property name="checked" value="5"/>
+              <property name="not-checked" value="1"/>
+              <property name="skipped-by-policy" value="1"/>
+              <property name="not-applicable" value="0"/>
+              <property name="waived" value="1"/>
+              <property name="not-checked: no [config]" value="1 (name the exported configuration in [config])"/>
             </properties>
             <testcase classname="DNS records lead to the load balancer" name="api.{domain} leads to the load balancer" time="0.500">
               <system-out>guide: DNS (@guide:dns)
@@ -256,12 +330,26 @@ fn junit_escapes_and_classifies() {
         INCONCLUSIVE Given load: no drain.restart
         </system-out>
             </testcase>
+            <testcase classname="DNS records lead to the load balancer" name="The records&apos; TTLs are short" time="0.500">
+              <skipped message="waived until 2027-01-31: TTLs lowered with the January migration (owner dns-team); it fails: api.pulumi.example.com has a TTL of 3600 s" type="waived"/>
+              <system-out>guide: DNS (@guide:dns)
+        FAIL Then no TTL is above dns.max_ttl: api.pulumi.example.com has a TTL of 3600 s
+        </system-out>
+            </testcase>
           </testsuite>
           <testsuite name="A rolling restart of the API drops no request" tests="2" failures="1" errors="0" skipped="1" time="1.000" timestamp="2026-11-20T10:00:00Z">
             <properties>
               <property name="environment" value="staging"/>
               <property name="domain" value="pulumi.example.com"/>
               <property name="netconform" value="0.1.0"/>
+              <property name="verdict" value="NOT CONFORMANT: 1 passed, 2 failed, 1 inconclusive, 1 waived; 1 not checked (1 no [config]); 1 skipped by policy (1 rolling restart: not allowed)"/>
+              <property name="strict" value="false"/>
+              <property name="checked" value="5"/>
+              <property name="not-checked" value="1"/>
+              <property name="skipped-by-policy" value="1"/>
+              <property name="not-applicable" value="0"/>
+              <property name="waived" value="1"/>
+              <property name="not-checked: no [config]" value="1 (name the exported configuration in [config])"/>
             </properties>
             <testcase classname="A rolling restart of the API drops no request" name="No request fails while the API is restarted" time="0.500">
               <failure message="5 of 60 requests failed" type="not-conformant">5 of 60 requests failed
@@ -277,6 +365,27 @@ fn junit_escapes_and_classifies() {
               <skipped message="skipped by policy: @disruptive" type="skipped"/>
               <system-out>guide: Graceful shutdown (@guide:graceful-shutdown)
         skipped Given load: skipped by policy: @disruptive
+        </system-out>
+            </testcase>
+          </testsuite>
+          <testsuite name="The load balancer is protected (configuration)" tests="1" failures="0" errors="0" skipped="1" time="0.500" timestamp="2026-11-20T10:00:00Z">
+            <properties>
+              <property name="environment" value="staging"/>
+              <property name="domain" value="pulumi.example.com"/>
+              <property name="netconform" value="0.1.0"/>
+              <property name="verdict" value="NOT CONFORMANT: 1 passed, 2 failed, 1 inconclusive, 1 waived; 1 not checked (1 no [config]); 1 skipped by policy (1 rolling restart: not allowed)"/>
+              <property name="strict" value="false"/>
+              <property name="checked" value="5"/>
+              <property name="not-checked" value="1"/>
+              <property name="skipped-by-policy" value="1"/>
+              <property name="not-applicable" value="0"/>
+              <property name="waived" value="1"/>
+              <property name="not-checked: no [config]" value="1 (name the exported configuration in [config])"/>
+            </properties>
+            <testcase classname="The load balancer is protected (configuration)" name="Deletion protection is on" time="0.500">
+              <skipped message="not checked: no [config]; to check it: name the exported configuration in [config]" type="not-checked"/>
+              <system-out>guide: Load balancer configuration (@guide:load-balancer)
+        not checked Then deletion protection is on
         </system-out>
             </testcase>
           </testsuite>
@@ -322,10 +431,17 @@ fn console_quiet_keeps_only_the_failures_and_the_verdict() {
           A rolling restart of the API drops no request / No request fails while the API is restarted
             FAIL Then no request fails: 5 of 60 requests failed
 
+        Waived:
+          DNS records lead to the load balancer / The records' TTLs are short: waived until 2027-01-31: TTLs lowered with the January migration (owner dns-team); it fails: api.pulumi.example.com has a TTL of 3600 s
+
+        Not checked (how to check it next time):
+          no [config] (1): name the exported configuration in [config]
+            Deletion protection is on
+
         Skipped:
           A rolling restart of the API drops no request / No request fails while the API is restarted (again): skipped by policy: @disruptive
 
-        NOT CONFORMANT (1 passed, 2 failed, 1 inconclusive, 1 skipped) in 1.5 s
+        NOT CONFORMANT: 1 passed, 2 failed, 1 inconclusive, 1 waived; 1 not checked (1 no [config]); 1 skipped by policy (1 rolling restart: not allowed) in 1.5 s
     "#]].assert_eq(&text);
 }
 

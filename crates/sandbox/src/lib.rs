@@ -116,7 +116,7 @@ impl Default for Timing {
             drain_delay: Duration::from_millis(800),
             stop_timeout: Duration::from_secs(5),
             short_stop_timeout: Duration::from_millis(150),
-            short_keepalive: Duration::from_millis(30),
+            short_keepalive: Duration::from_millis(5),
             healthy_timeout: Duration::from_secs(5),
             backend_timeout: Duration::from_secs(5),
             dns_ttl: 60,

@@ -66,7 +66,7 @@ pub enum Variant {
     CapacityToZero,
     /// The load balancer checks TCP only, so a new replica gets traffic before it is ready.
     NewBeforeReady,
-    /// Replicas drop a kept-alive connection idle for 30 ms when the next request arrives on
+    /// Replicas drop a kept-alive connection idle for 5 ms when the next request arrives on
     /// it, while the load balancer reuses idle connections for longer.
     BackendKeepaliveShorterThanLb,
     /// When the rollout begins, a stray target (an old deployment's replica) joins the load
@@ -201,7 +201,7 @@ impl Variant {
                 "a TCP-only health check routes to new replicas before they are ready"
             }
             Variant::BackendKeepaliveShorterThanLb => {
-                "replicas drop kept-alive connections idle for 30 ms; the load balancer reuses them"
+                "replicas drop kept-alive connections idle for 5 ms; the load balancer reuses them"
             }
             Variant::StrayTarget => {
                 "an unannounced replica joins the load balancer when the rollout begins"

@@ -52,6 +52,12 @@ pub struct Finding {
     pub actual: String,
     /// What the guide expects: ">= 130", "\"/api/status\"".
     pub expected: String,
+    /// The 1-based line and column of the value (or, when it is not written, of the nearest
+    /// node that is) in the file, when the file could be read back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
 }
 
 impl fmt::Display for Finding {
@@ -90,6 +96,8 @@ mod tests {
             path: path.into(),
             actual: "30".into(),
             expected: ">= 130".into(),
+            line: None,
+            column: None,
         }
     }
 

@@ -4,7 +4,7 @@
 use cucumber::gherkin::Step;
 use cucumber::{given, then};
 use netconform_config::{Deployment, checks};
-use netconform_model::{Outcome, Verdict};
+use netconform_model::{Gap, Outcome};
 
 use crate::world::{NetWorld, inconclusive};
 
@@ -20,10 +20,17 @@ fn exported(world: &mut NetWorld) {
 fn judge(world: &NetWorld, step: &Step, name: &str, check: impl FnOnce(&Deployment) -> Outcome) {
     let ctx = world.ctx();
     let outcome = match ctx.config() {
-        Ok(Some(d)) => check(d),
-        Ok(None) => Outcome::new(
+        Ok(Some(d)) => {
+            let mut outcome = check(d);
+            d.locate(&mut outcome);
+            outcome
+        }
+        Ok(None) => Outcome::not_checked(
             name,
-            Verdict::NotApplicable,
+            Gap::new(
+                "no [config]",
+                "name the deployment's exported configuration in [config] (docs/environment.md#config)",
+            ),
             format!(
                 "not checked: {} has no [config] naming exported configuration (see docs/environment.md)",
                 ctx.source

@@ -129,8 +129,18 @@ async fn gzip(world: &mut NetWorld, step: &Step) {
 #[then(expr = r"the certificate of {record}.\{domain} is valid on every address")]
 async fn certificate(world: &mut NetWorld, step: &Step, record: RecordName) {
     let ctx = world.ctx();
+    let res =
+        checks::check_certificate(&ctx.target(record.0), &ctx.resolver, ctx.env.tls.required).await;
+    world.judge(step, checked(res));
+}
+
+#[then(
+    expr = r"{record}.\{domain} negotiates at least tls.min_version with tls.min_days_left days of certificate left on every address"
+)]
+async fn tls_hygiene(world: &mut NetWorld, step: &Step, record: RecordName) {
+    let ctx = world.ctx();
     let tls = &ctx.env.tls;
-    let res = checks::check_certificate(
+    let res = checks::check_tls_hygiene(
         &ctx.target(record.0),
         &ctx.resolver,
         tls.min_days_left,

@@ -243,6 +243,101 @@ pub fn check_same_target(a: &NameView, b: &NameView) -> Outcome {
     outcome(check, problems, passes, &[a, b])
 }
 
+/// `view`'s record leads to its load balancer: through the CNAME chain or addresses when the
+/// environment names the load balancer; else it can only be compared with the other record
+/// (`other`, resolved only then), and the scenario is not checked: whether that common target
+/// is the deployment's own load balancer is not known.
+pub async fn check_record_leads_to(
+    view: &NameView,
+    lb: &LoadBalancerTarget,
+    vantages: &crate::Vantages,
+    other: impl Future<Output = NameView>,
+    timeout: Duration,
+) -> Outcome {
+    if lb.is_known() {
+        return check_leads_to_load_balancer(view, lb, &vantages.all(), timeout).await;
+    }
+    let same = check_same_target(view, &other.await);
+    if !same.passed() {
+        return same;
+    }
+    Outcome {
+        verdict: Verdict::NotChecked,
+        gap: Some(Gap::new(
+            "no dns.load_balancer",
+            "set dns.load_balancer to the load balancer's DNS name (or dns.load_balancer_addresses to its addresses)",
+        )),
+        reason: format!(
+            "not checked against a load balancer: neither dns.load_balancer nor dns.load_balancer_addresses is set; {}",
+            same.reason
+        ),
+        ..same
+    }
+}
+
+/// The authoritative servers (configured or discovered) agree with each other and with the
+/// resolvers; inconclusive, saying how to name them, when they could not be found.
+pub async fn check_servers_agree(
+    views: &[&NameView],
+    domain: &DnsName,
+    vantages: &crate::Vantages,
+    timeout: Duration,
+) -> Outcome {
+    match &vantages.authoritative {
+        Ok(authoritative) => {
+            check_authoritative_agreement(views, domain, authoritative, timeout).await
+        }
+        Err(e) => Outcome::inconclusive(
+            "the authoritative servers agree with each other and with the resolvers",
+            format!("failed to {e}; set dns.authoritative to the zone's servers"),
+        ),
+    }
+}
+
+/// Asks `attempt` again, with backoff (a twentieth of `within` first, doubling, at most 30 s
+/// apart), until it passes or `within` is over: for a DNS change still on its way.
+pub async fn check_eventually<F, Fut>(within: Duration, name: &DnsName, mut attempt: F) -> Outcome
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Outcome>,
+{
+    let started = Instant::now();
+    let deadline = started + within;
+    let mut pause = (within / 20).clamp(Duration::from_millis(100), Duration::from_secs(30));
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let mut outcome = attempt().await;
+        let now = Instant::now();
+        if outcome.passed() {
+            outcome.reason = format!(
+                "{name} after {:.1} s ({attempts} attempts): {}",
+                now.duration_since(started).as_secs_f64(),
+                outcome.reason
+            );
+            return outcome;
+        }
+        if now + pause > deadline {
+            outcome.verdict = Verdict::Fail;
+            outcome.reason = format!(
+                "{name} did not lead to the load balancer within {} ({attempts} attempts); last: {}",
+                HumanDuration(within),
+                outcome.reason
+            );
+            return outcome;
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(30));
+    }
+}
+
+/// Runs `work` within `limit` (`dns.check_timeout`); the message when it does not finish.
+pub async fn within<T>(limit: HumanDuration, work: impl Future<Output = T>) -> Result<T, String> {
+    tokio::time::timeout(limit.get(), work)
+        .await
+        .map_err(|_| format!("the DNS check did not finish within {limit} (dns.check_timeout)"))
+}
+
 /// The zone's SOA serial at each authoritative server.
 async fn serials(
     domain: &DnsName,

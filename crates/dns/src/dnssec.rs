@@ -12,6 +12,7 @@ use hickory_resolver::config::{
 };
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
+use netconform_model::environment::DnssecMode;
 use netconform_model::evidence::Evidence;
 use netconform_model::evidence::dns::VantageKind;
 use netconform_model::values::DnsName;
@@ -28,14 +29,22 @@ pub fn trust_anchors(anchors: &[String]) -> Result<TrustAnchors, String> {
     TrustAnchors::from_str(&anchors.join("\n")).map_err(|e| format!("dns.trust_anchors cannot be read: {e}; write DNSKEY records such as \"example.com. 3600 IN DNSKEY 257 3 13 <base64>\""))
 }
 
-/// Every answer for `names` through every resolver validates.
+/// Every answer for `names` through every resolver validates, when `dns.dnssec` asks for it
+/// (not applicable when it is off: nothing was signed to check).
 pub async fn check_dnssec(
+    mode: DnssecMode,
     names: &[&DnsName],
     resolvers: &[Vantage],
     anchors: &[String],
     timeout: Duration,
 ) -> Outcome {
     let check = "the records validate with DNSSEC from every resolver".to_owned();
+    if mode == DnssecMode::Off {
+        return Outcome::not_applicable(
+            check,
+            "dns.dnssec is \"off\": set it to \"validate\" for a signed zone",
+        );
+    }
     let anchors = match trust_anchors(anchors) {
         Ok(a) => Arc::new(a),
         Err(why) => return Outcome::inconclusive(check, why),

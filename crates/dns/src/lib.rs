@@ -16,10 +16,11 @@ pub mod vantage;
 pub mod view;
 
 pub use checks::{
-    check_authoritative_agreement, check_ipv6_listeners, check_leads_to_load_balancer,
-    check_no_dangling, check_resolves, check_same_target, check_ttl, check_wildcard,
-    load_balancer_has_ipv6,
+    check_authoritative_agreement, check_eventually, check_ipv6_listeners,
+    check_leads_to_load_balancer, check_no_dangling, check_record_leads_to, check_resolves,
+    check_same_target, check_servers_agree, check_ttl, check_wildcard, load_balancer_has_ipv6,
+    within,
 };
 pub use dnssec::check_dnssec;
-pub use vantage::{DiscoveryError, Vantage};
+pub use vantage::{DiscoveryError, Vantage, Vantages};
 pub use view::NameView;

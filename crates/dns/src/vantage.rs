@@ -182,3 +182,45 @@ pub async fn zone_apex(
         }
     }
 }
+
+/// The vantage points of a run's DNS checks.
+#[derive(Debug, Clone)]
+pub struct Vantages {
+    /// The configured resolvers (or the system's) and the extra vantage points.
+    pub resolvers: Vec<Vantage>,
+    /// The zone's authoritative servers, configured or discovered.
+    pub authoritative: Result<Vec<Vantage>, DiscoveryError>,
+}
+
+impl Vantages {
+    /// The vantage points `settings` names for `domain`: its resolvers (the system's,
+    /// `system`, when none is set) and vantage points, and the zone's authoritative servers,
+    /// configured or discovered through the first resolver (on port 53).
+    pub async fn discover(
+        settings: &DnsSettings,
+        domain: &DnsName,
+        system: &[SocketAddr],
+    ) -> Vantages {
+        let resolvers = resolvers(settings, system);
+        let authoritative = match resolvers.first() {
+            Some(first) => authoritative(settings, first, domain, 53, settings.timeout.get()).await,
+            None => Err(DiscoveryError::Zone {
+                name: domain.to_string(),
+                why: "there is no resolver to ask".into(),
+            }),
+        };
+        Vantages {
+            resolvers,
+            authoritative,
+        }
+    }
+
+    /// Every vantage point: resolvers, then authoritative servers.
+    pub fn all(&self) -> Vec<Vantage> {
+        let mut all = self.resolvers.clone();
+        if let Ok(authoritative) = &self.authoritative {
+            all.extend(authoritative.iter().cloned());
+        }
+        all
+    }
+}

@@ -340,3 +340,48 @@ async fn extra_vantage_points_are_asked_and_named() {
         system[0].label
     );
 }
+
+#[tokio::test]
+async fn without_a_named_load_balancer_the_records_are_compared_and_not_checked() {
+    let (sandbox, _) = sandbox(None).await;
+    let vantages =
+        netconform_dns::Vantages::discover(&env(&sandbox).dns, env(&sandbox).domain.name(), &[])
+            .await;
+    let all = vantages.all();
+    let api = NameView::resolve(&env(&sandbox).api_record(), &all, T).await;
+    let app = NameView::resolve(&env(&sandbox).app_record(), &all, T).await;
+    let unknown = netconform_model::environment::LoadBalancerTarget {
+        name: None,
+        addresses: Vec::new(),
+        address_match: AddressMatch::All,
+    };
+    // api and app agree, but whether that is the deployment's balancer is not known.
+    let outcome =
+        checks::check_record_leads_to(&api, &unknown, &vantages, async { app.clone() }, T).await;
+    assert_eq!(outcome.verdict, Verdict::NotChecked, "{outcome}");
+    assert_eq!(
+        outcome.gap.as_ref().map(|g| g.what.as_str()),
+        Some("no dns.load_balancer")
+    );
+    // Named: judged, and the other record is never resolved.
+    let lb = env(&sandbox).load_balancer_for(RecordLabel::Api);
+    let outcome = checks::check_record_leads_to(
+        &api,
+        &lb,
+        &vantages,
+        async { unreachable!("the other record is not needed") },
+        T,
+    )
+    .await;
+    assert!(outcome.passed(), "{outcome}");
+    // DNSSEC not asked for: not applicable, whatever the zone.
+    let off = netconform_dns::check_dnssec(
+        netconform_model::environment::DnssecMode::Off,
+        &[&env(&sandbox).api_record()],
+        &vantages.resolvers,
+        &[],
+        T,
+    )
+    .await;
+    assert_eq!(off.verdict, Verdict::NotApplicable, "{off}");
+}

@@ -11,7 +11,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 
-use crate::load::Shared;
+use netconform_net::Resolver;
 
 /// A failed request: its outcome and what happened.
 pub(crate) type Failure = (RequestOutcome, String);
@@ -81,10 +81,27 @@ impl AsyncWrite for Stream {
     }
 }
 
-/// Resolves the endpoint's name, connects to one of its addresses (round-robin), and shakes
-/// hands (TLS) within `deadline`.
-pub(crate) async fn connect(shared: &Shared, deadline: Instant) -> Result<Stream, Failure> {
-    let host = &shared.plan.endpoint.host;
+/// How the load reaches the endpoint: its name through the run's resolver, its addresses in
+/// turn, TLS when it is https. Counts the connections it opens.
+pub(crate) struct Connector {
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) resolver: Resolver,
+    pub(crate) tls: Option<tokio_rustls::TlsConnector>,
+    pub(crate) opened: std::sync::atomic::AtomicU64,
+    pub(crate) next_addr: std::sync::atomic::AtomicUsize,
+}
+
+impl Connector {
+    /// Resolves the endpoint's name, connects to one of its addresses (round-robin), and
+    /// shakes hands (TLS) within `deadline`.
+    pub(crate) async fn connect(&self, deadline: Instant) -> Result<Stream, Failure> {
+        connect(self, deadline).await
+    }
+}
+
+async fn connect(shared: &Connector, deadline: Instant) -> Result<Stream, Failure> {
+    let host = &shared.host;
     let ips = match timeout_at(deadline, shared.resolver.lookup_ips(host)).await {
         Err(_) => {
             return Err((
@@ -102,7 +119,7 @@ pub(crate) async fn connect(shared: &Shared, deadline: Instant) -> Result<Stream
         .next_addr
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         % ips.len()];
-    let addr = SocketAddr::new(ip, shared.plan.endpoint.port);
+    let addr = SocketAddr::new(ip, shared.port);
     let stream = match timeout_at(deadline, TcpStream::connect(addr)).await {
         Err(_) => {
             return Err((

@@ -19,6 +19,7 @@ pub mod haproxy;
 mod http1;
 pub mod load;
 pub mod restart;
+pub mod run;
 pub mod verdict;
 
 pub use haproxy::{HaproxyCounters, StatsError};
@@ -26,3 +27,4 @@ pub use load::{ClosedLoop, Lane, Load, LoadPlan, LoadResult, Progress, SlowReque
 pub use restart::{
     DockerRestart, EcsRestart, KubernetesRestart, RestartDriver, RestartRun, ShellRestart,
 };
+pub use run::{DrainRun, Ended, RestartUnderLoad, Watch, restart_under_load};

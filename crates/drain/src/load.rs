@@ -74,6 +74,31 @@ impl LoadPlan {
     pub fn url(&self) -> String {
         self.endpoint.url(self.path.as_str())
     }
+
+    /// The load an environment asks for: its `[drain]` through the API endpoint, on its
+    /// health path.
+    pub fn for_environment(
+        env: &netconform_model::Environment,
+        extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
+    ) -> LoadPlan {
+        let drain = &env.drain;
+        LoadPlan {
+            endpoint: env.api_endpoint(),
+            path: env.health.path.clone(),
+            expect_status: env.health.expect_status.0,
+            rate: drain.rate.per_second(),
+            request_timeout: drain.request_timeout.get(),
+            max_connections: usize::try_from(drain.max_connections).unwrap_or(usize::MAX),
+            extra_roots,
+            instance_header: env.health.instance_header.clone(),
+            workers: drain.workers,
+            fresh_every: drain.fresh_every,
+            slow: drain.slow_path.clone().map(|path| SlowRequests {
+                path,
+                every: drain.slow_every,
+            }),
+        }
+    }
 }
 
 /// How a request travels.
@@ -263,16 +288,13 @@ struct Instances {
 /// What the workers share: the plan, counters for progress, the instances.
 pub(crate) struct Shared {
     pub(crate) plan: LoadPlan,
-    pub(crate) resolver: Resolver,
-    pub(crate) tls: Option<tokio_rustls::TlsConnector>,
+    pub(crate) connector: conn::Connector,
     /// The request bytes of each lane.
     requests: [Vec<u8>; 2],
     /// The slow requests' bytes, by lane.
     slow_requests: Option<[Vec<u8>; 2]>,
     t0: std::time::Instant,
     open: AtomicUsize,
-    pub(crate) opened: AtomicU64,
-    pub(crate) next_addr: AtomicUsize,
     scheduled: AtomicU64,
     ok: AtomicU64,
     not_sent: AtomicU64,
@@ -318,6 +340,18 @@ pub struct Load {
 
 impl Load {
     /// Starts the worker threads.
+    /// Starts the load and lets it run `settle` before returning: a steady state before the
+    /// restart, so failures that are not the restart's show.
+    pub async fn start_steady(
+        plan: LoadPlan,
+        resolver: Resolver,
+        settle: Duration,
+    ) -> Result<Load, LoadError> {
+        let load = Load::start(plan, resolver)?;
+        tokio::time::sleep(settle).await;
+        Ok(load)
+    }
+
     pub fn start(plan: LoadPlan, resolver: Resolver) -> Result<Load, LoadError> {
         let workers = plan.workers.max(1);
         let shared = Arc::new(Load::start_shared(plan, resolver)?);
@@ -391,16 +425,21 @@ impl Load {
                 http1::request(slow.path.as_str(), &host, true),
             ]
         });
-        Ok(Shared {
-            plan,
+        let connector = conn::Connector {
+            host: plan.endpoint.host.clone(),
+            port: plan.endpoint.port,
             resolver,
             tls,
+            opened: AtomicU64::new(0),
+            next_addr: AtomicUsize::new(0),
+        };
+        Ok(Shared {
+            plan,
+            connector,
             requests,
             slow_requests,
             t0: std::time::Instant::now(),
             open: AtomicUsize::new(0),
-            opened: AtomicU64::new(0),
-            next_addr: AtomicUsize::new(0),
             scheduled: AtomicU64::new(0),
             ok: AtomicU64::new(0),
             not_sent: AtomicU64::new(0),
@@ -490,7 +529,7 @@ impl Load {
             samples: rec.samples,
             latency: summary(&rec.latency),
             service: summary(&rec.service),
-            connections_opened: shared.opened.load(Ordering::Relaxed),
+            connections_opened: shared.connector.opened.load(Ordering::Relaxed),
         }
     }
 }
@@ -778,7 +817,7 @@ async fn exchange(
                 ));
             };
             (
-                conn::connect(shared, deadline).await?,
+                shared.connector.connect(deadline).await?,
                 vec![0u8; BUFFER],
                 slot,
             )
@@ -910,7 +949,7 @@ pub async fn closed_loop(
             while Instant::now() < end {
                 let deadline = Instant::now() + shared.plan.request_timeout;
                 if stream.is_none() {
-                    match conn::connect(&shared, deadline).await {
+                    match shared.connector.connect(deadline).await {
                         Ok(s) => stream = Some(s),
                         Err(_) => {
                             counts.1.set(counts.1.get() + 1);

@@ -288,6 +288,22 @@ pub fn judge_requests(summary: &DrainSummary, max_failed: u64) -> Outcome {
 /// failure from the client (and sends a non-idempotent request, a POST, twice). `during` is
 /// what HAProxy's counters moved by over the load; `url` where they were read;
 /// `client_failed` the requests that failed at the client.
+/// The restart's requests: none failed beyond `max_failed`, and (when HAProxy's counters were
+/// read) none the load balancer hid by retrying it.
+pub fn judge_drain(run: &crate::run::DrainRun, max_failed: u64) -> Vec<Outcome> {
+    let summary = summarize(&run.load, &run.events);
+    let mut outcomes = vec![judge_requests(&summary, max_failed)];
+    match &run.haproxy {
+        Some(Ok((url, during))) => outcomes.push(judge_masked(url, *during, summary.failed)),
+        Some(Err(e)) => outcomes.push(Outcome::inconclusive(
+            "the load balancer retried no request during the restart",
+            format!("failed to {e}; check drain.haproxy_stats"),
+        )),
+        None => {}
+    }
+    outcomes
+}
+
 pub fn judge_masked(url: &str, during: HaproxyCounters, client_failed: u64) -> Outcome {
     let check = "the load balancer retried no request during the restart".to_owned();
     if during.retries == 0 && during.redispatches == 0 {

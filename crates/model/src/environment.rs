@@ -479,7 +479,8 @@ pub struct DrainSettings {
     pub max_connections: u32,
     /// Every n-th request goes on a new connection, the others on kept-alive ones; 0: none.
     pub fresh_every: u64,
-    /// Load generator threads (one per core at most is useful).
+    /// Load generator threads (one per core at most is useful); at least 1.
+    #[serde(deserialize_with = "at_least_one_worker")]
     pub workers: usize,
     /// A path that takes a while to answer (a long API call), requested instead of the
     /// health path by every `slow_every`-th request: requests in flight across each stop,
@@ -487,6 +488,8 @@ pub struct DrainSettings {
     /// over an even number of instances would send every slow request to the same ones.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slow_path: Option<HttpPath>,
+    /// At least 1 (1: every request is a slow one).
+    #[serde(deserialize_with = "at_least_one_in")]
     pub slow_every: u64,
     /// HAProxy's statistics as CSV (`stats uri` with `;csv`), read before and after the
     /// restart: requests the load balancer retried or redispatched are failures it hid.
@@ -883,9 +886,39 @@ impl Environment {
         self.endpoints.api.resolve(&self.domain)
     }
 
+    /// `label`'s endpoint: [`Environment::api_endpoint`] or [`Environment::app_endpoint`].
+    pub fn endpoint(&self, label: RecordLabel) -> Endpoint {
+        match label {
+            RecordLabel::Api => self.api_endpoint(),
+            RecordLabel::App => self.app_endpoint(),
+        }
+    }
+
     pub fn app_endpoint(&self) -> Endpoint {
         self.endpoints.app.resolve(&self.domain)
     }
+}
+
+/// `drain.workers`: 0 threads would send nothing.
+fn at_least_one_worker<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    let n = usize::deserialize(d)?;
+    if n == 0 {
+        return Err(serde::de::Error::custom(
+            "drain.workers = 0 would send no request; write 1 (the default) or one per core",
+        ));
+    }
+    Ok(n)
+}
+
+/// `drain.slow_every`: every n-th request, n >= 1.
+fn at_least_one_in<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let n = u64::deserialize(d)?;
+    if n == 0 {
+        return Err(serde::de::Error::custom(
+            "drain.slow_every = 0 names no request; write the n of \"every n-th request is a slow one\" (default 7, prime to the number of instances)",
+        ));
+    }
+    Ok(n)
 }
 
 /// Gives each `[[waiver]]` its line and column in `text`.
@@ -1158,6 +1191,18 @@ max_connections = 100
         check(
             "domain = \"a.b\"\n[config]\naws = [\"a.json\"]\necs = [\"b.json\"]",
             Err("duplicate field `aws`"),
+        );
+    }
+
+    #[test]
+    fn a_load_of_nothing_is_refused_at_its_place() {
+        check(
+            "domain = \"a.b\"\n[drain]\nslow_every = 0",
+            Err("envs/test.toml:3:14: drain.slow_every = 0 names no request"),
+        );
+        check(
+            "domain = \"a.b\"\n[drain]\nworkers = 0",
+            Err("envs/test.toml:3:11: drain.workers = 0 would send no request"),
         );
     }
 

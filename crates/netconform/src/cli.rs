@@ -1,8 +1,10 @@
 //! The command line.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use netconform_model::HumanDuration;
 use netconform_sandbox::Variant;
 
 /// Proves a self-hosted Pulumi Cloud deployment is wired the way the networking guide says:
@@ -33,7 +35,7 @@ pub(crate) enum Command {
     /// Run one API replica in the foreground (what the container test bed runs in each API
     /// container); SIGTERM stops it.
     #[command(hide = true)]
-    Replica(crate::testbed_cmd::ReplicaArgs),
+    Replica(ReplicaArgs),
     /// Make the container test bed's image when it is missing (what `cargo xtask images`
     /// runs).
     #[command(hide = true)]
@@ -119,4 +121,30 @@ fn parse_variant(text: &str) -> Result<Variant, String> {
 
 fn parse_break(text: &str) -> Result<netconform_testbed::Break, String> {
     text.parse()
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReplicaArgs {
+    /// What the x-instance header says.
+    #[arg(long)]
+    pub(crate) id: String,
+    /// What the x-zone header says.
+    #[arg(long)]
+    pub(crate) zone: String,
+    #[arg(long, default_value = "0.0.0.0:8080")]
+    pub(crate) listen: SocketAddr,
+    /// Answer HAProxy's agent check here: `ready up`, then `drain` from SIGTERM on.
+    #[arg(long)]
+    pub(crate) agent: Option<SocketAddr>,
+    /// On SIGTERM, keep serving this long (answering `Connection: close`, the agent saying
+    /// `drain`) before failing /api/status, finishing in-flight requests and exiting.
+    #[arg(long, default_value = "1500ms", value_parser = parse_duration)]
+    pub(crate) drain_delay: HumanDuration,
+    /// Exit at once on SIGTERM, dropping in-flight requests (no graceful shutdown).
+    #[arg(long)]
+    pub(crate) exit_on_sigterm: bool,
+}
+
+fn parse_duration(text: &str) -> Result<HumanDuration, String> {
+    HumanDuration::parse(text).map_err(|e| e.to_string())
 }

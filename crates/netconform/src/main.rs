@@ -4,10 +4,12 @@
 
 mod cli;
 mod collector;
+mod drivers;
 mod features;
 mod progress;
 mod reference;
 mod sandbox_cmd;
+mod signals;
 mod steps;
 mod testbed_cmd;
 mod verify;

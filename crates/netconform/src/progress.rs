@@ -5,7 +5,7 @@ use std::io::IsTerminal as _;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use netconform_drain::Progress;
+use netconform_drain::{Progress, Watch};
 
 /// Where progress goes.
 pub(crate) enum Display {
@@ -27,9 +27,11 @@ impl Display {
             Display::Lines
         }
     }
+}
 
-    /// How often [`Display::load`] is worth calling.
-    pub(crate) fn period(&self) -> Duration {
+impl Watch for Display {
+    /// How often [`Watch::load`] is worth calling.
+    fn period(&self) -> Duration {
         match self {
             Display::Terminal(_) => Duration::from_millis(250),
             Display::Lines => Duration::from_secs(5),
@@ -37,7 +39,7 @@ impl Display {
     }
 
     /// A line that stays (an event), above the live line.
-    pub(crate) fn line(&self, text: &str) {
+    fn line(&self, text: &str) {
         match self {
             Display::Terminal(bar) => bar.println(netconform_model::redact::text(text)),
             Display::Lines => crate::note(text),
@@ -45,7 +47,7 @@ impl Display {
     }
 
     /// The load's state, with the phase it is in.
-    pub(crate) fn load(&self, p: &Progress, phase: &str) {
+    fn load(&self, p: &Progress, phase: &str) {
         let rate = if p.elapsed.as_secs_f64() > 0.0 {
             p.scheduled as f64 / p.elapsed.as_secs_f64()
         } else {
@@ -81,7 +83,7 @@ impl Display {
         }
     }
 
-    pub(crate) fn finish(self) {
+    fn finish(&self) {
         if let Display::Terminal(bar) = self {
             bar.finish_and_clear();
         }

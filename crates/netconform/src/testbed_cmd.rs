@@ -1,39 +1,11 @@
 //! The container test bed's commands: `netconform replica` (one API replica in the
 //! foreground, what each API container of the bed runs).
 
-use std::net::SocketAddr;
-
-use clap::Args;
-use netconform_model::{HumanDuration, exit};
+use netconform_model::exit;
 use netconform_sandbox::{StandaloneReplica, StandaloneStop};
 
+use crate::cli::ReplicaArgs;
 use crate::report_error;
-
-#[derive(Debug, Args)]
-pub(crate) struct ReplicaArgs {
-    /// What the x-instance header says.
-    #[arg(long)]
-    pub(crate) id: String,
-    /// What the x-zone header says.
-    #[arg(long)]
-    pub(crate) zone: String,
-    #[arg(long, default_value = "0.0.0.0:8080")]
-    pub(crate) listen: SocketAddr,
-    /// Answer HAProxy's agent check here: `ready up`, then `drain` from SIGTERM on.
-    #[arg(long)]
-    pub(crate) agent: Option<SocketAddr>,
-    /// On SIGTERM, keep serving this long (answering `Connection: close`, the agent saying
-    /// `drain`) before failing /api/status, finishing in-flight requests and exiting.
-    #[arg(long, default_value = "1500ms", value_parser = parse_duration)]
-    pub(crate) drain_delay: HumanDuration,
-    /// Exit at once on SIGTERM, dropping in-flight requests (no graceful shutdown).
-    #[arg(long)]
-    pub(crate) exit_on_sigterm: bool,
-}
-
-fn parse_duration(text: &str) -> Result<HumanDuration, String> {
-    HumanDuration::parse(text).map_err(|e| e.to_string())
-}
 
 pub(crate) async fn replica(args: ReplicaArgs) -> i32 {
     let config = StandaloneReplica {
@@ -50,7 +22,7 @@ pub(crate) async fn replica(args: ReplicaArgs) -> i32 {
         },
     };
     // Listen before serving: a SIGTERM right after the start must stop it as configured.
-    let mut signals = crate::sandbox_cmd::Signals::listen();
+    let mut signals = crate::signals::Signals::listen();
     let replica = match config.bind().await {
         Ok(r) => r,
         Err(e) => {
@@ -126,7 +98,7 @@ pub(crate) async fn start(
     variant: Option<netconform_testbed::Break>,
 ) -> Result<netconform_testbed::Testbed, i32> {
     use netconform_testbed::{Teardown, Testbed, TestbedConfig};
-    let mut signals = crate::sandbox_cmd::Signals::listen();
+    let mut signals = crate::signals::Signals::listen();
     if let Err(message) = ensure_image().await {
         report_error(&message);
         return Err(exit::INCONCLUSIVE);

@@ -10,8 +10,8 @@ use std::time::{Instant, SystemTime};
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::{World as _, WriterExt as _, cli as cucumber_cli};
 use futures::FutureExt as _;
-use netconform_drain::{DockerRestart, EcsRestart, KubernetesRestart, RestartDriver, ShellRestart};
-use netconform_model::environment::{Profile, Restart, RestartDriverSpec};
+use netconform_drain::RestartDriver;
+use netconform_model::environment::Profile;
 use netconform_model::values::Date;
 use netconform_model::{
     EnvError, Environment, RunReport, Verdict, exit, run::REPORT_SCHEMA_VERSION,
@@ -25,7 +25,6 @@ use crate::collector::Collector;
 use crate::features::FeatureDir;
 use crate::reference::ReferenceConfig;
 use crate::report_error;
-use crate::sandbox_cmd::{RemoteSandboxRestart, SandboxRestart};
 use crate::world::{Context, NetWorld, StepFailure};
 
 pub(crate) async fn run(args: VerifyArgs) -> i32 {
@@ -166,7 +165,7 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
     tokio::spawn({
         let interrupter = interrupter;
         async move {
-            let mut signals = crate::sandbox_cmd::Signals::listen();
+            let mut signals = crate::signals::Signals::listen();
             if signals.next().await {
                 crate::note(
                     "\ninterrupted: stopping the load and the restart, then writing the report (Ctrl-C again to quit now)",
@@ -415,8 +414,10 @@ fn context(
     let resolver =
         Resolver::for_environment(&env.dns, Caching::On).map_err(|e| format!("failed to {e}"))?;
     let restart: Option<Arc<dyn RestartDriver>> = match (&sandbox, &env.drain.restart) {
-        (Some(sandbox), _) => Some(Arc::new(SandboxRestart(Arc::clone(sandbox)))),
-        (None, Some(restart)) => Some(driver(restart, &env)),
+        (Some(sandbox), _) => Some(Arc::new(crate::drivers::SandboxRestart(Arc::clone(
+            sandbox,
+        )))),
+        (None, Some(restart)) => Some(crate::drivers::for_environment(restart, &env)),
         (None, None) => None,
     };
     Ok(Context {
@@ -431,58 +432,6 @@ fn context(
         outcomes: Mutex::new(Vec::new()),
         config: std::sync::OnceLock::new(),
     })
-}
-
-/// The restart driver an environment file names.
-fn driver(restart: &Restart, env: &Environment) -> Arc<dyn RestartDriver> {
-    let max_duration = env.drain.max_duration.get();
-    match restart {
-        Restart::Command(command) => Arc::new(ShellRestart {
-            command: command.0.clone(),
-            cwd: env.base_dir.clone(),
-            timeout: max_duration,
-        }),
-        Restart::Driver(RestartDriverSpec::Kubernetes {
-            deployment,
-            namespace,
-            context,
-            kubectl,
-            poll,
-        }) => Arc::new(KubernetesRestart {
-            deployment: deployment.clone(),
-            namespace: namespace.clone(),
-            context: context.clone(),
-            kubectl: kubectl.clone(),
-            poll: poll.get(),
-        }),
-        Restart::Driver(RestartDriverSpec::Ecs {
-            cluster,
-            service,
-            region,
-            aws,
-            poll,
-        }) => Arc::new(EcsRestart {
-            cluster: cluster.clone(),
-            service: service.clone(),
-            region: region.clone(),
-            aws: aws.clone(),
-            poll: poll.get(),
-        }),
-        Restart::Driver(RestartDriverSpec::Docker {
-            containers,
-            stop_timeout,
-            docker,
-        }) => Arc::new(DockerRestart {
-            containers: containers.clone(),
-            stop_timeout: stop_timeout.get(),
-            docker: docker.clone(),
-            poll: std::time::Duration::from_millis(500),
-            healthy_within: max_duration,
-        }),
-        Restart::Driver(RestartDriverSpec::Sandbox { url }) => {
-            Arc::new(RemoteSandboxRestart { url: url.clone() })
-        }
-    }
 }
 
 /// Writes the reports, prints the summary (or report.json), returns the exit code.

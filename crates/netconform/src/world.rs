@@ -8,10 +8,10 @@ use cucumber::gherkin::Step;
 use rustls::pki_types::CertificateDer;
 
 use netconform_config::Deployment;
-use netconform_dns::{DiscoveryError, NameView, Vantage};
-use netconform_drain::{Load, LoadResult, RestartDriver, RestartRun};
+use netconform_dns::{NameView, Vantages};
+use netconform_drain::{Load, RestartDriver};
 use netconform_model::environment::RecordLabel;
-use netconform_model::{Environment, Outcome, RestartEvent, Verdict};
+use netconform_model::{Environment, Outcome, Verdict};
 use netconform_net::Resolver;
 
 /// What every scenario of a run shares.
@@ -22,7 +22,7 @@ pub(crate) struct Context {
     /// The configured resolver, caching by TTL, for probes and the load generator.
     pub(crate) resolver: Resolver,
     /// The DNS checks' vantage points, found on first use.
-    pub(crate) dns: tokio::sync::OnceCell<DnsVantages>,
+    pub(crate) dns: tokio::sync::OnceCell<Vantages>,
     /// The records as resolved once in this run, shared by the DNS scenarios.
     pub(crate) views: Mutex<BTreeMap<RecordLabel, NameView>>,
     /// CA certificates trusted beside the system's (`tls.ca_pem`, `tls.ca_file`).
@@ -38,52 +38,13 @@ pub(crate) struct Context {
     pub(crate) config: OnceLock<Result<Option<Deployment>, String>>,
 }
 
-/// The vantage points of the DNS checks.
-pub(crate) struct DnsVantages {
-    /// The configured resolvers (or the system's) and the extra vantage points.
-    pub(crate) resolvers: Vec<Vantage>,
-    /// The zone's authoritative servers, configured or discovered.
-    pub(crate) authoritative: Result<Vec<Vantage>, DiscoveryError>,
-}
-
-impl DnsVantages {
-    /// Every vantage point: resolvers, then authoritative servers.
-    pub(crate) fn all(&self) -> Vec<Vantage> {
-        let mut all = self.resolvers.clone();
-        if let Ok(authoritative) = &self.authoritative {
-            all.extend(authoritative.iter().cloned());
-        }
-        all
-    }
-}
-
 impl Context {
     /// The DNS vantage points, found on first use (discovery asks the resolvers).
-    pub(crate) async fn dns_vantages(&self) -> &DnsVantages {
+    pub(crate) async fn dns_vantages(&self) -> &Vantages {
         self.dns
             .get_or_init(|| async {
                 let system = netconform_net::resolve::system_nameservers().unwrap_or_default();
-                let resolvers = netconform_dns::vantage::resolvers(&self.env.dns, &system);
-                let authoritative = match resolvers.first() {
-                    Some(first) => {
-                        netconform_dns::vantage::authoritative(
-                            &self.env.dns,
-                            first,
-                            self.env.domain.name(),
-                            53,
-                            self.env.dns.timeout.get(),
-                        )
-                        .await
-                    }
-                    None => Err(DiscoveryError::Zone {
-                        name: self.env.domain.to_string(),
-                        why: "there is no resolver to ask".into(),
-                    }),
-                };
-                DnsVantages {
-                    resolvers,
-                    authoritative,
-                }
+                Vantages::discover(&self.env.dns, self.env.domain.name(), &system).await
             })
             .await
     }
@@ -119,12 +80,8 @@ impl Context {
 
     /// `label`'s endpoint as a probe target.
     pub(crate) fn target(&self, label: RecordLabel) -> netconform_probe::Target {
-        let endpoint = match label {
-            RecordLabel::Api => self.env.api_endpoint(),
-            RecordLabel::App => self.env.app_endpoint(),
-        };
         netconform_probe::Target {
-            endpoint,
+            endpoint: self.env.endpoint(label),
             timeout: self.env.health.timeout.get(),
             extra_roots: self.tls_roots.clone(),
             instance_header: self.env.health.instance_header.clone(),
@@ -172,18 +129,6 @@ pub(crate) struct StepFailure {
     pub(crate) gap: Option<netconform_model::Gap>,
 }
 
-/// The result of the restart-under-load step, for the steps that judge it.
-pub(crate) struct DrainRun {
-    pub(crate) driver: String,
-    pub(crate) restart: RestartRun,
-    pub(crate) events: Vec<RestartEvent>,
-    pub(crate) load: LoadResult,
-    /// What HAProxy's retry counters moved by over the load (`drain.haproxy_stats`), and
-    /// where they were read.
-    pub(crate) haproxy:
-        Option<Result<(String, netconform_drain::HaproxyCounters), netconform_drain::StatsError>>,
-}
-
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
 pub(crate) struct NetWorld {
@@ -196,7 +141,7 @@ pub(crate) struct NetWorld {
     pub(crate) probed: Option<Outcome>,
     /// Load started by a Given step, finished by the restart step.
     pub(crate) load: Option<Load>,
-    pub(crate) drain: Option<DrainRun>,
+    pub(crate) drain: Option<netconform_drain::DrainRun>,
 }
 
 impl fmt::Debug for NetWorld {

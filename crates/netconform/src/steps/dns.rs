@@ -1,31 +1,24 @@
 //! DNS steps: resolve the records from every vantage point, then judge what came back.
 
-use std::time::{Duration, Instant};
-
 use cucumber::gherkin::Step;
 use cucumber::{then, when};
 use netconform_dns::{NameView, checks};
 use netconform_model::environment::RecordLabel;
-use netconform_model::{HumanDuration, Outcome, Verdict};
 
 use super::{RecordName, Within};
 use crate::world::{Context, NetWorld, inconclusive};
 
 /// Runs `work` within `dns.check_timeout`, or ends the step inconclusive.
-async fn within_check_timeout<T>(ctx: &Context, work: impl Future<Output = T>) -> T {
-    let limit = ctx.env.dns.check_timeout;
-    match tokio::time::timeout(limit.get(), work).await {
-        Ok(v) => v,
-        Err(_) => inconclusive(format!(
-            "the DNS check did not finish within {limit} (dns.check_timeout)"
-        )),
-    }
+async fn bounded<T>(ctx: &Context, work: impl Future<Output = T>) -> T {
+    netconform_dns::within(ctx.env.dns.check_timeout, work)
+        .await
+        .unwrap_or_else(|why| inconclusive(why))
 }
 
 #[when(expr = r"{record}.\{domain} is resolved from every vantage point")]
 async fn resolve(world: &mut NetWorld, record: RecordName) {
     let ctx = world.ctx();
-    within_check_timeout(&ctx, ctx.resolve(record.0)).await;
+    bounded(&ctx, ctx.resolve(record.0)).await;
     world.resolved = vec![record.0];
 }
 
@@ -33,7 +26,7 @@ async fn resolve(world: &mut NetWorld, record: RecordName) {
 async fn resolve_both(world: &mut NetWorld) {
     let ctx = world.ctx();
     for label in [RecordLabel::Api, RecordLabel::App] {
-        within_check_timeout(&ctx, ctx.resolve(label)).await;
+        bounded(&ctx, ctx.resolve(label)).await;
     }
     world.resolved = vec![RecordLabel::Api, RecordLabel::App];
 }
@@ -57,39 +50,32 @@ fn resolved(world: &NetWorld) -> Vec<NameView> {
 #[then("it resolves from every vantage point")]
 async fn resolves(world: &mut NetWorld, step: &Step) {
     let ctx = world.ctx();
-    let outcome = within_check_timeout(&ctx, async {
-        let view = &resolved(world)[0];
-        let label = world.resolved[0];
-        let lb = ctx.env.load_balancer_for(label);
+    let (view, label) = (resolved(world).remove(0), world.resolved[0]);
+    let outcome = bounded(&ctx, async {
         let vantages = ctx.dns_vantages().await;
-        let ipv6 =
-            checks::load_balancer_has_ipv6(&lb, &vantages.resolvers, ctx.env.dns.timeout.get())
-                .await;
-        checks::check_resolves(view, ipv6)
+        let lb = ctx.env.load_balancer_for(label);
+        let timeout = ctx.env.dns.timeout.get();
+        let ipv6 = checks::load_balancer_has_ipv6(&lb, &vantages.resolvers, timeout).await;
+        checks::check_resolves(&view, ipv6)
     })
     .await;
     world.judge(step, outcome);
 }
 
 /// Whether `label`'s record leads to its load balancer (or, with none configured, to the same
-/// place as the other record), from a fresh view or the run's.
-async fn leads_to(ctx: &Context, label: RecordLabel, view: &NameView) -> Outcome {
-    let lb = ctx.env.load_balancer_for(label);
+/// place as the other record).
+async fn leads_to(ctx: &Context, label: RecordLabel, view: &NameView) -> netconform_model::Outcome {
     let vantages = ctx.dns_vantages().await;
-    let timeout = ctx.env.dns.timeout.get();
-    if lb.is_known() {
-        checks::check_leads_to_load_balancer(view, &lb, &vantages.all(), timeout).await
-    } else {
-        let other = ctx.resolve(label.other()).await;
-        checks::check_same_target(view, &other)
-    }
+    let lb = ctx.env.load_balancer_for(label);
+    let other = ctx.resolve(label.other());
+    checks::check_record_leads_to(view, &lb, vantages, other, ctx.env.dns.timeout.get()).await
 }
 
 #[then("it leads to the load balancer")]
 async fn leads_to_load_balancer(world: &mut NetWorld, step: &Step) {
     let ctx = world.ctx();
     let view = resolved(world).remove(0);
-    let outcome = within_check_timeout(&ctx, leads_to(&ctx, world.resolved[0], &view)).await;
+    let outcome = bounded(&ctx, leads_to(&ctx, world.resolved[0], &view)).await;
     world.judge(step, outcome);
 }
 
@@ -101,41 +87,17 @@ async fn eventually_leads_to(
     record: RecordName,
 ) {
     let ctx = world.ctx();
-    let started = Instant::now();
-    let deadline = started + within.0;
-    // Ask again with backoff: a twentieth of the deadline first, doubling, at most 30 s apart.
-    let mut pause = (within.0 / 20).clamp(Duration::from_millis(100), Duration::from_secs(30));
-    let mut attempts = 0;
-    let outcome = loop {
-        attempts += 1;
+    let name = ctx.env.record(record.0);
+    let outcome = checks::check_eventually(within.0, &name, || async {
         let view = ctx.resolve_fresh(record.0).await;
-        let mut outcome = checks::check_resolves(&view, false);
-        if outcome.passed() {
-            outcome = leads_to(&ctx, record.0, &view).await;
+        let resolves = checks::check_resolves(&view, false);
+        if resolves.passed() {
+            leads_to(&ctx, record.0, &view).await
+        } else {
+            resolves
         }
-        let now = Instant::now();
-        if outcome.passed() {
-            outcome.reason = format!(
-                "{} after {:.1} s ({attempts} attempts): {}",
-                view.name,
-                now.duration_since(started).as_secs_f64(),
-                outcome.reason
-            );
-            break outcome;
-        }
-        if now + pause > deadline {
-            outcome.verdict = Verdict::Fail;
-            outcome.reason = format!(
-                "{} did not lead to the load balancer within {} ({attempts} attempts); last: {}",
-                view.name,
-                HumanDuration(within.0),
-                outcome.reason
-            );
-            break outcome;
-        }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_secs(30));
-    };
+    })
+    .await;
     world.judge(step, outcome);
 }
 
@@ -143,24 +105,16 @@ async fn eventually_leads_to(
 async fn authoritative_agree(world: &mut NetWorld, step: &Step) {
     let ctx = world.ctx();
     let views = resolved(world);
-    let outcome = within_check_timeout(&ctx, async {
+    let outcome = bounded(&ctx, async {
+        let refs: Vec<&NameView> = views.iter().collect();
         let vantages = ctx.dns_vantages().await;
-        match &vantages.authoritative {
-            Ok(authoritative) => {
-                let refs: Vec<&NameView> = views.iter().collect();
-                checks::check_authoritative_agreement(
-                    &refs,
-                    ctx.env.domain.name(),
-                    authoritative,
-                    ctx.env.dns.timeout.get(),
-                )
-                .await
-            }
-            Err(e) => Outcome::inconclusive(
-                "the authoritative servers agree with each other and with the resolvers",
-                format!("failed to {e}; set dns.authoritative to the zone's servers"),
-            ),
-        }
+        checks::check_servers_agree(
+            &refs,
+            ctx.env.domain.name(),
+            vantages,
+            ctx.env.dns.timeout.get(),
+        )
+        .await
     })
     .await;
     world.judge(step, outcome);
@@ -179,7 +133,7 @@ fn no_dangling(world: &mut NetWorld, step: &Step) {
 async fn no_wildcard(world: &mut NetWorld, step: &Step) {
     let ctx = world.ctx();
     let views = resolved(world);
-    let outcome = within_check_timeout(&ctx, async {
+    let outcome = bounded(&ctx, async {
         let vantages = ctx.dns_vantages().await;
         let refs: Vec<&NameView> = views.iter().collect();
         checks::check_wildcard(
@@ -211,15 +165,9 @@ async fn ipv6_listeners(world: &mut NetWorld, step: &Step) {
     let ports: Vec<(&NameView, u16)> = views
         .iter()
         .zip(&world.resolved)
-        .map(|(view, label)| {
-            let endpoint = match label {
-                RecordLabel::Api => ctx.env.api_endpoint(),
-                RecordLabel::App => ctx.env.app_endpoint(),
-            };
-            (view, endpoint.port)
-        })
+        .map(|(view, label)| (view, ctx.env.endpoint(*label).port))
         .collect();
-    let outcome = within_check_timeout(
+    let outcome = bounded(
         &ctx,
         checks::check_ipv6_listeners(&ports, ctx.env.dns.timeout.get()),
     )
@@ -231,25 +179,18 @@ async fn ipv6_listeners(world: &mut NetWorld, step: &Step) {
 async fn dnssec(world: &mut NetWorld, step: &Step) {
     let ctx = world.ctx();
     let dns = &ctx.env.dns;
-    let outcome = if dns.dnssec == netconform_model::environment::DnssecMode::Off {
-        Outcome::new(
-            "the records validate with DNSSEC from every resolver",
-            Verdict::NotApplicable,
-            "dns.dnssec is \"off\": set it to \"validate\" for a signed zone",
+    let outcome = bounded(&ctx, async {
+        let vantages = ctx.dns_vantages().await;
+        let (api, app) = (ctx.env.api_record(), ctx.env.app_record());
+        netconform_dns::check_dnssec(
+            dns.dnssec,
+            &[&api, &app],
+            &vantages.resolvers,
+            &dns.trust_anchors,
+            dns.timeout.get(),
         )
-    } else {
-        within_check_timeout(&ctx, async {
-            let vantages = ctx.dns_vantages().await;
-            let (api, app) = (ctx.env.api_record(), ctx.env.app_record());
-            netconform_dns::check_dnssec(
-                &[&api, &app],
-                &vantages.resolvers,
-                &dns.trust_anchors,
-                dns.timeout.get(),
-            )
-            .await
-        })
         .await
-    };
+    })
+    .await;
     world.judge(step, outcome);
 }

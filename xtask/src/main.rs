@@ -3,7 +3,9 @@
 //! - `verify [ARGS]`: build the netconform binary (release) and run `netconform verify ARGS`;
 //!   with no `--env` that verifies the built-in sandbox, with `--testbed` the container test
 //!   bed.
-//! - `test`: the project's tests (release profile, so they share the build with `verify`).
+//! - `test`: the project's tests (release profile, so they share the build with `verify`),
+//!   after installing what they need that is missing (Debian packages, as .ci/run does: the
+//!   test image's busybox, xmllint, Chromium, mmdebstrap), saying what it installs.
 //! - `ci`: what CI runs: formatting, clippy with warnings denied, then `test`.
 //! - `docs [--check]`: render features/ into docs/conformance.md (`--check`: fail when stale).
 //! - `images`: make the container test bed's image when it is missing (installs mmdebstrap
@@ -101,6 +103,7 @@ fn verify(args: &[String]) -> Result<(), i32> {
 }
 
 fn test(args: &[String]) -> Result<(), i32> {
+    setup_tests()?;
     let mut run = vec!["test", "--workspace", "--release"];
     run.extend(args.iter().map(String::as_str));
     cargo(&run)
@@ -144,6 +147,59 @@ fn bench(args: &[String]) -> Result<(), i32> {
     }
 }
 
+/// What the tests run beside the project, from Debian's packages: the command (or file) that
+/// tells it is there, its package, and what needs it.
+const TEST_TOOLS: [(&str, &str, &str); 4] = [
+    (
+        "/bin/busybox",
+        "busybox-static",
+        "the docker restart driver's test image",
+    ),
+    (
+        "xmllint",
+        "libxml2-utils",
+        "junit.xml validated against the JUnit XSD",
+    ),
+    ("chromium", "chromium", "report.html rendered headless"),
+    ("mmdebstrap", "mmdebstrap", "the container test bed's image"),
+];
+
+/// Installs what the tests need and is missing, saying what; `Err` with the command to run
+/// when it cannot (not root, no network).
+fn setup_tests() -> Result<(), i32> {
+    let missing: Vec<&(&str, &str, &str)> = TEST_TOOLS
+        .iter()
+        .filter(|(command, _, _)| !command_exists(command))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let packages: Vec<&str> = missing.iter().map(|(_, package, _)| *package).collect();
+    for (command, package, why) in &missing {
+        say(&format!(
+            "xtask: {command} is missing ({why}); installing {package}"
+        ));
+    }
+    if install(&packages.join(" ")) {
+        Ok(())
+    } else {
+        say(&format!(
+            "xtask: could not install {}; install them (as root: apt-get update && apt-get install -y {}) and run the tests again",
+            packages.join(", "),
+            packages.join(" ")
+        ));
+        Err(1)
+    }
+}
+
+/// `apt-get install` of `packages` (apt-get update first); whether it worked.
+fn install(packages: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {packages} >/dev/null")])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 /// Installs a Debian package when its command is missing (as root; apt-get update first).
 fn ensure_command(command: &str, package: &str) {
     if command_exists(command) {
@@ -152,17 +208,18 @@ fn ensure_command(command: &str, package: &str) {
     say(&format!(
         "xtask: {command} is missing; installing {package}"
     ));
-    let status = Command::new("sh")
-        .args(["-c", &format!("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {package}")])
-        .status();
-    if !status.is_ok_and(|s| s.success()) {
+    if !install(package) {
         say(&format!(
             "xtask: could not install {package}; what needs {command} is skipped or says why"
         ));
     }
 }
 
+/// Whether `command` is on PATH (or, written as a path, is a file).
 fn command_exists(command: &str) -> bool {
+    if command.starts_with('/') {
+        return std::path::Path::new(command).is_file();
+    }
     Command::new("sh")
         .args(["-c", &format!("command -v {command}")])
         .output()

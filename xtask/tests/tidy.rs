@@ -234,3 +234,123 @@ fn ci_script_parses_and_runs_the_readme_test_command() {
         ".ci/run runs `cargo xtask ci` (fmt, clippy, then `cargo xtask test`)"
     );
 }
+
+/// The names a variant file gives its variants: `Variant::X => "name"` in its `name()`
+/// (each name's first arm; descriptions follow in another function).
+fn variant_names(file: &str, ty: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    let mut names = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix(&format!("{ty}::"))
+            && let Some((_, value)) = rest.split_once(" => \"")
+            && let Some(name) = value.strip_suffix("\",")
+            && !name.contains(' ')
+            && !names.iter().any(|n| n == name)
+        {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+#[test]
+fn every_broken_variant_has_a_verdict_test() {
+    for (variants, ty, tests) in [
+        (
+            "crates/sandbox/src/variant.rs",
+            "Variant",
+            "crates/netconform/tests/sandbox_verdicts.rs",
+        ),
+        (
+            "crates/testbed/src/variant.rs",
+            "Break",
+            "crates/netconform/tests/testbed.rs",
+        ),
+    ] {
+        let names = variant_names(variants, ty);
+        assert!(
+            names.len() > 5,
+            "{variants}: read no variant names: {names:?}"
+        );
+        let tests_text = std::fs::read_to_string(root().join(tests)).unwrap();
+        for name in names {
+            assert!(
+                tests_text.contains(&format!("Some(\"{name}\")")),
+                "{variants}: variant {name} has no verdict test in {tests} (a broken variant that is never run can pass unnoticed)"
+            );
+        }
+    }
+}
+
+/// Steps only wire: a step function is a few lines (read the World, call one checker, hand
+/// the outcome back). Longer ones hold logic that belongs in a checker crate.
+const MAX_STEP_LINES: usize = 30;
+
+#[test]
+fn step_functions_stay_small() {
+    let mut files = Vec::new();
+    rust_files(&root().join("crates/netconform/src/steps"), &mut files);
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (n, line) in lines.iter().enumerate() {
+            if !(line.starts_with("#[given")
+                || line.starts_with("#[when")
+                || line.starts_with("#[then"))
+            {
+                continue;
+            }
+            // The function after the attribute, to its closing brace at column 0.
+            let start = lines[n..]
+                .iter()
+                .position(|l| l.starts_with("fn ") || l.starts_with("async fn "))
+                .map(|p| n + p)
+                .unwrap();
+            let end = lines[start..]
+                .iter()
+                .position(|l| *l == "}")
+                .map(|p| start + p)
+                .unwrap();
+            assert!(
+                end - start <= MAX_STEP_LINES,
+                "{}:{}: a step of {} lines: steps only wire (call one checker, hand its outcome to the World); move the logic into its checker crate",
+                path.display(),
+                start + 1,
+                end - start
+            );
+        }
+    }
+}
+
+/// Every module of every crate, as `name.rs` (or `name/` under src).
+fn modules(dir: &str) -> Vec<String> {
+    let src = root().join(dir).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut out: Vec<String> = files
+        .iter()
+        .map(|f| f.file_stem().unwrap().to_string_lossy().into_owned())
+        .filter(|m| m != "lib" && m != "main")
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn architecture_names_every_module() {
+    let doc = architecture();
+    for dir in crate_dirs() {
+        for module in modules(&format!("crates/{dir}")) {
+            assert!(
+                doc.contains(&format!("`{module}`"))
+                    || doc.contains(&format!("`{module}.rs`"))
+                    || doc.contains(&format!("/{module}.rs"))
+                    || doc.contains(&format!("::{module}`"))
+                    || doc.contains(&format!("`{module}::")),
+                "ARCHITECTURE.md's code map does not name crates/{dir}'s module {module}: say what it holds"
+            );
+        }
+    }
+}

@@ -264,7 +264,7 @@ fn every_broken_variant_has_a_verdict_test() {
         ),
         (
             "crates/testbed/src/variant.rs",
-            "Break",
+            "Variant",
             "crates/netconform/tests/testbed.rs",
         ),
     ] {

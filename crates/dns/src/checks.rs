@@ -31,11 +31,7 @@ fn outcome(
     passes: Vec<String>,
     views: &[&NameView],
 ) -> Outcome {
-    let mut outcome = if problems.is_empty() {
-        Outcome::pass(check, passes.join("; "))
-    } else {
-        Outcome::fail(check, problems.join("; "))
-    };
+    let mut outcome = Outcome::from_problems(check, &problems, || passes.join("; "));
     outcome.evidence = views
         .iter()
         .flat_map(|v| v.resolutions.iter().cloned())

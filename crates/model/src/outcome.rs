@@ -99,6 +99,20 @@ impl Outcome {
         }
     }
 
+    /// The verdict of a check that collected what went wrong: fail with every problem, or
+    /// pass with what `passed` says.
+    pub fn from_problems(
+        check: impl Into<String>,
+        problems: &[String],
+        passed: impl FnOnce() -> String,
+    ) -> Outcome {
+        if problems.is_empty() {
+            Outcome::pass(check, passed())
+        } else {
+            Outcome::fail(check, problems.join("; "))
+        }
+    }
+
     /// Not checked for want of an input: `gap` says which and how to give it.
     pub fn not_checked(check: impl Into<String>, gap: Gap, reason: impl Into<String>) -> Outcome {
         Outcome {

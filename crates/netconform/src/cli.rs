@@ -48,16 +48,14 @@ pub(crate) struct VerifyArgs {
     /// sandbox deployment is started and verified.
     #[arg(long, value_name = "FILE")]
     pub(crate) env: Option<PathBuf>,
-    /// Break the built-in sandbox on purpose (only without --env), to watch a check fail.
-    #[arg(long = "break", value_name = "VARIANT", value_parser = parse_variant, conflicts_with = "env")]
-    pub(crate) variant: Option<Variant>,
+    /// Break the built-in sandbox (or, with --testbed, the test bed) on purpose, to watch a
+    /// check fail; only without --env.
+    #[arg(long = "break", value_name = "VARIANT", conflicts_with = "env")]
+    pub(crate) broken: Option<String>,
     /// Verify the container test bed instead (real HAProxy, BIND and API containers in
     /// Docker, see docs/testbed.md); it is torn down at the end.
-    #[arg(long, conflicts_with_all = ["env", "variant"])]
+    #[arg(long, conflicts_with = "env")]
     pub(crate) testbed: bool,
-    /// Break the container test bed on purpose (with --testbed).
-    #[arg(long, value_name = "VARIANT", requires = "testbed", value_parser = parse_break)]
-    pub(crate) testbed_break: Option<netconform_testbed::Break>,
     /// Run only the scenarios whose tags match this expression, e.g. '@dns' or
     /// 'not @disruptive'.
     #[arg(long, value_name = "EXPR")]
@@ -119,8 +117,42 @@ fn parse_variant(text: &str) -> Result<Variant, String> {
     text.parse()
 }
 
-fn parse_break(text: &str) -> Result<netconform_testbed::Break, String> {
-    text.parse()
+/// What `--break` breaks: the sandbox, or with `--testbed` the test bed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Broken {
+    Sandbox(Option<Variant>),
+    Testbed(Option<netconform_testbed::Variant>),
+}
+
+impl VerifyArgs {
+    /// The deployment `--break` names, read as the sandbox's or (with `--testbed`) the test
+    /// bed's variant; `Err` is the message (an unknown variant, with the list).
+    pub(crate) fn broken(&self) -> Result<Broken, String> {
+        let Some(name) = &self.broken else {
+            return Ok(if self.testbed {
+                Broken::Testbed(None)
+            } else {
+                Broken::Sandbox(None)
+            });
+        };
+        if self.testbed {
+            name.parse().map(|v| Broken::Testbed(Some(v))).map_err(|e| {
+                if name.parse::<Variant>().is_ok() {
+                    format!("{name} is a variant of the built-in sandbox, not of the test bed: drop --testbed")
+                } else {
+                    e
+                }
+            })
+        } else {
+            name.parse().map(|v| Broken::Sandbox(Some(v))).map_err(|e| {
+                if name.parse::<netconform_testbed::Variant>().is_ok() {
+                    format!("{name} is a variant of the test bed: add --testbed")
+                } else {
+                    e
+                }
+            })
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::embedded::EmbeddedDir;
+
 /// Every feature file of the repository's `features/` directory (a test keeps the list whole),
 /// in the order they run and are listed: what a client sees first (DNS, the load balancer's
 /// TLS, the health check, the rolling restart), then the exported configuration in the
@@ -78,14 +80,16 @@ pub(crate) fn scenarios<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<Scenari
     out
 }
 
-/// A directory holding the built-in features, removed when dropped.
-pub(crate) struct FeatureDir {
-    path: PathBuf,
-    owned: bool,
+/// A directory of feature files: the one `--features` names, or the built-in features written
+/// out for the run (removed when dropped).
+pub(crate) enum FeatureDir {
+    Given(PathBuf),
+    BuiltIn(EmbeddedDir),
 }
 
 impl FeatureDir {
-    /// `dir` when given, else the built-in features written to a fresh temporary directory.
+    /// `dir` when given, else the built-in features written to a fresh temporary directory,
+    /// numbered so they run in BUILT_IN's order (cucumber reads a directory by name).
     pub(crate) fn prepare(dir: Option<&Path>) -> std::io::Result<FeatureDir> {
         if let Some(dir) = dir {
             if !dir.is_dir() {
@@ -94,42 +98,32 @@ impl FeatureDir {
                     format!("{} is not a directory of .feature files", dir.display()),
                 ));
             }
-            return Ok(FeatureDir {
-                path: dir.to_owned(),
-                owned: false,
-            });
+            return Ok(FeatureDir::Given(dir.to_owned()));
         }
-        let path = std::env::temp_dir().join(format!("netconform-features-{}", std::process::id()));
-        std::fs::create_dir_all(&path)?;
-        // Numbered, so they run in BUILT_IN's order (cucumber reads a directory by name).
-        for (i, (name, text)) in BUILT_IN.iter().enumerate() {
-            std::fs::write(path.join(format!("{:02}-{name}", i + 1)), text)?;
-        }
-        Ok(FeatureDir { path, owned: true })
+        let numbered = BUILT_IN
+            .iter()
+            .enumerate()
+            .map(|(i, (name, text))| (format!("{:02}-{name}", i + 1), *text));
+        EmbeddedDir::write("features", numbered).map(FeatureDir::BuiltIn)
     }
 
     pub(crate) fn path(&self) -> &Path {
-        &self.path
+        match self {
+            FeatureDir::Given(path) => path,
+            FeatureDir::BuiltIn(dir) => dir.path(),
+        }
     }
 
     /// The scenarios of its feature files.
     pub(crate) fn scenarios(&self) -> std::io::Result<Vec<ScenarioName>> {
         let mut texts = Vec::new();
-        for entry in std::fs::read_dir(&self.path)? {
+        for entry in std::fs::read_dir(self.path())? {
             let path = entry?.path();
             if path.extension().is_some_and(|e| e == "feature") {
                 texts.push(std::fs::read_to_string(path)?);
             }
         }
         Ok(scenarios(texts.iter().map(String::as_str)))
-    }
-}
-
-impl Drop for FeatureDir {
-    fn drop(&mut self) {
-        if self.owned {
-            let _ = std::fs::remove_dir_all(&self.path);
-        }
     }
 }
 

@@ -5,6 +5,7 @@
 mod cli;
 mod collector;
 mod drivers;
+mod embedded;
 mod features;
 mod progress;
 mod reference;

@@ -3,10 +3,12 @@
 //! `netconform verify` checks configuration with no setup. The sandbox is a reference
 //! deployment; this is the configuration such a deployment exports.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use netconform_model::Environment;
 use netconform_model::environment::ConfigSettings;
+
+use crate::embedded::EmbeddedDir;
 
 /// Every file of `crates/config/tests/data/eks` (a test keeps the list whole).
 pub(crate) const FILES: [(&str, &str); 13] = [
@@ -73,33 +75,24 @@ const STOCK_EKS: (&str, &str) = (
 
 /// The reference configuration written to a fresh temporary directory, removed when dropped.
 pub(crate) struct ReferenceConfig {
-    dir: PathBuf,
+    dir: EmbeddedDir,
 }
 
 impl ReferenceConfig {
     /// Writes the files; `purpose` names the directory ("verify", "sandbox"). With
     /// `stock_eks`, the Kubernetes manifests are the stock installer's.
     pub(crate) fn write(purpose: &str, stock_eks: bool) -> std::io::Result<ReferenceConfig> {
-        let dir = std::env::temp_dir().join(format!(
-            "netconform-{purpose}-config-{}",
-            std::process::id()
-        ));
-        let config = ReferenceConfig { dir };
         let files = FILES
             .into_iter()
             .filter(|(name, _)| !(stock_eks && name.starts_with("kubernetes/")));
-        for (name, text) in files.chain(stock_eks.then_some(STOCK_EKS)) {
-            let path = config.dir.join(name);
-            std::fs::create_dir_all(path.parent().expect("a file in a directory"))?;
-            std::fs::write(path, text)?;
-        }
-        Ok(config)
+        let files = files.chain(stock_eks.then_some(STOCK_EKS));
+        EmbeddedDir::write(&format!("{purpose}-config"), files).map(|dir| ReferenceConfig { dir })
     }
 
     /// `[config]` naming the files, by absolute path (the environment file of `netconform
     /// sandbox` may live anywhere).
     pub(crate) fn settings(&self) -> ConfigSettings {
-        let dir = escape(&self.dir);
+        let dir = escape(self.dir.path());
         let glob = |pattern: String| pattern.parse().expect("a valid pattern");
         ConfigSettings {
             kubernetes: vec![glob(format!("{dir}/kubernetes/*.yaml"))],
@@ -111,12 +104,6 @@ impl ReferenceConfig {
     /// Gives `env` this configuration.
     pub(crate) fn apply(&self, env: &mut Environment) {
         env.config = self.settings();
-    }
-}
-
-impl Drop for ReferenceConfig {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

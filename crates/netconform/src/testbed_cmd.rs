@@ -95,7 +95,7 @@ async fn ensure_image() -> Result<(), String> {
 /// missing); `Err(exit code)` when it cannot, after saying why. A Ctrl-C while it starts
 /// removes what was started.
 pub(crate) async fn start(
-    variant: Option<netconform_testbed::Break>,
+    variant: Option<netconform_testbed::Variant>,
 ) -> Result<netconform_testbed::Testbed, i32> {
     use netconform_testbed::{Teardown, Testbed, TestbedConfig};
     let mut signals = crate::signals::Signals::listen();

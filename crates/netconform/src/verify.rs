@@ -42,6 +42,17 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
             return exit::USAGE;
         }
     };
+    let broken = match args.broken() {
+        Ok(broken) => broken,
+        Err(message) => {
+            report_error(&format!("--break: {message}"));
+            return exit::USAGE;
+        }
+    };
+    let sandbox_variant = match broken {
+        crate::cli::Broken::Sandbox(v) => v,
+        crate::cli::Broken::Testbed(_) => None,
+    };
     let features = match FeatureDir::prepare(args.features.as_deref()) {
         Ok(dir) => dir,
         Err(e) => {
@@ -55,7 +66,12 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
     let mut reference = None;
     let mut testbed = None;
     let (env, source) = match &args.env {
-        None if args.testbed => match crate::testbed_cmd::start(args.testbed_break).await {
+        None if args.testbed => match crate::testbed_cmd::start(match broken {
+            crate::cli::Broken::Testbed(v) => v,
+            crate::cli::Broken::Sandbox(_) => None,
+        })
+        .await
+        {
             Ok(bed) => {
                 let env = bed.environment().clone();
                 testbed = Some(bed);
@@ -72,7 +88,7 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         },
         None => {
             let config = SandboxConfig {
-                variant: args.variant,
+                variant: sandbox_variant,
                 ..SandboxConfig::default()
             };
             match Sandbox::start(config).await {
@@ -81,7 +97,7 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
                     // The sandbox's configuration evidence: the reference corpus.
                     match ReferenceConfig::write(
                         "verify",
-                        args.variant == Some(netconform_sandbox::Variant::StockEksConfig),
+                        sandbox_variant == Some(netconform_sandbox::Variant::StockEksConfig),
                     ) {
                         Ok(config) => {
                             config.apply(&mut env);

@@ -37,14 +37,14 @@ fn serial() -> MutexGuard<'static, ()> {
     guard
 }
 
-/// Runs `netconform verify --testbed [--testbed-break VARIANT] [--tags TAGS]` and checks
+/// Runs `netconform verify --testbed [--break VARIANT] [--tags TAGS]` and checks
 /// every scenario ([`assert_verdicts`]; the IPv6 listener scenario is not applicable here),
 /// then that the bed is gone.
 fn check(variant: Option<&str>, tags: Option<&str>, failing: &[(&str, &[&str])]) {
     let _bed = serial();
     let mut args = vec!["--testbed"];
     if let Some(v) = variant {
-        args.extend(["--testbed-break", v]);
+        args.extend(["--break", v]);
     }
     // The configuration scenarios read exported files, and the bed exports none: they are
     // not applicable here (tests/config_files.rs and sandbox_verdicts.rs cover them).
@@ -490,12 +490,12 @@ fn docker_out_of_reach_fails_saying_how_to_start_it() {
 fn testbed_usage_errors_exit_2() {
     assert_usage_errors(&[
         (
-            vec!["--testbed", "--testbed-break", "nope"],
+            vec!["--testbed", "--break", "nope"],
             "unknown test bed variant \"nope\"; the variants are: haproxy-no-healthcheck, haproxy-wrong-check-path, replica-no-graceful-shutdown, stop-timeout-too-short, haproxy-retries-mask, dns-app-missing",
         ),
         (
-            vec!["--testbed-break", "dns-app-missing"],
-            "the following required arguments were not provided",
+            vec!["--break", "dns-app-missing"],
+            "dns-app-missing is a variant of the test bed: add --testbed",
         ),
         (
             vec!["--testbed", "--env", "envs/x.toml"],
@@ -503,7 +503,7 @@ fn testbed_usage_errors_exit_2() {
         ),
         (
             vec!["--testbed", "--break", "status-500"],
-            "cannot be used with",
+            "status-500 is a variant of the built-in sandbox, not of the test bed: drop --testbed",
         ),
     ]);
 }

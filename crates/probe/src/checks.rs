@@ -292,11 +292,7 @@ async fn judge_tls(
         }
         reports.push(report);
     }
-    let mut outcome = if problems.is_empty() {
-        Outcome::pass(check, passes.join("; "))
-    } else {
-        Outcome::fail(check, problems.join("; "))
-    };
+    let mut outcome = Outcome::from_problems(check, &problems, || passes.join("; "));
     outcome.evidence = reports.into_iter().map(Into::into).collect();
     Ok(outcome)
 }
@@ -368,11 +364,7 @@ pub async fn check_redirect(
             )
         })
         .collect::<Vec<_>>();
-    let mut outcome = if problems.is_empty() {
-        Outcome::pass(check, passes.join("; "))
-    } else {
-        Outcome::fail(check, problems.join("; "))
-    };
+    let mut outcome = Outcome::from_problems(check, &problems, || passes.join("; "));
     outcome.evidence = evidence(results);
     Ok(outcome)
 }
@@ -612,17 +604,12 @@ pub async fn check_gzip(
         }
         results.push(result);
     }
-    let mut outcome = if problems.is_empty() {
-        Outcome::pass(
-            check,
-            format!(
-                "{} addresses kept Content-Encoding: gzip and a gzip body",
-                results.len()
-            ),
+    let mut outcome = Outcome::from_problems(check, &problems, || {
+        format!(
+            "{} addresses kept Content-Encoding: gzip and a gzip body",
+            results.len()
         )
-    } else {
-        Outcome::fail(check, problems.join("; "))
-    };
+    });
     outcome.evidence = evidence(results);
     Ok(outcome)
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
-use crate::{Break, Timing};
+use crate::{Timing, Variant};
 
 /// Where the bed's files are mounted in the containers (read-only).
 pub(crate) const MOUNT: &str = "/testbed";
@@ -26,7 +26,7 @@ fn ms(d: std::time::Duration) -> String {
 pub(crate) fn haproxy_cfg(
     replicas: &[(&str, String)],
     timing: &Timing,
-    variant: Option<Break>,
+    variant: Option<Variant>,
 ) -> String {
     let mut cfg = String::new();
     let _ = write!(
@@ -68,14 +68,14 @@ pub(crate) fn haproxy_cfg(
         check_timeout = ms(timing.check_timeout),
         connect_timeout = ms(timing.connect_timeout),
     );
-    if variant == Some(Break::HaproxyRetriesMask) {
+    if variant == Some(Variant::HaproxyRetriesMask) {
         cfg.push_str("  retries 3\n  retry-on all-retryable-errors\n  option redispatch 1\n");
     }
     let resolve = "resolvers docker init-addr last,libc,none";
-    if variant == Some(Break::HaproxyNoHealthcheck) {
+    if variant == Some(Variant::HaproxyNoHealthcheck) {
         let _ = writeln!(cfg, "  default-server {resolve}");
     } else {
-        let path = if variant == Some(Break::HaproxyWrongCheckPath) {
+        let path = if variant == Some(Variant::HaproxyWrongCheckPath) {
             "/health"
         } else {
             netconform_model::guide::HEALTH_CHECK_PATH
@@ -92,7 +92,7 @@ pub(crate) fn haproxy_cfg(
             agent = ms(timing.agent_interval),
         );
     }
-    let check = if variant == Some(Break::HaproxyNoHealthcheck) {
+    let check = if variant == Some(Variant::HaproxyNoHealthcheck) {
         ""
     } else {
         " check"
@@ -146,7 +146,7 @@ pub(crate) fn zone_file(
     dns_ip: IpAddr,
     lb_ip: IpAddr,
     ttl: u32,
-    variant: Option<Break>,
+    variant: Option<Variant>,
 ) -> String {
     let rtype = |ip: IpAddr| if ip.is_ipv4() { "A" } else { "AAAA" };
     let mut text = format!(
@@ -160,7 +160,7 @@ pub(crate) fn zone_file(
         rtype(dns_ip),
         rtype(lb_ip),
     );
-    if variant != Some(Break::DnsAppMissing) {
+    if variant != Some(Variant::DnsAppMissing) {
         text.push_str("app IN CNAME lb\n");
     }
     text
@@ -184,7 +184,7 @@ pub(crate) fn trust_anchor(key_files: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn cfg(variant: Option<Break>) -> String {
+    fn cfg(variant: Option<Variant>) -> String {
         let replicas = [
             ("zone-a", "nc-1-zone-a".to_owned()),
             ("zone-b", "nc-1-zone-b".to_owned()),
@@ -230,7 +230,7 @@ mod tests {
                 .collect();
             (removed, added)
         };
-        let (removed, added) = diff(Break::HaproxyWrongCheckPath);
+        let (removed, added) = diff(Variant::HaproxyWrongCheckPath);
         assert_eq!(
             removed,
             ["# netconform test bed", "  option httpchk GET /api/status"]
@@ -242,7 +242,7 @@ mod tests {
                 "  option httpchk GET /health"
             ]
         );
-        let (_, added) = diff(Break::HaproxyRetriesMask);
+        let (_, added) = diff(Variant::HaproxyRetriesMask);
         assert_eq!(
             added[1..],
             [
@@ -251,7 +251,7 @@ mod tests {
                 "  option redispatch 1"
             ]
         );
-        let text = cfg(Some(Break::HaproxyNoHealthcheck));
+        let text = cfg(Some(Variant::HaproxyNoHealthcheck));
         assert!(!text.contains("httpchk"), "{text}");
         assert!(!text.contains("agent-check"), "{text}");
         assert!(
@@ -291,7 +291,7 @@ mod tests {
              api IN CNAME lb\n\
              app IN CNAME lb\n"
         );
-        let missing = zone_file("testbed.test", dns, lb, 60, Some(Break::DnsAppMissing));
+        let missing = zone_file("testbed.test", dns, lb, 60, Some(Variant::DnsAppMissing));
         assert!(!missing.contains("app IN"));
         assert!(missing.contains("api IN CNAME lb"));
     }

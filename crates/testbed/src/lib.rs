@@ -1,6 +1,6 @@
 //! The container test bed: the deployment the networking guide describes, made of real
 //! software in Docker, that can be broken on purpose. Owns [`Testbed`], [`TestbedConfig`],
-//! [`Timing`], [`Break`] and the bed's image ([`images`]).
+//! [`Timing`], [`Variant`] and the bed's image ([`images`]).
 //!
 //! On a private Docker network it starts an authoritative DNS server (BIND) for a test zone
 //! (api and app CNAME to the load balancer's name), HAProxy (TLS termination with the bed's
@@ -34,7 +34,7 @@ use netconform_model::values::{Nameserver, Rate};
 use netconform_model::{Environment, HumanDuration};
 
 pub use docker::{HOST_LABEL, PID_LABEL, RUN_LABEL, labelled, remove_run};
-pub use variant::Break;
+pub use variant::Variant;
 
 /// The bed's zone.
 pub const DOMAIN: &str = "testbed.test";
@@ -140,7 +140,7 @@ impl Default for Timing {
 /// What to start.
 #[derive(Debug, Clone)]
 pub struct TestbedConfig {
-    pub variant: Option<Break>,
+    pub variant: Option<Variant>,
     pub timing: Timing,
     /// The netconform binary (Linux, x86_64, glibc), mounted into the replicas' containers.
     pub replica_exe: PathBuf,
@@ -248,7 +248,7 @@ pub struct Testbed {
     teardown: Teardown,
     topology: Topology,
     environment: Environment,
-    variant: Option<Break>,
+    variant: Option<Variant>,
 }
 
 impl Testbed {
@@ -286,7 +286,7 @@ impl Testbed {
         &self.topology
     }
 
-    pub fn variant(&self) -> Option<Break> {
+    pub fn variant(&self) -> Option<Variant> {
         self.variant
     }
 
@@ -440,7 +440,7 @@ async fn start_parts(config: &TestbedConfig, teardown: &Teardown) -> Result<Part
         ];
         if matches!(
             variant,
-            Some(Break::ReplicaNoGracefulShutdown | Break::HaproxyRetriesMask)
+            Some(Variant::ReplicaNoGracefulShutdown | Variant::HaproxyRetriesMask)
         ) {
             command.push("--exit-on-sigterm");
         }
@@ -525,8 +525,8 @@ async fn wait_ready(config: &TestbedConfig, topology: &Topology) -> Result<(), T
     let started = Instant::now();
     let deadline = started + config.timing.ready_within;
     let want = match config.variant {
-        Some(Break::HaproxyWrongCheckPath) => "DOWN",
-        Some(Break::HaproxyNoHealthcheck) => "no check",
+        Some(Variant::HaproxyWrongCheckPath) => "DOWN",
+        Some(Variant::HaproxyNoHealthcheck) => "no check",
         _ => "UP",
     };
     let mut waiting_for;
@@ -689,7 +689,7 @@ fn environment(config: &TestbedConfig, parts: &Parts) -> Environment {
         files::STATS_PORT,
         files::STATS_PATH
     )));
-    let stop_timeout = if config.variant == Some(Break::StopTimeoutTooShort) {
+    let stop_timeout = if config.variant == Some(Variant::StopTimeoutTooShort) {
         timing.short_stop_timeout
     } else {
         timing.stop_timeout

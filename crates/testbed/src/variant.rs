@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 /// A way to break the test bed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Break {
+pub enum Variant {
     /// HAProxy has no health check (no `option httpchk`, no `check`, no agent): it routes to
     /// replicas that are stopping or gone.
     HaproxyNoHealthcheck,
@@ -27,62 +27,62 @@ pub enum Break {
     DnsAppMissing,
 }
 
-impl Break {
-    pub const ALL: [Break; 6] = [
-        Break::HaproxyNoHealthcheck,
-        Break::HaproxyWrongCheckPath,
-        Break::ReplicaNoGracefulShutdown,
-        Break::StopTimeoutTooShort,
-        Break::HaproxyRetriesMask,
-        Break::DnsAppMissing,
+impl Variant {
+    pub const ALL: [Variant; 6] = [
+        Variant::HaproxyNoHealthcheck,
+        Variant::HaproxyWrongCheckPath,
+        Variant::ReplicaNoGracefulShutdown,
+        Variant::StopTimeoutTooShort,
+        Variant::HaproxyRetriesMask,
+        Variant::DnsAppMissing,
     ];
 
     pub fn name(self) -> &'static str {
         match self {
-            Break::HaproxyNoHealthcheck => "haproxy-no-healthcheck",
-            Break::HaproxyWrongCheckPath => "haproxy-wrong-check-path",
-            Break::ReplicaNoGracefulShutdown => "replica-no-graceful-shutdown",
-            Break::StopTimeoutTooShort => "stop-timeout-too-short",
-            Break::HaproxyRetriesMask => "haproxy-retries-mask",
-            Break::DnsAppMissing => "dns-app-missing",
+            Variant::HaproxyNoHealthcheck => "haproxy-no-healthcheck",
+            Variant::HaproxyWrongCheckPath => "haproxy-wrong-check-path",
+            Variant::ReplicaNoGracefulShutdown => "replica-no-graceful-shutdown",
+            Variant::StopTimeoutTooShort => "stop-timeout-too-short",
+            Variant::HaproxyRetriesMask => "haproxy-retries-mask",
+            Variant::DnsAppMissing => "dns-app-missing",
         }
     }
 
     pub fn description(self) -> &'static str {
         match self {
-            Break::HaproxyNoHealthcheck => {
+            Variant::HaproxyNoHealthcheck => {
                 "HAProxy has no health check: it keeps routing to stopping and stopped replicas"
             }
-            Break::HaproxyWrongCheckPath => {
+            Variant::HaproxyWrongCheckPath => {
                 "HAProxy checks GET /health, which the API does not serve: every server is down"
             }
-            Break::ReplicaNoGracefulShutdown => "the API replicas exit at once on SIGTERM",
-            Break::StopTimeoutTooShort => {
+            Variant::ReplicaNoGracefulShutdown => "the API replicas exit at once on SIGTERM",
+            Variant::StopTimeoutTooShort => {
                 "docker stop -t 1: replicas are killed with slow requests in flight"
             }
-            Break::HaproxyRetriesMask => {
+            Variant::HaproxyRetriesMask => {
                 "HAProxy retries every retryable error on another server, in front of replicas that exit at once"
             }
-            Break::DnsAppMissing => "the zone has no record for app.{domain}",
+            Variant::DnsAppMissing => "the zone has no record for app.{domain}",
         }
     }
 }
 
-impl fmt::Display for Break {
+impl fmt::Display for Variant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
 }
 
-impl FromStr for Break {
+impl FromStr for Variant {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
-        Break::ALL
+        Variant::ALL
             .into_iter()
             .find(|v| v.name() == text)
             .ok_or_else(|| {
-                let names: Vec<_> = Break::ALL.iter().map(|v| v.name()).collect();
+                let names: Vec<_> = Variant::ALL.iter().map(|v| v.name()).collect();
                 format!(
                     "unknown test bed variant {text:?}; the variants are: {}",
                     names.join(", ")

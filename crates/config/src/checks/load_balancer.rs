@@ -352,18 +352,9 @@ pub fn check_readiness_probe(d: &Deployment) -> Outcome {
                     "not set (the pod receives traffic as soon as it starts)",
                     &expected,
                 ),
-                State::Secret => judge.undecided(
-                    guideline::HEALTH_CHECK,
-                    &subject,
-                    &c.readiness.at,
-                    "a secret",
-                ),
-                State::Invalid(why) => judge.undecided(
-                    guideline::HEALTH_CHECK,
-                    &subject,
-                    &c.readiness.at,
-                    why.clone(),
-                ),
+                State::Secret | State::Invalid(_) => {
+                    judge.unreadable(guideline::HEALTH_CHECK, &subject, &c.readiness)
+                }
             }
         }
     }
@@ -458,18 +449,9 @@ pub fn check_startup_grace(d: &Deployment) -> Outcome {
                         );
                     }
                 }
-                State::Secret => judge.undecided(
-                    guideline::HEALTH_CHECK_GRACE,
-                    &subject,
-                    &probe.at,
-                    "a secret",
-                ),
-                State::Invalid(why) => judge.undecided(
-                    guideline::HEALTH_CHECK_GRACE,
-                    &subject,
-                    &probe.at,
-                    why.clone(),
-                ),
+                State::Secret | State::Invalid(_) => {
+                    judge.unreadable(guideline::HEALTH_CHECK_GRACE, &subject, probe)
+                }
             }
         }
     }

@@ -68,8 +68,7 @@ fn judge_subnet_zones(
             "no subnets",
             format!("subnets in at least {MIN_AVAILABILITY_ZONES} zones"),
         ),
-        State::Secret => judge.undecided(guideline, subject, &subnets.at, "a secret"),
-        State::Invalid(why) => judge.undecided(guideline, subject, &subnets.at, why.clone()),
+        State::Secret | State::Invalid(_) => judge.unreadable(guideline, subject, subnets),
     }
 }
 
@@ -210,18 +209,9 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
                 lb.subject,
                 Input::LoadBalancers.source()
             )),
-            State::Secret => judge.undecided(
-                guideline::SUBNETS_IN_ZONES,
-                &lb.subject,
-                &lb.placements.at,
-                "a secret",
-            ),
-            State::Invalid(why) => judge.undecided(
-                guideline::SUBNETS_IN_ZONES,
-                &lb.subject,
-                &lb.placements.at,
-                why.clone(),
-            ),
+            State::Secret | State::Invalid(_) => {
+                judge.unreadable(guideline::SUBNETS_IN_ZONES, &lb.subject, &lb.placements)
+            }
         }
     }
     judge.finish()

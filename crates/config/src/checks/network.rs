@@ -118,11 +118,8 @@ pub fn check_api_private_subnets(d: &Deployment) -> Outcome {
                 }
             }
             State::Unset => judge.missing(format!("no subnets of {subject} in the inputs")),
-            State::Secret => {
-                judge.undecided(guideline::PRIVATE_TIER, subject, &subnets.at, "a secret")
-            }
-            State::Invalid(why) => {
-                judge.undecided(guideline::PRIVATE_TIER, subject, &subnets.at, why.clone())
+            State::Secret | State::Invalid(_) => {
+                judge.unreadable(guideline::PRIVATE_TIER, subject, subnets)
             }
         }
     };

@@ -16,6 +16,7 @@ pub mod node;
 mod position;
 mod pulumi;
 mod read;
+pub mod reference;
 pub mod view;
 
 pub use node::{Field, Loc, State};

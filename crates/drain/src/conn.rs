@@ -7,11 +7,13 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use netconform_model::evidence::drain::RequestOutcome;
+use netconform_model::{FailureKind, TlsFailure};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout_at};
 
 use netconform_net::Resolver;
+use netconform_net::failure::{self, Stage};
 
 /// A failed request: its outcome and what happened.
 pub(crate) type Failure = (RequestOutcome, String);
@@ -105,13 +107,21 @@ async fn connect(shared: &Connector, deadline: Instant) -> Result<Stream, Failur
     let ips = match timeout_at(deadline, shared.resolver.lookup_ips(host)).await {
         Err(_) => {
             return Err((
-                RequestOutcome::DnsError,
+                RequestOutcome::Failed(FailureKind::DnsError),
                 format!("{host}: no answer within the request timeout"),
             ));
         }
-        Ok(Err(e)) => return Err((RequestOutcome::DnsError, format!("{host}: {e}"))),
+        Ok(Err(e)) => {
+            return Err((
+                RequestOutcome::Failed(FailureKind::DnsError),
+                format!("{host}: {e}"),
+            ));
+        }
         Ok(Ok(ips)) if ips.is_empty() => {
-            return Err((RequestOutcome::DnsError, format!("{host}: no addresses")));
+            return Err((
+                RequestOutcome::Failed(FailureKind::DnsError),
+                format!("{host}: no addresses"),
+            ));
         }
         Ok(Ok(ips)) => ips,
     };
@@ -123,7 +133,7 @@ async fn connect(shared: &Connector, deadline: Instant) -> Result<Stream, Failur
     let stream = match timeout_at(deadline, TcpStream::connect(addr)).await {
         Err(_) => {
             return Err((
-                RequestOutcome::ConnectTimeout,
+                RequestOutcome::Failed(FailureKind::ConnectTimeout),
                 format!("connecting to {addr}"),
             ));
         }
@@ -139,16 +149,19 @@ async fn connect(shared: &Connector, deadline: Instant) -> Result<Stream, Failur
     };
     let name = rustls::pki_types::ServerName::try_from(host.clone()).map_err(|e| {
         (
-            RequestOutcome::TlsError,
+            RequestOutcome::Failed(FailureKind::Tls(TlsFailure::Handshake)),
             format!("{host} is not a valid TLS server name: {e}"),
         )
     })?;
     match timeout_at(deadline, tls.connect(name, stream)).await {
         Err(_) => Err((
-            RequestOutcome::ConnectTimeout,
+            RequestOutcome::Failed(FailureKind::ConnectTimeout),
             format!("TLS handshake with {addr}"),
         )),
-        Ok(Err(e)) => Err((RequestOutcome::TlsError, format!("TLS with {addr}: {e}"))),
+        Ok(Err(e)) => Err((
+            failure::io(&e, Stage::Exchange).into(),
+            format!("TLS with {addr}: {e}"),
+        )),
         Ok(Ok(stream)) => Ok(Stream::Tls(Box::new(stream))),
     }
 }
@@ -157,13 +170,10 @@ fn classify_connect(e: &std::io::Error, addr: SocketAddr) -> Failure {
     use std::io::ErrorKind;
     let detail = format!("connecting to {addr}: {e}");
     let outcome = match e.kind() {
-        ErrorKind::ConnectionRefused => RequestOutcome::ConnectRefused,
-        ErrorKind::ConnectionReset => RequestOutcome::Reset,
-        ErrorKind::TimedOut => RequestOutcome::ConnectTimeout,
         // Out of local ports or file descriptors: the generator's fault, not the target's.
         ErrorKind::AddrNotAvailable | ErrorKind::AddrInUse => RequestOutcome::NotSentOnTime,
         _ if e.raw_os_error() == Some(24) => RequestOutcome::NotSentOnTime,
-        _ => RequestOutcome::OtherError,
+        _ => failure::io(e, Stage::Connect).into(),
     };
     (outcome, detail)
 }

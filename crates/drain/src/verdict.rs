@@ -379,7 +379,7 @@ mod tests {
     use std::collections::BTreeMap;
     use std::time::{Duration, Instant};
 
-    use netconform_model::{RestartEvent, RestartEventKind, Verdict};
+    use netconform_model::{FailureKind, RestartEvent, RestartEventKind, Verdict};
 
     use super::*;
     use crate::load::{Lane, LoadResult};
@@ -399,7 +399,13 @@ mod tests {
         let mut counts = BTreeMap::new();
         counts.insert((Lane::KeepAlive, RequestOutcome::Status(200)), 90);
         counts.insert((Lane::Fresh, RequestOutcome::Status(502)), 7);
-        counts.insert((Lane::Fresh, RequestOutcome::ConnectRefused), 3);
+        counts.insert(
+            (
+                Lane::Fresh,
+                RequestOutcome::Failed(FailureKind::ConnectRefused),
+            ),
+            3,
+        );
         let mut failure_buckets = BTreeMap::new();
         // 5 x 502 at 1.20 s, 2 x 502 and 3 refused at 1.70 s (10 ms buckets).
         failure_buckets.insert(120, BTreeMap::from([(RequestOutcome::Status(502), 5)]));
@@ -407,7 +413,7 @@ mod tests {
             170,
             BTreeMap::from([
                 (RequestOutcome::Status(502), 2),
-                (RequestOutcome::ConnectRefused, 3),
+                (RequestOutcome::Failed(FailureKind::ConnectRefused), 3),
             ]),
         );
         let result = LoadResult {

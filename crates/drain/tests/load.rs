@@ -8,6 +8,7 @@ use netconform_drain::{Lane, Load, LoadPlan, LoadResult, verdict};
 use netconform_model::Verdict;
 use netconform_model::evidence::drain::RequestOutcome;
 use netconform_model::values::{Endpoint, Nameserver, Scheme};
+use netconform_model::{FailureKind, TlsFailure};
 use netconform_net::{Caching, Resolver};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -170,7 +171,7 @@ async fn refused_connections_are_counted_as_refused() {
     drop(listener);
     let result = run(plan(addr, 100.0, 500, 64), 500).await;
     assert_eq!(
-        count(&result, RequestOutcome::ConnectRefused),
+        count(&result, RequestOutcome::Failed(FailureKind::ConnectRefused)),
         result.scheduled,
         "{:?}",
         result.counts
@@ -207,7 +208,10 @@ async fn connection_closed_without_answer_is_closed_before_response() {
     let addr = closing_after(Duration::ZERO).await;
     let result = run(plan(addr, 100.0, 500, 64), 500).await;
     assert_eq!(
-        count(&result, RequestOutcome::ClosedBeforeResponse),
+        count(
+            &result,
+            RequestOutcome::Failed(FailureKind::ClosedBeforeResponse)
+        ),
         result.scheduled,
         "{:?}",
         result.counts
@@ -220,7 +224,10 @@ async fn a_cut_off_request_fails_when_it_is_cut_off_a_timeout_when_it_was_sent()
     let addr = closing_after(Duration::from_millis(800)).await;
     let result = run(plan(addr, 50.0, 3000, 64), 300).await;
     assert_eq!(
-        count(&result, RequestOutcome::ClosedBeforeResponse),
+        count(
+            &result,
+            RequestOutcome::Failed(FailureKind::ClosedBeforeResponse)
+        ),
         result.scheduled,
         "{:?}",
         result.counts
@@ -247,7 +254,7 @@ async fn a_cut_off_request_fails_when_it_is_cut_off_a_timeout_when_it_was_sent()
     let (addr, _server) = silent().await;
     let result = run(plan(addr, 50.0, 600, 512), 300).await;
     assert_eq!(
-        count(&result, RequestOutcome::ReadTimeout),
+        count(&result, RequestOutcome::Failed(FailureKind::ReadTimeout)),
         result.scheduled
     );
     for s in &result.samples {
@@ -260,7 +267,7 @@ async fn silent_server_times_out_reading() {
     let (addr, _server) = silent().await;
     let result = run(plan(addr, 50.0, 300, 512), 400).await;
     assert_eq!(
-        count(&result, RequestOutcome::ReadTimeout),
+        count(&result, RequestOutcome::Failed(FailureKind::ReadTimeout)),
         result.scheduled,
         "{:?}",
         result.counts
@@ -302,7 +309,10 @@ async fn https_to_a_plain_http_server_is_a_tls_error() {
     plan.endpoint.scheme = Scheme::Https;
     let result = run(plan, 300).await;
     assert_eq!(
-        count(&result, RequestOutcome::TlsError),
+        count(
+            &result,
+            RequestOutcome::Failed(FailureKind::Tls(TlsFailure::Handshake))
+        ),
         result.scheduled,
         "{:?}",
         result.counts

@@ -1,6 +1,6 @@
 //! netconform's data. Owns the environment file schema ([`Environment`]), the guide's values
 //! ([`guide`]) and recommendations ([`recommendations`]), check outcomes with their evidence
-//! ([`Outcome`], [`evidence`]), restart events ([`RestartEvent`]), the run report
+//! ([`Outcome`], [`evidence`]), why a request failed ([`FailureKind`]), restart events ([`RestartEvent`]), the run report
 //! ([`RunReport`]), what a report must not show ([`redact`]), the exit codes ([`exit`]) and
 //! the text of HAProxy's statistics page ([`haproxy`]).
 //!
@@ -11,6 +11,7 @@ pub mod duration;
 pub mod environment;
 pub mod evidence;
 pub mod exit;
+pub mod failure;
 pub mod guide;
 pub mod haproxy;
 pub mod outcome;
@@ -22,6 +23,7 @@ pub mod values;
 
 pub use duration::HumanDuration;
 pub use environment::{EnvError, Environment};
+pub use failure::{FailureKind, TlsFailure};
 pub use outcome::{Gap, Outcome, Verdict};
 pub use restart::{RestartEvent, RestartEventKind};
 pub use run::{RunReport, ScenarioResult, StepResult};

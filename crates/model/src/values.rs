@@ -460,6 +460,29 @@ impl Date {
     pub fn from_unix_seconds(secs: u64) -> Date {
         Date::from_unix_days(i64::try_from(secs / 86_400).unwrap_or(i64::MAX))
     }
+
+    /// The date of `time`, in UTC.
+    pub fn of(time: std::time::SystemTime) -> Date {
+        Date::from_unix_seconds(unix_seconds(time))
+    }
+}
+
+fn unix_seconds(time: std::time::SystemTime) -> u64 {
+    time.duration_since(std::time::SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// `time` as RFC 3339 in UTC, to the second: "2026-11-20T10:00:00Z" (a report's `started_at`).
+pub fn rfc3339_utc(time: std::time::SystemTime) -> String {
+    let secs = unix_seconds(time);
+    let rem = secs % 86_400;
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        Date::from_unix_seconds(secs),
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 impl fmt::Display for Date {
@@ -538,6 +561,20 @@ impl<'de> Deserialize<'de> for Date {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        use std::time::{Duration, SystemTime};
+        for (secs, expected) in [
+            (0, "1970-01-01T00:00:00Z"),
+            (951_782_400, "2000-02-29T00:00:00Z"),
+            (1_795_176_000, "2026-11-20T12:00:00Z"),
+            (4_107_542_399, "2100-02-28T23:59:59Z"),
+        ] {
+            let time = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
+            assert_eq!(super::rfc3339_utc(time), expected, "{secs}");
+        }
+    }
+
     use super::*;
 
     fn check<T: FromStr<Err = String> + fmt::Display>(input: &str, expected: Result<&str, &str>) {

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use netconform_model::{EnvError, Environment};
+
 use crate::embedded::EmbeddedDir;
 
 /// Every feature file of the repository's `features/` directory (a test keeps the list whole),
@@ -125,6 +127,58 @@ impl FeatureDir {
         }
         Ok(scenarios(texts.iter().map(String::as_str)))
     }
+}
+
+/// Each waiver names a scenario of the features, or a recommendation one of them checks;
+/// else it is an environment-file error at the waiver's place.
+pub(crate) fn check_waivers(
+    env: &Environment,
+    known: &[ScenarioName],
+    file: &Path,
+) -> Result<(), EnvError> {
+    for w in &env.waivers {
+        if known.iter().any(|s| w.matches(&s.name, &s.tags)) {
+            continue;
+        }
+        let message = match (&w.scenario, &w.recommendation) {
+            (Some(name), _) => {
+                let close: Vec<&str> = known
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .filter(|n| {
+                        let (a, b) = (n.to_ascii_lowercase(), name.to_ascii_lowercase());
+                        a.contains(&b) || b.contains(&a)
+                    })
+                    .take(3)
+                    .collect();
+                format!(
+                    "the [[waiver]] names scenario {name:?}, which no feature has; name it as its `Scenario:` line does{}",
+                    if close.is_empty() {
+                        " (`netconform verify` lists them)".to_owned()
+                    } else {
+                        format!(
+                            ", e.g. {}",
+                            close
+                                .iter()
+                                .map(|c| format!("{c:?}"))
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        )
+                    }
+                )
+            }
+            (None, Some(id)) => format!(
+                "the [[waiver]] names recommendation {id:?}, which no scenario checks yet (docs/conformance.md lists those that are checked)"
+            ),
+            (None, None) => "the [[waiver]] names nothing".to_owned(),
+        };
+        return Err(EnvError {
+            file: file.to_owned(),
+            position: w.position,
+            message,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -401,7 +401,7 @@ fn expired_certificate_is_named_with_its_date() {
             (CONSOLE, tls),
             (ZONES, &["none of 10 probes was answered", "tls-expired"]),
             (GZIP, tls),
-            (RESTART, &["tls error"]),
+            (RESTART, &["tls expired"]),
             (
                 CERT_API,
                 &[

@@ -159,13 +159,13 @@ impl Target {
                         raw = body.to_vec();
                     }
                     Err(e) => {
-                        result.error = Some(classify::class(&e).into());
+                        result.error = Some(classify::class(&e).name().to_owned());
                         result.detail = Some(classify::describe(&e));
                     }
                 }
             }
             Err(e) => {
-                result.error = Some(classify::class(&e).into());
+                result.error = Some(classify::class(&e).name().to_owned());
                 result.detail = Some(classify::describe(&e));
             }
         }

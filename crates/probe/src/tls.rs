@@ -5,14 +5,15 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use netconform_model::FailureKind;
 use netconform_model::evidence::http::{CertificateInfo, TlsReport};
+use netconform_net::failure::{self, Stage};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use tokio::net::TcpStream;
 use x509_parser::extensions::GeneralName;
 
-use crate::classify::tls_class;
 use crate::request::ProbeError;
 
 /// The chain a server sent and the real verifier's verdict on it.
@@ -121,23 +122,15 @@ pub async fn inspect(
     };
     let started = Instant::now();
     let handshake = async {
-        let stream = TcpStream::connect(addr).await.map_err(|e| {
-            let class = match e.kind() {
-                std::io::ErrorKind::ConnectionRefused => "connect-refused",
-                std::io::ErrorKind::TimedOut => "connect-timeout",
-                _ => "connect-error",
-            };
-            format!("{class}: {e}")
-        })?;
+        let stream = TcpStream::connect(addr)
+            .await
+            .map_err(|e| format!("{}: {e}", failure::io(&e, Stage::Connect)))?;
         let name = ServerName::try_from(host.to_owned())
             .map_err(|e| format!("{host} is not a TLS name: {e}"))?;
-        connector.connect(name, stream).await.map_err(|e| {
-            let class = e
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-                .map_or("tls", tls_class);
-            format!("{class}: {e}")
-        })
+        connector
+            .connect(name, stream)
+            .await
+            .map_err(|e| format!("{}: {e}", failure::io(&e, Stage::Exchange)))
     };
     match tokio::time::timeout(timeout, handshake).await {
         Ok(Ok(stream)) => {
@@ -168,7 +161,10 @@ pub async fn inspect(
             .collect();
         match verdict {
             Ok(()) => report.verified = report.problem.is_none(),
-            Err(e) => report.problem = Some(format!("{}: {e}", tls_class(&e))),
+            Err(e) => {
+                let kind = FailureKind::Tls(failure::tls_failure(&e));
+                report.problem = Some(format!("{kind}: {e}"));
+            }
         }
     }
     Ok(report)

@@ -31,14 +31,15 @@ use tokio::sync::mpsc;
 
 pub use admin::ROLLING_RESTART_PATH;
 pub use balancer::{HealthCheck, LB_SERVER};
-pub use replica::{
-    AGENT_DRAIN, AGENT_READY, BoundReplica, GZIP_PATH, GZIP_TEXT, INSTANCE_HEADER,
-    StandaloneReplica, StandaloneStop, ZONE_HEADER,
+/// The replica's interface, defined in the test kit the test bed shares.
+pub use netconform_testkit::replica::{
+    AGENT_DRAIN, AGENT_READY, GZIP_PATH, GZIP_TEXT, INSTANCE_HEADER, ZONE_HEADER,
 };
+pub use replica::{BoundReplica, StandaloneReplica, StandaloneStop};
 pub use variant::Variant;
 
 /// The sandbox's zones; one API replica runs in each.
-pub const ZONES: [&str; 2] = ["zone-a", "zone-b"];
+pub use netconform_testkit::replica::ZONES;
 
 /// Why the sandbox could not do its part. Messages read after "failed to".
 #[derive(Debug, thiserror::Error)]

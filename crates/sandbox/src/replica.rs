@@ -23,11 +23,11 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::{Instant, sleep_until};
 
 use crate::http::{Body, full, text};
+use netconform_model::guide::HEALTH_CHECK_PATH as STATUS_PATH;
+use netconform_testkit::replica::{
+    AGENT_DRAIN, AGENT_READY, GZIP_PATH, GZIP_TEXT, INSTANCE_HEADER, SLOW_PATH, ZONE_HEADER,
+};
 
-/// Response header naming the instance that answered, e.g. `zone-a/api-1`.
-pub const INSTANCE_HEADER: &str = "x-instance";
-/// Response header naming the zone of the instance that answered.
-pub const ZONE_HEADER: &str = "x-zone";
 /// Longest hold the slow endpoint grants.
 const SLOW_MAX: Duration = Duration::from_secs(60);
 
@@ -107,11 +107,6 @@ struct Shared {
     /// Past the drain delay: failing health checks, closing connections.
     draining: AtomicBool,
 }
-
-/// What `/api/gzip` serves: a gzip-encoded body, as Pulumi's state is stored and served.
-pub const GZIP_PATH: &str = "/api/gzip";
-/// The text `/api/gzip` encodes.
-pub const GZIP_TEXT: &str = "{\"deployment\":\"netconform sandbox state\"}\n";
 
 fn gzipped() -> Vec<u8> {
     use std::io::Write as _;
@@ -298,10 +293,10 @@ async fn handle(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
     let draining = shared.draining.load(Ordering::SeqCst);
     let booting = shared.started.elapsed() < shared.behaviour.booting_for;
     let mut res = match req.uri().path() {
-        "/api/status" if draining && !shared.behaviour.healthy_while_draining => text(StatusCode::SERVICE_UNAVAILABLE, "draining"),
+        STATUS_PATH if draining && !shared.behaviour.healthy_while_draining => text(StatusCode::SERVICE_UNAVAILABLE, "draining"),
         // Not ready yet: everything answers 503.
         _ if booting => text(StatusCode::SERVICE_UNAVAILABLE, "starting"),
-        "/api/status" => {
+        STATUS_PATH => {
             tokio::time::sleep(shared.behaviour.status_delay).await;
             let status = StatusCode::from_u16(shared.behaviour.status).unwrap_or(StatusCode::OK);
             text(status, if status.is_success() { "ok" } else { "unhealthy" })
@@ -311,7 +306,7 @@ async fn handle(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
             .header(http::header::CONTENT_ENCODING, "gzip")
             .body(full(gzipped()))
             .expect("static response parts are valid"),
-        "/api/slow" => {
+        SLOW_PATH => {
             let ms = req
                 .uri()
                 .query()
@@ -375,11 +370,6 @@ pub enum StandaloneStop {
     /// Exit at once, dropping every connection (no SIGTERM handler).
     ExitAtOnce,
 }
-
-/// What the agent answers while the replica serves.
-pub const AGENT_READY: &str = "ready up\n";
-/// What the agent answers from the stop on.
-pub const AGENT_DRAIN: &str = "drain\n";
 
 /// A standalone replica, listening (see [`StandaloneReplica::bind`]).
 pub struct BoundReplica {

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::failure::FailureKind;
 use crate::restart::RestartEventKind;
 
 /// The outcome of one scheduled request. Every scheduled request has exactly one.
@@ -12,22 +13,8 @@ use crate::restart::RestartEventKind;
 pub enum RequestOutcome {
     /// A response with this status code.
     Status(u16),
-    /// The name did not resolve.
-    DnsError,
-    /// Connection refused (nothing listening).
-    ConnectRefused,
-    /// No connection within the request timeout.
-    ConnectTimeout,
-    /// Connection reset by the peer.
-    Reset,
-    /// The connection closed before a whole response came back.
-    ClosedBeforeResponse,
-    /// Connected and sent, but no whole response within the request timeout.
-    ReadTimeout,
-    /// TLS handshake or certificate failure.
-    TlsError,
-    /// Any other transport error.
-    OtherError,
+    /// No whole response, for this reason (the probes' kinds too).
+    Failed(FailureKind),
     /// Answered by an instance the run did not expect: not one seen before the rollout, nor
     /// one the rollout started (a stray target, a hijacked name).
     WrongHost,
@@ -37,19 +24,18 @@ pub enum RequestOutcome {
     NotSentOnTime,
 }
 
+impl From<FailureKind> for RequestOutcome {
+    fn from(kind: FailureKind) -> RequestOutcome {
+        RequestOutcome::Failed(kind)
+    }
+}
+
 impl RequestOutcome {
-    /// A stable name: "200", "502", "connect-refused", ...
+    /// A stable name: "status-200", "connect-refused", ...
     pub fn name(self) -> String {
         match self {
             RequestOutcome::Status(code) => format!("status-{code}"),
-            RequestOutcome::DnsError => "dns-error".into(),
-            RequestOutcome::ConnectRefused => "connect-refused".into(),
-            RequestOutcome::ConnectTimeout => "connect-timeout".into(),
-            RequestOutcome::Reset => "reset".into(),
-            RequestOutcome::ClosedBeforeResponse => "closed-before-response".into(),
-            RequestOutcome::ReadTimeout => "read-timeout".into(),
-            RequestOutcome::TlsError => "tls-error".into(),
-            RequestOutcome::OtherError => "other-error".into(),
+            RequestOutcome::Failed(kind) => kind.name().into(),
             RequestOutcome::WrongHost => "wrong-host".into(),
             RequestOutcome::InFlightAtEnd => "in-flight-at-end".into(),
             RequestOutcome::NotSentOnTime => "not-sent-on-time".into(),
@@ -60,14 +46,7 @@ impl RequestOutcome {
     pub fn describe(self) -> String {
         match self {
             RequestOutcome::Status(code) => format!("answered {code}"),
-            RequestOutcome::DnsError => "failed to resolve".into(),
-            RequestOutcome::ConnectRefused => "refused".into(),
-            RequestOutcome::ConnectTimeout => "timed out connecting".into(),
-            RequestOutcome::Reset => "reset".into(),
-            RequestOutcome::ClosedBeforeResponse => "closed before a response".into(),
-            RequestOutcome::ReadTimeout => "timed out waiting for a response".into(),
-            RequestOutcome::TlsError => "failed TLS".into(),
-            RequestOutcome::OtherError => "failed".into(),
+            RequestOutcome::Failed(kind) => kind.describe().into(),
             RequestOutcome::WrongHost => "answered by an unexpected instance".into(),
             RequestOutcome::InFlightAtEnd => "still in flight at the end".into(),
             RequestOutcome::NotSentOnTime => "not sent on time".into(),

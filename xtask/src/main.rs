@@ -2,14 +2,14 @@
 //!
 //! - `verify [ARGS]`: build the netconform binary (release) and run `netconform verify ARGS`;
 //!   with no `--env` that verifies the built-in sandbox, with `--testbed` the container test
-//!   bed.
+//!   bed (its image made first when it is missing, as `images` does).
 //! - `test`: the project's tests (release profile, so they share the build with `verify`),
 //!   after installing what they need that is missing (Debian packages, as .ci/run does: the
 //!   test image's busybox, xmllint, Chromium, mmdebstrap), saying what it installs.
 //! - `ci`: what CI runs: formatting, clippy with warnings denied, then `test`.
 //! - `docs [--check]`: render features/ into docs/conformance.md (`--check`: fail when stale).
-//! - `images`: make the container test bed's image when it is missing (installs mmdebstrap
-//!   first when it is missing); `verify --testbed` and the tests use it.
+//! - `images`: make the container test bed's image when it is missing (installing mmdebstrap
+//!   first when that is missing too); `verify --testbed` and the tests use it.
 //!
 //! Prints what it runs; exits with the code of what failed. Depends on std and, for the docs,
 //! the model crate's list of the guide's recommendations.
@@ -89,6 +89,11 @@ fn workspace_root() -> std::path::PathBuf {
 }
 
 fn verify(args: &[String]) -> Result<(), i32> {
+    // The test bed runs on an image made on this machine: make it first (and what making it
+    // needs), as `cargo xtask images` does, with its progress shown.
+    if args.iter().any(|a| a == "--testbed") {
+        images()?;
+    }
     let mut run = vec![
         "run",
         "--release",
@@ -110,18 +115,31 @@ fn test(args: &[String]) -> Result<(), i32> {
 }
 
 /// The test bed's image: made by `netconform testbed-images` (the same code `verify --testbed`
-/// and the tests run), with mmdebstrap installed first when it is missing.
+/// and the tests run), with mmdebstrap installed first when the image is missing and so is
+/// mmdebstrap (an image that exists is used as is and needs nothing installed).
 fn images() -> Result<(), i32> {
-    ensure_command("mmdebstrap", "mmdebstrap");
-    cargo(&[
+    let netconform = [
         "run",
         "--release",
         "--quiet",
         "--package",
         "netconform",
         "--",
-        "testbed-images",
-    ])
+    ];
+    if !command_exists("mmdebstrap") {
+        let mut check = netconform.to_vec();
+        check.extend(["testbed-images", "--check"]);
+        match cargo(&check) {
+            Ok(()) => return Ok(()),
+            // Missing: make it, with mmdebstrap.
+            Err(1) => ensure_command("mmdebstrap", "mmdebstrap"),
+            // No Docker (netconform said so) or no build: nothing to make it with.
+            Err(code) => return Err(code),
+        }
+    }
+    let mut make = netconform.to_vec();
+    make.push("testbed-images");
+    cargo(&make)
 }
 
 fn bench(args: &[String]) -> Result<(), i32> {

@@ -39,7 +39,15 @@ pub(crate) enum Command {
     /// Make the container test bed's image when it is missing (what `cargo xtask images`
     /// runs).
     #[command(hide = true)]
-    TestbedImages,
+    TestbedImages(TestbedImagesArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TestbedImagesArgs {
+    /// Only say whether the image exists: exit 0 when it does, 1 when it is missing (3 when
+    /// Docker cannot be reached).
+    #[arg(long)]
+    pub(crate) check: bool,
 }
 
 #[derive(Debug, Args)]

@@ -49,7 +49,7 @@ fn main() -> ExitCode {
             cli::Command::Sandbox(args) => sandbox_cmd::run(args).await,
             cli::Command::SandboxRestart(args) => sandbox_cmd::restart(args).await,
             cli::Command::Replica(args) => testbed_cmd::replica(args).await,
-            cli::Command::TestbedImages => testbed_cmd::images().await,
+            cli::Command::TestbedImages(args) => testbed_cmd::images(args).await,
         }
     });
     runtime.shutdown_background();

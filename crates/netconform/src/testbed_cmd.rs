@@ -4,7 +4,7 @@
 use netconform_model::exit;
 use netconform_sandbox::{StandaloneReplica, StandaloneStop};
 
-use crate::cli::ReplicaArgs;
+use crate::cli::{ReplicaArgs, TestbedImagesArgs};
 use crate::report_error;
 
 pub(crate) async fn replica(args: ReplicaArgs) -> i32 {
@@ -47,11 +47,22 @@ pub(crate) async fn replica(args: ReplicaArgs) -> i32 {
     exit::CONFORMANT
 }
 
-/// The docker CLI the bed is driven with.
+/// The docker CLI the bed's rolling restart (the docker restart driver) runs.
 const DOCKER: &str = "docker";
 
-/// Makes the test bed's image when it is missing; 0 when it exists (made or not).
-pub(crate) async fn images() -> i32 {
+/// Makes the test bed's image when it is missing; 0 when it exists (made or not). With
+/// `--check`, only says whether it exists (1: missing).
+pub(crate) async fn images(args: TestbedImagesArgs) -> i32 {
+    if args.check {
+        return match netconform_testbed::images::exists_in_docker().await {
+            Ok(true) => exit::CONFORMANT,
+            Ok(false) => exit::NOT_CONFORMANT,
+            Err(e) => {
+                report_error(&format!("failed to {e}"));
+                exit::INCONCLUSIVE
+            }
+        };
+    }
     match ensure_image().await {
         Ok(()) => exit::CONFORMANT,
         Err(message) => {
@@ -63,7 +74,7 @@ pub(crate) async fn images() -> i32 {
 
 async fn ensure_image() -> Result<(), String> {
     let image = netconform_testbed::images::IMAGE;
-    if netconform_testbed::images::exists(DOCKER)
+    if netconform_testbed::images::exists_in_docker()
         .await
         .map_err(|e| format!("failed to {e}"))?
     {
@@ -79,7 +90,7 @@ async fn ensure_image() -> Result<(), String> {
         netconform_testbed::images::PACKAGES.join(", ")
     ));
     let started = std::time::Instant::now();
-    netconform_testbed::images::build(DOCKER, &mirror, &std::env::temp_dir(), |line| {
+    netconform_testbed::images::build(&mirror, &std::env::temp_dir(), |line| {
         crate::note(&format!("  {line}"));
     })
     .await

@@ -85,7 +85,7 @@ fn run_id(stderr: &str) -> String {
 
 /// The containers and networks of run `run` that still exist.
 fn leftovers(run: &str) -> (Vec<String>, Vec<String>) {
-    labelled("docker", &format!("{RUN_LABEL}={run}"))
+    labelled(&format!("{RUN_LABEL}={run}"))
 }
 
 #[test]

@@ -1,12 +1,16 @@
 //! The bed's image, made without a registry: a Debian root filesystem with HAProxy and BIND,
 //! made by mmdebstrap from the machine's own Debian mirror and suite (read from its apt
 //! sources, so the image's C library matches the netconform binary mounted into it) and
-//! loaded with `docker import`. Made once; an image that exists is used as is.
+//! imported into Docker (what `docker import` does, through bollard). Made once; an image
+//! that exists is used as is.
 
 use std::path::Path;
 use std::process::Stdio;
 
-use tokio::io::{AsyncBufReadExt, BufReader};
+use futures::StreamExt as _;
+use testcontainers::bollard::query_parameters::CreateImageOptionsBuilder;
+use testcontainers::bollard::{Docker, body_stream};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt as _, BufReader};
 
 use crate::{TestbedError, docker};
 
@@ -108,20 +112,67 @@ pub fn find_mirror(apt_dir: &Path) -> Result<Mirror, TestbedError> {
     )))
 }
 
-/// Whether the image exists.
-pub async fn exists(docker: &str) -> Result<bool, TestbedError> {
-    docker::reachable(docker).await?;
-    Ok(
-        docker::run(docker, &["image", "inspect", "--format", "{{.Id}}", IMAGE])
-            .await
-            .is_ok(),
-    )
+/// Whether the image exists (Docker must answer).
+pub async fn exists_in_docker() -> Result<bool, TestbedError> {
+    exists(&docker::client().await?).await
+}
+
+pub(crate) async fn exists(docker: &Docker) -> Result<bool, TestbedError> {
+    match docker.inspect_image(IMAGE).await {
+        Ok(_) => Ok(true),
+        Err(testcontainers::bollard::errors::Error::DockerResponseServerError {
+            status_code: 404,
+            ..
+        }) => Ok(false),
+        Err(e) => Err(docker::failed(format!("look up the image {IMAGE}"), e)),
+    }
+}
+
+/// Imports the root filesystem `tar` as [`IMAGE`], streamed (it is some 170 MB).
+async fn import(docker: &Docker, tar: &Path) -> Result<(), TestbedError> {
+    let what = || format!("import {} as {IMAGE}", tar.display());
+    let file = tokio::fs::File::open(tar)
+        .await
+        .map_err(|e| docker::failed(what(), e))?;
+    let chunks = futures::stream::unfold(file, |mut file| async move {
+        let mut chunk = vec![0; 1 << 20];
+        match file.read(&mut chunk).await {
+            Ok(0) | Err(_) => None,
+            Ok(n) => {
+                chunk.truncate(n);
+                Some((bytes::Bytes::from(chunk), file))
+            }
+        }
+    });
+    let (repository, tag) = IMAGE
+        .split_once(':')
+        .expect("the image is named repository:tag");
+    let options = CreateImageOptionsBuilder::default()
+        .from_src("-")
+        .repo(repository)
+        .tag(tag)
+        .changes(vec![
+            "CMD [\"/bin/bash\"]".to_owned(),
+            format!("LABEL netconform.packages={}", PACKAGES.join(",")),
+        ])
+        .build();
+    let mut progress = docker.create_image(Some(options), Some(body_stream(chunks)), None);
+    while let Some(step) = progress.next().await {
+        step.map_err(|e| docker::failed(what(), e))?;
+    }
+    if exists(docker).await? {
+        Ok(())
+    } else {
+        Err(docker::failed(
+            what(),
+            "Docker took the file but has no such image after it",
+        ))
+    }
 }
 
 /// Makes the image (mmdebstrap, then `docker import`) in `work_dir`; every line mmdebstrap
 /// prints goes to `on_line`.
 pub async fn build(
-    docker: &str,
     mirror: &Mirror,
     work_dir: &Path,
     mut on_line: impl FnMut(&str),
@@ -176,21 +227,7 @@ pub async fn build(
                 tail.join("\n")
             )));
         }
-        let tar = tar.to_string_lossy();
-        docker::run(
-            docker,
-            &[
-                "import",
-                "--change",
-                "CMD [\"/bin/bash\"]",
-                "--change",
-                &format!("LABEL netconform.packages={}", PACKAGES.join(",")),
-                &tar,
-                IMAGE,
-            ],
-        )
-        .await?;
-        Ok(())
+        import(&docker::client().await?, &tar).await
     }
     .await;
     let _ = std::fs::remove_dir_all(&dir);

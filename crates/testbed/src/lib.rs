@@ -11,11 +11,13 @@
 //! driver (`docker stop -t`, ECS's `stopTimeout`), and tears everything down when dropped:
 //! every container and network carries the run's label ([`RUN_LABEL`]), so nothing is left.
 //!
-//! The replica's interface and the CA come from the test kit the sandbox shares. Talks to
-//! Docker through its CLI: testcontainers 0.28 speaks Docker API 1.53 only, which
-//! engines before Docker 29 refuse ("client version 1.53 is too new"); the CLI negotiates.
-//! Depends on model and the test kit only, never on a checker. No printing, no process env: the caller passes
-//! the paths and the docker CLI to use.
+//! The replica's interface and the CA come from the test kit the sandbox shares. Its
+//! containers are testcontainers' (from the image made locally, never pulled), its network
+//! and everything testcontainers has no API for go through the bollard client testcontainers
+//! re-exports (`docker`); the rolling restart it describes is the docker restart driver, the
+//! CLI users point at their own containers. Depends on model and the test kit only, never on
+//! a checker. No printing, no process env: the caller passes the paths and the docker CLI
+//! the restart driver is to use.
 
 mod docker;
 mod environment;
@@ -49,8 +51,8 @@ pub enum TestbedError {
         "reach Docker ({why}): the container test bed needs a running Docker engine; start it (`systemctl start docker`, or `dockerd &` as root) and make sure this user may use it (its socket /var/run/docker.sock, or DOCKER_HOST)"
     )]
     DockerUnreachable { why: String },
-    #[error("run `{command}`: {why}")]
-    Docker { command: String, why: String },
+    #[error("{what}: {why}")]
+    Docker { what: String, why: String },
     #[error("find the test bed's image {image}: make it with `cargo xtask images`")]
     ImageMissing { image: String },
     #[error("make the test bed's image: {0}")]
@@ -80,7 +82,7 @@ pub struct TestbedConfig {
     /// Where the bed's files (HAProxy's and BIND's configuration, certificates) are written,
     /// in a directory of their own, removed with the bed.
     pub work_dir: PathBuf,
-    /// The docker CLI to run.
+    /// The docker CLI the environment's rolling restart (the docker restart driver) runs.
     pub docker: String,
 }
 
@@ -124,6 +126,8 @@ pub struct Testbed {
     topology: Topology,
     environment: Environment,
     variant: Option<Variant>,
+    /// Kept alive with the bed: testcontainers removes a container when its handle drops.
+    containers: Option<start::Containers>,
 }
 
 impl Testbed {
@@ -132,23 +136,22 @@ impl Testbed {
     /// image is missing. `teardown` comes from [`Teardown::new`] with the same config, so the
     /// caller can remove the run while this is still starting it.
     pub async fn start(config: TestbedConfig, teardown: Teardown) -> Result<Testbed, TestbedError> {
-        let docker = config.docker.as_str();
-        docker::reachable(docker).await?;
-        if !images::exists(docker).await? {
+        let client = docker::client().await?;
+        if !images::exists(&client).await? {
             return Err(TestbedError::ImageMissing {
                 image: images::IMAGE.to_owned(),
             });
         }
-        let orphans = docker.to_owned();
-        let _ = tokio::task::spawn_blocking(move || docker::remove_orphans(&orphans)).await;
+        docker::remove_orphans(&client).await;
         let mut guard = teardown::Guard(Some(teardown.clone()));
-        let parts = start::start_parts(&config, &teardown).await?;
+        let parts = start::start_parts(&client, &config, &teardown).await?;
         guard.0 = None;
         Ok(Testbed {
             environment: environment::environment(&config, &parts),
             topology: parts.topology,
             teardown,
             variant: config.variant,
+            containers: Some(parts.containers),
         })
     }
 
@@ -173,6 +176,15 @@ impl Testbed {
 
 impl Drop for Testbed {
     fn drop(&mut self) {
+        // By label first: whatever the run made goes, handles or not.
         self.teardown.now();
+        // testcontainers removes a container when its handle drops, on the runtime it finds;
+        // with none (the bed dropped by a panic in a plain thread) it would panic in Drop, so
+        // the handles, whose containers are gone already, are let go of unrun.
+        if tokio::runtime::Handle::try_current().is_err()
+            && let Some(containers) = self.containers.take()
+        {
+            std::mem::forget(containers);
+        }
     }
 }

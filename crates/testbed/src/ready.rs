@@ -5,15 +5,19 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use netconform_model::haproxy;
+use testcontainers::bollard::Docker;
 
+use crate::start::{Container, Containers};
 use crate::{TestbedConfig, TestbedError, Topology, Variant, docker, files};
 
 /// Waits until BIND runs, the replicas are healthy in Docker, and HAProxy has made up its
 /// mind about them: routing to both (or, with no checks, configured; with the wrong check
 /// path, both marked down).
 pub(crate) async fn wait_ready(
+    client: &Docker,
     config: &TestbedConfig,
     topology: &Topology,
+    containers: &Containers,
 ) -> Result<(), TestbedError> {
     let started = Instant::now();
     let deadline = started + config.timing.ready_within;
@@ -24,7 +28,7 @@ pub(crate) async fn wait_ready(
     };
     let mut waiting_for;
     loop {
-        waiting_for = match ready(config, topology, want).await {
+        waiting_for = match ready(client, topology, containers, want).await {
             Ok(()) => return Ok(()),
             Err(what) => what,
         };
@@ -34,20 +38,22 @@ pub(crate) async fn wait_ready(
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let mut logs = String::new();
-    let mut names = vec![topology.dns.0.as_str(), topology.lb.0.as_str()];
-    names.extend(topology.replicas.iter().map(|(_, n)| n.as_str()));
-    for name in names {
-        let out = tokio::process::Command::new(&config.docker)
-            .args(["logs", "--tail", "15", name])
-            .output()
-            .await;
-        if let Ok(out) = out {
-            logs.push_str(&format!(
-                "--- docker logs {name}\n{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
+    let mut names = vec![
+        (topology.dns.0.as_str(), &containers.dns),
+        (topology.lb.0.as_str(), &containers.lb),
+    ];
+    names.extend(
+        topology
+            .replicas
+            .iter()
+            .map(|(_, n)| n.as_str())
+            .zip(&containers.replicas),
+    );
+    for (name, container) in names {
+        logs.push_str(&format!(
+            "--- logs of {name}\n{}",
+            tail(container, 15).await
+        ));
     }
     Err(TestbedError::NotReady {
         what: waiting_for,
@@ -56,41 +62,42 @@ pub(crate) async fn wait_ready(
     })
 }
 
-/// `Err(what is not ready yet)`.
-async fn ready(config: &TestbedConfig, topology: &Topology, want: &str) -> Result<(), String> {
-    let docker = config.docker.as_str();
-    let state = |name: &str| {
-        let name = name.to_owned();
-        async move {
-            docker::run(
-                docker,
-                &[
-                    "inspect",
-                    "--format",
-                    "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}",
-                    &name,
-                ],
-            )
-            .await
-            .unwrap_or_default()
+/// The last `lines` lines a container wrote, stdout then stderr.
+async fn tail(container: &Container, lines: usize) -> String {
+    let mut text = String::new();
+    for out in [
+        container.stdout_to_vec().await,
+        container.stderr_to_vec().await,
+    ] {
+        let out = String::from_utf8_lossy(&out.unwrap_or_default()).into_owned();
+        let all: Vec<&str> = out.lines().collect();
+        for line in &all[all.len().saturating_sub(lines)..] {
+            text.push_str(line);
+            text.push('\n');
         }
-    };
+    }
+    text
+}
+
+/// `Err(what is not ready yet)`.
+async fn ready(
+    client: &Docker,
+    topology: &Topology,
+    containers: &Containers,
+    want: &str,
+) -> Result<(), String> {
     for (_, name) in &topology.replicas {
-        let s = state(name).await;
+        let s = docker::state(client, name).await;
         if s != "running healthy" {
             return Err(format!("{name} healthy in Docker (it is {s:?})"));
         }
     }
     let dns = &topology.dns.0;
-    if state(dns).await.trim() != "running" {
+    if docker::state(client, dns).await != "running" {
         return Err(format!("{dns} running"));
     }
-    let logs = tokio::process::Command::new(docker)
-        .args(["logs", dns])
-        .output()
-        .await
-        .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
-        .unwrap_or_default();
+    let logs = String::from_utf8_lossy(&containers.dns.stderr_to_vec().await.unwrap_or_default())
+        .into_owned();
     // Logged once the zone is signed.
     if !logs.lines().any(|l| l.contains("(signed): next key event")) {
         return Err(format!("BIND ({dns}) serving its signed zone"));

@@ -1,16 +1,26 @@
-//! Starting a bed: its files, its network, BIND, HAProxy and the replicas, in that order.
+//! Starting a bed: its files, its network, the replicas, HAProxy and BIND, in that order,
+//! each container through testcontainers from the locally made image (never pulled).
 
 use std::net::IpAddr;
 use std::path::Path;
 use std::time::Duration;
 
 use netconform_testkit::{ca, replica::ZONES};
+use testcontainers::bollard::Docker;
+use testcontainers::core::{AccessMode, ExecCommand, Mount};
+use testcontainers::runners::AsyncRunner as _;
+use testcontainers::{ContainerAsync, GenericImage, Healthcheck, ImageExt as _};
+use tokio::io::AsyncReadExt as _;
 
-use crate::teardown::{Teardown, labels};
+use crate::teardown::Teardown;
 use crate::{DOMAIN, TestbedConfig, TestbedError, Topology, Variant, docker, files, images, ready};
 
 /// Where the netconform binary is mounted in the replicas' containers.
 const REPLICA_EXE: &str = "/usr/local/bin/netconform";
+
+/// A container of the bed. testcontainers removes it when it is dropped; the bed's teardown
+/// removes it by label first, whatever happened.
+pub(crate) type Container = ContainerAsync<GenericImage>;
 
 /// What starting gives.
 pub(crate) struct Parts {
@@ -18,34 +28,48 @@ pub(crate) struct Parts {
     pub(crate) ca_pem: String,
     /// The zone's key-signing key, as a DNSKEY record.
     pub(crate) trust_anchor: String,
+    /// The containers, alive as long as the bed.
+    pub(crate) containers: Containers,
 }
 
-/// `docker run -d` with the run's name, network and labels; `args` go between the options
-/// and the image, `command` after it.
-async fn run_container(
-    config: &TestbedConfig,
+/// The bed's containers.
+pub(crate) struct Containers {
+    pub(crate) replicas: Vec<Container>,
+    pub(crate) lb: Container,
+    pub(crate) dns: Container,
+}
+
+/// One container of the run, named `name` (also its host name, which HAProxy resolves),
+/// on the run's network, labelled, running `command`.
+fn request(
     teardown: &Teardown,
     name: &str,
-    args: &[String],
-    command: &[&str],
-) -> Result<(), TestbedError> {
-    let network = teardown.name("net");
-    let mut all: Vec<&str> = vec![
-        "run",
-        "-d",
-        "--name",
-        name,
-        "--hostname",
-        name,
-        "--network",
-        &network,
-    ];
-    let labels = labels(teardown);
-    all.extend(labels.iter().map(String::as_str));
-    all.extend(args.iter().map(String::as_str));
-    all.push(images::IMAGE);
-    all.extend(command);
-    docker::run(&config.docker, &all).await.map(|_| ())
+    mounts: Vec<Mount>,
+    command: Vec<String>,
+) -> testcontainers::ContainerRequest<GenericImage> {
+    let (repository, tag) = images::IMAGE
+        .split_once(':')
+        .expect("the image is named repository:tag");
+    let mut request = GenericImage::new(repository, tag)
+        .with_container_name(name)
+        .with_hostname(name)
+        .with_network(teardown.name("net"))
+        .with_labels(docker::labels(teardown.run_id()))
+        .with_cmd(command);
+    for mount in mounts {
+        request = request.with_mount(mount);
+    }
+    request
+}
+
+async fn start(
+    request: testcontainers::ContainerRequest<GenericImage>,
+    name: &str,
+) -> Result<Container, TestbedError> {
+    request
+        .start()
+        .await
+        .map_err(|e| docker::failed(format!("start the container {name}"), e))
 }
 
 fn write(dir: &Path, file: &str, text: &str) -> Result<(), TestbedError> {
@@ -59,24 +83,76 @@ fn write(dir: &Path, file: &str, text: &str) -> Result<(), TestbedError> {
     std::fs::rename(&tmp, dir.join(file)).map_err(err)
 }
 
-async fn address(config: &TestbedConfig, name: &str) -> Result<IpAddr, TestbedError> {
-    let text = docker::run(
-        &config.docker,
-        &[
-            "inspect",
-            "--format",
-            "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
-            name,
-        ],
+async fn address(container: &Container, name: &str) -> Result<IpAddr, TestbedError> {
+    container
+        .get_bridge_ip_address()
+        .await
+        .map_err(|e| docker::failed(format!("find the address of {name}"), e))
+}
+
+/// What `command` prints in `container`.
+async fn exec(container: &Container, command: &[&str]) -> Result<String, TestbedError> {
+    let what = || format!("run `{}` in {}", command.join(" "), container.id());
+    let mut result = container
+        .exec(ExecCommand::new(command.iter().copied()))
+        .await
+        .map_err(|e| docker::failed(what(), e))?;
+    let mut out = String::new();
+    result
+        .stdout()
+        .read_to_string(&mut out)
+        .await
+        .map_err(|e| docker::failed(what(), e))?;
+    Ok(out)
+}
+
+/// The replica of `zone`, named `name`: `netconform replica` with Docker's health check on
+/// `/api/status` (ECS's container health check).
+fn replica(
+    config: &TestbedConfig,
+    teardown: &Teardown,
+    zone: &str,
+    name: &str,
+) -> testcontainers::ContainerRequest<GenericImage> {
+    let timing = &config.timing;
+    let mut command: Vec<String> = [
+        REPLICA_EXE,
+        "replica",
+        "--id",
+        name,
+        "--zone",
+        zone,
+        "--listen",
+        &format!("0.0.0.0:{}", files::API_PORT),
+        "--agent",
+        &format!("0.0.0.0:{}", files::AGENT_PORT),
+        "--drain-delay",
+        &format!("{}ms", timing.drain_delay.as_millis()),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    if matches!(
+        config.variant,
+        Some(Variant::ReplicaNoGracefulShutdown | Variant::HaproxyRetriesMask)
+    ) {
+        command.push("--exit-on-sigterm".to_owned());
+    }
+    let health = format!(
+        "bash -c 'exec 3<>/dev/tcp/127.0.0.1/{}; printf \"GET /api/status HTTP/1.0\\r\\n\\r\\n\" >&3; read -r -t 2 status <&3; [[ $status == *\" 200 \"* ]]'",
+        files::API_PORT
+    );
+    let exe = Mount::bind_mount(config.replica_exe.to_string_lossy(), REPLICA_EXE)
+        .with_access_mode(AccessMode::ReadOnly);
+    request(teardown, name, vec![exe], command).with_health_check(
+        Healthcheck::cmd_shell(health)
+            .with_interval(timing.container_health_interval)
+            .with_timeout(Duration::from_secs(2))
+            .with_retries(1),
     )
-    .await?;
-    text.parse().map_err(|_| TestbedError::Docker {
-        command: format!("docker inspect {name}"),
-        why: format!("no address in {text:?}"),
-    })
 }
 
 pub(crate) async fn start_parts(
+    client: &Docker,
     config: &TestbedConfig,
     teardown: &Teardown,
 ) -> Result<Parts, TestbedError> {
@@ -112,74 +188,20 @@ pub(crate) async fn start_parts(
     write(dir, "named.conf", &files::named_conf(DOMAIN))?;
 
     let network = teardown.name("net");
-    let mut create = vec!["network", "create"];
-    let labels = labels(teardown);
-    create.extend(labels.iter().map(String::as_str));
-    create.push(&network);
-    docker::run(&config.docker, &create).await?;
+    docker::create_network(client, &network, teardown.run_id()).await?;
 
-    let mount_dir = format!(
-        "type=bind,source={},target={},readonly",
-        dir.display(),
-        files::MOUNT
-    );
-    let mount_exe = format!(
-        "type=bind,source={},target={REPLICA_EXE},readonly",
-        config.replica_exe.display()
-    );
-    let secs = |d: Duration| format!("{}ms", d.as_millis());
+    let files_mount = || {
+        Mount::bind_mount(dir.to_string_lossy(), files::MOUNT)
+            .with_access_mode(AccessMode::ReadOnly)
+    };
+    let mut replica_containers = Vec::new();
     for (zone, name) in &replicas {
-        let api = format!("0.0.0.0:{}", files::API_PORT);
-        let agent = format!("0.0.0.0:{}", files::AGENT_PORT);
-        let drain = secs(timing.drain_delay);
-        let mut command = vec![
-            REPLICA_EXE,
-            "replica",
-            "--id",
-            name,
-            "--zone",
-            zone,
-            "--listen",
-            &api,
-            "--agent",
-            &agent,
-            "--drain-delay",
-            &drain,
-        ];
-        if matches!(
-            variant,
-            Some(Variant::ReplicaNoGracefulShutdown | Variant::HaproxyRetriesMask)
-        ) {
-            command.push("--exit-on-sigterm");
-        }
-        let health = format!(
-            "bash -c 'exec 3<>/dev/tcp/127.0.0.1/{}; printf \"GET /api/status HTTP/1.0\\r\\n\\r\\n\" >&3; read -r -t 2 status <&3; [[ $status == *\" 200 \"* ]]'",
-            files::API_PORT
-        );
-        let args = vec![
-            "--mount".to_owned(),
-            mount_exe.clone(),
-            "--health-cmd".to_owned(),
-            health,
-            "--health-interval".to_owned(),
-            secs(timing.container_health_interval),
-            "--health-timeout".to_owned(),
-            "2s".to_owned(),
-            "--health-retries".to_owned(),
-            "1".to_owned(),
-        ];
-        run_container(config, teardown, name, &args, &command).await?;
+        replica_containers.push(start(replica(config, teardown, zone, name), name).await?);
     }
     let lb = teardown.name("lb");
     let cfg = format!("{}/haproxy.cfg", files::MOUNT);
-    run_container(
-        config,
-        teardown,
-        &lb,
-        &["--mount".to_owned(), mount_dir.clone()],
-        &["haproxy", "-db", "-f", &cfg],
-    )
-    .await?;
+    let command = ["haproxy", "-db", "-f", &cfg].map(str::to_owned).to_vec();
+    let lb_container = start(request(teardown, &lb, vec![files_mount()], command), &lb).await?;
     let dns = teardown.name("dns");
     // BIND waits for its zone, which needs the addresses Docker gives.
     let named = format!(
@@ -187,16 +209,11 @@ pub(crate) async fn start_parts(
         m = files::MOUNT,
         z = files::ZONE_COPY
     );
-    run_container(
-        config,
-        teardown,
-        &dns,
-        &["--mount".to_owned(), mount_dir],
-        &["bash", "-c", &named],
-    )
-    .await?;
-    let lb_ip = address(config, &lb).await?;
-    let dns_ip = address(config, &dns).await?;
+    let command = ["bash", "-c", &named].map(str::to_owned).to_vec();
+    let dns_container = start(request(teardown, &dns, vec![files_mount()], command), &dns).await?;
+    let lb_ip = address(&lb_container, &lb).await?;
+    let dns_ip = address(&dns_container, &dns).await?;
+
     write(
         dir,
         "zone.db",
@@ -208,12 +225,13 @@ pub(crate) async fn start_parts(
         lb: (lb, lb_ip),
         replicas,
     };
-    ready::wait_ready(config, &topology).await?;
-    let keys = docker::run(
-        &config.docker,
-        &["exec", &topology.dns.0, "sh", "-c", "cat /tmp/K*.key"],
-    )
-    .await?;
+    let containers = Containers {
+        replicas: replica_containers,
+        lb: lb_container,
+        dns: dns_container,
+    };
+    ready::wait_ready(client, config, &topology, &containers).await?;
+    let keys = exec(&containers.dns, &["sh", "-c", "cat /tmp/K*.key"]).await?;
     let trust_anchor = files::trust_anchor(&keys).ok_or_else(|| TestbedError::NotReady {
         what: "BIND's key-signing key".into(),
         waited: Duration::ZERO,
@@ -223,5 +241,6 @@ pub(crate) async fn start_parts(
         topology,
         ca_pem: certs.ca_pem,
         trust_anchor,
+        containers,
     })
 }

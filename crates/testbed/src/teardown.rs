@@ -1,17 +1,16 @@
-//! Removing a run: its id, the labels every object of it carries, and the guard that removes
-//! a start that fails or is cancelled.
+//! Removing a run: its id, the removal of everything labelled with it (on drop, Ctrl-C, a
+//! panic), and the guard that removes a start that fails or is cancelled.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::TestbedConfig;
-use crate::docker::{self, HOST_LABEL, PID_LABEL, RUN_LABEL, remove_run};
+use crate::docker::remove_run;
 
 /// Removes one run's containers, networks and files; cheap to clone, safe to call more than
 /// once, blocking (for Drop and signal handlers).
 #[derive(Debug, Clone)]
 pub struct Teardown {
-    docker: String,
     run: String,
     dir: PathBuf,
 }
@@ -30,20 +29,19 @@ impl Teardown {
             nanos % 10_000
         );
         Teardown {
-            docker: config.docker.clone(),
             dir: config.work_dir.join(format!("netconform-testbed-{run}")),
             run,
         }
     }
 
-    /// The run's id, the value of its [`RUN_LABEL`].
+    /// The run's id, the value of its [`RUN_LABEL`](crate::RUN_LABEL).
     pub fn run_id(&self) -> &str {
         &self.run
     }
 
     /// Removes everything of the run now. Returns what could not be removed.
     pub fn now(&self) -> Vec<String> {
-        let left = remove_run(&self.docker, &self.run);
+        let left = remove_run(&self.run);
         let _ = std::fs::remove_dir_all(&self.dir);
         left
     }
@@ -68,16 +66,4 @@ impl Drop for Guard {
             t.now();
         }
     }
-}
-
-/// The labels every container and network of the run carries, as `docker` options.
-pub(crate) fn labels(teardown: &Teardown) -> Vec<String> {
-    vec![
-        "--label".into(),
-        format!("{RUN_LABEL}={}", teardown.run_id()),
-        "--label".into(),
-        format!("{PID_LABEL}={}", std::process::id()),
-        "--label".into(),
-        format!("{HOST_LABEL}={}", docker::host_name()),
-    ]
 }

@@ -145,10 +145,12 @@ async fn udp(
     // No EDNS is offered, so an answer over UDP fits 512 bytes; room to spare for servers that
     // send more anyway (the TC flag covers the rest).
     let mut buf = vec![0u8; 4096];
+    let mut unreadable = 0u32;
     let exchange = async {
         loop {
             let n = socket.recv(&mut buf).await.map_err(|e| io_error(&e))?;
             let Ok(m) = Message::from_vec(&buf[..n]) else {
+                unreadable += 1;
                 continue;
             };
             // A stray or spoofed datagram: keep waiting for ours.
@@ -157,9 +159,15 @@ async fn udp(
             }
         }
     };
-    tokio::time::timeout(timeout, exchange)
-        .await
-        .map_err(|_| QueryError::Timeout(timeout))?
+    let answer = tokio::time::timeout(timeout, exchange).await;
+    match answer {
+        Ok(answer) => answer,
+        Err(_) if unreadable > 0 => Err(QueryError::Malformed(format!(
+            "{unreadable} answer(s) that are not DNS messages, and no readable one within {}",
+            HumanDuration(timeout)
+        ))),
+        Err(_) => Err(QueryError::Timeout(timeout)),
+    }
 }
 
 async fn tcp(server: SocketAddr, wire: &[u8], timeout: Duration) -> Result<Message, QueryError> {

@@ -128,6 +128,9 @@ pub async fn resolve_one(
         }
     };
     take(&mut resolution, &answer, rtype);
+    if resolution.error.is_some() {
+        return resolution;
+    }
     resolution.rcode = Some(answer.rcode.clone());
     resolution.authoritative_answer = answer.authoritative;
     resolution.over_tcp = answer.over_tcp;
@@ -185,16 +188,23 @@ pub async fn resolve_one(
 /// Adds an answer's chain (from the current final name) and its addresses.
 fn take(resolution: &mut Resolution, answer: &Answer, rtype: RecordType) {
     let mut current = resolution.final_name.clone();
-    while resolution.chain.len() < MAX_CHAIN {
-        let Some(hop) = answer
-            .answers
-            .iter()
-            .find(|r| r.record_type == "CNAME" && r.name == current)
-        else {
-            break;
-        };
+    while let Some(hop) = answer
+        .answers
+        .iter()
+        .find(|r| r.record_type == "CNAME" && r.name == current)
+    {
         if resolution.chain.iter().any(|h: &Record| h.name == hop.data) || hop.data == current {
-            break; // a loop
+            resolution.error = Some(format!(
+                "the CNAME chain loops: {current} points back to {}",
+                hop.data
+            ));
+            break;
+        }
+        if resolution.chain.len() == MAX_CHAIN {
+            resolution.error = Some(format!(
+                "the CNAME chain is longer than {MAX_CHAIN} names; netconform follows no further"
+            ));
+            break;
         }
         resolution.chain.push(hop.clone());
         current = hop.data.clone();

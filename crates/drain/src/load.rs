@@ -343,6 +343,10 @@ async fn worker(
         if let Some(wait) = *stop.borrow() {
             break wait;
         }
+        // The Load was dropped without being finished (its step was cut short): stop now.
+        if stop.has_changed().is_err() {
+            break Duration::ZERO;
+        }
         while tasks.try_join_next().is_some() {}
         let fresh_every = local.shared.plan.fresh_every;
         let lane = if fresh_every > 0 && (i / workers as u64) % fresh_every == fresh_every - 1 {

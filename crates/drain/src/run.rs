@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use netconform_model::{HumanDuration, Outcome, RestartEvent};
+use netconform_model::{HumanDuration, Outcome, RestartEvent, Stop};
 use netconform_net::Resolver;
 use tokio::sync::{mpsc, watch};
 
@@ -28,8 +28,8 @@ pub struct RestartUnderLoad {
     /// HAProxy's statistics page (`drain.haproxy_stats`), read before and after.
     pub haproxy_stats: Option<String>,
     pub stats_timeout: Duration,
-    /// Becomes true on Ctrl-C.
-    pub interrupt: watch::Receiver<bool>,
+    /// Becomes `Some` when the run is stopped (a signal, the run's deadline).
+    pub stop: watch::Receiver<Option<Stop>>,
 }
 
 /// What a caller shows while the restart runs.
@@ -59,8 +59,8 @@ pub struct DrainRun {
 /// How the run ended.
 pub enum Ended {
     Ran(Box<DrainRun>),
-    /// Ctrl-C: the driver was dropped (its command killed), the load stopped; the outcome
-    /// says what was measured so far.
+    /// Stopped (a signal, the run's deadline): the driver was dropped (its command killed),
+    /// the load stopped; the outcome says what was measured so far.
     Interrupted(Outcome),
 }
 
@@ -85,7 +85,7 @@ pub async fn restart_under_load(
     let mut events = Vec::new();
     let mut phase = "before the rollout".to_owned();
     let mut ticker = tokio::time::interval(watch.period());
-    let mut interrupt = how.interrupt.clone();
+    let mut stop = how.stop.clone();
     ticker.tick().await;
     let show = |event: &RestartEvent| {
         watch.line(&format!(
@@ -109,7 +109,7 @@ pub async fn restart_under_load(
                 events.push(event);
             }
             _ = ticker.tick() => watch.load(&load.progress(), &phase),
-            _ = interrupt.wait_for(|stop| *stop) => break None,
+            _ = stopped(&mut stop) => break None,
         }
     };
     // Events sent just before the driver finished.
@@ -120,10 +120,14 @@ pub async fn restart_under_load(
     }
     watch.finish();
     let Some(restart) = restart else {
-        let load = load.finish_within(Duration::from_secs(1)).await;
+        let load = load.finish_within(Duration::from_millis(300)).await;
         let summary = verdict::summarize(&load, &events);
+        let why = how
+            .stop
+            .borrow()
+            .map_or_else(String::new, |s| s.to_string());
         let reason = format!(
-            "interrupted (Ctrl-C) during the restart after {:.1} s: {} requests sent, {} failed so far",
+            "{why} during the restart after {:.1} s: {} requests sent, {} failed so far",
             started.elapsed().as_secs_f64(),
             summary.scheduled,
             summary.failed
@@ -132,7 +136,24 @@ pub async fn restart_under_load(
             Outcome::inconclusive("the rolling restart completes", reason).with_evidence(summary),
         );
     };
-    tokio::time::sleep(how.settle).await;
+    let settled = tokio::select! {
+        () = tokio::time::sleep(how.settle) => None,
+        stop = stopped(&mut stop) => Some(stop),
+    };
+    if let Some(stop) = settled {
+        let load = load.finish_within(Duration::from_millis(300)).await;
+        let summary = verdict::summarize(&load, &events);
+        let reason = format!(
+            "{stop} after the restart ({}), while the load settled for {}: {} requests sent, {} failed so far",
+            restart.status,
+            HumanDuration(how.settle),
+            summary.scheduled,
+            summary.failed
+        );
+        return Ended::Interrupted(
+            Outcome::inconclusive("the rolling restart completes", reason).with_evidence(summary),
+        );
+    }
     let load = load.finish().await;
     let haproxy = match (&how.haproxy_stats, before) {
         (Some(url), Some(before)) => {
@@ -152,4 +173,12 @@ pub async fn restart_under_load(
         load,
         haproxy,
     }))
+}
+
+/// Resolves when the run is stopped; never when it cannot be (the sender is gone).
+async fn stopped(stop: &mut watch::Receiver<Option<Stop>>) -> Stop {
+    match stop.wait_for(Option::is_some).await.ok().and_then(|s| *s) {
+        Some(stop) => stop,
+        None => std::future::pending().await,
+    }
 }

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::HumanDuration;
 use crate::guide;
 use crate::values::{DnsName, Domain, Endpoint};
 
@@ -54,6 +55,9 @@ pub struct Environment {
     /// `staging` (those the guide asks of production only do not apply).
     #[serde(default)]
     pub profile: Profile,
+    /// Bounds the whole run (as `--timeout` does): what is cut off is inconclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<HumanDuration>,
     /// Known failures accepted for a while, each with an owner and an expiry.
     #[serde(default, rename = "waiver", skip_serializing_if = "Vec::is_empty")]
     pub waivers: Vec<Waiver>,
@@ -158,6 +162,7 @@ impl Environment {
             domain,
             strict: false,
             profile: Profile::default(),
+            timeout: None,
             waivers: Vec::new(),
             dns: DnsSettings::default(),
             endpoints: Endpoints::default(),

@@ -26,9 +26,16 @@ pub enum FailureKind {
     ReadTimeout,
     /// The TLS handshake or the certificate failed.
     Tls(TlsFailure),
+    /// What came back is not an HTTP response netconform reads: not HTTP at all, a head
+    /// past hyper's limit, or a body past [`MAX_BODY`] (read up to there, then dropped).
+    Malformed,
     /// Any other transport error.
     OtherError,
 }
+
+/// The most of a response body netconform reads (1 MiB): an endless body is cut there, and
+/// the probe is [`FailureKind::Malformed`].
+pub const MAX_BODY: usize = 1 << 20;
 
 /// What about TLS failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -50,7 +57,7 @@ pub enum TlsFailure {
 
 impl FailureKind {
     /// Every kind, for tests and documentation.
-    pub const ALL: [FailureKind; 14] = [
+    pub const ALL: [FailureKind; 15] = [
         FailureKind::DnsError,
         FailureKind::ConnectRefused,
         FailureKind::ConnectTimeout,
@@ -64,6 +71,7 @@ impl FailureKind {
         FailureKind::Tls(TlsFailure::BadCertificate),
         FailureKind::Tls(TlsFailure::Version),
         FailureKind::Tls(TlsFailure::Handshake),
+        FailureKind::Malformed,
         FailureKind::OtherError,
     ];
 
@@ -83,6 +91,7 @@ impl FailureKind {
             FailureKind::Tls(TlsFailure::BadCertificate) => "tls-bad-certificate",
             FailureKind::Tls(TlsFailure::Version) => "tls-version",
             FailureKind::Tls(TlsFailure::Handshake) => "tls-error",
+            FailureKind::Malformed => "malformed-response",
             FailureKind::OtherError => "other-error",
         }
     }
@@ -103,6 +112,9 @@ impl FailureKind {
             FailureKind::Tls(TlsFailure::BadCertificate) => "failed TLS: bad certificate",
             FailureKind::Tls(TlsFailure::Version) => "failed TLS: no common version",
             FailureKind::Tls(TlsFailure::Handshake) => "failed TLS",
+            FailureKind::Malformed => {
+                "answered with something that is not a readable HTTP response"
+            }
             FailureKind::OtherError => "failed",
         }
     }

@@ -1,7 +1,7 @@
 //! netconform's data. Owns the environment file schema ([`Environment`]), the guide's values
 //! ([`guide`]) and recommendations ([`recommendations`]), check outcomes with their evidence
 //! ([`Outcome`], [`evidence`]), why a request failed ([`FailureKind`]), restart events ([`RestartEvent`]), the run report
-//! ([`RunReport`]), what a report must not show ([`redact`]), the exit codes ([`exit`]) and
+//! ([`RunReport`]), why a run stopped early ([`Stop`]), what a report must not show ([`redact`]), the exit codes ([`exit`]) and
 //! the text of HAProxy's statistics page ([`haproxy`]).
 //!
 //! Plain data only: no I/O, no async, no network crate. Every other crate depends on this one
@@ -19,11 +19,13 @@ pub mod recommendations;
 pub mod redact;
 pub mod restart;
 pub mod run;
+pub mod stop;
 pub mod values;
 
 pub use duration::HumanDuration;
 pub use environment::{EnvError, Environment};
-pub use failure::{FailureKind, TlsFailure};
+pub use failure::{FailureKind, MAX_BODY, TlsFailure};
 pub use outcome::{Gap, Outcome, Verdict};
 pub use restart::{RestartEvent, RestartEventKind};
 pub use run::{RunReport, ScenarioResult, StepResult};
+pub use stop::Stop;

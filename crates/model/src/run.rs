@@ -33,8 +33,11 @@ pub struct RunReport {
     pub scenarios: Vec<ScenarioResult>,
     /// Problems that stopped features from running at all (parse errors).
     pub errors: Vec<String>,
-    /// Whether the run was cut short (Ctrl-C).
+    /// Whether the run was cut short (a signal, or the run's timeout).
     pub interrupted: bool,
+    /// What cut it short: "interrupted (SIGINT)", "cut off by the run's timeout (10m)".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
     pub duration_s: f64,
     /// Every scenario had to run (`--strict`, `strict = true`): one not checked or skipped by
     /// policy fails the run.
@@ -303,6 +306,7 @@ mod tests {
             scenarios,
             errors: Vec::new(),
             interrupted: false,
+            stopped: None,
             duration_s: 0.0,
             strict: false,
             expired_waivers: Vec::new(),

@@ -96,6 +96,11 @@ pub(crate) struct VerifyArgs {
     /// Read the features from this directory instead of the ones built into the binary.
     #[arg(long, value_name = "DIR")]
     pub(crate) features: Option<PathBuf>,
+    /// Bound the whole run (e.g. 10m): what is still running then is cut short, what has not
+    /// run is not run, both inconclusive with that reason; the reports are written. Also
+    /// `timeout` in the environment file; this flag wins.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub(crate) timeout: Option<HumanDuration>,
 }
 
 /// What `verify` prints on stdout.
@@ -187,4 +192,85 @@ pub(crate) struct ReplicaArgs {
 
 fn parse_duration(text: &str) -> Result<HumanDuration, String> {
     HumanDuration::parse(text).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod fuzz {
+    //! The command line never panics: any sequence of the real flags, subcommands and
+    //! values of any shape parses or is a usage error clap explains (256 cases; set
+    //! PROPTEST_CASES for more).
+
+    use clap::Parser as _;
+    use proptest::prelude::*;
+
+    use super::{Cli, Command};
+
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec![
+                "verify",
+                "sandbox",
+                "sandbox-restart",
+                "replica",
+                "testbed-images",
+                "--env",
+                "--break",
+                "--testbed",
+                "--tags",
+                "--report-dir",
+                "--format",
+                "--quiet",
+                "-q",
+                "--allow-disruptive",
+                "--override-caps",
+                "--strict",
+                "--features",
+                "--timeout",
+                "--check",
+                "--write",
+                "--help",
+                "--version",
+                "json",
+                "text",
+                "@dns",
+                "not @disruptive",
+                "(",
+                "10m",
+                "0s",
+                "99999999999999999999h",
+                "status-500",
+                "dns-app-missing",
+                "-",
+                "--",
+                "=",
+            ])
+            .prop_map(str::to_owned),
+            "[ -~]{0,12}",
+            "\\PC{0,8}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        })]
+
+        #[test]
+        fn any_arguments_parse_or_are_a_usage_error(args in prop::collection::vec(word(), 0..8)) {
+            let argv = std::iter::once("netconform".to_owned()).chain(args);
+            match Cli::try_parse_from(argv) {
+                Ok(cli) => {
+                    if let Command::Verify(verify) = &cli.command {
+                        // What verify checks before it runs: --break names a variant.
+                        let _ = verify.broken();
+                    }
+                }
+                Err(e) => {
+                    let text = e.to_string();
+                    prop_assert!(!text.is_empty());
+                }
+            }
+        }
+    }
 }

@@ -116,8 +116,8 @@ impl FeatureDir {
         }
     }
 
-    /// The scenarios of its feature files.
-    pub(crate) fn scenarios(&self) -> std::io::Result<Vec<ScenarioName>> {
+    /// The texts of its feature files.
+    pub(crate) fn texts(&self) -> std::io::Result<Vec<String>> {
         let mut texts = Vec::new();
         for entry in std::fs::read_dir(self.path())? {
             let path = entry?.path();
@@ -125,7 +125,12 @@ impl FeatureDir {
                 texts.push(std::fs::read_to_string(path)?);
             }
         }
-        Ok(scenarios(texts.iter().map(String::as_str)))
+        Ok(texts)
+    }
+
+    /// The scenarios of its feature files.
+    pub(crate) fn scenarios(&self) -> std::io::Result<Vec<ScenarioName>> {
+        Ok(scenarios(self.texts()?.iter().map(String::as_str)))
     }
 }
 

@@ -17,6 +17,7 @@ mod steps;
 mod testbed_cmd;
 mod verify;
 mod world;
+mod worst_case;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};

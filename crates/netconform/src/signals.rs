@@ -15,15 +15,17 @@ impl Signals {
         }
     }
 
-    /// Waits for the next signal; false when none can be received.
-    pub(crate) async fn next(&mut self) -> bool {
+    /// Waits for the next signal and names it ("SIGINT", "SIGTERM"); `None` when none can
+    /// be received.
+    pub(crate) async fn next(&mut self) -> Option<&'static str> {
+        let named = |got: Option<()>, name| got.map(|()| name);
         match (&mut self.interrupt, &mut self.terminate) {
             (Some(i), Some(t)) => tokio::select! {
-                s = i.recv() => s.is_some(),
-                s = t.recv() => s.is_some(),
+                s = i.recv() => named(s, "SIGINT"),
+                s = t.recv() => named(s, "SIGTERM"),
             },
-            (Some(i), None) => i.recv().await.is_some(),
-            (None, Some(t)) => t.recv().await.is_some(),
+            (Some(i), None) => named(i.recv().await, "SIGINT"),
+            (None, Some(t)) => named(t.recv().await, "SIGTERM"),
             (None, None) => std::future::pending().await,
         }
     }

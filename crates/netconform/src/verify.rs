@@ -6,18 +6,19 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal as _;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::{World as _, WriterExt as _, cli as cucumber_cli};
 use futures::FutureExt as _;
 use netconform_drain::RestartDriver;
 use netconform_model::values::{Date, rfc3339_utc};
-use netconform_model::{Environment, RunReport, exit, run::REPORT_SCHEMA_VERSION};
+use netconform_model::{Environment, RunReport, Stop, exit, run::REPORT_SCHEMA_VERSION};
 use netconform_net::{Caching, Resolver};
 use netconform_sandbox::Sandbox;
 use netconform_testbed::Teardown;
 use rustls::pki_types::CertificateDer;
+use tokio::sync::watch;
 
 use crate::cli::{Broken, Format, VerifyArgs};
 use crate::collector::{Collected, Collector};
@@ -58,15 +59,24 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
     };
     let strict = args.strict || env.strict;
     let waivers = env.waivers.clone();
-    let (interrupter, interrupt) = tokio::sync::watch::channel(false);
-    let ctx = match context(env, source.name(), source.sandbox(), tls_roots, interrupt) {
+    let limit = args
+        .timeout
+        .map(|t| t.get())
+        .or(env.timeout.map(|t| t.get()));
+    let (stopper, stop) = watch::channel(None);
+    let ctx = match context(env, source.name(), source.sandbox(), tls_roots, stop) {
         Ok(ctx) => Arc::new(ctx),
         Err(message) => {
             report_error(&message);
             return exit::INCONCLUSIVE;
         }
     };
-    on_signals(interrupter, source.teardown());
+    let stopper = Arc::new(stopper);
+    on_signals(Arc::clone(&stopper), source.teardown());
+    on_deadline(Arc::clone(&stopper), limit);
+    if let Ok(texts) = features.texts() {
+        crate::worst_case::announce(&ctx.env, &texts, limit);
+    }
     let collected = run_features(&ctx, policy, tags, &features).await;
     let mut report = RunReport {
         schema_version: REPORT_SCHEMA_VERSION,
@@ -78,7 +88,8 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         settings: netconform_model::redact::environment(&ctx.env),
         scenarios: collected.scenarios,
         errors: collected.errors,
-        interrupted: *ctx.interrupt.borrow(),
+        interrupted: ctx.stopped().is_some(),
+        stopped: ctx.stopped().map(|s| s.to_string()),
         duration_s: started.elapsed().as_secs_f64(),
         strict,
         expired_waivers: Vec::new(),
@@ -132,17 +143,17 @@ fn settle(
     Ok((policy, roots))
 }
 
-/// Ctrl-C and SIGTERM: long steps stop and the rest of the run ends inconclusive; the report
-/// is still written. A second signal exits at once (removing the test bed first).
-fn on_signals(interrupter: tokio::sync::watch::Sender<bool>, teardown: Option<Teardown>) {
+/// Ctrl-C and SIGTERM stop the run: the step in flight is cut short, the rest is not run,
+/// the reports are written. A second signal exits at once (removing the test bed first).
+fn on_signals(stopper: Arc<watch::Sender<Option<Stop>>>, teardown: Option<Teardown>) {
     tokio::spawn(async move {
         let mut signals = crate::signals::Signals::listen();
-        if signals.next().await {
-            crate::note(
-                "\ninterrupted: stopping the load and the restart, then writing the report (Ctrl-C again to quit now)",
-            );
-            let _ = interrupter.send(true);
-            if signals.next().await {
+        if let Some(name) = signals.next().await {
+            crate::note(&format!(
+                "\ninterrupted ({name}): stopping what runs, then writing the reports (Ctrl-C again to quit now)"
+            ));
+            stop(&stopper, Stop::Signal(name));
+            if signals.next().await.is_some() {
                 if let Some(teardown) = &teardown {
                     teardown.now();
                 }
@@ -150,6 +161,32 @@ fn on_signals(interrupter: tokio::sync::watch::Sender<bool>, teardown: Option<Te
             }
         }
     });
+}
+
+/// The run-wide deadline (`--timeout`, `timeout`): reached, it stops the run as a signal
+/// does, and what was cut off is inconclusive with that reason.
+fn on_deadline(stopper: Arc<watch::Sender<Option<Stop>>>, limit: Option<Duration>) {
+    let Some(limit) = limit else { return };
+    tokio::spawn(async move {
+        tokio::time::sleep(limit).await;
+        if stop(&stopper, Stop::Deadline(limit)) {
+            crate::note(&format!(
+                "\n{}: stopping what runs, then writing the reports",
+                Stop::Deadline(limit)
+            ));
+        }
+    });
+}
+
+/// Stops the run for `why`, unless it was stopped already; whether it was this call.
+fn stop(stopper: &watch::Sender<Option<Stop>>, why: Stop) -> bool {
+    stopper.send_if_modified(|stop| {
+        let first = stop.is_none();
+        if first {
+            *stop = Some(why);
+        }
+        first
+    })
 }
 
 /// Runs the features, one scenario at a time in file order, and collects what they found.
@@ -200,7 +237,7 @@ fn context(
     source: String,
     sandbox: Option<Arc<Sandbox>>,
     tls_roots: Vec<CertificateDer<'static>>,
-    interrupt: tokio::sync::watch::Receiver<bool>,
+    stop: watch::Receiver<Option<Stop>>,
 ) -> Result<Context, String> {
     let resolver =
         Resolver::for_environment(&env.dns, Caching::On).map_err(|e| format!("failed to {e}"))?;
@@ -217,7 +254,7 @@ fn context(
         resolver,
         dns: tokio::sync::OnceCell::new(),
         tls_roots,
-        interrupt,
+        stop,
         views: Mutex::new(BTreeMap::new()),
         restart,
         outcomes: Mutex::new(Vec::new()),

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
 
 use cucumber::gherkin::Step;
 use rustls::pki_types::CertificateDer;
@@ -11,7 +12,7 @@ use netconform_config::Deployment;
 use netconform_dns::{NameView, Vantages};
 use netconform_drain::{Load, RestartDriver};
 use netconform_model::environment::RecordLabel;
-use netconform_model::{Environment, Outcome, Verdict};
+use netconform_model::{Environment, Outcome, Stop, Verdict};
 use netconform_net::Resolver;
 
 /// What every scenario of a run shares.
@@ -29,8 +30,9 @@ pub(crate) struct Context {
     pub(crate) tls_roots: Vec<CertificateDer<'static>>,
     /// What performs a rolling restart, when the environment says how.
     pub(crate) restart: Option<Arc<dyn RestartDriver>>,
-    /// Becomes true on Ctrl-C: long steps stop, the rest of the run ends inconclusive.
-    pub(crate) interrupt: tokio::sync::watch::Receiver<bool>,
+    /// Becomes `Some` on Ctrl-C, SIGTERM or the run's deadline: the step in flight is cut
+    /// short, the rest of the run is not run; both are inconclusive.
+    pub(crate) stop: tokio::sync::watch::Receiver<Option<Stop>>,
     /// Check outcomes by the step that judged them, until the collector takes them.
     pub(crate) outcomes: Mutex<Vec<(StepKey, Outcome)>>,
     /// The exported configuration (`[config]`), read on first use: none without `[config]`,
@@ -39,6 +41,30 @@ pub(crate) struct Context {
 }
 
 impl Context {
+    /// What stopped the run, if it was stopped.
+    pub(crate) fn stopped(&self) -> Option<Stop> {
+        *self.stop.borrow()
+    }
+
+    /// `work`, unless the run is stopped first: then `work` is dropped (what it had in flight
+    /// is cancelled) and the step ends inconclusive, saying it was cut short and why.
+    pub(crate) async fn bounded<T>(&self, work: impl Future<Output = T>) -> T {
+        let started = Instant::now();
+        let mut stop = self.stop.clone();
+        let stopped = async move {
+            match stop.wait_for(Option::is_some).await.ok().and_then(|s| *s) {
+                Some(stop) => stop,
+                // The run's signal task is gone: nothing can stop it any more.
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            biased;
+            stop = stopped => inconclusive(stop.cut_short(started.elapsed())),
+            out = work => out,
+        }
+    }
+
     /// The DNS vantage points, found on first use (discovery asks the resolvers).
     pub(crate) async fn dns_vantages(&self) -> &Vantages {
         self.dns
@@ -173,10 +199,10 @@ impl NetWorld {
 
     pub(crate) fn ctx(&self) -> Arc<Context> {
         match &self.ctx {
-            Some(ctx) if *ctx.interrupt.borrow() => {
-                inconclusive("not run: the run was interrupted (Ctrl-C)".into())
-            }
-            Some(ctx) => Arc::clone(ctx),
+            Some(ctx) => match ctx.stopped() {
+                Some(stop) => inconclusive(stop.not_run()),
+                None => Arc::clone(ctx),
+            },
             None => {
                 inconclusive("the scenario started without its context (a netconform bug)".into())
             }

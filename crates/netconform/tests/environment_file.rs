@@ -348,7 +348,7 @@ fn ctrl_c_during_the_restart_stops_and_still_writes_the_report() {
     );
     let status = child.wait().unwrap();
     assert!(
-        started.elapsed() < Duration::from_secs(10),
+        started.elapsed() < Duration::from_secs(1),
         "stopped in {:?}",
         started.elapsed()
     );
@@ -364,7 +364,7 @@ fn ctrl_c_during_the_restart_stops_and_still_writes_the_report() {
         step["reason"]
             .as_str()
             .unwrap()
-            .starts_with("interrupted (Ctrl-C) during the restart after "),
+            .starts_with("interrupted (SIGINT) during the restart after "),
         "{step:#}"
     );
     assert!(

@@ -30,7 +30,15 @@ pub fn class(e: &reqwest::Error) -> FailureKind {
         FailureKind::ConnectError
     } else if text.contains("connection closed") || text.contains("incomplete") {
         FailureKind::ClosedBeforeResponse
+    } else if is_unreadable(&text) {
+        FailureKind::Malformed
     } else {
         FailureKind::OtherError
     }
+}
+
+/// hyper's parse errors, by their text ("invalid HTTP version parsed", "message head is too
+/// large"): what came back is not an HTTP response it reads.
+fn is_unreadable(text: &str) -> bool {
+    text.contains(" parsed") || text.contains("message head is too large")
 }

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use netconform_model::evidence::http::ProbeResult;
 use netconform_model::values::{Endpoint, Scheme};
+use netconform_model::{FailureKind, MAX_BODY};
 use netconform_net::Resolver;
 use rustls::pki_types::CertificateDer;
 
@@ -151,14 +152,21 @@ impl Target {
                 result.instance = self.instance_header.as_deref().and_then(header);
                 result.zone = self.zone_header.as_deref().and_then(header);
                 // A response is only whole when its body arrived.
-                match res.bytes().await {
+                match read_capped(res).await {
                     Ok(body) => {
                         let cut = body.len().min(BODY_EXCERPT);
                         result.body_excerpt =
                             Some(String::from_utf8_lossy(&body[..cut]).into_owned());
-                        raw = body.to_vec();
+                        raw = body;
                     }
-                    Err(e) => {
+                    Err(Body::TooLarge) => {
+                        result.error = Some(FailureKind::Malformed.name().to_owned());
+                        result.detail = Some(format!(
+                            "the body went past {} KiB; netconform reads no further",
+                            MAX_BODY / 1024
+                        ));
+                    }
+                    Err(Body::Read(e)) => {
                         result.error = Some(classify::class(&e).name().to_owned());
                         result.detail = Some(classify::describe(&e));
                     }
@@ -172,6 +180,25 @@ impl Target {
         result.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
         Ok((result, raw))
     }
+}
+
+/// Why a body was not read whole.
+enum Body {
+    /// Past [`MAX_BODY`]: an endless body is cut there.
+    TooLarge,
+    Read(reqwest::Error),
+}
+
+/// The body, up to [`MAX_BODY`].
+async fn read_capped(mut res: reqwest::Response) -> Result<Vec<u8>, Body> {
+    let mut body = Vec::new();
+    while let Some(chunk) = res.chunk().await.map_err(Body::Read)? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(Body::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// What went wrong with a result, in a few words: "answered 500", "connect-refused (...)".

@@ -256,7 +256,8 @@ pub fn coverage_phrase(report: &RunReport) -> (String, String) {
         scope.push_str("; strict: every scenario must run");
     }
     if report.interrupted {
-        scope.push_str("; interrupted");
+        scope.push_str("; ");
+        scope.push_str(report.stopped.as_deref().unwrap_or("interrupted"));
     }
     (word, scope)
 }

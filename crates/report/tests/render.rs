@@ -241,6 +241,7 @@ fn report() -> RunReport {
         ],
         errors: vec![],
         interrupted: false,
+        stopped: None,
         duration_s: 1.5,
         strict: false,
         expired_waivers: vec![],

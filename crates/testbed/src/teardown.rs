@@ -39,8 +39,12 @@ impl Teardown {
         &self.run
     }
 
-    /// Removes everything of the run now. Returns what could not be removed.
+    /// Removes everything of the run now. Returns what could not be removed. Calls at once
+    /// (the run ending while a second Ctrl-C exits) take turns: the later one waits for the
+    /// earlier to finish, then finds what is left, so the process never exits mid-removal.
     pub fn now(&self) -> Vec<String> {
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let left = remove_run(&self.run);
         let _ = std::fs::remove_dir_all(&self.dir);
         left

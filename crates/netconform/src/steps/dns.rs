@@ -8,9 +8,10 @@ use netconform_model::environment::RecordLabel;
 use super::{RecordName, Within};
 use crate::world::{Context, NetWorld, inconclusive};
 
-/// Runs `work` within `dns.check_timeout`, or ends the step inconclusive.
+/// Runs `work` within `dns.check_timeout`, unless the run is stopped first, or ends the step
+/// inconclusive.
 async fn bounded<T>(ctx: &Context, work: impl Future<Output = T>) -> T {
-    netconform_dns::within(ctx.env.dns.check_timeout, work)
+    ctx.bounded(netconform_dns::within(ctx.env.dns.check_timeout, work))
         .await
         .unwrap_or_else(|why| inconclusive(why))
 }
@@ -88,16 +89,17 @@ async fn eventually_leads_to(
 ) {
     let ctx = world.ctx();
     let name = ctx.env.record(record.0);
-    let outcome = checks::check_eventually(within.0, &name, || async {
-        let view = ctx.resolve_fresh(record.0).await;
-        let resolves = checks::check_resolves(&view, false);
-        if resolves.passed() {
-            leads_to(&ctx, record.0, &view).await
-        } else {
-            resolves
-        }
-    })
-    .await;
+    let outcome = ctx
+        .bounded(checks::check_eventually(within.0, &name, || async {
+            let view = ctx.resolve_fresh(record.0).await;
+            let resolves = checks::check_resolves(&view, false);
+            if resolves.passed() {
+                leads_to(&ctx, record.0, &view).await
+            } else {
+                resolves
+            }
+        }))
+        .await;
     world.judge(step, outcome);
 }
 

@@ -17,7 +17,11 @@ async fn start_load(world: &mut NetWorld) {
         ));
     }
     let plan = LoadPlan::for_environment(&ctx.env, ctx.tls_roots.clone());
-    match Load::start_steady(plan, ctx.resolver.clone(), ctx.env.drain.settle.get()).await {
+    let settle = ctx.env.drain.settle.get();
+    match ctx
+        .bounded(Load::start_steady(plan, ctx.resolver.clone(), settle))
+        .await
+    {
         Ok(load) => world.load = Some(load),
         Err(e) => inconclusive(format!("failed to {e}")),
     }
@@ -37,7 +41,7 @@ async fn restart_under_load(world: &mut NetWorld, step: &Step) {
         settle: ctx.env.drain.settle.get(),
         haproxy_stats: ctx.env.drain.haproxy_stats.as_ref().map(|u| u.0.clone()),
         stats_timeout: ctx.env.health.timeout.get(),
-        interrupt: ctx.interrupt.clone(),
+        stop: ctx.stop.clone(),
     };
     match netconform_drain::restart_under_load(load, how, &ctx.resolver, &Display::new()).await {
         Ended::Ran(run) => world.drain = Some(*run),

@@ -36,13 +36,14 @@ fn api(ctx: &Context) -> Target {
 )]
 async fn probe_every_address(world: &mut NetWorld) {
     let ctx = world.ctx();
-    let res = checks::check_every_address(
-        &api(&ctx),
-        &ctx.resolver,
-        ctx.env.health.path.as_str(),
-        &expect(&ctx),
-    )
-    .await;
+    let res = ctx
+        .bounded(checks::check_every_address(
+            &api(&ctx),
+            &ctx.resolver,
+            ctx.env.health.path.as_str(),
+            &expect(&ctx),
+        ))
+        .await;
     world.probed = Some(checked(res));
 }
 
@@ -60,15 +61,16 @@ fn every_address_answers(world: &mut NetWorld, step: &Step) {
 async fn becomes_healthy(world: &mut NetWorld, step: &Step, within: Within) {
     let ctx = world.ctx();
     let health = &ctx.env.health;
-    let res = checks::check_becomes_healthy(
-        &api(&ctx),
-        &ctx.resolver,
-        health.path.as_str(),
-        &expect(&ctx),
-        within.0,
-        health.interval.get(),
-    )
-    .await;
+    let res = ctx
+        .bounded(checks::check_becomes_healthy(
+            &api(&ctx),
+            &ctx.resolver,
+            health.path.as_str(),
+            &expect(&ctx),
+            within.0,
+            health.interval.get(),
+        ))
+        .await;
     world.judge(step, checked(res));
 }
 
@@ -78,22 +80,26 @@ async fn becomes_healthy(world: &mut NetWorld, step: &Step, within: Within) {
 async fn repeatedly(world: &mut NetWorld, step: &Step, times: u32) {
     let ctx = world.ctx();
     let health = &ctx.env.health;
-    let res = checks::check_repeatedly(
-        &api(&ctx),
-        &ctx.resolver,
-        health.path.as_str(),
-        &expect(&ctx),
-        times,
-        health.interval.get(),
-    )
-    .await;
+    let res = ctx
+        .bounded(checks::check_repeatedly(
+            &api(&ctx),
+            &ctx.resolver,
+            health.path.as_str(),
+            &expect(&ctx),
+            times,
+            health.interval.get(),
+        ))
+        .await;
     world.judge(step, checked(res));
 }
 
 #[then(expr = r"GET \/ on app.\{domain} answers with an HTML page")]
 async fn console(world: &mut NetWorld, step: &Step) {
     let ctx = world.ctx();
-    let res = checks::check_console(&ctx.target(RecordLabel::App), &ctx.resolver).await;
+    let target = ctx.target(RecordLabel::App);
+    let res = ctx
+        .bounded(checks::check_console(&target, &ctx.resolver))
+        .await;
     world.judge(step, checked(res));
 }
 
@@ -102,14 +108,15 @@ async fn zone_spread(world: &mut NetWorld, step: &Step) {
     let ctx = world.ctx();
     let health = &ctx.env.health;
     let probes = (health.min_zones * 5).max(10);
-    let res = checks::check_zone_spread(
-        &api(&ctx),
-        &ctx.resolver,
-        health.path.as_str(),
-        health.min_zones,
-        probes,
-    )
-    .await;
+    let res = ctx
+        .bounded(checks::check_zone_spread(
+            &api(&ctx),
+            &ctx.resolver,
+            health.path.as_str(),
+            health.min_zones,
+            probes,
+        ))
+        .await;
     world.judge(step, checked(res));
 }
 
@@ -122,15 +129,27 @@ async fn gzip(world: &mut NetWorld, step: &Step) {
         .gzip_path
         .as_ref()
         .map(|p| p.as_str().to_owned());
-    let res = checks::check_gzip(&api(&ctx), &ctx.resolver, path.as_deref()).await;
+    let res = ctx
+        .bounded(checks::check_gzip(
+            &api(&ctx),
+            &ctx.resolver,
+            path.as_deref(),
+        ))
+        .await;
     world.judge(step, checked(res));
 }
 
 #[then(expr = r"the certificate of {record}.\{domain} is valid on every address")]
 async fn certificate(world: &mut NetWorld, step: &Step, record: RecordName) {
     let ctx = world.ctx();
-    let res =
-        checks::check_certificate(&ctx.target(record.0), &ctx.resolver, ctx.env.tls.required).await;
+    let target = ctx.target(record.0);
+    let res = ctx
+        .bounded(checks::check_certificate(
+            &target,
+            &ctx.resolver,
+            ctx.env.tls.required,
+        ))
+        .await;
     world.judge(step, checked(res));
 }
 
@@ -140,26 +159,28 @@ async fn certificate(world: &mut NetWorld, step: &Step, record: RecordName) {
 async fn tls_hygiene(world: &mut NetWorld, step: &Step, record: RecordName) {
     let ctx = world.ctx();
     let tls = &ctx.env.tls;
-    let res = checks::check_tls_hygiene(
-        &ctx.target(record.0),
-        &ctx.resolver,
-        tls.min_days_left,
-        tls.min_version,
-        tls.required,
-    )
-    .await;
+    let res = ctx
+        .bounded(checks::check_tls_hygiene(
+            &ctx.target(record.0),
+            &ctx.resolver,
+            tls.min_days_left,
+            tls.min_version,
+            tls.required,
+        ))
+        .await;
     world.judge(step, checked(res));
 }
 
 #[then(expr = r"plain HTTP to {record}.\{domain} redirects to HTTPS on the same host")]
 async fn redirect(world: &mut NetWorld, step: &Step, record: RecordName) {
     let ctx = world.ctx();
-    let res = checks::check_redirect(
-        &ctx.target(record.0),
-        &ctx.resolver,
-        ctx.env.endpoints.http_port,
-        ctx.env.tls.required,
-    )
-    .await;
+    let res = ctx
+        .bounded(checks::check_redirect(
+            &ctx.target(record.0),
+            &ctx.resolver,
+            ctx.env.endpoints.http_port,
+            ctx.env.tls.required,
+        ))
+        .await;
     world.judge(step, checked(res));
 }

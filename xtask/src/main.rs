@@ -182,9 +182,89 @@ const TEST_TOOLS: [(&str, &str, &str); 4] = [
     ("mmdebstrap", "mmdebstrap", "the container test bed's image"),
 ];
 
+/// What the tests run from PyPI, pinned: the package, its version, the command it brings,
+/// and what needs it.
+const TEST_PYPI: [(&str, &str, &str, &str); 2] = [
+    (
+        "moto[server]",
+        "5.2.1",
+        "moto_server",
+        "the AWS API emulator collection is tested against",
+    ),
+    (
+        "awscli",
+        "1.45.11",
+        "aws",
+        "the AWS CLI collection drives (and the fixtures)",
+    ),
+];
+
+/// Whether PyPI `package` is installed at `version` (pip's own answer).
+fn pypi_has(package: &str, version: &str) -> bool {
+    let name = package.split('[').next().unwrap_or(package);
+    Command::new("python3")
+        .args(["-m", "pip", "show", name])
+        .output()
+        .is_ok_and(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.trim() == format!("Version: {version}"))
+        })
+}
+
+/// Installs the pinned PyPI tools the tests need when missing (python3 and pip from Debian
+/// first, when there is no pip).
+fn setup_pypi() -> Result<(), i32> {
+    let missing: Vec<String> = TEST_PYPI
+        .iter()
+        .filter(|(package, version, command, _)| {
+            !(command_exists(command) && pypi_has(package, version))
+        })
+        .map(|(package, version, command, why)| {
+            say(&format!(
+                "xtask: {command} {version} is missing ({why}); installing {package}=={version} from PyPI"
+            ));
+            format!("{package}=={version}")
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let pip_works = || {
+        Command::new("python3")
+            .args(["-m", "pip", "--version"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !pip_works() {
+        say("xtask: pip is missing; installing python3-pip");
+        install("python3-pip python3-venv");
+    }
+    let pip = |extra: &[&str]| {
+        Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet"])
+            .args(extra)
+            .args(&missing)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    // Debian's own python refuses system-wide installs unless told (PEP 668).
+    if pip(&[]) || pip(&["--break-system-packages"]) {
+        Ok(())
+    } else {
+        say(&format!(
+            "xtask: could not install {}; run `python3 -m pip install {}` and run the tests again",
+            missing.join(", "),
+            missing.join(" ")
+        ));
+        Err(1)
+    }
+}
+
 /// Installs what the tests need and is missing, saying what; `Err` with the command to run
 /// when it cannot (not root, no network).
 fn setup_tests() -> Result<(), i32> {
+    setup_pypi()?;
     let missing: Vec<&(&str, &str, &str)> = TEST_TOOLS
         .iter()
         .filter(|(command, _, _)| !command_exists(command))

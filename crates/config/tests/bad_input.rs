@@ -16,6 +16,7 @@ fn settings(kubernetes: &[&str], aws: &[&str], stacks: &[&str]) -> ConfigSetting
         kubernetes: kubernetes.iter().map(|f| f.parse().unwrap()).collect(),
         aws: aws.iter().map(|f| f.parse().unwrap()).collect(),
         pulumi_stack_export: stacks.iter().map(|f| f.parse().unwrap()).collect(),
+        ..ConfigSettings::default()
     }
 }
 

@@ -137,6 +137,7 @@ fn load_files(kubernetes: &[&str], aws: &[&str], stacks: &[&str]) -> Deployment 
         kubernetes: kubernetes.iter().map(|f| f.parse().unwrap()).collect(),
         aws: aws.iter().map(|f| f.parse().unwrap()).collect(),
         pulumi_stack_export: stacks.iter().map(|f| f.parse().unwrap()).collect(),
+        ..ConfigSettings::default()
     };
     load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"))
 }

@@ -20,7 +20,7 @@ use crate::HumanDuration;
 use crate::guide;
 use crate::values::{DnsName, Domain, Endpoint};
 
-pub use config::ConfigSettings;
+pub use config::{CollectFrom, ConfigSettings};
 pub use dns::{
     AddressMatch, DnsSettings, DnssecMode, LoadBalancerTarget, RecordLabel, RecordOverrides,
     RecordTarget,

@@ -205,7 +205,18 @@ const KEYS: [(&str, &[&str]); 7] = [
             "haproxy_stats",
         ],
     ),
-    ("config", &["kubernetes", "aws", "pulumi_stack_export"]),
+    (
+        "config",
+        &[
+            "kubernetes",
+            "aws",
+            "pulumi_stack_export",
+            "collect",
+            "region",
+            "profile",
+            "aws_cli",
+        ],
+    ),
 ];
 
 /// A TOML value of any type, written out; some near-valid ("10s", "/api", a URL).

@@ -36,10 +36,25 @@ pub(crate) enum Command {
     /// container); SIGTERM stops it.
     #[command(hide = true)]
     Replica(ReplicaArgs),
+    /// Read the deployment's configuration from the live AWS account (through the AWS CLI,
+    /// with your credentials), scoped to it from the domain, into files `[config] aws` reads,
+    /// with collected.json listing every call. Prints the [config] lines to use.
+    Collect(CollectArgs),
     /// Make the container test bed's image when it is missing (what `cargo xtask images`
     /// runs).
     #[command(hide = true)]
     TestbedImages(TestbedImagesArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CollectArgs {
+    /// The environment file: its domain (and dns.load_balancer) start the discovery; its
+    /// config.region, config.profile and config.aws_cli say how to call the AWS CLI.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) env: PathBuf,
+    /// Where to write: DIR/aws/*.json and DIR/collected.json.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 //! that reads process arguments or env, prints, or exits.
 
 mod cli;
+mod collect_cmd;
 mod collector;
 mod drivers;
 mod embedded;
@@ -51,6 +52,7 @@ fn main() -> ExitCode {
             cli::Command::SandboxRestart(args) => sandbox_cmd::restart(args).await,
             cli::Command::Replica(args) => testbed_cmd::replica(args).await,
             cli::Command::TestbedImages(args) => testbed_cmd::images(args).await,
+            cli::Command::Collect(args) => collect_cmd::run(args).await,
         }
     });
     runtime.shutdown_background();

@@ -36,6 +36,7 @@ impl ReferenceConfig {
             kubernetes: vec![glob(format!("{dir}/kubernetes/*.yaml"))],
             aws: vec![glob(format!("{dir}/aws/*.json"))],
             pulumi_stack_export: Vec::new(),
+            ..ConfigSettings::default()
         }
     }
 

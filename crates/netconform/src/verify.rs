@@ -46,10 +46,20 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
             return exit::USAGE;
         }
     };
-    let (source, env) = match Source::open(&args, broken).await {
+    let (source, mut env) = match Source::open(&args, broken).await {
         Ok(opened) => opened,
         Err(code) => return code,
     };
+    // `[config] collect`: the configuration read from the live account first; the files
+    // stay in the report directory (the evidence holds what was judged), else until the end.
+    let _collected =
+        match crate::collect_cmd::before_verify(&mut env, args.report_dir.as_deref()).await {
+            Ok(dir) => dir,
+            Err(message) => {
+                report_error(&message);
+                return exit::INCONCLUSIVE;
+            }
+        };
     let (policy, tls_roots) = match settle(&args, &source, &env, &features) {
         Ok(settled) => settled,
         Err(message) => {

@@ -25,6 +25,43 @@ pub struct ConfigSettings {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub pulumi_stack_export: Vec<PathGlob>,
+    /// Read the configuration from the live deployment before verifying: `aws` (through the
+    /// AWS CLI, with the user's credentials). The files go into the report directory's
+    /// `collected/` and are checked as if listed in `aws`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub collect: Vec<CollectFrom>,
+    /// The AWS region collection asks (else the CLI's own: `AWS_REGION`, its profile).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The AWS CLI profile collection uses (else `AWS_PROFILE`, or the default chain).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// The AWS CLI program (default `aws` on PATH).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aws_cli: Option<String>,
+}
+
+/// Where `[config] collect` reads the configuration from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CollectFrom {
+    /// The AWS account, through the AWS CLI.
+    Aws,
+}
+
+impl<'de> Deserialize<'de> for CollectFrom {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        match text.as_str() {
+            "aws" => Ok(CollectFrom::Aws),
+            "kubernetes" => Err(serde::de::Error::custom(
+                "collecting from Kubernetes is not built yet: export with `kubectl get deploy,hpa,pdb,svc,ingress -n <namespace> -o json` and list the file in config.kubernetes",
+            )),
+            other => Err(serde::de::Error::custom(format!(
+                "collect from {other:?}? the sources are: \"aws\""
+            ))),
+        }
+    }
 }
 
 /// A path pattern or a list of them.
@@ -51,6 +88,9 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PathGlob>, D::Erro
 impl ConfigSettings {
     /// Whether no input is named: the configuration scenarios are not checked.
     pub fn is_empty(&self) -> bool {
-        self.kubernetes.is_empty() && self.aws.is_empty() && self.pulumi_stack_export.is_empty()
+        self.kubernetes.is_empty()
+            && self.aws.is_empty()
+            && self.pulumi_stack_export.is_empty()
+            && self.collect.is_empty()
     }
 }

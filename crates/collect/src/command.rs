@@ -1,0 +1,231 @@
+//! One AWS CLI call: `aws --output json [--region R] [--profile P] <service> <operation> ...`,
+//! with the user's credentials (whatever the CLI finds: profiles, SSO, web identity, IRSA, Pod
+//! Identity, instance and task roles), a timeout, and capped retries when throttled. The CLI
+//! pages through results itself, to the end.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::process::Command;
+
+/// How to run the AWS CLI.
+#[derive(Debug, Clone)]
+pub struct AwsCli {
+    /// The program (`aws` on PATH by default).
+    pub program: String,
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    /// Time allowed for one call, its retries included.
+    pub timeout: Duration,
+}
+
+impl AwsCli {
+    pub fn new(region: Option<String>, profile: Option<String>) -> AwsCli {
+        AwsCli {
+            program: "aws".into(),
+            region,
+            profile,
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Why a call gave no answer. Denied and missing are told apart from the rest: a denied call
+/// leaves its input not checked, naming the action.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CallError {
+    #[error(
+        "{program} is not on PATH ({why}): install the AWS CLI (https://aws.amazon.com/cli/) or set config.aws_cli"
+    )]
+    Missing { program: String, why: String },
+    #[error("AccessDenied for {action}: {message}")]
+    Denied { action: String, message: String },
+    #[error("throttled {attempts} times in a row: {message}")]
+    Throttled { attempts: u32, message: String },
+    #[error("no answer within {}", netconform_model::HumanDuration(*.0))]
+    Timeout(Duration),
+    #[error("failed (exit {code}): {message}")]
+    Failed { code: i32, message: String },
+    #[error("printed something that is not JSON: {0}")]
+    NotJson(String),
+}
+
+/// Attempts at a throttled call, and the first pause (doubled each time, capped).
+const ATTEMPTS: u32 = 4;
+const FIRST_PAUSE: Duration = Duration::from_millis(250);
+const MAX_PAUSE: Duration = Duration::from_secs(4);
+
+/// The IAM action a CLI call needs: `elbv2 describe-target-groups` ->
+/// `elasticloadbalancing:DescribeTargetGroups`.
+pub fn action_of(service: &str, operation: &str) -> String {
+    let prefix = match service {
+        "elbv2" | "elb" => "elasticloadbalancing",
+        other => other,
+    };
+    let pascal: String = operation
+        .split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect();
+    // RDS spells its resources in capitals: DescribeDBInstances, DescribeDBClusters.
+    let pascal = if prefix == "rds" {
+        pascal.replace("Db", "DB")
+    } else {
+        pascal
+    };
+    format!("{prefix}:{pascal}")
+}
+
+/// What the CLI said on stderr, in a line.
+fn first_line(stderr: &str) -> String {
+    stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("no message")
+        .to_owned()
+}
+
+fn is_denied(text: &str) -> bool {
+    [
+        "AccessDenied",
+        "UnauthorizedOperation",
+        "not authorized to perform",
+    ]
+    .iter()
+    .any(|k| text.contains(k))
+}
+
+fn is_throttled(text: &str) -> bool {
+    [
+        "Throttling",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "TooManyRequests",
+        "Rate exceeded",
+    ]
+    .iter()
+    .any(|k| text.contains(k))
+}
+
+impl AwsCli {
+    /// The arguments before the service: output, region, profile.
+    fn base(&self) -> Vec<String> {
+        let mut args = vec!["--output".to_owned(), "json".to_owned()];
+        if let Some(region) = &self.region {
+            args.extend(["--region".to_owned(), region.clone()]);
+        }
+        if let Some(profile) = &self.profile {
+            args.extend(["--profile".to_owned(), profile.clone()]);
+        }
+        args
+    }
+
+    /// Runs `service operation args...` and reads its JSON.
+    pub async fn call(
+        &self,
+        service: &str,
+        operation: &str,
+        args: &[String],
+    ) -> Result<Value, CallError> {
+        let deadline = Instant::now() + self.timeout;
+        let mut pause = FIRST_PAUSE;
+        for attempt in 1..=ATTEMPTS {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let mut command = Command::new(&self.program);
+            command
+                .args(self.base())
+                .arg(service)
+                .arg(operation)
+                .args(args)
+                .kill_on_drop(true)
+                .stdin(std::process::Stdio::null());
+            let output = match tokio::time::timeout(left, command.output()).await {
+                Err(_) => return Err(CallError::Timeout(self.timeout)),
+                Ok(Err(e)) => {
+                    return Err(CallError::Missing {
+                        program: self.program.clone(),
+                        why: e.to_string(),
+                    });
+                }
+                Ok(Ok(output)) => output,
+            };
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            if output.status.success() {
+                let stdout = String::from_utf8_lossy(&output.stdout);
+                if stdout.trim().is_empty() {
+                    return Ok(Value::Object(serde_json::Map::new()));
+                }
+                return serde_json::from_str(&stdout).map_err(|e| {
+                    CallError::NotJson(format!("{e} (it starts {:?})", excerpt(&stdout)))
+                });
+            }
+            if is_denied(&stderr) {
+                return Err(CallError::Denied {
+                    action: action_of(service, operation),
+                    message: first_line(&stderr),
+                });
+            }
+            if is_throttled(&stderr) && attempt < ATTEMPTS && Instant::now() + pause < deadline {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_PAUSE);
+                continue;
+            }
+            if is_throttled(&stderr) {
+                return Err(CallError::Throttled {
+                    attempts: attempt,
+                    message: first_line(&stderr),
+                });
+            }
+            return Err(CallError::Failed {
+                code: output.status.code().unwrap_or(-1),
+                message: first_line(&stderr),
+            });
+        }
+        unreachable!("the last attempt returns")
+    }
+}
+
+fn excerpt(text: &str) -> String {
+    text.chars().take(60).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_are_iam_s_names() {
+        assert_eq!(
+            action_of("elbv2", "describe-target-group-attributes"),
+            "elasticloadbalancing:DescribeTargetGroupAttributes"
+        );
+        assert_eq!(
+            action_of("ecs", "describe-services"),
+            "ecs:DescribeServices"
+        );
+        assert_eq!(
+            action_of("rds", "describe-db-instances"),
+            "rds:DescribeDBInstances"
+        );
+        assert_eq!(
+            action_of("application-autoscaling", "describe-scalable-targets"),
+            "application-autoscaling:DescribeScalableTargets"
+        );
+    }
+
+    #[test]
+    fn denials_and_throttling_are_recognised() {
+        assert!(is_denied(
+            "An error occurred (AccessDenied) when calling the DescribeTargetGroups operation: User is not authorized"
+        ));
+        assert!(is_throttled(
+            "An error occurred (Throttling) when calling the DescribeServices operation: Rate exceeded"
+        ));
+        assert!(!is_denied("An error occurred (ValidationError)"));
+    }
+}

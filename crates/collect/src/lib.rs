@@ -1,0 +1,29 @@
+//! Collects a deployment's configuration from the live account, through the AWS CLI with the
+//! user's own credentials, as the files `[config]` reads (`aws ... describe-*` output), and a
+//! manifest of every call made (`collected.json`).
+//!
+//! Discovery starts from what the environment file says and never reads the whole account
+//! into the result: the hosted zone of `{domain}` and its api/app records lead to the load
+//! balancer (or `dns.load_balancer` names it), the load balancer to its target groups, the
+//! target groups to what registers in them (ECS services, auto-scaling groups), the load
+//! balancer to its VPC (subnets, route tables, NAT gateways, endpoints) and the VPC to its
+//! databases. Lists of the account (load balancers, clusters, databases) are read to find
+//! the deployment's, and only the deployment's are written.
+
+pub mod aws;
+pub mod command;
+pub mod manifest;
+
+pub use aws::collect_aws;
+pub use command::{AwsCli, CallError, action_of};
+pub use manifest::{Call, Manifest};
+
+/// Why collection could not run at all (a call that fails is recorded in the manifest
+/// instead, and its input is left not checked).
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    #[error("write {path}: {why}")]
+    Write { path: String, why: String },
+    #[error(transparent)]
+    Cli(CallError),
+}

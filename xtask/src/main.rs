@@ -4,8 +4,9 @@
 //!   with no `--env` that verifies the built-in sandbox, with `--testbed` the container test
 //!   bed (its image made first when it is missing, as `images` does).
 //! - `test`: the project's tests (release profile, so they share the build with `verify`),
-//!   after installing what they need that is missing (Debian packages, as .ci/run does: the
-//!   test image's busybox, xmllint, Chromium, mmdebstrap), saying what it installs.
+//!   after installing what they need that is missing (Debian packages: the test image's
+//!   busybox, xmllint, Chromium, mmdebstrap; PyPI, pinned: moto's server and the AWS CLI, for
+//!   collection), saying what it installs.
 //! - `ci`: what CI runs: formatting, clippy with warnings denied, then `test`.
 //! - `docs [--check]`: render features/ into docs/conformance.md (`--check`: fail when stale).
 //! - `images`: make the container test bed's image when it is missing (installing mmdebstrap

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use netconform_collect::{AwsCli, CollectError};
+use netconform_collect::AwsCli;
 use netconform_model::environment::CollectFrom;
 use netconform_model::values::rfc3339_utc;
 use netconform_model::{Environment, exit};
@@ -40,10 +40,7 @@ pub(crate) async fn collect(env: &Environment, dir: &Path) -> Result<PathBuf, St
         &|line| crate::note(line),
     )
     .await
-    .map_err(|e| match e {
-        CollectError::Cli(e) => format!("failed to collect: {e}"),
-        e => format!("failed to collect: {e}"),
-    })?;
+    .map_err(|e| format!("failed to collect: {e}"))?;
     manifest.write(dir).map_err(|e| {
         format!(
             "failed to write {}: {e}",

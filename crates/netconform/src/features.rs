@@ -51,33 +51,44 @@ pub(crate) struct ScenarioName {
     pub(crate) tags: Vec<String>,
 }
 
-/// The scenarios of feature texts, read by hand (tags, `Feature:`, `Scenario:` lines).
+/// Reads a feature text by hand, line by line: tag lines (`@a @b`) gather into the pending
+/// tags, `Feature:` takes them as the feature's; every other line (trimmed) goes to `line`
+/// with the feature's tags and the pending ones (which a `Scenario:` line takes).
+pub(crate) fn each_line(text: &str, mut line: impl FnMut(&[String], &mut Vec<String>, &str)) {
+    let mut feature_tags: Vec<String> = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    for text in text.lines().map(str::trim) {
+        if text.starts_with('@') {
+            pending.extend(
+                text.split_whitespace()
+                    .filter_map(|t| t.strip_prefix('@'))
+                    .map(str::to_owned),
+            );
+        } else if text.starts_with("Feature:") {
+            feature_tags = std::mem::take(&mut pending);
+        } else {
+            line(&feature_tags, &mut pending, text);
+        }
+    }
+}
+
+/// The scenarios of feature texts (tags, `Feature:`, `Scenario:` lines).
 pub(crate) fn scenarios<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<ScenarioName> {
     let mut out = Vec::new();
     for text in texts {
-        let mut feature_tags: Vec<String> = Vec::new();
-        let mut pending: Vec<String> = Vec::new();
-        for line in text.lines().map(str::trim) {
-            if line.starts_with('@') {
-                pending.extend(
-                    line.split_whitespace()
-                        .filter_map(|t| t.strip_prefix('@'))
-                        .map(str::to_owned),
-                );
-            } else if line.starts_with("Feature:") {
-                feature_tags = std::mem::take(&mut pending);
-            } else if let Some(name) = line
+        each_line(text, |feature_tags, pending, line| {
+            if let Some(name) = line
                 .strip_prefix("Scenario:")
                 .or_else(|| line.strip_prefix("Scenario Outline:"))
             {
-                let mut tags = feature_tags.clone();
-                tags.append(&mut pending);
+                let mut tags = feature_tags.to_vec();
+                tags.append(pending);
                 out.push(ScenarioName {
                     name: name.trim().to_owned(),
                     tags,
                 });
             }
-        }
+        });
     }
     out
 }

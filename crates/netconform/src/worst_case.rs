@@ -79,34 +79,20 @@ fn bound(env: &Environment, feature_tags: &[String], step: &str) -> Option<(Stri
 pub(crate) fn worst_case<'a>(env: &Environment, texts: impl Iterator<Item = &'a str>) -> WorstCase {
     let mut parts: Vec<(String, Duration)> = Vec::new();
     for text in texts {
-        let mut feature_tags: Vec<String> = Vec::new();
-        let mut pending: Vec<String> = Vec::new();
-        for line in text.lines().map(str::trim) {
-            if line.starts_with('@') {
-                pending.extend(
-                    line.split_whitespace()
-                        .filter_map(|t| t.strip_prefix('@'))
-                        .map(str::to_owned),
-                );
-                continue;
-            }
-            if line.starts_with("Feature:") {
-                feature_tags = std::mem::take(&mut pending);
-                continue;
-            }
+        crate::features::each_line(text, |feature_tags, _, line| {
             let is_step = ["Given ", "When ", "Then ", "And ", "But "]
                 .iter()
                 .any(|k| line.starts_with(k));
             if !is_step {
-                continue;
+                return;
             }
-            if let Some((what, d)) = bound(env, &feature_tags, line) {
+            if let Some((what, d)) = bound(env, feature_tags, line) {
                 match parts.iter_mut().find(|(w, _)| *w == what) {
                     Some((_, sum)) => *sum += d,
                     None => parts.push((what, d)),
                 }
             }
-        }
+        });
     }
     parts.sort_by_key(|(_, d)| std::cmp::Reverse(*d));
     WorstCase {

@@ -13,6 +13,9 @@ use crate::CollectError;
 use crate::command::{AwsCli, CallError, action_of};
 use crate::manifest::{Call, Manifest};
 
+/// The file naming the denied calls and the CLI output each would have fed.
+pub const DENIED_FILE: &str = "denied.json";
+
 /// Calls made at once, at most.
 const AT_ONCE: usize = 4;
 
@@ -38,6 +41,21 @@ struct Run<'a> {
     out: &'a Path,
     manifest: Manifest,
     on_line: &'a (dyn Fn(&str) + Sync),
+    /// The denied calls, as `denied.json` records them.
+    denied: Vec<Value>,
+}
+
+/// The CLI output a call's answer feeds, as the readers know it (`aws elbv2
+/// describe-target-groups`): a list call stands for the describe call it leads to.
+fn feeds(service: &str, operation: &str) -> Option<String> {
+    match (service, operation) {
+        ("sts", _) => None,
+        ("route53", "list-hosted-zones-by-name") => {
+            Some("aws route53 list-resource-record-sets".to_owned())
+        }
+        ("ecs", "list-clusters" | "list-services") => Some("aws ecs describe-services".to_owned()),
+        _ => Some(format!("aws {service} {operation}")),
+    }
 }
 
 /// What one call is: service, operation, arguments, and why it is made.
@@ -99,6 +117,18 @@ impl Run<'_> {
                 };
                 if answer.is_err() {
                     (self.on_line)(&format!("  {}: {result}", a.command()));
+                }
+                if let (Err(CallError::Denied { action, .. }), Some(feeds)) =
+                    (&answer, feeds(a.service, a.operation))
+                {
+                    let entry = json!({ "Feeds": feeds, "Action": action, "Command": a.command() });
+                    let known = self.denied.iter().any(|d| {
+                        d.get("Feeds") == entry.get("Feeds")
+                            && d.get("Action") == entry.get("Action")
+                    });
+                    if !known {
+                        self.denied.push(entry);
+                    }
                 }
                 self.manifest.calls.push(Call {
                     command: a.command(),
@@ -180,6 +210,7 @@ pub async fn collect_aws(
             files: Vec::new(),
         },
         on_line,
+        denied: Vec::new(),
     };
     let (_, identity) = run
         .call(ask(
@@ -200,6 +231,18 @@ pub async fn collect_aws(
     let vpcs: BTreeSet<String> = lbs.iter().filter_map(|lb| text(lb, "VpcId")).collect();
     network(&mut run, &vpcs).await?;
     databases(&mut run, &vpcs).await?;
+    if !run.denied.is_empty() {
+        // What the readers could not be given, and why: the checks that need it say
+        // "not checked: AccessDenied for <action>" instead of "no input".
+        let doc = json!({ "NetconformDenied": run.denied.clone() });
+        let path = out.join(DENIED_FILE);
+        let text = serde_json::to_string_pretty(&doc).expect("JSON serializes") + "\n";
+        std::fs::write(&path, text).map_err(|e| CollectError::Write {
+            path: path.display().to_string(),
+            why: e.to_string(),
+        })?;
+        run.manifest.files.push(DENIED_FILE.to_owned());
+    }
     Ok(run.manifest)
 }
 

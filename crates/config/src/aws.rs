@@ -11,7 +11,7 @@ use crate::view::{
 };
 
 /// The outputs read, by top-level key, for messages.
-const KNOWN: &str = "services (aws ecs describe-services), taskDefinition (describe-task-definition), capacityProviders (describe-capacity-providers), LoadBalancers, Attributes, TargetGroups (aws elbv2 describe-*), LoadBalancerDescriptions (aws elb describe-load-balancers), ScalableTargets, ScalingPolicies (aws application-autoscaling, or aws autoscaling describe-policies), AutoScalingGroups, LifecycleHooks (aws autoscaling describe-*), Subnets, NatGateways, RouteTables, VpcEndpoints (aws ec2 describe-*), DBInstances (aws rds describe-db-instances), nodegroup (aws eks describe-nodegroup), ResourceRecordSets (aws route53 list-resource-record-sets)";
+const KNOWN: &str = "services (aws ecs describe-services), taskDefinition (describe-task-definition), capacityProviders (describe-capacity-providers), LoadBalancers, Attributes, TargetGroups (aws elbv2 describe-*), LoadBalancerDescriptions (aws elb describe-load-balancers), ScalableTargets, ScalingPolicies (aws application-autoscaling, or aws autoscaling describe-policies), AutoScalingGroups, LifecycleHooks (aws autoscaling describe-*), Subnets, NatGateways, RouteTables, VpcEndpoints (aws ec2 describe-*), DBInstances (aws rds describe-db-instances), nodegroup (aws eks describe-nodegroup), ResourceRecordSets (aws route53 list-resource-record-sets), NetconformDenied (denied.json of `netconform collect`)";
 
 /// `describe-load-balancer-attributes` or `describe-target-group-attributes` output, which
 /// does not name its resource: attached once every file is read.
@@ -316,6 +316,20 @@ pub(crate) fn read(
                 at: r.at.clone(),
                 targets,
             });
+        }
+        read_any = true;
+    }
+    if has("NetconformDenied") {
+        for entry in doc.get_ci("NetconformDenied").items() {
+            let feeds = entry.get_ci("Feeds").opt_text().unwrap_or_default();
+            let action = entry.get_ci("Action").opt_text().unwrap_or_default();
+            let Some(input) = Input::of_command(&feeds) else {
+                return Err(format!(
+                    "{}: {feeds:?} is not a command netconform reads the output of (denied.json is written by `netconform collect`)",
+                    entry.get_ci("Feeds").at
+                ));
+            };
+            view.denied.entry(input).or_insert(action);
         }
         read_any = true;
     }

@@ -159,6 +159,9 @@ pub(crate) struct Judge {
     /// The platforms whose rules the check applied, and why ("ECS on Fargate (ECS service
     /// pulumi-api)").
     platforms: Vec<String>,
+    /// The first input collection was denied that the check needed: the gap it reports
+    /// (before any other). Set by [`Judge::source`], which reasons call while they are built.
+    denial: std::cell::RefCell<Option<Gap>>,
 }
 
 impl Judge {
@@ -172,6 +175,7 @@ impl Judge {
             gap: None,
             inapplicable: Vec::new(),
             platforms: Vec::new(),
+            denial: std::cell::RefCell::new(None),
         }
     }
 
@@ -286,8 +290,14 @@ impl Judge {
         }
     }
 
-    /// "no input for subnets (`aws ec2 describe-subnets`)".
-    pub(crate) fn no_input(&mut self, what: &str, input: Input) {
+    /// "no input for subnets (`aws ec2 describe-subnets`)", or, when collection was refused
+    /// it, "AccessDenied for ec2:DescribeSubnets (the subnets)".
+    pub(crate) fn no_input(&mut self, d: &Deployment, what: &str, input: Input) {
+        if d.denied.contains_key(&input) {
+            let how = self.source(d, input);
+            self.missing(format!("{how} ({what})"));
+            return;
+        }
         self.gap.get_or_insert_with(|| {
             Gap::new(
                 format!("no {} output in [config]", input.source()),
@@ -298,6 +308,23 @@ impl Judge {
             )
         });
         self.missing(format!("no input for {what} ({})", input.source()));
+    }
+
+    /// How to provide `input`, for a reason: the command to export it or, when collection
+    /// was denied it, "AccessDenied for <action>" (and that denial becomes the check's gap).
+    pub(crate) fn source(&self, d: &Deployment, input: Input) -> String {
+        let how = d.source(input);
+        if let Some(action) = d.denied.get(&input) {
+            self.denial.borrow_mut().get_or_insert_with(|| {
+                Gap::new(
+                    format!("collection was denied {action}"),
+                    format!(
+                        "allow {action} to the role collecting (ci/aws/netconform-read-policy.json lists every action collection uses)"
+                    ),
+                )
+            });
+        }
+        how
     }
 
     /// Judges `field` (or `default` when it is unset): `ok` decides; `expected` says what the
@@ -404,7 +431,7 @@ impl Judge {
         };
         let mut outcome = Outcome::new(self.check, verdict, reason);
         if verdict == Verdict::NotChecked {
-            outcome.gap = Some(self.gap.unwrap_or_else(|| {
+            outcome.gap = Some(self.denial.into_inner().or(self.gap).unwrap_or_else(|| {
                 Gap::new(
                     "the exports in [config] do not show it",
                     "export what the reason names and add it to [config] (docs/environment.md#config)",

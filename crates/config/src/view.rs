@@ -56,6 +56,39 @@ pub enum Input {
 }
 
 impl Input {
+    /// Every kind, for lookups by [`Input::source`].
+    pub const ALL: [Input; 21] = [
+        Input::Kubernetes,
+        Input::EcsServices,
+        Input::TaskDefinitions,
+        Input::LoadBalancers,
+        Input::LoadBalancerAttributes,
+        Input::TargetGroups,
+        Input::TargetGroupAttributes,
+        Input::ScalableTargets,
+        Input::ScalingPolicies,
+        Input::Subnets,
+        Input::NatGateways,
+        Input::RouteTables,
+        Input::VpcEndpoints,
+        Input::Databases,
+        Input::NodeGroups,
+        Input::Records,
+        Input::ClassicLoadBalancers,
+        Input::AutoScalingGroups,
+        Input::GroupPolicies,
+        Input::LifecycleHooks,
+        Input::CapacityProviders,
+    ];
+
+    /// The kind whose CLI command is `command` (`aws elbv2 describe-target-groups`).
+    pub fn of_command(command: &str) -> Option<Input> {
+        let command = command.trim();
+        Input::ALL
+            .into_iter()
+            .find(|i| i.source().trim_matches('`') == command)
+    }
+
     /// What to export to provide it.
     pub fn source(self) -> &'static str {
         match self {
@@ -112,6 +145,9 @@ pub struct Deployment {
     pub capacity_providers: Vec<CapacityProvider>,
     /// The kinds of input read (an empty list counts: it says there are none).
     pub inputs: BTreeSet<Input>,
+    /// The kinds collection was refused, with the IAM action denied (`denied.json`, which
+    /// `netconform collect` writes): "not checked: AccessDenied for <action>".
+    pub denied: BTreeMap<Input, String>,
     /// Where each kind of input was first read (a list such as `aws/subnets.json: Subnets`),
     /// for findings about something that is not there.
     pub lists: BTreeMap<Input, Loc>,

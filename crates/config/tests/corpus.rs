@@ -1058,6 +1058,65 @@ fn a_target_group_without_its_attributes_file_is_not_checked_not_failed() {
 }
 
 #[test]
+fn an_input_collection_was_denied_is_not_checked_naming_the_action() {
+    // Collection was refused the target groups' attributes: denied.json says so, and the
+    // checks that need them say which action, not "no input" (and never pass or fail).
+    let mut files: Vec<String> = files(&data().join("ecs"))
+        .into_iter()
+        .filter(|f| !f.starts_with("target-group-attributes"))
+        .map(|f| format!("ecs/{f}"))
+        .collect();
+    files.push("denied/denied.json".into());
+    let aws: Vec<&str> = files.iter().map(String::as_str).collect();
+    let d = load_files(&[], &aws, &[]);
+    let expected = [
+        Expect {
+            verdict: Verdict::NotChecked,
+            ..fail(
+                "drain",
+                "",
+                "not checked: AccessDenied for elasticloadbalancing:DescribeTargetGroupAttributes (the attributes of target group pulumi-api)",
+            )
+        },
+        Expect {
+            verdict: Verdict::NotChecked,
+            ..fail(
+                "timeline",
+                "",
+                "not checked: the stop sequence of ECS service pulumi-api: the deregistration delay of its target groups (AccessDenied for elasticloadbalancing:DescribeTargetGroupAttributes)",
+            )
+        },
+    ];
+    check_all("ecs, its attributes denied", &d, &expected, |c| {
+        baseline("ecs", c)
+    });
+    for outcome in [
+        checks::check_drain_hook(&d),
+        checks::check_shutdown_timeline(&d),
+    ] {
+        let gap = outcome.gap.expect("a gap");
+        assert_eq!(
+            gap.what, "collection was denied elasticloadbalancing:DescribeTargetGroupAttributes",
+            "{gap:?}"
+        );
+    }
+}
+
+#[test]
+fn a_denied_file_naming_an_unknown_command_is_refused() {
+    let err = netconform_config::read_aws_text(
+        r#"{"NetconformDenied": [{"Feeds": "aws s3 ls", "Action": "s3:ListBucket"}]}"#,
+        "denied.json",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("\"aws s3 ls\" is not a command netconform reads the output of"),
+        "{err}"
+    );
+}
+
+#[test]
 fn fargate_spot_is_a_warning_that_the_notice_must_hold_drain_and_stop() {
     // FARGATE_SPOT beside FARGATE: an interruption gives two minutes, the API's drain (300 s)
     // and stop (120 s) take up to 420 s. Reported, not failed (AWS: Spot termination notices).

@@ -71,16 +71,43 @@ impl Moto {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Makes an IAM user bound to the policy in `policy` less the actions `without`, and
+    /// turns IAM enforcement on: every later request is judged by its credentials. Returns
+    /// the user's (access key id, secret), for [`Moto::cli_wrapper_as`].
+    pub fn enforce_iam(&self, policy: &Path, without: &[&str]) -> (String, String) {
+        let out = Command::new("python3")
+            .arg(FIXTURE)
+            .arg("reader")
+            .env("AWS_ENDPOINT_URL", &self.url)
+            .env("NETCONFORM_POLICY", policy)
+            .env("NETCONFORM_WITHOUT", without.join(","))
+            .output()
+            .expect("python3");
+        assert!(
+            out.status.success(),
+            "reader: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let key: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the key (JSON)");
+        let field = |name: &str| key[name].as_str().expect("a key field").to_owned();
+        (field("AccessKeyId"), field("SecretAccessKey"))
+    }
+
     /// Writes `dir/aws-moto`, the AWS CLI pointed at this server with test credentials, and
     /// returns its path.
     pub fn cli_wrapper(&self, dir: &Path) -> PathBuf {
+        self.cli_wrapper_as(dir, ("testing", "testing"))
+    }
+
+    /// [`Moto::cli_wrapper`] with the credentials `key` (id, secret).
+    pub fn cli_wrapper_as(&self, dir: &Path, key: (&str, &str)) -> PathBuf {
         use std::os::unix::fs::PermissionsExt as _;
         let path = dir.join("aws-moto");
         std::fs::write(
             &path,
             format!(
-                "#!/bin/sh\nAWS_ENDPOINT_URL='{0}' AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_PAGER='' exec aws --endpoint-url '{0}' \"$@\"\n",
-                self.url
+                "#!/bin/sh\nAWS_ENDPOINT_URL='{0}' AWS_ACCESS_KEY_ID='{1}' AWS_SECRET_ACCESS_KEY='{2}' AWS_PAGER='' exec aws --endpoint-url '{0}' \"$@\"\n",
+                self.url, key.0, key.1
             ),
         )
         .expect("write the wrapper");

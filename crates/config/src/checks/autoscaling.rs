@@ -67,6 +67,7 @@ pub fn check_cpu_target(d: &Deployment) -> Outcome {
         any = true;
         if !d.has(Input::GroupPolicies) {
             judge.no_input(
+                d,
                 &format!("the scaling policies of {}", g.subject),
                 Input::GroupPolicies,
             );
@@ -108,6 +109,7 @@ pub fn check_cpu_target(d: &Deployment) -> Outcome {
         any = true;
         if !d.has(Input::ScalingPolicies) {
             judge.no_input(
+                d,
                 &format!("the scaling policies of {}", s.subject),
                 Input::ScalingPolicies,
             );
@@ -216,6 +218,7 @@ pub fn check_scaling_bounds(d: &Deployment) -> Outcome {
         any = true;
         if !d.has(Input::ScalableTargets) {
             judge.no_input(
+                d,
                 &format!("the scalable target of {}", s.subject),
                 Input::ScalableTargets,
             );

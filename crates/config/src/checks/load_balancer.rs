@@ -76,7 +76,7 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
             State::Unset => judge.missing(format!(
                 "the type of {} (`Type` in {})",
                 lb.subject,
-                Input::LoadBalancers.source()
+                judge.source(d, Input::LoadBalancers)
             )),
             _ => judge.unreadable(g, &lb.subject, &lb.kind),
         }
@@ -127,7 +127,7 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
         && d.api_services()
             .all(|s| s.classic_load_balancers.is_empty())
     {
-        judge.no_input("the load balancer", Input::LoadBalancers);
+        judge.no_input(d, "the load balancer", Input::LoadBalancers);
     }
     judge.finish()
 }
@@ -148,13 +148,14 @@ pub fn check_deletion_protection(d: &Deployment) -> Outcome {
         }
         match &lb.deletion_protection.state {
             State::Unset if !d.has(Input::LoadBalancerAttributes) => judge.no_input(
+                d,
                 &format!("the attributes of {}", lb.subject),
                 Input::LoadBalancerAttributes,
             ),
             State::Unset if !lb.attributes_read => judge.missing(format!(
                 "the attributes of {}: no attributes file names it ({})",
                 lb.subject,
-                Input::LoadBalancerAttributes.source()
+                judge.source(d, Input::LoadBalancerAttributes)
             )),
             State::Unset => judge.error(
                 guideline::DELETION_PROTECTION,
@@ -222,7 +223,7 @@ pub fn check_deletion_protection(d: &Deployment) -> Outcome {
         }
     }
     if d.load_balancers.is_empty() && !d.ingresses.iter().any(|i| i.alb) {
-        judge.no_input("the load balancer", Input::LoadBalancers);
+        judge.no_input(d, "the load balancer", Input::LoadBalancers);
     }
     judge.finish()
 }
@@ -308,7 +309,7 @@ pub fn check_health_check_path(d: &Deployment) -> Outcome {
         } else {
             judge.missing(format!(
                 "no target group or ALB ingress of the API in the inputs ({}, or the Ingress)",
-                Input::TargetGroups.source()
+                judge.source(d, Input::TargetGroups)
             ));
         }
     }
@@ -474,7 +475,7 @@ pub fn check_dns_records(
         Section::Dns,
     );
     if !d.has(Input::Records) {
-        judge.no_input("the DNS records", Input::Records);
+        judge.no_input(d, "the DNS records", Input::Records);
         return judge.finish();
     }
     let mut lbs = d.load_balancer_names();
@@ -523,7 +524,7 @@ pub fn check_dns_records(
             } else if lbs.is_empty() && addresses.is_empty() {
                 judge.missing(format!(
                     "where {name} should point: no load balancer in the inputs ({}) and no dns.load_balancer",
-                    Input::LoadBalancers.source()
+                    judge.source(d, Input::LoadBalancers)
                 ));
             } else {
                 judge.error(

@@ -58,7 +58,7 @@ fn judge_subnet_zones(
             Err(unknown) => judge.missing(format!(
                 "no zone for {} of {subject} ({})",
                 unknown.join(", "),
-                Input::Subnets.source()
+                judge.source(d, Input::Subnets)
             )),
         },
         State::Set(_) | State::Unset => judge.error(
@@ -154,7 +154,7 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
         if d.has(Input::LoadBalancers) {
             judge.missing("no load balancer in the inputs");
         } else {
-            judge.no_input("the load balancer", Input::LoadBalancers);
+            judge.no_input(d, "the load balancer", Input::LoadBalancers);
         }
     }
     for lb in &d.load_balancers {
@@ -181,7 +181,7 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
                         "no zone for {} of {} ({})",
                         unknown.join(", "),
                         lb.subject,
-                        Input::Subnets.source()
+                        judge.source(d, Input::Subnets)
                     ));
                     continue;
                 }
@@ -207,7 +207,7 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
             State::Unset => judge.missing(format!(
                 "no subnets of {} in the inputs ({})",
                 lb.subject,
-                Input::LoadBalancers.source()
+                judge.source(d, Input::LoadBalancers)
             )),
             State::Secret | State::Invalid(_) => {
                 judge.unreadable(guideline::SUBNETS_IN_ZONES, &lb.subject, &lb.placements)

@@ -25,7 +25,7 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
         Section::NetworkArchitecture,
     );
     if !d.has(Input::LoadBalancers) {
-        judge.no_input("the load balancer", Input::LoadBalancers);
+        judge.no_input(d, "the load balancer", Input::LoadBalancers);
     }
     let mut checked = false;
     for lb in &d.load_balancers {
@@ -140,7 +140,7 @@ pub fn check_api_private_subnets(d: &Deployment) -> Outcome {
         if d.node_groups.is_empty() {
             judge.missing(format!(
                 "the API's pods take their nodes' subnets: no input for the node groups ({})",
-                Input::NodeGroups.source()
+                judge.source(d, Input::NodeGroups)
             ));
         }
         for ng in &d.node_groups {
@@ -164,7 +164,7 @@ pub fn check_database_tier(d: &Deployment) -> Outcome {
         Section::NetworkArchitecture,
     );
     if !d.has(Input::Databases) {
-        judge.no_input("the database", Input::Databases);
+        judge.no_input(d, "the database", Input::Databases);
     } else if d.databases.is_empty() {
         judge.missing("no database in the inputs");
     }
@@ -238,11 +238,11 @@ pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
         Section::NetworkArchitecture,
     );
     if !d.has(Input::Subnets) {
-        judge.no_input("the subnets", Input::Subnets);
+        judge.no_input(d, "the subnets", Input::Subnets);
         return judge.finish();
     }
     if !d.has(Input::NatGateways) {
-        judge.no_input("the NAT gateways", Input::NatGateways);
+        judge.no_input(d, "the NAT gateways", Input::NatGateways);
         return judge.finish();
     }
     let usable: Vec<_> = d
@@ -386,7 +386,7 @@ pub fn check_object_storage_endpoint(d: &Deployment) -> Outcome {
         Section::NetworkArchitecture,
     );
     if !d.has(Input::VpcEndpoints) {
-        judge.no_input("the VPC endpoints", Input::VpcEndpoints);
+        judge.no_input(d, "the VPC endpoints", Input::VpcEndpoints);
         return judge.finish();
     }
     let g = guideline::OBJECT_STORAGE_ENDPOINT;
@@ -517,6 +517,7 @@ pub fn check_object_storage_endpoint(d: &Deployment) -> Outcome {
         }
         if !d.has(Input::RouteTables) {
             judge.no_input(
+                d,
                 &format!(
                     "the route tables that tie the S3 endpoint of {subject} to the API's subnets"
                 ),

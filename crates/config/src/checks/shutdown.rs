@@ -52,7 +52,7 @@ fn ecs_containers<'a>(
             "the task definition of {} ({}; {})",
             s.subject,
             s.task_definition.as_deref().unwrap_or("none named"),
-            Input::TaskDefinitions.source()
+            judge.source(d, Input::TaskDefinitions)
         ));
         return Vec::new();
     };
@@ -221,13 +221,14 @@ fn judge_deregistration(judge: &mut Judge, d: &Deployment, groups: &[&TargetGrou
         let expected = "set, above 0 (seconds the load balancer lets in-flight requests finish)";
         match &tg.deregistration_delay.state {
             State::Unset if !d.has(Input::TargetGroupAttributes) => judge.no_input(
+                d,
                 &format!("the attributes of {}", tg.subject),
                 Input::TargetGroupAttributes,
             ),
             State::Unset if !tg.attributes_read => judge.missing(format!(
                 "the attributes of {}: no attributes file names it ({})",
                 tg.subject,
-                Input::TargetGroupAttributes.source()
+                judge.source(d, Input::TargetGroupAttributes)
             )),
             State::Unset => judge.error(
                 guideline::ECS_DRAIN,
@@ -293,6 +294,7 @@ pub fn check_drain_hook(d: &Deployment) -> Outcome {
         any = true;
         if !d.has(Input::TargetGroups) {
             judge.no_input(
+                d,
                 &format!("the target groups of {}", s.subject),
                 Input::TargetGroups,
             );
@@ -574,13 +576,13 @@ fn judge_ecs_sequence(judge: &mut Judge, d: &Deployment, s: &EcsService) {
             judge.missing(format!(
                 "the stop sequence of {}: its target groups are not in the inputs ({})",
                 s.subject,
-                Input::TargetGroups.source()
+                judge.source(d, Input::TargetGroups)
             ));
         } else {
             judge.missing(format!(
                 "the stop sequence of {}: the deregistration delay of its target groups ({})",
                 s.subject,
-                Input::TargetGroupAttributes.source()
+                judge.source(d, Input::TargetGroupAttributes)
             ));
         }
         return;
@@ -639,12 +641,13 @@ fn judge_group_sequence(judge: &mut Judge, d: &Deployment, g: &AutoScalingGroup)
         judge.missing(format!(
             "the stop sequence of {}: the deregistration delay of its target groups ({})",
             g.subject,
-            Input::TargetGroupAttributes.source()
+            judge.source(d, Input::TargetGroupAttributes)
         ));
         return;
     };
     if !d.has(Input::LifecycleHooks) {
         judge.no_input(
+            d,
             &format!("the lifecycle hooks of {}", g.subject),
             Input::LifecycleHooks,
         );
@@ -745,7 +748,7 @@ pub fn check_instance_draining(d: &Deployment) -> Outcome {
             Launch::Ec2 { providers } if providers.is_empty() => judge.missing(format!(
                 "the auto-scaling group of {}'s container instances: it names no capacity provider ({})",
                 s.subject,
-                Input::CapacityProviders.source()
+                judge.source(d, Input::CapacityProviders)
             )),
             Launch::Ec2 { providers } => {
                 // The stop timeout its tasks need the instance to wait for.
@@ -787,6 +790,7 @@ fn judge_capacity_provider(
 ) {
     if !d.has(Input::CapacityProviders) {
         judge.no_input(
+            d,
             &format!("capacity provider {name} of {}", s.subject),
             Input::CapacityProviders,
         );
@@ -796,7 +800,7 @@ fn judge_capacity_provider(
         judge.missing(format!(
             "capacity provider {name} of {} is in no input ({})",
             s.subject,
-            Input::CapacityProviders.source()
+            judge.source(d, Input::CapacityProviders)
         ));
         return;
     };
@@ -852,6 +856,7 @@ fn judge_termination_hook(
 ) {
     if !d.has(Input::LifecycleHooks) {
         judge.no_input(
+            d,
             &format!("the lifecycle hooks of {}", g.subject),
             Input::LifecycleHooks,
         );

@@ -80,6 +80,15 @@ impl Deployment {
         }
     }
 
+    /// How to provide `input`, for a "not checked" reason: the command to export it, or the
+    /// IAM action collection was denied for it.
+    pub fn source(&self, input: Input) -> String {
+        match self.denied.get(&input) {
+            Some(action) => format!("AccessDenied for {action}"),
+            None => input.source().to_owned(),
+        }
+    }
+
     /// Notes that `input` was read, at `at`.
     pub(crate) fn saw(&mut self, input: Input, at: &Loc) {
         self.inputs.insert(input);

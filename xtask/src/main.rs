@@ -159,8 +159,18 @@ fn bench(args: &[String]) -> Result<(), i32> {
             ensure_command("curl", "curl");
             cargo(&["bench", "--package", "netconform-probe", "--bench", "probe"])
         }
+        Some("collect") => {
+            setup_pypi()?;
+            cargo(&[
+                "bench",
+                "--package",
+                "netconform-collect",
+                "--bench",
+                "collect",
+            ])
+        }
         _ => {
-            say("xtask: bench what? cargo xtask bench dns | probe | drain");
+            say("xtask: bench what? cargo xtask bench dns | probe | drain | collect");
             Err(2)
         }
     }

@@ -200,14 +200,9 @@ pub async fn collect_aws(
         cli,
         out,
         manifest: Manifest {
-            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-            collected_at: started_at,
-            domain: domain.clone(),
-            account: None,
             region: cli.region.clone(),
             profile: cli.profile.clone(),
-            calls: Vec::new(),
-            files: Vec::new(),
+            ..Manifest::new(&domain, started_at)
         },
         on_line,
         denied: Vec::new(),

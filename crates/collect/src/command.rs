@@ -34,9 +34,7 @@ impl AwsCli {
 /// leaves its input not checked, naming the action.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CallError {
-    #[error(
-        "{program} is not on PATH ({why}): install the AWS CLI (https://aws.amazon.com/cli/) or set config.aws_cli"
-    )]
+    #[error("{program} is not on PATH ({why}): {}", install_hint(program))]
     Missing { program: String, why: String },
     #[error("AccessDenied for {action}: {message}")]
     Denied { action: String, message: String },
@@ -48,6 +46,15 @@ pub enum CallError {
     Failed { code: i32, message: String },
     #[error("printed something that is not JSON: {0}")]
     NotJson(String),
+}
+
+/// How to get the program a [`CallError::Missing`] names.
+fn install_hint(program: &str) -> &'static str {
+    if program.ends_with("kubectl") {
+        "install kubectl (https://kubernetes.io/docs/tasks/tools/) or set config.kubectl"
+    } else {
+        "install the AWS CLI (https://aws.amazon.com/cli/) or set config.aws_cli"
+    }
 }
 
 /// Attempts at a throttled call, and the first pause (doubled each time, capped).
@@ -136,33 +143,13 @@ impl AwsCli {
         let mut pause = FIRST_PAUSE;
         for attempt in 1..=ATTEMPTS {
             let left = deadline.saturating_duration_since(Instant::now());
-            let mut command = Command::new(&self.program);
-            command
-                .args(self.base())
-                .arg(service)
-                .arg(operation)
-                .args(args)
-                .kill_on_drop(true)
-                .stdin(std::process::Stdio::null());
-            let output = match tokio::time::timeout(left, command.output()).await {
-                Err(_) => return Err(CallError::Timeout(self.timeout)),
-                Ok(Err(e)) => {
-                    return Err(CallError::Missing {
-                        program: self.program.clone(),
-                        why: e.to_string(),
-                    });
-                }
-                Ok(Ok(output)) => output,
-            };
+            let mut all = self.base();
+            all.extend([service.to_owned(), operation.to_owned()]);
+            all.extend(args.iter().cloned());
+            let output = run(&self.program, &all, left, self.timeout).await?;
             let stderr = String::from_utf8_lossy(&output.stderr);
             if output.status.success() {
-                let stdout = String::from_utf8_lossy(&output.stdout);
-                if stdout.trim().is_empty() {
-                    return Ok(Value::Object(serde_json::Map::new()));
-                }
-                return serde_json::from_str(&stdout).map_err(|e| {
-                    CallError::NotJson(format!("{e} (it starts {:?})", excerpt(&stdout)))
-                });
+                return json_of(&output.stdout);
             }
             if is_denied(&stderr) {
                 return Err(CallError::Denied {
@@ -188,6 +175,44 @@ impl AwsCli {
         }
         unreachable!("the last attempt returns")
     }
+}
+
+/// Runs `program args...` (stdin closed, killed if dropped) for at most `left`; `timeout` is
+/// what the error names. A program that cannot start is [`CallError::Missing`].
+pub(crate) async fn run(
+    program: &str,
+    args: &[String],
+    left: Duration,
+    timeout: Duration,
+) -> Result<std::process::Output, CallError> {
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .kill_on_drop(true)
+        .stdin(std::process::Stdio::null());
+    match tokio::time::timeout(left, command.output()).await {
+        Err(_) => Err(CallError::Timeout(timeout)),
+        Ok(Err(e)) => Err(CallError::Missing {
+            program: program.to_owned(),
+            why: e.to_string(),
+        }),
+        Ok(Ok(output)) => Ok(output),
+    }
+}
+
+/// A program's standard output as JSON (nothing printed: an empty object).
+pub(crate) fn json_of(stdout: &[u8]) -> Result<Value, CallError> {
+    let stdout = String::from_utf8_lossy(stdout);
+    if stdout.trim().is_empty() {
+        return Ok(Value::Object(serde_json::Map::new()));
+    }
+    serde_json::from_str(&stdout)
+        .map_err(|e| CallError::NotJson(format!("{e} (it starts {:?})", excerpt(&stdout))))
+}
+
+/// What a program said on stderr, in a line.
+pub(crate) fn said(stderr: &[u8]) -> String {
+    first_line(&String::from_utf8_lossy(stderr))
 }
 
 fn excerpt(text: &str) -> String {

@@ -7,15 +7,18 @@
 //! balancer (or `dns.load_balancer` names it), the load balancer to its target groups, the
 //! target groups to what registers in them (ECS services, auto-scaling groups), the load
 //! balancer to its VPC (subnets, route tables, NAT gateways, endpoints) and the VPC to its
-//! databases. Lists of the account (load balancers, clusters, databases) are read to find
+//! databases; in a cluster, the Ingress serving `api.{domain}` leads to the API's namespace
+//! and its objects (through kubectl). Lists of the account (load balancers, clusters, databases) are read to find
 //! the deployment's, and only the deployment's are written.
 
 pub mod aws;
 pub mod command;
+pub mod kubernetes;
 pub mod manifest;
 
 pub use aws::collect_aws;
 pub use command::{AwsCli, CallError, action_of};
+pub use kubernetes::{Kubectl, collect_kubernetes};
 pub use manifest::{Call, Manifest};
 
 /// Why collection could not run at all (a call that fails is recorded in the manifest
@@ -26,4 +29,7 @@ pub enum CollectError {
     Write { path: String, why: String },
     #[error(transparent)]
     Cli(CallError),
+    /// What discovery could not settle (which namespace is the API's), and what to set.
+    #[error("{0}")]
+    Discovery(String),
 }

@@ -16,6 +16,12 @@ pub struct Manifest {
     pub account: Option<String>,
     pub region: Option<String>,
     pub profile: Option<String>,
+    /// The kubeconfig context Kubernetes collection used (none: kubectl's current one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// The namespace Kubernetes collection read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
     pub calls: Vec<Call>,
     /// The files written, relative to the output directory.
     pub files: Vec<String>,
@@ -38,6 +44,35 @@ pub struct Call {
 }
 
 impl Manifest {
+    /// An empty one, for `domain`, begun at `collected_at`.
+    pub fn new(domain: &str, collected_at: String) -> Manifest {
+        Manifest {
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            collected_at,
+            domain: domain.to_owned(),
+            account: None,
+            region: None,
+            profile: None,
+            context: None,
+            namespace: None,
+            calls: Vec::new(),
+            files: Vec::new(),
+        }
+    }
+
+    /// Names the files (and the calls' files) from `since` on as under `dir`: each collector
+    /// writes into its own directory (`aws/`, `kubernetes/`) of the output directory.
+    pub fn place(&mut self, dir: &str, since: (usize, usize)) {
+        for file in self.files.iter_mut().skip(since.0) {
+            *file = format!("{dir}/{file}");
+        }
+        for call in self.calls.iter_mut().skip(since.1) {
+            if let Some(file) = &mut call.file {
+                *file = format!("{dir}/{file}");
+            }
+        }
+    }
+
     /// The calls that were denied: (action, scope).
     pub fn denied(&self) -> Vec<(&str, &str)> {
         self.calls

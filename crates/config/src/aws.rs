@@ -320,17 +320,7 @@ pub(crate) fn read(
         read_any = true;
     }
     if has("NetconformDenied") {
-        for entry in doc.get_ci("NetconformDenied").items() {
-            let feeds = entry.get_ci("Feeds").opt_text().unwrap_or_default();
-            let action = entry.get_ci("Action").opt_text().unwrap_or_default();
-            let Some(input) = Input::of_command(&feeds) else {
-                return Err(format!(
-                    "{}: {feeds:?} is not a command netconform reads the output of (denied.json is written by `netconform collect`)",
-                    entry.get_ci("Feeds").at
-                ));
-            };
-            view.denied.entry(input).or_insert(action);
-        }
+        read_denied(doc, view)?;
         read_any = true;
     }
     if read_any {
@@ -347,6 +337,23 @@ pub(crate) fn read(
             }
         ))
     }
+}
+
+/// `denied.json` of `netconform collect`: the inputs collection was refused, each with the
+/// action (an IAM action, or a Kubernetes RBAC permission) that was denied.
+pub(crate) fn read_denied(doc: &Node<'_>, view: &mut Deployment) -> Result<(), String> {
+    for entry in doc.get_ci("NetconformDenied").items() {
+        let feeds = entry.get_ci("Feeds").opt_text().unwrap_or_default();
+        let action = entry.get_ci("Action").opt_text().unwrap_or_default();
+        let Some(input) = Input::of_command(&feeds) else {
+            return Err(format!(
+                "{}: {feeds:?} is not a command netconform reads the output of (denied.json is written by `netconform collect`)",
+                entry.get_ci("Feeds").at
+            ));
+        };
+        view.denied.entry(input).or_insert(action);
+    }
+    Ok(())
 }
 
 /// `[{"Key": k, "Value": v}]` as a map.

@@ -315,12 +315,15 @@ impl Judge {
     pub(crate) fn source(&self, d: &Deployment, input: Input) -> String {
         let how = d.source(input);
         if let Some(action) = d.denied.get(&input) {
+            let policy = if input == Input::Kubernetes {
+                "ci/kubernetes/rbac.yaml lists every permission collection uses"
+            } else {
+                "ci/aws/netconform-read-policy.json lists every action collection uses"
+            };
             self.denial.borrow_mut().get_or_insert_with(|| {
                 Gap::new(
                     format!("collection was denied {action}"),
-                    format!(
-                        "allow {action} to the role collecting (ci/aws/netconform-read-policy.json lists every action collection uses)"
-                    ),
+                    format!("allow {action} to the identity collecting ({policy})"),
                 )
             });
         }
@@ -480,7 +483,15 @@ fn summarize(items: &[String]) -> String {
 
 /// What `Deployment` has no API workload: the note every API check gives then.
 pub(crate) fn no_api(judge: &mut Judge, d: &Deployment) {
-    if d.has(Input::Kubernetes) || d.has(Input::EcsServices) || d.has(Input::AutoScalingGroups) {
+    if d.denied.contains_key(&Input::Kubernetes) {
+        judge.missing(format!(
+            "the API's workload: {}",
+            judge.source(d, Input::Kubernetes)
+        ));
+    } else if d.has(Input::Kubernetes)
+        || d.has(Input::EcsServices)
+        || d.has(Input::AutoScalingGroups)
+    {
         judge.missing(
             "no API workload in the inputs (a Deployment, StatefulSet or ECS service running pulumi/service, or named api; an auto-scaling group registered in the API's target group)",
         );

@@ -22,8 +22,18 @@ pub fn load(settings: &ConfigSettings, base_dir: &Path) -> Result<Deployment, Co
     for (file, shown) in expand("kubernetes", &settings.kubernetes, base_dir)? {
         let text = read_text(&file, &shown)?;
         let name: Arc<str> = Arc::from(shown.as_str());
-        view.saw(Input::Kubernetes, &Loc::new(&name, ""));
         let docs = parse_documents(&text, &file, &shown)?;
+        if let [doc] = docs.as_slice()
+            && doc.get("NetconformDenied").is_some()
+        {
+            // What collection was refused: the objects are not there, and not "none".
+            aws::read_denied(&Node::new(doc, Loc::new(&name, "")), &mut view)
+                .map_err(ConfigError::Content)?;
+            view.texts.insert(shown.clone(), Arc::from(text.as_str()));
+            view.files.push(shown);
+            continue;
+        }
+        view.saw(Input::Kubernetes, &Loc::new(&name, ""));
         let many = docs.len() > 1;
         for (n, doc) in docs.iter().enumerate() {
             kubernetes::read(&Node::new(doc, Loc::new(&name, "")), &mut view).map_err(|why| {

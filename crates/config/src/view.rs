@@ -84,6 +84,9 @@ impl Input {
     /// The kind whose CLI command is `command` (`aws elbv2 describe-target-groups`).
     pub fn of_command(command: &str) -> Option<Input> {
         let command = command.trim();
+        if command == "kubectl get" {
+            return Some(Input::Kubernetes);
+        }
         Input::ALL
             .into_iter()
             .find(|i| i.source().trim_matches('`') == command)

@@ -215,6 +215,9 @@ const KEYS: [(&str, &[&str]); 7] = [
             "region",
             "profile",
             "aws_cli",
+            "namespace",
+            "context",
+            "kubectl",
         ],
     ),
 ];

@@ -37,8 +37,9 @@ pub(crate) enum Command {
     #[command(hide = true)]
     Replica(ReplicaArgs),
     /// Read the deployment's configuration from the live AWS account (through the AWS CLI,
-    /// with your credentials), scoped to it from the domain, into files `[config] aws` reads,
-    /// with collected.json listing every call. Prints the [config] lines to use.
+    /// with your credentials) and the cluster (through kubectl), scoped to it from the
+    /// domain, into files `[config] aws` and `kubernetes` read, with collected.json listing
+    /// every call. Prints the [config] lines to use.
     Collect(CollectArgs),
     /// Make the container test bed's image when it is missing (what `cargo xtask images`
     /// runs).
@@ -49,10 +50,12 @@ pub(crate) enum Command {
 #[derive(Debug, Args)]
 pub(crate) struct CollectArgs {
     /// The environment file: its domain (and dns.load_balancer) start the discovery; its
-    /// config.region, config.profile and config.aws_cli say how to call the AWS CLI.
+    /// config.collect says what to read (default: the AWS account), config.region,
+    /// config.profile and config.aws_cli how to call the AWS CLI, config.context,
+    /// config.namespace and config.kubectl how to call kubectl.
     #[arg(long, value_name = "FILE")]
     pub(crate) env: PathBuf,
-    /// Where to write: DIR/aws/*.json and DIR/collected.json.
+    /// Where to write: DIR/aws/*.json, DIR/kubernetes/objects.json and DIR/collected.json.
     #[arg(long, value_name = "DIR")]
     pub(crate) out: PathBuf,
 }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use netconform_collect::AwsCli;
+use netconform_collect::{AwsCli, Kubectl, Manifest};
 use netconform_model::environment::CollectFrom;
 use netconform_model::values::rfc3339_utc;
 use netconform_model::{Environment, exit};
@@ -23,24 +23,75 @@ fn aws_cli(env: &Environment) -> AwsCli {
     cli
 }
 
-/// Collects what `env` asks into `dir`: `dir/aws/*.json` and `dir/collected.json`. Returns the
-/// glob of the files, for `[config] aws`.
-pub(crate) async fn collect(env: &Environment, dir: &Path) -> Result<PathBuf, String> {
-    let aws_dir = dir.join("aws");
-    crate::note(&format!(
-        "collecting the configuration of {} through the AWS CLI into {}",
-        env.domain,
-        aws_dir.display()
-    ));
-    let manifest = netconform_collect::collect_aws(
-        env,
-        &aws_cli(env),
-        &aws_dir,
-        rfc3339_utc(SystemTime::now()),
-        &|line| crate::note(line),
-    )
-    .await
-    .map_err(|e| format!("failed to collect: {e}"))?;
+/// kubectl as the environment says to run it: `config.context`, and the program
+/// `config.kubectl` (default `kubectl` on PATH).
+fn kubectl(env: &Environment) -> Kubectl {
+    let mut kubectl = Kubectl::new(env.config.context.clone());
+    if let Some(program) = &env.config.kubectl {
+        kubectl.program = program.clone();
+    }
+    kubectl
+}
+
+/// What one collection wrote: the globs of its files, for `[config]`.
+pub(crate) struct Collected {
+    pub(crate) aws: Option<PathBuf>,
+    pub(crate) kubernetes: Option<PathBuf>,
+}
+
+/// Collects what `env` asks (`from`) into `dir`: `dir/aws/*.json`, `dir/kubernetes/*.json`
+/// and `dir/collected.json`.
+pub(crate) async fn collect(
+    env: &Environment,
+    from: &[CollectFrom],
+    dir: &Path,
+) -> Result<Collected, String> {
+    let started = rfc3339_utc(SystemTime::now());
+    let mut manifest = Manifest::new(&env.domain.to_string(), started.clone());
+    let mut collected = Collected {
+        aws: None,
+        kubernetes: None,
+    };
+    let note = |line: &str| crate::note(line);
+    if from.contains(&CollectFrom::Aws) {
+        let aws_dir = dir.join("aws");
+        crate::note(&format!(
+            "collecting the configuration of {} through the AWS CLI into {}",
+            env.domain,
+            aws_dir.display()
+        ));
+        let aws = netconform_collect::collect_aws(env, &aws_cli(env), &aws_dir, started, &note)
+            .await
+            .map_err(|e| format!("failed to collect: {e}"))?;
+        let since = (manifest.files.len(), manifest.calls.len());
+        manifest.account = aws.account;
+        manifest.region = aws.region;
+        manifest.profile = aws.profile;
+        manifest.calls.extend(aws.calls);
+        manifest.files.extend(aws.files);
+        manifest.place("aws", since);
+        collected.aws = Some(aws_dir.join("*.json"));
+    }
+    if from.contains(&CollectFrom::Kubernetes) {
+        let kube_dir = dir.join("kubernetes");
+        crate::note(&format!(
+            "collecting the API's Kubernetes objects through kubectl into {}",
+            kube_dir.display()
+        ));
+        let since = (manifest.files.len(), manifest.calls.len());
+        netconform_collect::collect_kubernetes(
+            env,
+            &kubectl(env),
+            env.config.namespace.as_deref(),
+            &kube_dir,
+            &mut manifest,
+            &note,
+        )
+        .await
+        .map_err(|e| format!("failed to collect: {e}"))?;
+        manifest.place("kubernetes", since);
+        collected.kubernetes = Some(kube_dir.join("*.json"));
+    }
     manifest.write(dir).map_err(|e| {
         format!(
             "failed to write {}: {e}",
@@ -48,8 +99,13 @@ pub(crate) async fn collect(env: &Environment, dir: &Path) -> Result<PathBuf, St
         )
     })?;
     for (action, scope) in manifest.denied() {
+        let policy = if action.contains(':') {
+            "ci/aws/netconform-read-policy.json"
+        } else {
+            "ci/kubernetes/rbac.yaml"
+        };
         crate::note(&format!(
-            "  denied: {action} ({scope}); what it reads is not checked (ci/aws/netconform-read-policy.json lists what collection needs)"
+            "  denied: {action} ({scope}); what it reads is not checked ({policy} lists what collection needs)"
         ));
     }
     crate::note(&format!(
@@ -58,7 +114,16 @@ pub(crate) async fn collect(env: &Environment, dir: &Path) -> Result<PathBuf, St
         manifest.calls.len(),
         manifest.denied().len()
     ));
-    Ok(aws_dir.join("*.json"))
+    Ok(collected)
+}
+
+/// The sources `netconform collect` reads: `[config] collect`, else the AWS account.
+fn sources(env: &Environment) -> Vec<CollectFrom> {
+    if env.config.collect.is_empty() {
+        vec![CollectFrom::Aws]
+    } else {
+        env.config.collect.clone()
+    }
 }
 
 /// `netconform collect --env FILE --out DIR`.
@@ -74,9 +139,14 @@ pub(crate) async fn run(args: CollectArgs) -> i32 {
             return exit::USAGE;
         }
     };
-    match collect(&env, &args.out).await {
-        Ok(glob) => {
-            println!("[config]\naws = [{:?}]", glob.display().to_string());
+    match collect(&env, &sources(&env), &args.out).await {
+        Ok(collected) => {
+            println!("[config]");
+            for (key, glob) in [("aws", collected.aws), ("kubernetes", collected.kubernetes)] {
+                if let Some(glob) = glob {
+                    println!("{key} = [{:?}]", glob.display().to_string());
+                }
+            }
             exit::CONFORMANT
         }
         Err(message) => {
@@ -86,13 +156,14 @@ pub(crate) async fn run(args: CollectArgs) -> i32 {
     }
 }
 
-/// Before `verify` runs: when `[config] collect` names `aws`, collect into the report
-/// directory's `collected/` (or a temporary one) and add the files to `[config] aws`.
+/// Before `verify` runs: when `[config] collect` names sources, collect into the report
+/// directory's `collected/` (or a temporary one) and add the files to `[config] aws` and
+/// `[config] kubernetes`.
 pub(crate) async fn before_verify(
     env: &mut Environment,
     report_dir: Option<&Path>,
 ) -> Result<Option<crate::embedded::EmbeddedDir>, String> {
-    if !env.config.collect.contains(&CollectFrom::Aws) {
+    if env.config.collect.is_empty() {
         return Ok(None);
     }
     let (dir, temporary) = match report_dir {
@@ -106,12 +177,19 @@ pub(crate) async fn before_verify(
             (temp.path().to_owned(), Some(temp))
         }
     };
-    let glob = collect(env, &dir).await?;
-    let glob = glob
-        .display()
-        .to_string()
-        .parse()
-        .map_err(|e| format!("{}: {e}", glob.display()))?;
-    env.config.aws.push(glob);
+    let from = env.config.collect.clone();
+    let collected = collect(env, &from, &dir).await?;
+    let parse = |glob: &Path| {
+        glob.display()
+            .to_string()
+            .parse()
+            .map_err(|e| format!("{}: {e}", glob.display()))
+    };
+    if let Some(glob) = collected.aws {
+        env.config.aws.push(parse(&glob)?);
+    }
+    if let Some(glob) = collected.kubernetes {
+        env.config.kubernetes.push(parse(&glob)?);
+    }
     Ok(temporary)
 }

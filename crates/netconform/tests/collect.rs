@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
+use netconform_testkit::kubectl::FakeCluster;
 use netconform_testkit::moto::Moto;
 use serde_json::Value;
 
@@ -358,4 +359,106 @@ fn the_shipped_read_policy_is_enough_and_a_denied_action_is_named_in_the_verdict
             less[scenario][1]
         );
     }
+}
+
+/// The conformant EKS corpus: its manifests, and the AWS output beside them.
+const EKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../config/tests/data/eks");
+
+fn eks_environment(dir: &Path, name: &str, config: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!("domain = \"sandbox.test\"\n\n[config]\naws = [\"{EKS}/aws/*.json\"]\n{config}"),
+    )
+    .unwrap();
+    path
+}
+
+fn verdicts_only(v: &BTreeMap<String, (String, String)>) -> BTreeMap<String, String> {
+    v.iter()
+        .map(|(k, (verdict, _))| (k.clone(), verdict.clone()))
+        .collect()
+}
+
+#[test]
+fn kubernetes_collected_through_kubectl_judges_as_the_exported_manifests_do() {
+    let dir = TempDir::new("collect-kubernetes");
+    let cluster = FakeCluster::new(&dir.path().join("cluster"));
+    let kubectl = cluster.kubectl();
+    let hand = eks_environment(
+        dir.path(),
+        "exported.toml",
+        &format!("kubernetes = [\"{EKS}/kubernetes/*.yaml\"]\n"),
+    );
+    let collecting = eks_environment(
+        dir.path(),
+        "collect.toml",
+        &format!(
+            "collect = [\"kubernetes\"]\ncontext = \"prod\"\nkubectl = {:?}\n",
+            kubectl.display().to_string()
+        ),
+    );
+    let (code, exported, _) = verify(&hand, &dir.path().join("exported"));
+    let reports = dir.path().join("collected");
+    let (code2, collected, stderr) = verify(&collecting, &reports);
+    let (exported, collected) = (
+        verdicts(&exported, Path::new(EKS)),
+        verdicts(&collected, &reports.join("collected")),
+    );
+    assert_eq!(
+        verdicts_only(&exported),
+        verdicts_only(&collected),
+        "{stderr}"
+    );
+    assert_eq!(code, code2);
+    assert!(stderr.contains("the API's namespace: pulumi"), "{stderr}");
+    assert!(
+        cluster
+            .calls()
+            .lines()
+            .all(|c| c.starts_with("--context prod get ")),
+        "{}",
+        cluster.calls()
+    );
+    // The verdicts cite the collected objects.
+    let (verdict, reason) = &collected["The API's containers get at least 120 seconds to stop"];
+    assert_eq!(verdict, "pass", "{reason}");
+    assert!(
+        reason.contains("<files>/kubernetes/objects.json"),
+        "{reason}"
+    );
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(reports.join("collected/collected.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["namespace"], "pulumi");
+    assert_eq!(manifest["context"], "prod");
+    assert_eq!(
+        manifest["files"],
+        serde_json::json!(["kubernetes/objects.json"])
+    );
+
+    // Forbidden to list HPAs: what reads the objects is not checked, naming the permission,
+    // and nothing fails for an HPA it could not see.
+    cluster.forbid("horizontalpodautoscalers.autoscaling");
+    let reports = dir.path().join("forbidden");
+    let (_, report, stderr) = verify(&collecting, &reports);
+    let forbidden = verdicts(&report, &reports.join("collected"));
+    let mut named = 0;
+    for (scenario, (verdict, reason)) in &forbidden {
+        assert_ne!(verdict, "fail", "{scenario}: {reason}");
+        if reason
+            .contains("Forbidden: list horizontalpodautoscalers.autoscaling in namespace pulumi")
+        {
+            assert_eq!(verdict, "not-checked", "{scenario}: {reason}");
+            named += 1;
+        }
+    }
+    // Every scenario that reads the API's workload or its Ingress.
+    assert_eq!(named, 12, "{forbidden:#?}\n{stderr}");
+    assert!(
+        stderr.contains("denied: list horizontalpodautoscalers.autoscaling in namespace pulumi")
+            && stderr.contains("ci/kubernetes/rbac.yaml"),
+        "{stderr}"
+    );
 }

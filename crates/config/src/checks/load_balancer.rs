@@ -307,8 +307,13 @@ pub fn check_health_check_path(d: &Deployment) -> Outcome {
                 "the API's ingress is not an AWS Load Balancer Controller one: its health check is the controller's own",
             );
         } else {
+            let ingress = if d.denied.contains_key(&Input::Kubernetes) {
+                format!("the Ingress: {}", judge.source(d, Input::Kubernetes))
+            } else {
+                "or the Ingress".to_owned()
+            };
             judge.missing(format!(
-                "no target group or ALB ingress of the API in the inputs ({}, or the Ingress)",
+                "no target group or ALB ingress of the API in the inputs ({}, {ingress})",
                 judge.source(d, Input::TargetGroups)
             ));
         }

@@ -84,6 +84,7 @@ impl Deployment {
     /// IAM action collection was denied for it.
     pub fn source(&self, input: Input) -> String {
         match self.denied.get(&input) {
+            Some(action) if input == Input::Kubernetes => format!("Forbidden: {action}"),
             Some(action) => format!("AccessDenied for {action}"),
             None => input.source().to_owned(),
         }

@@ -26,8 +26,9 @@ pub struct ConfigSettings {
     )]
     pub pulumi_stack_export: Vec<PathGlob>,
     /// Read the configuration from the live deployment before verifying: `aws` (through the
-    /// AWS CLI, with the user's credentials). The files go into the report directory's
-    /// `collected/` and are checked as if listed in `aws`.
+    /// AWS CLI, with the user's credentials), `kubernetes` (through kubectl, with the user's
+    /// kubeconfig). The files go into the report directory's `collected/` and are checked as
+    /// if listed in `aws` and `kubernetes`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub collect: Vec<CollectFrom>,
     /// The AWS region collection asks (else the CLI's own: `AWS_REGION`, its profile).
@@ -39,6 +40,16 @@ pub struct ConfigSettings {
     /// The AWS CLI program (default `aws` on PATH).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws_cli: Option<String>,
+    /// The namespace Kubernetes collection reads (else the one of the Ingress whose host is
+    /// `api.{domain}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The kubeconfig context Kubernetes collection uses (else kubectl's current one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// The kubectl program (default `kubectl` on PATH).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kubectl: Option<String>,
 }
 
 /// Where `[config] collect` reads the configuration from.
@@ -47,6 +58,8 @@ pub struct ConfigSettings {
 pub enum CollectFrom {
     /// The AWS account, through the AWS CLI.
     Aws,
+    /// The cluster, through kubectl.
+    Kubernetes,
 }
 
 impl<'de> Deserialize<'de> for CollectFrom {
@@ -54,11 +67,9 @@ impl<'de> Deserialize<'de> for CollectFrom {
         let text = String::deserialize(d)?;
         match text.as_str() {
             "aws" => Ok(CollectFrom::Aws),
-            "kubernetes" => Err(serde::de::Error::custom(
-                "collecting from Kubernetes is not built yet: export with `kubectl get deploy,hpa,pdb,svc,ingress -n <namespace> -o json` and list the file in config.kubernetes",
-            )),
+            "kubernetes" => Ok(CollectFrom::Kubernetes),
             other => Err(serde::de::Error::custom(format!(
-                "collect from {other:?}? the sources are: \"aws\""
+                "collect from {other:?}? the sources are: \"aws\", \"kubernetes\""
             ))),
         }
     }

@@ -1,0 +1,373 @@
+//! Discovery over kubectl, with the user's kubeconfig (its context, auth plugins, IRSA or Pod
+//! Identity through `aws eks get-token`): the API's namespace from the Ingress whose host is
+//! `api.{domain}` (or `config.namespace`), then that namespace's Deployments, StatefulSets,
+//! HPAs, PDBs, Services, Ingresses and TargetGroupBindings, written as one `kubectl get -o
+//! json` List, the file `[config] kubernetes` reads.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use netconform_model::Environment;
+use serde_json::{Value, json};
+
+use crate::CollectError;
+use crate::aws::DENIED_FILE;
+use crate::command::{CallError, json_of, run, said};
+use crate::manifest::{Call, Manifest};
+
+/// The kinds read in the API's namespace, as kubectl names them (resource.group). The last,
+/// the AWS Load Balancer Controller's, may not exist in a cluster: then it is left out.
+pub const KINDS: [&str; 7] = [
+    "deployments.apps",
+    "statefulsets.apps",
+    "horizontalpodautoscalers.autoscaling",
+    "poddisruptionbudgets.policy",
+    "services",
+    "ingresses.networking.k8s.io",
+    "targetgroupbindings.elbv2.k8s.aws",
+];
+
+/// A kind whose absence from the cluster is no gap (a cluster without the AWS Load Balancer
+/// Controller has no TargetGroupBinding resource).
+const OPTIONAL: &str = "targetgroupbindings.elbv2.k8s.aws";
+
+/// The file the objects go into.
+pub const OBJECTS_FILE: &str = "objects.json";
+
+/// How to run kubectl.
+#[derive(Debug, Clone)]
+pub struct Kubectl {
+    /// The program (`kubectl` on PATH by default).
+    pub program: String,
+    pub context: Option<String>,
+    /// Time allowed for one call.
+    pub timeout: Duration,
+}
+
+impl Kubectl {
+    pub fn new(context: Option<String>) -> Kubectl {
+        Kubectl {
+            program: "kubectl".into(),
+            context,
+            timeout: Duration::from_secs(60),
+        }
+    }
+
+    /// `kubectl [--context C] get <args> -o json`.
+    async fn get(&self, args: &[String]) -> Result<Value, CallError> {
+        let mut all = Vec::new();
+        if let Some(context) = &self.context {
+            all.extend(["--context".to_owned(), context.clone()]);
+        }
+        all.push("get".to_owned());
+        all.extend(args.iter().cloned());
+        all.extend(["-o".to_owned(), "json".to_owned()]);
+        let output = run(&self.program, &all, self.timeout, self.timeout).await?;
+        if output.status.success() {
+            return json_of(&output.stdout);
+        }
+        let message = said(&output.stderr);
+        if let Some(action) = forbidden(&message) {
+            return Err(CallError::Denied { action, message });
+        }
+        Err(CallError::Failed {
+            code: output.status.code().unwrap_or(-1),
+            message,
+        })
+    }
+}
+
+/// The RBAC permission a Forbidden answer names: `Error from server (Forbidden):
+/// deployments.apps is forbidden: User "x" cannot list resource "deployments" in API group
+/// "apps" in the namespace "pulumi"` -> `list deployments.apps in namespace pulumi`.
+pub fn forbidden(message: &str) -> Option<String> {
+    if !message.contains("(Forbidden)") {
+        return None;
+    }
+    let quoted = |after: &str| -> Option<String> {
+        let rest = &message[message.find(after)? + after.len()..];
+        let rest = rest.strip_prefix('"')?;
+        Some(rest[..rest.find('"')?].to_owned())
+    };
+    let verb = message
+        .split("cannot ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or("get");
+    let resource = quoted("resource ").unwrap_or_else(|| "(a resource)".into());
+    let group = quoted("API group ").unwrap_or_default();
+    let scope = match quoted("the namespace ") {
+        Some(ns) => format!(" in namespace {ns}"),
+        None => " at the cluster scope".to_owned(),
+    };
+    let kind = if group.is_empty() {
+        resource
+    } else {
+        format!("{resource}.{group}")
+    };
+    Some(format!("{verb} {kind}{scope}"))
+}
+
+/// Whether kubectl said the cluster has no such resource (a CRD not installed).
+fn no_such_kind(error: &CallError) -> bool {
+    matches!(error, CallError::Failed { message, .. } if message.contains("doesn't have a resource type"))
+}
+
+fn dns_name(name: &str) -> String {
+    name.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The namespaces of the Ingresses with a rule for `host`, in the order listed.
+fn namespaces_serving(ingresses: &Value, host: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for ingress in ingresses["items"].as_array().into_iter().flatten() {
+        let serves = ingress["spec"]["rules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["host"].as_str())
+            .any(|h| dns_name(h) == host);
+        let ns = ingress["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("default")
+            .to_owned();
+        if serves && !found.contains(&ns) {
+            found.push(ns);
+        }
+    }
+    found
+}
+
+/// One call, recorded in `manifest`.
+async fn call(
+    kubectl: &Kubectl,
+    manifest: &mut Manifest,
+    args: Vec<String>,
+    action: String,
+    scope: String,
+    on_line: &(dyn Fn(&str) + Sync),
+) -> (usize, Result<Value, CallError>) {
+    let started = Instant::now();
+    let answer = kubectl.get(&args).await;
+    let elapsed = started.elapsed();
+    record(manifest, &args, action, scope, &answer, elapsed, on_line)
+}
+
+fn record(
+    manifest: &mut Manifest,
+    args: &[String],
+    action: String,
+    scope: String,
+    answer: &Result<Value, CallError>,
+    elapsed: Duration,
+    on_line: &(dyn Fn(&str) + Sync),
+) -> (usize, Result<Value, CallError>) {
+    let command = format!("kubectl get {} -o json", args.join(" "));
+    let result = match answer {
+        Ok(_) => "ok".to_owned(),
+        Err(e @ CallError::Denied { .. }) => format!("denied: {e}"),
+        Err(e) if no_such_kind(e) => "absent: the cluster has no such resource type".to_owned(),
+        Err(e) => format!("failed: {e}"),
+    };
+    if answer.is_err() {
+        on_line(&format!("  {command}: {result}"));
+    }
+    manifest.calls.push(Call {
+        command,
+        action,
+        scope,
+        result,
+        file: None,
+        elapsed_ms: elapsed.as_secs_f64() * 1000.0,
+    });
+    (manifest.calls.len() - 1, answer.clone())
+}
+
+/// The API's objects from the cluster into `out` (created), its calls added to `manifest`.
+/// The namespace is `namespace` or the one whose Ingress serves `api.{domain}`. A kind the
+/// identity may not list leaves the whole input not checked (no partial objects: a missing
+/// HPA would read as "none"), written as `denied.json`; a call that fails stops collection
+/// with the reason.
+pub async fn collect_kubernetes(
+    env: &Environment,
+    kubectl: &Kubectl,
+    namespace: Option<&str>,
+    out: &Path,
+    manifest: &mut Manifest,
+    on_line: &(dyn Fn(&str) + Sync),
+) -> Result<(), CollectError> {
+    std::fs::create_dir_all(out).map_err(|e| CollectError::Write {
+        path: out.display().to_string(),
+        why: e.to_string(),
+    })?;
+    manifest.context.clone_from(&kubectl.context);
+    let api = format!("api.{}", dns_name(&env.domain.to_string()));
+    let namespace = match namespace {
+        Some(ns) => ns.to_owned(),
+        None => {
+            let (_, answer) = call(
+                kubectl,
+                manifest,
+                vec![
+                    "ingresses.networking.k8s.io".into(),
+                    "--all-namespaces".into(),
+                ],
+                "list ingresses.networking.k8s.io at the cluster scope".into(),
+                format!("the namespace of the Ingress serving {api}"),
+                on_line,
+            )
+            .await;
+            let ingresses = match answer {
+                Ok(list) => list,
+                Err(e @ CallError::Missing { .. }) => return Err(CollectError::Cli(e)),
+                Err(e) => {
+                    return Err(CollectError::Discovery(format!(
+                        "find the API's namespace (the Ingress serving {api}): {e}; set config.namespace"
+                    )));
+                }
+            };
+            let found = namespaces_serving(&ingresses, &api);
+            match found.as_slice() {
+                [one] => one.clone(),
+                [] => {
+                    return Err(CollectError::Discovery(format!(
+                        "find the API's namespace: no Ingress in the cluster has a rule for {api}; set config.namespace"
+                    )));
+                }
+                many => {
+                    return Err(CollectError::Discovery(format!(
+                        "find the API's namespace: Ingresses in {} all serve {api}; set config.namespace to the deployment's",
+                        many.join(", ")
+                    )));
+                }
+            }
+        }
+    };
+    on_line(&format!("  the API's namespace: {namespace}"));
+    manifest.namespace = Some(namespace.clone());
+
+    // Every kind at once: kubectl makes one request each.
+    let answers = futures::future::join_all(KINDS.iter().map(|kind| {
+        let args = vec![(*kind).to_owned(), "-n".to_owned(), namespace.clone()];
+        async move {
+            let started = Instant::now();
+            let answer = kubectl.get(&args).await;
+            (args, answer, started.elapsed())
+        }
+    }))
+    .await;
+    let mut items: Vec<Value> = Vec::new();
+    let mut denied: Vec<Value> = Vec::new();
+    let mut first = None;
+    for (kind, (args, answer, elapsed)) in KINDS.iter().zip(answers) {
+        let (at, answer) = record(
+            manifest,
+            &args,
+            format!("list {kind} in namespace {namespace}"),
+            format!("the API's {kind} in {namespace}"),
+            &answer,
+            elapsed,
+            on_line,
+        );
+        first.get_or_insert(at);
+        match answer {
+            Ok(list) => items.extend(list["items"].as_array().into_iter().flatten().cloned()),
+            Err(CallError::Denied { action, .. }) if *kind != OPTIONAL => {
+                denied.push(json!({ "Feeds": "kubectl get", "Action": action, "Command": format!("kubectl get {kind} -n {namespace} -o json") }));
+            }
+            Err(e @ CallError::Missing { .. }) => return Err(CollectError::Cli(e)),
+            Err(e) if *kind == OPTIONAL => {
+                if !no_such_kind(&e) {
+                    on_line(&format!(
+                        "  {kind}: {e} (only kept as evidence: no check reads it)"
+                    ));
+                }
+            }
+            Err(e) => {
+                return Err(CollectError::Discovery(format!(
+                    "read the {kind} of namespace {namespace}: {e}"
+                )));
+            }
+        }
+    }
+    if !denied.is_empty() {
+        let doc = json!({ "NetconformDenied": denied });
+        write(out, DENIED_FILE, &doc)?;
+        manifest.files.push(DENIED_FILE.to_owned());
+        on_line(&format!(
+            "  {DENIED_FILE}: {} kinds denied; no objects written (a partial set would read as missing objects)",
+            denied.len()
+        ));
+        return Ok(());
+    }
+    let count = items.len();
+    let list = json!({
+        "apiVersion": "v1",
+        "kind": "List",
+        "metadata": { "resourceVersion": "" },
+        "items": items,
+    });
+    write(out, OBJECTS_FILE, &list)?;
+    manifest.files.push(OBJECTS_FILE.to_owned());
+    let kept = format!("ok: {count} objects of namespace {namespace}");
+    if let Some(call) = first.and_then(|at| manifest.calls.get_mut(at)) {
+        call.file = Some(OBJECTS_FILE.to_owned());
+        call.result = kept.clone();
+    }
+    on_line(&format!("  {OBJECTS_FILE}: {count} objects of {namespace}"));
+    Ok(())
+}
+
+fn write(out: &Path, name: &str, doc: &Value) -> Result<(), CollectError> {
+    let path = out.join(name);
+    let text = serde_json::to_string_pretty(doc).expect("JSON serializes") + "\n";
+    std::fs::write(&path, text).map_err(|e| CollectError::Write {
+        path: path.display().to_string(),
+        why: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_names_the_permission() {
+        assert_eq!(
+            forbidden(
+                r#"Error from server (Forbidden): horizontalpodautoscalers.autoscaling is forbidden: User "system:serviceaccount:ops:netconform" cannot list resource "horizontalpodautoscalers" in API group "autoscaling" in the namespace "pulumi""#
+            )
+            .as_deref(),
+            Some("list horizontalpodautoscalers.autoscaling in namespace pulumi")
+        );
+        assert_eq!(
+            forbidden(
+                r#"Error from server (Forbidden): services is forbidden: User "jane" cannot list resource "services" in API group "" in the namespace "pulumi""#
+            )
+            .as_deref(),
+            Some("list services in namespace pulumi")
+        );
+        assert_eq!(
+            forbidden(
+                r#"Error from server (Forbidden): ingresses.networking.k8s.io is forbidden: User "jane" cannot list resource "ingresses" in API group "networking.k8s.io" at the cluster scope"#
+            )
+            .as_deref(),
+            Some("list ingresses.networking.k8s.io at the cluster scope")
+        );
+        assert_eq!(
+            forbidden("error: You must be logged in to the server"),
+            None
+        );
+    }
+
+    #[test]
+    fn the_namespace_is_the_one_serving_the_api_host() {
+        let list = json!({"items": [
+            {"metadata": {"namespace": "shop"}, "spec": {"rules": [{"host": "shop.example.org"}]}},
+            {"metadata": {"namespace": "pulumi"}, "spec": {"rules": [{"host": "API.example.com."}]}},
+            {"metadata": {"namespace": "pulumi"}, "spec": {"rules": [{"host": "app.example.com"}]}},
+        ]});
+        assert_eq!(namespaces_serving(&list, "api.example.com"), ["pulumi"]);
+        assert!(namespaces_serving(&list, "api.other.test").is_empty());
+    }
+}

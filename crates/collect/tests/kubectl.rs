@@ -1,0 +1,318 @@
+//! Kubernetes collection through kubectl against recorded API answers (no cluster can run
+//! where the tests do): netconform-testkit's fake kubectl answers from its recorded cluster, the objects as
+//! `kubectl get -o json` prints them for the conformant EKS deployment, beside another team's
+//! Ingress. The namespace comes from the Ingress serving `api.{domain}`; what is written is
+//! that namespace's objects, one List.
+
+use std::path::{Path, PathBuf};
+
+use netconform_collect::{CollectError, Kubectl, Manifest, collect_kubernetes};
+use netconform_model::Environment;
+use netconform_testkit::kubectl::{CLUSTER, FakeCluster};
+use serde_json::Value;
+
+/// A directory under the target dir, emptied first, with a fake cluster in it.
+struct Case {
+    dir: PathBuf,
+    cluster: FakeCluster,
+}
+
+impl Case {
+    fn new(name: &str) -> Case {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("kubectl-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let cluster = FakeCluster::new(&dir);
+        Case { dir, cluster }
+    }
+
+    fn kubectl(&self, context: Option<&str>) -> Kubectl {
+        let mut kubectl = Kubectl::new(context.map(str::to_owned));
+        kubectl.program = self.cluster.kubectl().display().to_string();
+        kubectl
+    }
+
+    fn forbid(&self, kind: &str) {
+        self.cluster.forbid(kind);
+    }
+
+    fn calls(&self) -> String {
+        self.cluster.calls()
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.join("out")
+    }
+
+    async fn collect(
+        &self,
+        domain: &str,
+        kubectl: &Kubectl,
+        namespace: Option<&str>,
+    ) -> (Manifest, Result<(), CollectError>) {
+        let env = Environment::new(domain.parse().unwrap());
+        let mut manifest = Manifest::new(domain, "2026-12-01T00:00:00Z".into());
+        let result = collect_kubernetes(
+            &env,
+            kubectl,
+            namespace,
+            &self.out(),
+            &mut manifest,
+            &|_| {},
+        )
+        .await;
+        (manifest, result)
+    }
+}
+
+fn kinds_and_names(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            format!(
+                "{} {}/{}",
+                o["kind"].as_str().unwrap(),
+                o["metadata"]["namespace"].as_str().unwrap(),
+                o["metadata"]["name"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_api_namespace_is_found_from_its_ingress_and_only_it_is_written() {
+    let case = Case::new("found");
+    let kubectl = case.kubectl(Some("prod"));
+    let (manifest, result) = case.collect("sandbox.test", &kubectl, None).await;
+    result.unwrap();
+    assert_eq!(manifest.namespace.as_deref(), Some("pulumi"));
+    assert_eq!(manifest.context.as_deref(), Some("prod"));
+    assert_eq!(manifest.files, ["objects.json"]);
+    let list: Value =
+        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
+            .unwrap();
+    assert_eq!(list["kind"], "List");
+    assert_eq!(
+        kinds_and_names(&list),
+        [
+            "Deployment pulumi/pulumi-console",
+            "Deployment pulumi/pulumi-api",
+            "HorizontalPodAutoscaler pulumi/pulumi-api",
+            "PodDisruptionBudget pulumi/pulumi-api",
+            "Service pulumi/pulumi-console-service",
+            "Service pulumi/pulumi-api-service",
+            "Ingress pulumi/pulumi-console",
+            "Ingress pulumi/pulumi-api",
+            "TargetGroupBinding pulumi/k8s-pulumi-pulumi-conso-90cf3f9bcc",
+            "TargetGroupBinding pulumi/k8s-pulumi-pulumi-api-s-021c19d396",
+        ],
+        "the deployment's objects, not shop/storefront"
+    );
+    // One cluster-wide list to find the namespace, then one list per kind in it, each with
+    // the context.
+    let calls = case.calls();
+    assert!(
+        calls.starts_with(
+            "--context prod get ingresses.networking.k8s.io --all-namespaces -o json\n"
+        ),
+        "{calls}"
+    );
+    assert_eq!(calls.lines().count(), 8, "{calls}");
+    assert!(
+        calls
+            .lines()
+            .skip(1)
+            .all(|c| c.starts_with("--context prod get ") && c.ends_with(" -n pulumi -o json")),
+        "{calls}"
+    );
+    assert!(manifest.denied().is_empty());
+    for call in &manifest.calls {
+        assert!(call.result.starts_with("ok"), "{call:?}");
+        assert!(call.action.starts_with("list "), "{call:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_namespace_given_is_read_without_listing_the_cluster() {
+    let case = Case::new("given");
+    let (manifest, result) = case
+        .collect("sandbox.test", &case.kubectl(None), Some("pulumi"))
+        .await;
+    result.unwrap();
+    assert_eq!(manifest.calls.len(), 7);
+    assert!(
+        !case.calls().contains("--all-namespaces"),
+        "{}",
+        case.calls()
+    );
+    assert!(!case.calls().contains("--context"), "{}", case.calls());
+}
+
+#[tokio::test]
+async fn a_forbidden_kind_leaves_the_objects_unwritten_and_names_the_permission() {
+    let case = Case::new("forbidden");
+    case.forbid("horizontalpodautoscalers.autoscaling");
+    let (manifest, result) = case
+        .collect("sandbox.test", &case.kubectl(None), None)
+        .await;
+    result.unwrap();
+    assert_eq!(
+        manifest.denied(),
+        [(
+            "list horizontalpodautoscalers.autoscaling in namespace pulumi",
+            "the API's horizontalpodautoscalers.autoscaling in pulumi"
+        )]
+    );
+    // Not the other objects without their HPA: that would read as "no HPA".
+    assert!(!case.out().join("objects.json").exists());
+    let denied: Value =
+        serde_json::from_str(&std::fs::read_to_string(case.out().join("denied.json")).unwrap())
+            .unwrap();
+    assert_eq!(denied["NetconformDenied"][0]["Feeds"], "kubectl get");
+    assert_eq!(
+        denied["NetconformDenied"][0]["Action"],
+        "list horizontalpodautoscalers.autoscaling in namespace pulumi"
+    );
+}
+
+#[tokio::test]
+async fn a_cluster_without_the_load_balancer_controller_is_no_gap() {
+    // No TargetGroupBinding resource type: answered as kubectl does, recorded as absent.
+    let case = Case::new("no-crd");
+    let answers = case.dir.join("answers");
+    std::fs::create_dir_all(&answers).unwrap();
+    for entry in std::fs::read_dir(CLUSTER).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".json") && !name.contains("targetgroupbindings") {
+            std::fs::copy(&path, answers.join(&name)).unwrap();
+        }
+    }
+    let mut kubectl = case.kubectl(None);
+    kubectl.program = case
+        .cluster
+        .kubectl_from("kubectl-no-crd", &answers)
+        .display()
+        .to_string();
+    let (manifest, result) = case.collect("sandbox.test", &kubectl, None).await;
+    result.unwrap();
+    assert!(case.out().join("objects.json").exists());
+    let tgb = manifest
+        .calls
+        .iter()
+        .find(|c| c.command.contains("targetgroupbindings"))
+        .unwrap();
+    assert!(tgb.result.starts_with("absent"), "{tgb:?}");
+    assert!(manifest.denied().is_empty());
+}
+
+#[tokio::test]
+async fn no_ingress_for_the_api_says_to_set_the_namespace() {
+    let case = Case::new("no-ingress");
+    let (_, result) = case.collect("other.test", &case.kubectl(None), None).await;
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "no Ingress in the cluster has a rule for api.other.test; set config.namespace"
+        ),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_forbidden_cluster_list_says_to_set_the_namespace() {
+    let case = Case::new("no-cluster-list");
+    case.forbid("ingresses.networking.k8s.io");
+    let (_, result) = case
+        .collect("sandbox.test", &case.kubectl(None), None)
+        .await;
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.contains("list ingresses.networking.k8s.io at the cluster scope")
+            && err.ends_with("set config.namespace"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_kubectl_is_one_clear_error() {
+    let case = Case::new("missing");
+    let mut kubectl = Kubectl::new(None);
+    kubectl.program = "/nonexistent/kubectl".into();
+    let (_, result) = case.collect("sandbox.test", &kubectl, None).await;
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.starts_with("/nonexistent/kubectl is not on PATH")
+            && err.contains("install kubectl")
+            && err.contains("config.kubectl"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_shipped_rbac_allows_exactly_what_collection_lists() {
+    // Every (group, resource) collection lists is in the Role (the cluster-wide Ingress list
+    // in the ClusterRole), with get and list only; nothing else is granted.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ci/kubernetes/rbac.yaml"),
+    )
+    .unwrap();
+    let docs: Vec<Value> = serde_saphyr::from_multiple(&text).unwrap();
+    let rules = |kind: &str| -> Vec<(String, String, Vec<String>)> {
+        docs.iter()
+            .filter(|d| d["kind"] == kind)
+            .flat_map(|d| d["rules"].as_array().unwrap().clone())
+            .flat_map(|rule| {
+                let verbs: Vec<String> = rule["verbs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap().to_owned())
+                    .collect();
+                let groups = rule["apiGroups"].as_array().unwrap().clone();
+                let resources = rule["resources"].as_array().unwrap().clone();
+                groups
+                    .into_iter()
+                    .flat_map(move |g| {
+                        let verbs = verbs.clone();
+                        resources.clone().into_iter().map(move |r| {
+                            (
+                                g.as_str().unwrap().to_owned(),
+                                r.as_str().unwrap().to_owned(),
+                                verbs.clone(),
+                            )
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let granted = rules("Role");
+    let mut wanted: Vec<(String, String)> = netconform_collect::kubernetes::KINDS
+        .iter()
+        .map(|kind| match kind.split_once('.') {
+            Some((resource, group)) => (group.to_owned(), resource.to_owned()),
+            None => (String::new(), (*kind).to_owned()),
+        })
+        .collect();
+    wanted.sort();
+    let mut got: Vec<(String, String)> = granted
+        .iter()
+        .map(|(g, r, _)| (g.clone(), r.clone()))
+        .collect();
+    got.sort();
+    assert_eq!(got, wanted);
+    for (group, resource, verbs) in &granted {
+        assert_eq!(verbs, &["get", "list"], "{group}/{resource}");
+    }
+    assert_eq!(
+        rules("ClusterRole"),
+        [(
+            "networking.k8s.io".to_owned(),
+            "ingresses".to_owned(),
+            vec!["list".to_owned()]
+        )]
+    );
+}

@@ -224,7 +224,8 @@ pub async fn collect_aws(
     ecs(&mut run, &target_groups).await?;
     auto_scaling_groups(&mut run, &target_groups).await?;
     let vpcs: BTreeSet<String> = lbs.iter().filter_map(|lb| text(lb, "VpcId")).collect();
-    network(&mut run, &vpcs).await?;
+    let subnets = network(&mut run, &vpcs).await?;
+    node_groups(&mut run, &subnets).await?;
     databases(&mut run, &vpcs).await?;
     if !run.denied.is_empty() {
         // What the readers could not be given, and why: the checks that need it say
@@ -710,9 +711,14 @@ async fn auto_scaling_groups(run: &mut Run<'_>, groups: &[Value]) -> Result<(), 
 }
 
 /// The VPC the load balancer is in: its subnets, route tables, NAT gateways and endpoints.
-async fn network(run: &mut Run<'_>, vpcs: &BTreeSet<String>) -> Result<(), CollectError> {
+/// Returns the ids of its subnets.
+async fn network(
+    run: &mut Run<'_>,
+    vpcs: &BTreeSet<String>,
+) -> Result<BTreeSet<String>, CollectError> {
+    let mut subnets = BTreeSet::new();
     if vpcs.is_empty() {
-        return Ok(());
+        return Ok(subnets);
     }
     let ids = vpcs.iter().cloned().collect::<Vec<_>>().join(",");
     let filter = format!("Name=vpc-id,Values={ids}");
@@ -753,7 +759,101 @@ async fn network(run: &mut Run<'_>, vpcs: &BTreeSet<String>) -> Result<(), Colle
     for ((at, answer), (file, key)) in answers.into_iter().zip(files) {
         if let Ok(answer) = answer {
             let n = items(&answer, key).count();
+            if key == "Subnets" {
+                subnets.extend(items(&answer, key).filter_map(|s| text(s, "SubnetId")));
+            }
             run.write(at, file, &answer, &format!("{n} in the VPC"))?;
+        }
+    }
+    Ok(subnets)
+}
+
+/// The EKS clusters in the deployment's VPC (told by their subnets) and their managed node
+/// groups: the nodes the API's pods run on.
+async fn node_groups(run: &mut Run<'_>, subnets: &BTreeSet<String>) -> Result<(), CollectError> {
+    if subnets.is_empty() {
+        return Ok(());
+    }
+    let (_, Ok(list)) = run
+        .call(ask(
+            "eks",
+            "list-clusters",
+            &[],
+            "the EKS clusters (kept when in the deployment's VPC)",
+        ))
+        .await
+    else {
+        return Ok(());
+    };
+    let names: Vec<String> = items(&list, "clusters")
+        .filter_map(|c| c.as_str().map(str::to_owned))
+        .collect();
+    let in_vpc = |subnet_ids: &Value| {
+        subnet_ids.as_array().is_some_and(|ids| {
+            ids.iter()
+                .filter_map(Value::as_str)
+                .any(|id| subnets.contains(id))
+        })
+    };
+    let asks = names
+        .iter()
+        .map(|n| {
+            ask(
+                "eks",
+                "describe-cluster",
+                &["--name", n],
+                format!("the VPC of cluster {n}"),
+            )
+        })
+        .collect();
+    let answers = run.calls(asks).await;
+    let clusters: Vec<String> = names
+        .iter()
+        .zip(answers)
+        .filter(|(_, (_, a))| {
+            a.as_ref()
+                .is_ok_and(|c| in_vpc(&c["cluster"]["resourcesVpcConfig"]["subnetIds"]))
+        })
+        .map(|(n, _)| n.clone())
+        .collect();
+    let asks = clusters
+        .iter()
+        .map(|c| {
+            ask(
+                "eks",
+                "list-nodegroups",
+                &["--cluster-name", c],
+                format!("the node groups of cluster {c}"),
+            )
+        })
+        .collect();
+    let lists = run.calls(asks).await;
+    let mut describe = Vec::new();
+    for (cluster, (_, list)) in clusters.iter().zip(lists) {
+        let Ok(list) = list else { continue };
+        for group in items(&list, "nodegroups").filter_map(Value::as_str) {
+            describe.push(ask(
+                "eks",
+                "describe-nodegroup",
+                &["--cluster-name", cluster, "--nodegroup-name", group],
+                format!("node group {group} of cluster {cluster}"),
+            ));
+        }
+    }
+    let answers = run.calls(describe).await;
+    for (at, answer) in answers {
+        if let Ok(group) = answer {
+            if !in_vpc(&group["nodegroup"]["subnets"]) {
+                continue;
+            }
+            let cluster = group["nodegroup"]["clusterName"]
+                .as_str()
+                .unwrap_or("cluster");
+            let name = group["nodegroup"]["nodegroupName"]
+                .as_str()
+                .unwrap_or("group");
+            let file = format!("nodegroup-{cluster}-{name}.json");
+            run.write(at, &file, &group, "the node group")?;
         }
     }
     Ok(())

@@ -142,6 +142,16 @@ async fn the_deployment_and_nothing_else_is_collected() {
         record_names,
         ["api.pulumi.example.com.", "app.pulumi.example.com."]
     );
+    // No EKS cluster in the deployment's VPC: no node group (other-eks is in the other VPC).
+    assert!(
+        !alone
+            .files
+            .iter()
+            .chain(&manifest.files)
+            .any(|f| f.starts_with("nodegroup-")),
+        "{:?}",
+        manifest.files
+    );
     // Target group attributes carry the ARN they belong to.
     let api = read(&out, "target-group-attributes-pulumi-api.json");
     assert_eq!(api["TargetGroupArn"], made["target_groups"]["pulumi-api"]);
@@ -183,6 +193,29 @@ async fn the_deployment_and_nothing_else_is_collected() {
             call.action
         );
     }
+}
+
+#[tokio::test]
+async fn the_eks_node_groups_in_the_deployments_vpc_are_collected() {
+    let moto = Moto::start();
+    fixture(&moto, "deployment");
+    fixture(&moto, "unrelated");
+    let made = fixture(&moto, "eks-nodes");
+    let work = dir("eks");
+    let manifest = collect(&cli(&moto, &work), &work.join("out")).await;
+    let groups: Vec<&String> = manifest
+        .files
+        .iter()
+        .filter(|f| f.starts_with("nodegroup-"))
+        .collect();
+    assert_eq!(
+        groups,
+        ["nodegroup-pulumi-eks-api-nodes.json"],
+        "not other-eks's"
+    );
+    let group = read(&work.join("out"), groups[0]);
+    assert_eq!(group["nodegroup"]["subnets"], made["subnets"]);
+    assert!(manifest.denied().is_empty(), "{:#?}", manifest.calls);
 }
 
 #[tokio::test]

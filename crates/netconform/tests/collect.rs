@@ -462,3 +462,141 @@ fn kubernetes_collected_through_kubectl_judges_as_the_exported_manifests_do() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_hand_export_and_a_collection_give_the_same_verdicts() {
+    // The fifteen-odd exports a user would make by hand (the account holds only the
+    // deployment, so nothing needs filtering), the ARN added to each target group's
+    // attributes as docs/environment.md says; then the same deployment collected.
+    let moto = Moto::start();
+    let made = fixture(&moto, "deployment");
+    let dir = TempDir::new("collect-by-hand");
+    let aws = moto.cli_wrapper(dir.path());
+    let hand = dir.path().join("hand");
+    std::fs::create_dir_all(&hand).unwrap();
+    let export = |file: &str, args: &[&str]| -> Value {
+        let out = Command::new(&aws)
+            .args(["--region", "us-east-1", "--output", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        std::fs::write(hand.join(file), serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+        doc
+    };
+    let lb = made["load_balancer"]["arn"].as_str().unwrap();
+    export("load-balancers.json", &["elbv2", "describe-load-balancers"]);
+    export(
+        "load-balancer-attributes.json",
+        &[
+            "elbv2",
+            "describe-load-balancer-attributes",
+            "--load-balancer-arn",
+            lb,
+        ],
+    );
+    export("target-groups.json", &["elbv2", "describe-target-groups"]);
+    for (name, arn) in made["target_groups"].as_object().unwrap() {
+        let file = format!("target-group-attributes-{name}.json");
+        let arn = arn.as_str().unwrap();
+        let mut doc = export(
+            &file,
+            &[
+                "elbv2",
+                "describe-target-group-attributes",
+                "--target-group-arn",
+                arn,
+            ],
+        );
+        doc["TargetGroupArn"] = Value::from(arn);
+        std::fs::write(hand.join(&file), doc.to_string()).unwrap();
+    }
+    let cluster = made["cluster"].as_str().unwrap();
+    export(
+        "services.json",
+        &[
+            "ecs",
+            "describe-services",
+            "--cluster",
+            cluster,
+            "--services",
+            "pulumi-api",
+            "pulumi-console",
+        ],
+    );
+    for (name, arn) in made["task_definitions"].as_object().unwrap() {
+        export(
+            &format!("task-definition-{name}.json"),
+            &[
+                "ecs",
+                "describe-task-definition",
+                "--task-definition",
+                arn.as_str().unwrap(),
+            ],
+        );
+    }
+    export(
+        "scalable-targets.json",
+        &[
+            "application-autoscaling",
+            "describe-scalable-targets",
+            "--service-namespace",
+            "ecs",
+        ],
+    );
+    export(
+        "scaling-policies.json",
+        &[
+            "application-autoscaling",
+            "describe-scaling-policies",
+            "--service-namespace",
+            "ecs",
+        ],
+    );
+    for (file, command) in [
+        ("subnets.json", "describe-subnets"),
+        ("route-tables.json", "describe-route-tables"),
+        ("nat-gateways.json", "describe-nat-gateways"),
+        ("vpc-endpoints.json", "describe-vpc-endpoints"),
+    ] {
+        export(file, &["ec2", command]);
+    }
+    export("db-instances.json", &["rds", "describe-db-instances"]);
+    export(
+        "records.json",
+        &[
+            "route53",
+            "list-resource-record-sets",
+            "--hosted-zone-id",
+            made["hosted_zone_id"].as_str().unwrap(),
+        ],
+    );
+
+    let by_hand = environment(
+        dir.path(),
+        "hand.toml",
+        &format!("aws = [{:?}]\n", hand.join("*.json").display().to_string()),
+    );
+    let collecting = environment(
+        dir.path(),
+        "collect.toml",
+        &format!("collect = [\"aws\"]\n{}", config_lines(&aws)),
+    );
+    let (code, exported, stderr) = verify(&by_hand, &dir.path().join("reports-hand"));
+    let (code2, collected, stderr2) = verify(&collecting, &dir.path().join("reports-collected"));
+    let by_hand = verdicts_only(&verdicts(&exported, &hand));
+    assert_eq!(
+        by_hand,
+        verdicts_only(&verdicts(&collected, dir.path())),
+        "by hand:\n{stderr}\ncollected:\n{stderr2}"
+    );
+    assert_eq!(code, code2);
+    // What was compared was judged, not left unchecked.
+    let passed = by_hand.values().filter(|v| *v == "pass").count();
+    assert!(passed >= 14, "{by_hand:#?}");
+}

@@ -12,8 +12,10 @@ use crate::{Gap, Verdict};
 
 /// Version of the `report.json` layout (`docs/report.schema.json`). 2 added `tool_version`,
 /// `started_at`, `source`, `settings` and the timeline's failures by kind; 3 added the
-/// `not-checked` and `waived` verdicts, gaps, waivers, `strict`, `profile` and `coverage`.
-pub const REPORT_SCHEMA_VERSION: u32 = 3;
+/// `not-checked` and `waived` verdicts, gaps, waivers, `strict`, `profile` and `coverage`; 4
+/// added `vantage` (where a run was made from) and, in a merged report, `vantages` and each
+/// scenario's verdict per vantage point.
+pub const REPORT_SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
@@ -46,6 +48,12 @@ pub struct RunReport {
     /// Waivers whose `until` has passed: each fails the run, saying so.
     #[serde(default)]
     pub expired_waivers: Vec<String>,
+    /// Where the run was made from (`--vantage`, default the host name): a zone, a runner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vantage: Option<String>,
+    /// A merged report (`netconform merge`): the vantage points merged, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vantages: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +71,19 @@ pub struct ScenarioResult {
     /// Waived: the waiver that holds its failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverNote>,
+    /// A merged report: the verdict from each vantage point that ran the scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vantages: Vec<VantageVerdict>,
+}
+
+/// One vantage point's verdict on a scenario, in a merged report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VantageVerdict {
+    pub vantage: String,
+    pub verdict: Verdict,
+    /// Its first reason, when it gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The waiver a failed scenario is held under.
@@ -291,6 +312,7 @@ mod tests {
             duration_s: 0.0,
             gap,
             waiver: None,
+            vantages: Vec::new(),
         }
     }
 
@@ -310,6 +332,8 @@ mod tests {
             duration_s: 0.0,
             strict: false,
             expired_waivers: Vec::new(),
+            vantage: None,
+            vantages: Vec::new(),
         }
     }
 

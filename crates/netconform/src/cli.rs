@@ -41,6 +41,10 @@ pub(crate) enum Command {
     /// domain, into files `[config] aws` and `kubernetes` read, with collected.json listing
     /// every call. Prints the [config] lines to use.
     Collect(CollectArgs),
+    /// Merge the reports of several vantage points (a run per zone, per runner) into one:
+    /// every scenario shows each vantage point's verdict and evidence, and passes only when
+    /// it passes from every vantage point that ran it. Exit codes as for verify.
+    Merge(MergeArgs),
     /// Make the container test bed's image when it is missing (what `cargo xtask images`
     /// runs).
     #[command(hide = true)]
@@ -86,18 +90,12 @@ pub(crate) struct VerifyArgs {
     /// 'not @disruptive'.
     #[arg(long, value_name = "EXPR")]
     pub(crate) tags: Option<String>,
-    /// Write junit.xml, report.json and report.html into this directory (each whole or not at
-    /// all: a temporary file, then a rename).
-    #[arg(long, value_name = "DIR")]
-    pub(crate) report_dir: Option<PathBuf>,
-    /// What goes to stdout: the summary for people (text; colours on a terminal only), or
-    /// report.json for scripts (json).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub(crate) format: Format,
-    /// Nothing on stderr but errors; with --format text, stdout has only the failures, the
-    /// scenarios skipped by policy and the verdict.
-    #[arg(long, short)]
-    pub(crate) quiet: bool,
+    #[command(flatten)]
+    pub(crate) out: Outputs,
+    /// Where this run is made from, named in report.json (`vantage`) so `netconform merge`
+    /// can put runs from several zones or runners side by side. Default: the host name.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) vantage: Option<String>,
     /// Run the @disruptive scenarios (the rolling restart) against an environment file whose
     /// drain.enabled is not true; without either they are reported as skipped by policy. The
     /// built-in sandbox always runs them.
@@ -119,6 +117,34 @@ pub(crate) struct VerifyArgs {
     /// `timeout` in the environment file; this flag wins.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub(crate) timeout: Option<HumanDuration>,
+}
+
+/// Where a run's verdict goes: stdout, the report files, metrics.
+#[derive(Debug, Args)]
+pub(crate) struct Outputs {
+    /// Write junit.xml, report.json and report.html (and netconform.sarif when there are
+    /// configuration findings) into this directory (each whole or not at all: a temporary
+    /// file, then a rename).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) report_dir: Option<PathBuf>,
+    /// What goes to stdout: the summary for people (text; colours on a terminal only), or
+    /// report.json for scripts (json).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// Nothing on stderr but errors; with --format text, stdout has only the failures, the
+    /// scenarios skipped by policy and the verdict.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// The report.json of each vantage point (`verify --vantage NAME --report-dir DIR`, or
+    /// `verify --format json` output): of one environment, made by this netconform version.
+    #[arg(required = true, value_name = "REPORT")]
+    pub(crate) reports: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) out: Outputs,
 }
 
 /// What `verify` prints on stdout.

@@ -90,6 +90,7 @@ impl Collector {
                     duration_s: 0.0,
                     gap: None,
                     waiver: None,
+                    vantages: Vec::new(),
                 };
                 self.current = Some(Current {
                     result,

@@ -8,6 +8,7 @@ mod collector;
 mod drivers;
 mod embedded;
 mod features;
+mod merge_cmd;
 mod policy;
 mod progress;
 mod reference;
@@ -53,6 +54,7 @@ fn main() -> ExitCode {
             cli::Command::Replica(args) => testbed_cmd::replica(args).await,
             cli::Command::TestbedImages(args) => testbed_cmd::images(args).await,
             cli::Command::Collect(args) => collect_cmd::run(args).await,
+            cli::Command::Merge(args) => merge_cmd::run(&args),
         }
     });
     runtime.shutdown_background();

@@ -20,7 +20,7 @@ use netconform_testbed::Teardown;
 use rustls::pki_types::CertificateDer;
 use tokio::sync::watch;
 
-use crate::cli::{Broken, Format, VerifyArgs};
+use crate::cli::{Broken, Format, Outputs, VerifyArgs};
 use crate::collector::{Collected, Collector};
 use crate::features::{FeatureDir, check_waivers};
 use crate::policy::DisruptivePolicy;
@@ -31,7 +31,7 @@ use crate::world::{Context, NetWorld};
 pub(crate) async fn run(args: VerifyArgs) -> i32 {
     let started = Instant::now();
     let started_at = rfc3339_utc(SystemTime::now());
-    crate::set_quiet(args.quiet);
+    crate::set_quiet(args.out.quiet);
     let (tags, broken) = match usage(&args) {
         Ok(parsed) => parsed,
         Err(message) => {
@@ -53,7 +53,7 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
     // `[config] collect`: the configuration read from the live account first; the files
     // stay in the report directory (the evidence holds what was judged), else until the end.
     let _collected =
-        match crate::collect_cmd::before_verify(&mut env, args.report_dir.as_deref()).await {
+        match crate::collect_cmd::before_verify(&mut env, args.out.report_dir.as_deref()).await {
             Ok(dir) => dir,
             Err(message) => {
                 report_error(&message);
@@ -103,12 +103,27 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         duration_s: started.elapsed().as_secs_f64(),
         strict,
         expired_waivers: Vec::new(),
+        vantage: Some(vantage(args.vantage.as_deref())),
+        vantages: Vec::new(),
     };
     report.apply_waivers(&waivers, Date::of(SystemTime::now()));
     netconform_model::redact::report(&mut report);
     // Ends the sandbox, or removes the test bed, before the verdict is printed.
     drop(source);
-    finish(&report, &args)
+    finish(&report, &args.out)
+}
+
+/// The run's vantage point: `--vantage`, else the host name (`localhost` when unknown).
+fn vantage(given: Option<&str>) -> String {
+    if let Some(name) = given {
+        return name.to_owned();
+    }
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
 }
 
 /// The command line's own errors: `--tags` that is no tag expression, `--break` naming no
@@ -274,7 +289,7 @@ fn context(
 
 /// Writes the reports, prints the summary (or report.json), returns the exit code.
 #[expect(clippy::print_stdout, reason = "the verdict is the command's output")]
-fn finish(report: &RunReport, args: &VerifyArgs) -> i32 {
+pub(crate) fn finish(report: &RunReport, args: &Outputs) -> i32 {
     let color = std::io::stdout().is_terminal();
     let out = match (args.format, args.quiet) {
         (Format::Json, _) => netconform_report::json(report),

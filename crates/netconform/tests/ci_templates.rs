@@ -6,12 +6,10 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use common::{BIN, TempDir};
+use common::{BIN, TempDir, start_sandbox};
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{ConfigMap, ServiceAccount};
 use serde_json::Value;
@@ -49,6 +47,9 @@ fn every_yaml_file_parses() {
     for dir in ["ci/github", "ci/gitlab", "ci/kubernetes"] {
         for entry in std::fs::read_dir(root().join(dir)).unwrap() {
             let path = entry.unwrap().path();
+            if !path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                continue;
+            }
             let text = std::fs::read_to_string(&path).unwrap();
             let docs: Vec<Value> = serde_saphyr::from_multiple(&text)
                 .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
@@ -56,7 +57,7 @@ fn every_yaml_file_parses() {
             n += 1;
         }
     }
-    assert_eq!(n, 4, "the four templates");
+    assert_eq!(n, 5, "the four templates and the collection's RBAC");
 }
 
 /// The GitHub workflow's verify step.
@@ -120,40 +121,6 @@ fn the_templates_run_the_readme_command() {
         job["artifacts"]["reports"]["junit"],
         format!("{reports}/junit.xml")
     );
-}
-
-/// A `netconform sandbox` process, killed on drop.
-struct SandboxProcess(Child);
-
-impl Drop for SandboxProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_sandbox(env_out: &Path) -> SandboxProcess {
-    let mut child = SandboxProcess(
-        Command::new(BIN)
-            .arg("sandbox")
-            .arg("--env-out")
-            .arg(env_out)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let line = lines.next().expect("sandbox ended before it ran").unwrap();
-        if line.starts_with("sandbox running") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "sandbox did not start");
-    }
-    std::thread::spawn(move || for _ in lines {});
-    child
 }
 
 #[test]
@@ -380,4 +347,87 @@ fn per_zone_job_runs_one_pod_in_each_zone() {
     let args = check_job(job, file);
     let tags = &args[args.iter().position(|a| a == "--tags").unwrap() + 1];
     assert_eq!(tags, "not @disruptive", "one restart, not one per zone");
+}
+
+#[test]
+fn per_zone_pods_are_merged_into_one_verdict_by_merge_zones_sh() {
+    // Each pod's command line as Kubernetes runs it ($(NODE_NAME) expanded, the ConfigMap's
+    // file the sandbox's), its stdout kept as the pod's log; then merge-zones.sh with kubectl
+    // answering from those logs, as it would for the Job.
+    let file = "ci/kubernetes/verify-per-zone-job.yaml";
+    let (jobs, _, _) = manifests(file);
+    let args = check_job(&jobs[0], file);
+    let dir = TempDir::new("ci-per-zone-merge");
+    let env = dir.path().join("sandbox.toml");
+    let _sandbox = start_sandbox(&env);
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    for (pod, node) in [
+        ("zone-check-0-abcde", "ip-10-0-1-17"),
+        ("zone-check-1-fghij", "ip-10-0-2-33"),
+    ] {
+        let argv: Vec<String> = args
+            .iter()
+            .map(|a| match a.as_str() {
+                "/etc/netconform/environment.toml" => env.display().to_string(),
+                "/reports" => dir.path().join(pod).display().to_string(),
+                "$(NODE_NAME)" => node.to_owned(),
+                other => other.to_owned(),
+            })
+            .collect();
+        let out = Command::new(BIN).args(&argv).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{pod}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut log = out.stdout.clone();
+        log.extend(&out.stderr);
+        std::fs::write(logs.join(pod), log).unwrap();
+    }
+    let kubectl = dir.path().join("kubectl");
+    std::fs::write(
+        &kubectl,
+        format!(
+            "#!/bin/sh\nlogs='{}'\necho \"$*\" >> '{}/calls'\ncase \"$*\" in\n  *' get job/'*) echo '2026-12-01T10:00:00Z/' ;;\n  *' get pods '*) for f in \"$logs\"/*; do echo \"pod/${{f##*/}}\"; done ;;\n  *' logs pod/'*) cat \"$logs/${{4#pod/}}\" ;;\n  *) echo \"unexpected: $*\" >&2; exit 1 ;;\nesac\n",
+            logs.display(),
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&kubectl)
+        .status()
+        .unwrap();
+    let merged = dir.path().join("merged");
+    let out = Command::new("sh")
+        .arg(root().join("ci/kubernetes/merge-zones.sh"))
+        .args(["pulumi", "netconform-verify-per-zone"])
+        .arg(&merged)
+        .env("KUBECTL", &kubectl)
+        .env("NETCONFORM", BIN)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Merged from 2 vantage points: ip-10-0-1-17, ip-10-0-2-33"),
+        "{stdout}"
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(merged.join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["vantages"].as_array().unwrap().len(), 2);
+    let calls = std::fs::read_to_string(dir.path().join("calls")).unwrap();
+    assert!(
+        calls.contains("-n pulumi get pods -l job-name=netconform-verify-per-zone -o name"),
+        "{calls}"
+    );
 }

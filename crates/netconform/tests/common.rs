@@ -6,8 +6,10 @@
     reason = "each test binary uses a part of this module"
 )]
 
+use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -215,4 +217,39 @@ pub fn assert_usage_errors(cases: &[(Vec<&str>, &str)]) {
             "{args:?}: {stderr:?} lacks {fragment:?}"
         );
     }
+}
+
+/// A `netconform sandbox` process, killed on drop.
+pub struct SandboxProcess(Child);
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `netconform sandbox --env-out env_out` and waits (at most 30 s) until it runs.
+pub fn start_sandbox(env_out: &Path) -> SandboxProcess {
+    let mut child = SandboxProcess(
+        Command::new(BIN)
+            .arg("sandbox")
+            .arg("--env-out")
+            .arg(env_out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let line = lines.next().expect("sandbox ended before it ran").unwrap();
+        if line.starts_with("sandbox running") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "sandbox did not start");
+    }
+    std::thread::spawn(move || for _ in lines {});
+    child
 }

@@ -20,10 +20,27 @@ use netconform_model::{RunReport, ScenarioResult, Verdict};
 /// covers. ANSI colours only when `color` is set (the binary sets it on a terminal).
 pub fn console(report: &RunReport, color: bool) -> String {
     let mut out = format!("\nnetconform: {} ({})\n", report.environment, report.domain);
+    if !report.vantages.is_empty() {
+        out.push_str(&format!(
+            "Merged from {} vantage points: {} (a scenario passes only where every vantage point that ran it passed)\n",
+            report.vantages.len(),
+            report.vantages.join(", ")
+        ));
+    }
     let line = |out: &mut String, s: &ScenarioResult| {
         let label = format!("{:<12}", s.verdict.to_string());
+        let per: Vec<String> = s
+            .vantages
+            .iter()
+            .map(|v| format!("{} {}", v.vantage, v.verdict))
+            .collect();
+        let per = if per.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", per.join(", "))
+        };
         out.push_str(&format!(
-            "  {} {} / {}\n",
+            "  {} {} / {}{per}\n",
             paint(color, s.verdict, &label),
             s.feature,
             s.name

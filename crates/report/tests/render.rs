@@ -116,6 +116,7 @@ fn report() -> RunReport {
         duration_s: 0.5,
         gap: None,
         waiver: None,
+        vantages: Vec::new(),
     };
     RunReport {
         schema_version: netconform_model::run::REPORT_SCHEMA_VERSION,
@@ -245,6 +246,8 @@ fn report() -> RunReport {
         duration_s: 1.5,
         strict: false,
         expired_waivers: vec![],
+        vantage: Some("ci-runner".into()),
+        vantages: vec![],
     }
 }
 

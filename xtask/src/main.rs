@@ -178,7 +178,7 @@ fn bench(args: &[String]) -> Result<(), i32> {
 
 /// What the tests run beside the project, from Debian's packages: the command (or file) that
 /// tells it is there, its package, and what needs it.
-const TEST_TOOLS: [(&str, &str, &str); 4] = [
+const TEST_TOOLS: [(&str, &str, &str); 6] = [
     (
         "/bin/busybox",
         "busybox-static",
@@ -191,6 +191,16 @@ const TEST_TOOLS: [(&str, &str, &str); 4] = [
     ),
     ("chromium", "chromium", "report.html rendered headless"),
     ("mmdebstrap", "mmdebstrap", "the container test bed's image"),
+    (
+        "promtool",
+        "prometheus",
+        "--metrics checked by promtool check metrics",
+    ),
+    (
+        "prometheus-pushgateway",
+        "prometheus-pushgateway",
+        "--push sent to a real Pushgateway and read back",
+    ),
 ];
 
 /// What the tests run from PyPI, pinned: the package, its version, the command it brings,

@@ -135,6 +135,16 @@ pub(crate) struct Outputs {
     /// scenarios skipped by policy and the verdict.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// Write the run as Prometheus text exposition into FILE (whole or not at all), for
+    /// node_exporter's textfile collector: a gauge per scenario, the run's start, duration
+    /// and verdict, certificate expiry per address, restart failures by kind.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) metrics: Option<PathBuf>,
+    /// Push the same metrics to a Prometheus Pushgateway at URL (e.g.
+    /// http://pushgateway:9091), grouped by job netconform, the environment and the vantage
+    /// point; each run replaces its group.
+    #[arg(long, value_name = "URL")]
+    pub(crate) push: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ mod features;
 mod merge_cmd;
 mod policy;
 mod progress;
+mod push;
 mod reference;
 mod sandbox_cmd;
 mod signals;
@@ -54,7 +55,7 @@ fn main() -> ExitCode {
             cli::Command::Replica(args) => testbed_cmd::replica(args).await,
             cli::Command::TestbedImages(args) => testbed_cmd::images(args).await,
             cli::Command::Collect(args) => collect_cmd::run(args).await,
-            cli::Command::Merge(args) => merge_cmd::run(&args),
+            cli::Command::Merge(args) => merge_cmd::run(&args).await,
         }
     });
     runtime.shutdown_background();

@@ -26,7 +26,7 @@ fn read(path: &Path) -> Result<Part, String> {
     Ok(Part { file, report })
 }
 
-pub(crate) fn run(args: &MergeArgs) -> i32 {
+pub(crate) async fn run(args: &MergeArgs) -> i32 {
     crate::set_quiet(args.out.quiet);
     let mut parts = Vec::new();
     for path in &args.reports {
@@ -50,5 +50,5 @@ pub(crate) fn run(args: &MergeArgs) -> i32 {
         merged.vantages.len(),
         merged.vantages.join(", ")
     ));
-    crate::verify::finish(&merged, &args.out)
+    crate::verify::finish(&merged, &args.out).await
 }

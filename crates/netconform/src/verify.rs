@@ -27,6 +27,7 @@ use crate::policy::DisruptivePolicy;
 use crate::report_error;
 use crate::source::Source;
 use crate::world::{Context, NetWorld};
+use netconform_report::metrics::Identity;
 
 pub(crate) async fn run(args: VerifyArgs) -> i32 {
     let started = Instant::now();
@@ -110,7 +111,7 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
     netconform_model::redact::report(&mut report);
     // Ends the sandbox, or removes the test bed, before the verdict is printed.
     drop(source);
-    finish(&report, &args.out)
+    finish(&report, &args.out).await
 }
 
 /// The run's vantage point: `--vantage`, else the host name (`localhost` when unknown).
@@ -289,7 +290,7 @@ fn context(
 
 /// Writes the reports, prints the summary (or report.json), returns the exit code.
 #[expect(clippy::print_stdout, reason = "the verdict is the command's output")]
-pub(crate) fn finish(report: &RunReport, args: &Outputs) -> i32 {
+pub(crate) async fn finish(report: &RunReport, args: &Outputs) -> i32 {
     let color = std::io::stdout().is_terminal();
     let out = match (args.format, args.quiet) {
         (Format::Json, _) => netconform_report::json(report),
@@ -313,6 +314,22 @@ pub(crate) fn finish(report: &RunReport, args: &Outputs) -> i32 {
             ));
             return exit::INCONCLUSIVE;
         }
+    }
+    if let Some(file) = args.metrics.as_deref() {
+        let text = netconform_report::metrics(report, Identity::Labelled);
+        if let Err(e) = write_atomic(file, &text) {
+            report_error(&format!(
+                "failed to write the metrics into {}: {e}",
+                file.display()
+            ));
+            return exit::INCONCLUSIVE;
+        }
+    }
+    if let Some(url) = args.push.as_deref()
+        && let Err(e) = crate::push::push(url, report).await
+    {
+        report_error(&format!("failed to push the metrics: {e}"));
+        return exit::INCONCLUSIVE;
     }
     report.exit_code()
 }

@@ -57,7 +57,10 @@ fn every_yaml_file_parses() {
             n += 1;
         }
     }
-    assert_eq!(n, 5, "the four templates and the collection's RBAC");
+    assert_eq!(
+        n, 7,
+        "the four templates, the CronJob, the alert rules and the collection's RBAC"
+    );
 }
 
 /// The GitHub workflow's verify step.
@@ -429,5 +432,129 @@ fn per_zone_pods_are_merged_into_one_verdict_by_merge_zones_sh() {
     assert!(
         calls.contains("-n pulumi get pods -l job-name=netconform-verify-per-zone -o name"),
         "{calls}"
+    );
+}
+
+#[test]
+fn the_cronjob_runs_read_only_and_pushes_what_the_rules_alert_on() {
+    use k8s_openapi::api::batch::v1::CronJob;
+    let file = "ci/kubernetes/verify-cronjob.yaml";
+    let docs: Vec<Value> = serde_saphyr::from_multiple(&read(file)).unwrap();
+    assert_eq!(docs.len(), 1);
+    let cron: CronJob = typed(&docs[0], file);
+    let spec = cron.spec.as_ref().unwrap();
+    assert_eq!(spec.concurrency_policy.as_deref(), Some("Forbid"));
+    let job = Job {
+        metadata: Default::default(),
+        spec: spec.job_template.spec.clone(),
+        status: None,
+    };
+    let args = check_job(&job, file);
+    let after = |flag: &str| args[args.iter().position(|a| a == flag).unwrap() + 1].clone();
+    assert_eq!(
+        after("--tags"),
+        "not @disruptive",
+        "a scheduled run never restarts the API"
+    );
+    // Its command line against the sandbox, pushing to a real Pushgateway.
+    let dir = TempDir::new("ci-cronjob");
+    let env = dir.path().join("sandbox.toml");
+    let _sandbox = start_sandbox(&env);
+    let gateway = common::Pushgateway::start();
+    let argv: Vec<String> = args
+        .iter()
+        .map(|a| match a.as_str() {
+            "/etc/netconform/environment.toml" => env.display().to_string(),
+            "/reports" => dir.path().join("reports").display().to_string(),
+            a if a.starts_with("http://prometheus-pushgateway") => gateway.url.clone(),
+            other => other.to_owned(),
+        })
+        .collect();
+    let out = Command::new(BIN).args(&argv).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scraped = gateway.scrape();
+    assert!(
+        scraped.contains("netconform_run_conformant{environment=\"sandbox\",instance=\"\",job=\"netconform\",vantage=\"in-cluster\"} 1"),
+        "{scraped}"
+    );
+}
+
+#[test]
+fn the_prometheus_rules_pass_promtool_and_fire_when_they_should() {
+    let file = "ci/kubernetes/prometheus-rule.yaml";
+    let rule = yaml(file);
+    assert_eq!(rule["kind"], "PrometheusRule");
+    assert_eq!(rule["apiVersion"], "monitoring.coreos.com/v1");
+    let dir = TempDir::new("ci-rules");
+    // spec.groups is a Prometheus rules file.
+    let rules = dir.path().join("rules.json");
+    std::fs::write(
+        &rules,
+        serde_json::json!({ "groups": rule["spec"]["groups"] }).to_string(),
+    )
+    .unwrap();
+    let check = Command::new("promtool")
+        .args(["check", "rules"])
+        .arg(&rules)
+        .output()
+        .expect("promtool (Debian's prometheus; cargo xtask test installs it)");
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // Series as netconform writes them: a scenario failing from t=0, a certificate with 10
+    // days left, runs that stopped reporting; and a passing scenario that must not fire.
+    let tests = dir.path().join("tests.json");
+    let failing = "netconform_scenario_passed{environment=\"prod\",vantage=\"ci\",feature=\"F\",scenario=\"S\",recommendation=\"r\",guide_section=\"dns\",verdict=\"fail\"}";
+    let passing = "netconform_scenario_passed{environment=\"prod\",vantage=\"ci\",feature=\"F\",scenario=\"T\",recommendation=\"r\",guide_section=\"dns\",verdict=\"pass\"}";
+    let cert = "netconform_certificate_remaining_seconds{environment=\"prod\",vantage=\"ci\",host=\"api.example.com\",address=\"10.0.0.1:443\"}";
+    let started = "netconform_run_start_timestamp_seconds{environment=\"prod\",vantage=\"ci\"}";
+    std::fs::write(
+        &tests,
+        serde_json::json!({
+            "rule_files": [rules.display().to_string()],
+            "evaluation_interval": "1m",
+            "tests": [{
+                "interval": "1m",
+                "input_series": [
+                    { "series": failing, "values": "0x20" },
+                    { "series": passing, "values": "1x20" },
+                    { "series": cert, "values": "864000x20" },
+                    { "series": started, "values": "0x20" },
+                ],
+                "alert_rule_test": [
+                    { "eval_time": "5m", "alertname": "NetconformScenarioFailing", "exp_alerts": [] },
+                    { "eval_time": "12m", "alertname": "NetconformScenarioFailing", "exp_alerts": [{
+                        "exp_labels": { "severity": "warning", "environment": "prod", "vantage": "ci", "feature": "F", "scenario": "S", "recommendation": "r", "guide_section": "dns", "verdict": "fail" },
+                        "exp_annotations": { "summary": "prod: S is fail", "description": "netconform from ci: F / S (dns, recommendation r)." }
+                    }]},
+                    { "eval_time": "1m", "alertname": "NetconformCertificateExpiresSoon", "exp_alerts": [{
+                        "exp_labels": { "severity": "warning", "environment": "prod", "vantage": "ci", "host": "api.example.com", "address": "10.0.0.1:443" },
+                        "exp_annotations": { "summary": "api.example.com on 10.0.0.1:443: certificate expires in 10d 0h 0m 0s" }
+                    }]},
+                    { "eval_time": "10m", "alertname": "NetconformNotRunning", "exp_alerts": [] },
+                ]
+            }]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let test = Command::new("promtool")
+        .args(["test", "rules"])
+        .arg(&tests)
+        .output()
+        .unwrap();
+    assert!(
+        test.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&test.stdout),
+        String::from_utf8_lossy(&test.stderr)
     );
 }

@@ -6,7 +6,8 @@
     reason = "each test binary uses a part of this module"
 )]
 
-use std::io::{BufRead as _, BufReader};
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -252,4 +253,57 @@ pub fn start_sandbox(env_out: &Path) -> SandboxProcess {
     }
     std::thread::spawn(move || for _ in lines {});
     child
+}
+
+/// A Pushgateway on a free loopback port, stopped on drop.
+pub struct Pushgateway {
+    child: Child,
+    pub url: String,
+}
+
+impl Drop for Pushgateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Pushgateway {
+    pub fn start() -> Pushgateway {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("prometheus-pushgateway")
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("prometheus-pushgateway (Debian's package; cargo xtask test installs it)");
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the Pushgateway did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Pushgateway {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// What it exposes now (its /metrics), by a plain HTTP/1.0 GET.
+    pub fn scrape(&self) -> String {
+        let addr = self.url.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .write_all(format!("GET /metrics HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes())
+            .unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut text).unwrap();
+        text
+    }
 }

@@ -47,6 +47,8 @@ fn merge(reports: &[&Path], out: &Path) -> (i32, String, String) {
         .args(reports)
         .arg("--report-dir")
         .arg(out)
+        .arg("--metrics")
+        .arg(out.join("netconform.prom"))
         .output()
         .unwrap();
     (
@@ -126,6 +128,13 @@ fn vantage_points_are_merged_side_by_side_and_a_pass_needs_them_all() {
     // Agreeing vantage points: the merged verdicts are theirs, every report written.
     let agreed = dir.path().join("agreed");
     let (code, stdout, stderr) = merge(&[&a, &a2], &agreed);
+    let metrics = std::fs::read_to_string(agreed.join("netconform.prom")).unwrap();
+    assert!(
+        metrics.contains(
+            "netconform_run_conformant{environment=\"sandbox\",vantage=\"zone-a,zone-c\"} 1"
+        ),
+        "{metrics}"
+    );
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
         stdout.contains("Merged from 2 vantage points: zone-a, zone-c"),

@@ -91,10 +91,18 @@ pub fn certificate_info(der: &[u8], now: i64) -> Option<CertificateInfo> {
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
         sans,
-        not_before: validity.not_before.to_string(),
-        not_after: validity.not_after.to_string(),
+        not_before: rfc3339(validity.not_before.timestamp()),
+        not_after: rfc3339(validity.not_after.timestamp()),
         days_left: (validity.not_after.timestamp() - now).div_euclid(86_400),
     })
+}
+
+/// Unix seconds as RFC 3339 in UTC, as the evidence says its times (before the epoch: the
+/// epoch, which no certificate a client accepts carries).
+fn rfc3339(unix: i64) -> String {
+    let at =
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(unix).unwrap_or(0));
+    netconform_model::values::rfc3339_utc(at)
 }
 
 /// Shakes hands with `ip:port` as `host`, trusting `extra_roots` beside the system's.

@@ -1,14 +1,16 @@
 //! Renders a [`RunReport`]: the console summary ([`console`], [`console_quiet`]), the JSON
 //! evidence bundle ([`json`]), JUnit XML ([`junit`]) and a self-contained HTML page with the
-//! restart timeline as SVG ([`html`]). Pure functions from the report to text: no I/O, no
+//! restart timeline as SVG ([`html`]) and Prometheus text exposition ([`metrics`]). Pure functions from the report to text: no I/O, no
 //! network, no checker; the binary writes the files.
 
 mod html;
+pub mod metrics;
 mod sarif;
 pub mod summary;
 mod timeline;
 
 pub use html::html;
+pub use metrics::metrics;
 pub use sarif::sarif;
 pub use timeline::timeline_svg;
 

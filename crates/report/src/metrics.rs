@@ -1,0 +1,293 @@
+//! The run as Prometheus text exposition (format 0.0.4), for node_exporter's textfile
+//! collector (`--metrics FILE`) or a Pushgateway (`--push URL`): a gauge per scenario, the
+//! run's start, duration and verdict, each certificate's expiry per address, and the rolling
+//! restart's failed requests by kind. Every metric is a gauge (a run is a snapshot), its
+//! unit in its name as Prometheus asks (`promtool check metrics` passes it).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use netconform_model::evidence::Evidence;
+use netconform_model::{RunReport, Verdict};
+
+use crate::summary::guide_section;
+
+/// Whose metrics these are: labels every sample carries in a file. A Pushgateway adds them
+/// from its grouping key instead ([`Identity::Grouped`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// `environment` and `vantage` labels on every sample (a textfile collector's file).
+    Labelled,
+    /// No such labels: the push URL's grouping key carries them.
+    Grouped,
+}
+
+/// A label value escaped as the exposition format wants (`\\`, `\"`, `\n`).
+fn escape(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+fn labels(pairs: &[(&str, &str)]) -> String {
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let inner: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
+        .collect();
+    format!("{{{}}}", inner.join(","))
+}
+
+/// Seconds since the Unix epoch of an RFC 3339 UTC time (`2026-12-01T10:00:00Z`), when it is
+/// one.
+pub fn unix_seconds(time: &str) -> Option<i64> {
+    let time = time.strip_suffix('Z')?;
+    let (date, clock) = time.split_once('T')?;
+    let mut d = date.split('-').map(str::parse::<i64>);
+    let (y, m, day) = (d.next()?.ok()?, d.next()?.ok()?, d.next()?.ok()?);
+    let mut c = clock.split(':');
+    let (h, min) = (
+        c.next()?.parse::<i64>().ok()?,
+        c.next()?.parse::<i64>().ok()?,
+    );
+    let s: f64 = c.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + min * 60 + s as i64)
+}
+
+/// A verdict as report.json spells it (its serde name).
+fn verdict_label(verdict: Verdict) -> String {
+    serde_json::to_value(verdict)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// One metric family: its help, and its samples (labels, value).
+struct Family {
+    help: &'static str,
+    samples: Vec<(String, f64)>,
+}
+
+/// `report` as Prometheus text exposition.
+pub fn metrics(report: &RunReport, identity: Identity) -> String {
+    let vantage = report
+        .vantage
+        .clone()
+        .unwrap_or_else(|| report.vantages.join(","));
+    let who: Vec<(&str, &str)> = match identity {
+        Identity::Labelled => vec![
+            ("environment", report.environment.as_str()),
+            ("vantage", vantage.as_str()),
+        ],
+        Identity::Grouped => Vec::new(),
+    };
+    let with = |extra: &[(&str, &str)]| -> String {
+        let mut all = who.clone();
+        all.extend_from_slice(extra);
+        labels(&all)
+    };
+    let mut families: BTreeMap<&'static str, Family> = BTreeMap::new();
+    let mut add = |name: &'static str, help: &'static str, labels: String, value: f64| {
+        families
+            .entry(name)
+            .or_insert_with(|| Family {
+                help,
+                samples: Vec::new(),
+            })
+            .samples
+            .push((labels, value));
+    };
+
+    for s in &report.scenarios {
+        let recommendations: Vec<&str> = s
+            .tags
+            .iter()
+            .filter_map(|t| t.strip_prefix("rec:"))
+            .collect();
+        let recommendations = recommendations.join(",");
+        let section = guide_section(s).map_or("", |g| g.tag());
+        let verdict = verdict_label(s.verdict);
+        let passed = matches!(s.verdict, Verdict::Pass);
+        add(
+            "netconform_scenario_passed",
+            "1 when the scenario passed, 0 otherwise; the verdict label says which (as in report.json: pass, fail, inconclusive, waived, not-checked, skipped, not-applicable).",
+            with(&[
+                ("feature", &s.feature),
+                ("scenario", &s.name),
+                ("recommendation", &recommendations),
+                ("guide_section", section),
+                ("verdict", &verdict),
+            ]),
+            if passed { 1.0 } else { 0.0 },
+        );
+    }
+    for verdict in [
+        Verdict::Pass,
+        Verdict::Fail,
+        Verdict::Inconclusive,
+        Verdict::Waived,
+        Verdict::NotChecked,
+        Verdict::Skipped,
+        Verdict::NotApplicable,
+    ] {
+        add(
+            "netconform_run_scenarios",
+            "Scenarios of the run by verdict.",
+            with(&[("verdict", &verdict_label(verdict))]),
+            report.count(verdict) as f64,
+        );
+    }
+    if let Some(start) = unix_seconds(&report.started_at) {
+        add(
+            "netconform_run_start_timestamp_seconds",
+            "When the run began (Unix time).",
+            with(&[]),
+            start as f64,
+        );
+    }
+    add(
+        "netconform_run_duration_seconds",
+        "How long the run took.",
+        with(&[]),
+        report.duration_s,
+    );
+    add(
+        "netconform_run_conformant",
+        "1 when the run's verdict is conformant (exit 0), 0 otherwise.",
+        with(&[]),
+        if report.exit_code() == netconform_model::exit::CONFORMANT {
+            1.0
+        } else {
+            0.0
+        },
+    );
+    add(
+        "netconform_run_exit_code",
+        "The run's exit code: 0 conformant, 1 not conformant, 2 usage error, 3 inconclusive.",
+        with(&[]),
+        f64::from(report.exit_code()),
+    );
+
+    // Certificates and drains, once each (a scenario may repeat another's evidence).
+    let mut certificates: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let mut drains: Vec<(String, BTreeMap<String, u64>, u64)> = Vec::new();
+    for s in &report.scenarios {
+        for e in s.evidence() {
+            match e {
+                Evidence::Tls(t) => {
+                    let Some(leaf) = t.certificates.first() else {
+                        continue;
+                    };
+                    let Some(expiry) = unix_seconds(&leaf.not_after) else {
+                        continue;
+                    };
+                    let address = t.address.map(|a| a.to_string()).unwrap_or_default();
+                    certificates.insert((t.host.clone(), address), expiry);
+                }
+                Evidence::Drain(d) => {
+                    let served = format!("status-{}", d.expect_status);
+                    let failed: BTreeMap<String, u64> = d
+                        .outcomes
+                        .iter()
+                        .filter(|(k, _)| **k != served && k.as_str() != "not-sent-on-time")
+                        .map(|(k, n)| (k.clone(), *n))
+                        .collect();
+                    if !drains.iter().any(|(url, _, _)| *url == d.url) {
+                        drains.push((d.url.clone(), failed, d.scheduled));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let started = unix_seconds(&report.started_at);
+    for ((host, address), expiry) in &certificates {
+        let at = with(&[("host", host), ("address", address)]);
+        add(
+            "netconform_certificate_expiry_timestamp_seconds",
+            "When the certificate the address presented for the host expires (Unix time).",
+            at.clone(),
+            *expiry as f64,
+        );
+        if let Some(started) = started {
+            add(
+                "netconform_certificate_remaining_seconds",
+                "Time left on the certificate at the run's start (days left times 86400).",
+                at,
+                (*expiry - started) as f64,
+            );
+        }
+    }
+    for (url, failed, scheduled) in &drains {
+        add(
+            "netconform_drain_scheduled_requests",
+            "Requests the rolling restart's load scheduled.",
+            with(&[("url", url)]),
+            *scheduled as f64,
+        );
+        // Every kind the tool knows of is not listed: a failure kind that did not occur has
+        // no sample; zero samples say the restart dropped nothing.
+        if failed.is_empty() {
+            add(
+                "netconform_drain_failed_requests",
+                "Requests that failed during the rolling restart, by failure kind.",
+                with(&[("url", url), ("kind", "any")]),
+                0.0,
+            );
+        }
+        for (kind, n) in failed {
+            add(
+                "netconform_drain_failed_requests",
+                "Requests that failed during the rolling restart, by failure kind.",
+                with(&[("url", url), ("kind", kind)]),
+                *n as f64,
+            );
+        }
+    }
+
+    let mut out = String::new();
+    for (name, family) in families {
+        let _ = writeln!(out, "# HELP {name} {}", family.help);
+        let _ = writeln!(out, "# TYPE {name} gauge");
+        for (labels, value) in family.samples {
+            let _ = writeln!(out, "{name}{labels} {value}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_times_read_as_unix_seconds() {
+        assert_eq!(unix_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(unix_seconds("2026-12-01T10:00:00Z"), Some(1_796_119_200));
+        assert_eq!(unix_seconds("2000-02-29T23:59:59.5Z"), Some(951_868_799));
+        assert_eq!(unix_seconds("2026-13-01T00:00:00Z"), None);
+        assert_eq!(unix_seconds("yesterday"), None);
+    }
+
+    #[test]
+    fn label_values_are_escaped() {
+        assert_eq!(
+            labels(&[("scenario", "a \"b\" \\ c\nd")]),
+            r#"{scenario="a \"b\" \\ c\nd"}"#
+        );
+    }
+}

@@ -271,6 +271,36 @@ async fn ecs_deployment_is_followed_task_by_task() {
     );
     let calls = std::fs::read_to_string(dir.0.join("calls")).unwrap();
     assert!(calls.contains("--region eu-west-1 --output json ecs update-service --cluster pulumi --service api --force-new-deployment"), "{calls}");
+    // Every call the driver made is allowed by the shipped restart policy, and nothing more
+    // is granted.
+    let policy: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../ci/aws/netconform-restart-policy.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let granted: std::collections::BTreeSet<String> = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap().iter())
+        .map(|a| a.as_str().unwrap().to_owned())
+        .collect();
+    let used: std::collections::BTreeSet<String> = calls
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace().skip_while(|w| *w != "ecs").skip(1);
+            let operation = words.next()?;
+            let pascal: String = operation
+                .split('-')
+                .map(|w| w[..1].to_uppercase() + &w[1..])
+                .collect();
+            Some(format!("ecs:{pascal}"))
+        })
+        .collect();
+    assert_eq!(used, granted, "ci/aws/netconform-restart-policy.json");
 }
 
 /// A local image with busybox (Debian's busybox-static), made on first use: no registry.

@@ -12,6 +12,7 @@ use std::process::Command;
 use common::{BIN, TempDir, start_sandbox};
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{ConfigMap, ServiceAccount};
+use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
 use serde_json::Value;
 
 fn root() -> PathBuf {
@@ -185,17 +186,45 @@ fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(doc: &Value, file: &
 
 /// The manifests of `file`, by kind.
 fn manifests(file: &str) -> (Vec<Job>, Vec<ConfigMap>, Vec<ServiceAccount>) {
+    let (jobs, maps, accounts, roles) = manifests_with_roles(file);
+    assert!(roles.is_empty(), "{file}: no Role expected");
+    (jobs, maps, accounts)
+}
+
+/// [`manifests`], and the Roles (their RoleBindings checked to bind them to a ServiceAccount
+/// of the file).
+fn manifests_with_roles(file: &str) -> (Vec<Job>, Vec<ConfigMap>, Vec<ServiceAccount>, Vec<Role>) {
     let docs: Vec<Value> = serde_saphyr::from_multiple(&read(file)).unwrap();
     let (mut jobs, mut maps, mut accounts) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut roles, mut bindings) = (Vec::new(), Vec::new());
     for doc in &docs {
         match doc["kind"].as_str() {
             Some("Job") => jobs.push(typed::<Job>(doc, file)),
             Some("ConfigMap") => maps.push(typed::<ConfigMap>(doc, file)),
             Some("ServiceAccount") => accounts.push(typed::<ServiceAccount>(doc, file)),
+            Some("Role") => roles.push(typed::<Role>(doc, file)),
+            Some("RoleBinding") => bindings.push(typed::<RoleBinding>(doc, file)),
             other => panic!("{file}: unexpected kind {other:?}"),
         }
     }
-    (jobs, maps, accounts)
+    for binding in &bindings {
+        assert!(
+            roles
+                .iter()
+                .any(|r| r.metadata.name.as_deref() == Some(binding.role_ref.name.as_str())),
+            "{file}: the binding's Role is in the file"
+        );
+        for subject in binding.subjects.iter().flatten() {
+            assert!(
+                accounts
+                    .iter()
+                    .any(|a| a.metadata.name.as_deref() == Some(subject.name.as_str())),
+                "{file}: the binding's ServiceAccount is in the file"
+            );
+        }
+    }
+    assert_eq!(roles.len(), bindings.len(), "{file}: every Role is bound");
+    (jobs, maps, accounts, roles)
 }
 
 /// The user the Dockerfile's image runs as, and its build's Rust version.
@@ -282,8 +311,45 @@ fn check_job(job: &Job, file: &str) -> Vec<String> {
 #[test]
 fn kubernetes_job_is_a_valid_post_sync_hook_and_helm_test() {
     let file = "ci/kubernetes/verify-job.yaml";
-    let (jobs, maps, accounts) = manifests(file);
+    let (jobs, maps, accounts, roles) = manifests_with_roles(file);
     assert_eq!((jobs.len(), maps.len(), accounts.len()), (1, 1, 1));
+    // The ServiceAccount can reach the API (kubectl) and has an AWS role (IRSA).
+    let account = &accounts[0];
+    assert_eq!(account.automount_service_account_token, Some(true));
+    assert!(
+        account.metadata.annotations.as_ref().unwrap()["eks.amazonaws.com/role-arn"]
+            .starts_with("arn:aws:iam::")
+    );
+    // Exactly what the kubernetes restart driver calls (crates/drain/tests/drivers.rs records
+    // them: get deployment, get pods -l, rollout restart).
+    let rules: Vec<(String, String, Vec<String>)> = roles[0]
+        .rules
+        .iter()
+        .flatten()
+        .flat_map(|r| {
+            let groups = r.api_groups.clone().unwrap_or_default();
+            let resources = r.resources.clone().unwrap_or_default();
+            let verbs = r.verbs.clone();
+            groups.into_iter().flat_map(move |g| {
+                let verbs = verbs.clone();
+                resources
+                    .clone()
+                    .into_iter()
+                    .map(move |res| (g.clone(), res, verbs.clone()))
+            })
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            (
+                "apps".to_owned(),
+                "deployments".to_owned(),
+                vec!["get".to_owned(), "patch".to_owned()]
+            ),
+            (String::new(), "pods".to_owned(), vec!["list".to_owned()]),
+        ]
+    );
     let job = &jobs[0];
     let annotations = job.metadata.annotations.as_ref().unwrap();
     assert_eq!(annotations["argocd.argoproj.io/hook"], "PostSync");
@@ -556,5 +622,116 @@ fn the_prometheus_rules_pass_promtool_and_fire_when_they_should() {
         "{}{}",
         String::from_utf8_lossy(&test.stdout),
         String::from_utf8_lossy(&test.stderr)
+    );
+}
+
+#[test]
+fn the_pipelines_get_credentials_through_oidc_and_pin_what_they_run() {
+    let workflow = yaml("ci/github/post-deploy.yml");
+    assert_eq!(workflow["permissions"]["id-token"], "write", "OIDC");
+    let inputs = &workflow["on"]["workflow_call"]["inputs"];
+    let tag = inputs["netconform-ref"]["default"].as_str().unwrap();
+    assert!(
+        tag.starts_with('v') && tag.contains('.'),
+        "a release tag, not a moving branch: {tag}"
+    );
+    let steps = workflow["jobs"]["verify"]["steps"].as_array().unwrap();
+    let step = |name: &str| {
+        steps
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("no step {name:?}"))
+    };
+    let aws = step("AWS credentials (OIDC)");
+    assert!(
+        aws["uses"]
+            .as_str()
+            .unwrap()
+            .starts_with("aws-actions/configure-aws-credentials@")
+    );
+    assert_eq!(
+        aws["with"]["role-to-assume"],
+        "${{ inputs.aws-role-to-assume }}"
+    );
+    assert!(
+        step("Kubeconfig for the EKS cluster")["run"]
+            .as_str()
+            .unwrap()
+            .starts_with("aws eks update-kubeconfig --name \"$EKS_CLUSTER\"")
+    );
+    assert!(
+        step("Build netconform")["run"]
+            .as_str()
+            .unwrap()
+            .contains("--tag \"$NETCONFORM_REF\"")
+    );
+
+    // The download step as written: the checksum decides.
+    let download = step("Download netconform")["run"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let dir = TempDir::new("ci-download");
+    let sha = {
+        let out = Command::new("sha256sum").arg(BIN).output().unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let run = |sha: &str| {
+        Command::new("bash")
+            .args(["-e", "-c", &download])
+            .env("HOME", dir.path())
+            .env("GITHUB_PATH", dir.path().join("github-path"))
+            .env("NETCONFORM_URL", format!("file://{BIN}"))
+            .env("NETCONFORM_SHA256", sha)
+            .output()
+            .unwrap()
+    };
+    let ok = run(&sha);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let installed = dir.path().join(".local/bin/netconform");
+    let version = Command::new(&installed).arg("--version").output().unwrap();
+    assert!(version.status.success());
+    let wrong = run(&"0".repeat(64));
+    assert!(
+        !wrong.status.success(),
+        "a binary with another checksum is refused"
+    );
+    assert!(!run("").status.success(), "no checksum, no download");
+
+    let gitlab = yaml("ci/gitlab/post-deploy.yml");
+    let job = &gitlab[".netconform-verify"];
+    assert_eq!(job["id_tokens"]["AWS_ID_TOKEN"]["aud"], "sts.amazonaws.com");
+    assert!(
+        job["variables"]["NETCONFORM_IMAGE"]
+            .as_str()
+            .unwrap()
+            .contains("@sha256:"),
+        "the image is pinned by digest"
+    );
+    let before: Vec<&str> = job["before_script"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        before
+            .iter()
+            .any(|l| l.contains("export AWS_WEB_IDENTITY_TOKEN_FILE=")),
+        "{before:?}"
+    );
+    assert!(
+        before
+            .iter()
+            .any(|l| l.contains("aws eks update-kubeconfig")),
+        "{before:?}"
     );
 }

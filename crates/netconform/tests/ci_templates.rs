@@ -237,9 +237,9 @@ fn dockerfile() -> (i64, String) {
     let uid = user.split(':').next().unwrap().parse().unwrap();
     let rust = text
         .lines()
-        .find_map(|l| l.strip_prefix("FROM rust:"))
+        .find_map(|l| l.strip_prefix("ARG BUILD_IMAGE=rust:"))
         .and_then(|l| l.split('-').next())
-        .expect("built FROM rust:<version>")
+        .expect("built FROM rust:<version> (ARG BUILD_IMAGE)")
         .to_owned();
     assert!(text.contains("cargo build --release --locked --package netconform"));
     assert!(text.contains("ENTRYPOINT [\"netconform\"]"));

@@ -118,19 +118,29 @@ pub async fn exists_in_docker() -> Result<bool, TestbedError> {
 }
 
 pub(crate) async fn exists(docker: &Docker) -> Result<bool, TestbedError> {
-    match docker.inspect_image(IMAGE).await {
+    exists_named(docker, IMAGE).await
+}
+
+/// Whether the image `name` exists.
+async fn exists_named(docker: &Docker, name: &str) -> Result<bool, TestbedError> {
+    match docker.inspect_image(name).await {
         Ok(_) => Ok(true),
         Err(testcontainers::bollard::errors::Error::DockerResponseServerError {
             status_code: 404,
             ..
         }) => Ok(false),
-        Err(e) => Err(docker::failed(format!("look up the image {IMAGE}"), e)),
+        Err(e) => Err(docker::failed(format!("look up the image {name}"), e)),
     }
 }
 
-/// Imports the root filesystem `tar` as [`IMAGE`], streamed (it is some 170 MB).
-async fn import(docker: &Docker, tar: &Path) -> Result<(), TestbedError> {
-    let what = || format!("import {} as {IMAGE}", tar.display());
+/// Imports the root filesystem `tar` as `name`, streamed (it is some 170 MB).
+async fn import(
+    docker: &Docker,
+    tar: &Path,
+    name: &str,
+    packages: &[&str],
+) -> Result<(), TestbedError> {
+    let what = || format!("import {} as {name}", tar.display());
     let file = tokio::fs::File::open(tar)
         .await
         .map_err(|e| docker::failed(what(), e))?;
@@ -144,7 +154,7 @@ async fn import(docker: &Docker, tar: &Path) -> Result<(), TestbedError> {
             }
         }
     });
-    let (repository, tag) = IMAGE
+    let (repository, tag) = name
         .split_once(':')
         .expect("the image is named repository:tag");
     let options = CreateImageOptionsBuilder::default()
@@ -153,14 +163,14 @@ async fn import(docker: &Docker, tar: &Path) -> Result<(), TestbedError> {
         .tag(tag)
         .changes(vec![
             "CMD [\"/bin/bash\"]".to_owned(),
-            format!("LABEL netconform.packages={}", PACKAGES.join(",")),
+            format!("LABEL netconform.packages={}", packages.join(",")),
         ])
         .build();
     let mut progress = docker.create_image(Some(options), Some(body_stream(chunks)), None);
     while let Some(step) = progress.next().await {
         step.map_err(|e| docker::failed(what(), e))?;
     }
-    if exists(docker).await? {
+    if exists_named(docker, name).await? {
         Ok(())
     } else {
         Err(docker::failed(
@@ -175,6 +185,33 @@ async fn import(docker: &Docker, tar: &Path) -> Result<(), TestbedError> {
 pub async fn build(
     mirror: &Mirror,
     work_dir: &Path,
+    on_line: impl FnMut(&str),
+) -> Result<(), TestbedError> {
+    build_named(IMAGE, &PACKAGES, mirror, work_dir, on_line).await
+}
+
+/// Makes the image `name` (repository:tag) holding Debian's essential packages and
+/// `packages`, unless it exists; for other local images the tests need (the verifier
+/// image's base, ci/Dockerfile). Returns whether it was made.
+pub async fn ensure_named(
+    name: &str,
+    packages: &[&str],
+    work_dir: &Path,
+    on_line: impl FnMut(&str),
+) -> Result<bool, TestbedError> {
+    if exists_named(&docker::client().await?, name).await? {
+        return Ok(false);
+    }
+    let mirror = find_mirror(Path::new("/etc/apt"))?;
+    build_named(name, packages, &mirror, work_dir, on_line).await?;
+    Ok(true)
+}
+
+async fn build_named(
+    name: &str,
+    packages: &[&str],
+    mirror: &Mirror,
+    work_dir: &Path,
     mut on_line: impl FnMut(&str),
 ) -> Result<(), TestbedError> {
     let image_err = |why: String| TestbedError::Image(why);
@@ -185,7 +222,7 @@ pub async fn build(
     let res = async {
         let mut child = tokio::process::Command::new("mmdebstrap")
             .arg("--variant=essential")
-            .arg(format!("--include={}", PACKAGES.join(",")))
+            .arg(format!("--include={}", packages.join(",")))
             .args([
                 "--dpkgopt=path-exclude=/usr/share/doc/*",
                 "--dpkgopt=path-exclude=/usr/share/man/*",
@@ -227,7 +264,7 @@ pub async fn build(
                 tail.join("\n")
             )));
         }
-        import(&docker::client().await?, &tar).await
+        import(&docker::client().await?, &tar, name, packages).await
     }
     .await;
     let _ = std::fs::remove_dir_all(&dir);

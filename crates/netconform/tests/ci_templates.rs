@@ -706,7 +706,43 @@ fn the_pipelines_get_credentials_through_oidc_and_pin_what_they_run() {
     );
     assert!(!run("").status.success(), "no checksum, no download");
 
+    // From N pods to one verdict, in both pipelines: the per-zone Job, then merge-zones.sh.
+    let per_zone = step("Verify from every zone (per-zone Job, merged)")["run"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        per_zone.contains("kubectl apply -f \"$PER_ZONE_JOB\"")
+            && per_zone.contains("sh \"$MERGE_ZONES\" pulumi netconform-verify-per-zone"),
+        "{per_zone}"
+    );
+    assert_eq!(
+        inputs["merge-zones-script"]["default"],
+        "ci/kubernetes/merge-zones.sh"
+    );
     let gitlab = yaml("ci/gitlab/post-deploy.yml");
+    let zones: Vec<&str> = gitlab[".netconform-per-zone"]["script"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        zones
+            .iter()
+            .any(|l| l
+                .starts_with("sh \"$NETCONFORM_MERGE_ZONES\" pulumi netconform-verify-per-zone")),
+        "{zones:?}"
+    );
+    assert!(
+        root()
+            .join(
+                gitlab[".netconform-per-zone"]["variables"]["NETCONFORM_MERGE_ZONES"]
+                    .as_str()
+                    .unwrap()
+            )
+            .is_file()
+    );
     let job = &gitlab[".netconform-verify"];
     assert_eq!(job["id_tokens"]["AWS_ID_TOKEN"]["aud"], "sts.amazonaws.com");
     assert!(

@@ -147,6 +147,18 @@ impl Run<'_> {
         self.calls(vec![a]).await.remove(0)
     }
 
+    /// The strings of the list `key` a list call answers (cluster ARNs, names); `None` when
+    /// it gave no answer.
+    async fn names(&mut self, a: Ask, key: &str) -> Option<Vec<String>> {
+        let (_, answer) = self.call(a).await;
+        let answer = answer.ok()?;
+        Some(
+            items(&answer, key)
+                .filter_map(|c| c.as_str().map(str::to_owned))
+                .collect(),
+        )
+    }
+
     /// Writes `doc` as `name` and notes it on call `at`; `kept` says what of the answer it
     /// holds.
     fn write(
@@ -457,20 +469,15 @@ async fn ecs(run: &mut Run<'_>, groups: &[Value]) -> Result<(), CollectError> {
     if wanted.is_empty() {
         return Ok(());
     }
-    let (_, Ok(clusters)) = run
-        .call(ask(
-            "ecs",
-            "list-clusters",
-            &[],
-            "the clusters that may run the deployment's services",
-        ))
-        .await
-    else {
+    let list = ask(
+        "ecs",
+        "list-clusters",
+        &[],
+        "the clusters that may run the deployment's services",
+    );
+    let Some(clusters) = run.names(list, "clusterArns").await else {
         return Ok(());
     };
-    let clusters: Vec<String> = items(&clusters, "clusterArns")
-        .filter_map(|c| c.as_str().map(str::to_owned))
-        .collect();
     let asks = clusters
         .iter()
         .map(|c| {
@@ -774,20 +781,15 @@ async fn node_groups(run: &mut Run<'_>, subnets: &BTreeSet<String>) -> Result<()
     if subnets.is_empty() {
         return Ok(());
     }
-    let (_, Ok(list)) = run
-        .call(ask(
-            "eks",
-            "list-clusters",
-            &[],
-            "the EKS clusters (kept when in the deployment's VPC)",
-        ))
-        .await
-    else {
+    let list = ask(
+        "eks",
+        "list-clusters",
+        &[],
+        "the EKS clusters (kept when in the deployment's VPC)",
+    );
+    let Some(names) = run.names(list, "clusters").await else {
         return Ok(());
     };
-    let names: Vec<String> = items(&list, "clusters")
-        .filter_map(|c| c.as_str().map(str::to_owned))
-        .collect();
     let in_vpc = |subnet_ids: &Value| {
         subnet_ids.as_array().is_some_and(|ids| {
             ids.iter()

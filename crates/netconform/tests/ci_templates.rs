@@ -418,6 +418,23 @@ fn per_zone_job_runs_one_pod_in_each_zone() {
     assert_eq!(tags, "not @disruptive", "one restart, not one per zone");
 }
 
+/// A pod's command line as it runs here: the ConfigMap's environment file is `env`, the
+/// report volume `reports`, and `other` rewrites what else the cluster would fill in.
+fn here(
+    args: &[String],
+    env: &Path,
+    reports: &Path,
+    other: impl Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    args.iter()
+        .map(|a| match a.as_str() {
+            "/etc/netconform/environment.toml" => env.display().to_string(),
+            "/reports" => reports.display().to_string(),
+            a => other(a).unwrap_or_else(|| a.to_owned()),
+        })
+        .collect()
+}
+
 #[test]
 fn per_zone_pods_are_merged_into_one_verdict_by_merge_zones_sh() {
     // Each pod's command line as Kubernetes runs it ($(NODE_NAME) expanded, the ConfigMap's
@@ -435,15 +452,9 @@ fn per_zone_pods_are_merged_into_one_verdict_by_merge_zones_sh() {
         ("zone-check-0-abcde", "ip-10-0-1-17"),
         ("zone-check-1-fghij", "ip-10-0-2-33"),
     ] {
-        let argv: Vec<String> = args
-            .iter()
-            .map(|a| match a.as_str() {
-                "/etc/netconform/environment.toml" => env.display().to_string(),
-                "/reports" => dir.path().join(pod).display().to_string(),
-                "$(NODE_NAME)" => node.to_owned(),
-                other => other.to_owned(),
-            })
-            .collect();
+        let argv = here(&args, &env, &dir.path().join(pod), |a| {
+            (a == "$(NODE_NAME)").then(|| node.to_owned())
+        });
         let out = Command::new(BIN).args(&argv).output().unwrap();
         assert_eq!(
             out.status.code(),
@@ -527,15 +538,10 @@ fn the_cronjob_runs_read_only_and_pushes_what_the_rules_alert_on() {
     let env = dir.path().join("sandbox.toml");
     let _sandbox = start_sandbox(&env);
     let gateway = common::Pushgateway::start();
-    let argv: Vec<String> = args
-        .iter()
-        .map(|a| match a.as_str() {
-            "/etc/netconform/environment.toml" => env.display().to_string(),
-            "/reports" => dir.path().join("reports").display().to_string(),
-            a if a.starts_with("http://prometheus-pushgateway") => gateway.url.clone(),
-            other => other.to_owned(),
-        })
-        .collect();
+    let argv = here(&args, &env, &dir.path().join("reports"), |a| {
+        a.starts_with("http://prometheus-pushgateway")
+            .then(|| gateway.url.clone())
+    });
     let out = Command::new(BIN).args(&argv).output().unwrap();
     assert_eq!(
         out.status.code(),

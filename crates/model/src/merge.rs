@@ -291,6 +291,85 @@ pub fn merge(parts: Vec<Part>) -> Result<RunReport, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Outcome;
+    use crate::evidence::dns::{Record, Resolution, VantageKind};
+
+    fn answer(addresses: &[&str]) -> Resolution {
+        Resolution {
+            name: "api.example.com".into(),
+            record_type: "A".into(),
+            server: "10.0.0.2:53".into(),
+            vantage: VantageKind::Resolver,
+            rcode: Some("NOERROR".into()),
+            authoritative_answer: false,
+            over_tcp: false,
+            chain: Vec::new(),
+            addresses: addresses
+                .iter()
+                .map(|a| Record {
+                    name: "api.example.com".into(),
+                    record_type: "A".into(),
+                    ttl: 60,
+                    data: (*a).to_owned(),
+                })
+                .collect(),
+            final_name: "api.example.com".into(),
+            soa_serial: None,
+            leaves_zone_at: None,
+            dangling: None,
+            error: None,
+            elapsed_ms: 1.0,
+        }
+    }
+
+    fn scenario(verdict: Verdict, addresses: &[&str]) -> ScenarioResult {
+        ScenarioResult {
+            feature: "DNS".into(),
+            name: "api resolves".into(),
+            tags: Vec::new(),
+            verdict,
+            steps: vec![StepResult {
+                keyword: "Then".into(),
+                text: "it resolves".into(),
+                verdict,
+                reason: None,
+                outcomes: vec![Outcome::new("dns", verdict, "r").with_evidence(answer(addresses))],
+                duration_s: 0.0,
+            }],
+            duration_s: 0.0,
+            gap: None,
+            waiver: None,
+            vantages: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn answers_that_differ_between_vantage_points_are_named_with_them() {
+        let a = scenario(Verdict::Pass, &["10.0.0.1", "10.0.0.2"]);
+        let b = scenario(Verdict::Pass, &["10.0.0.3"]);
+        let merged = merged_scenario(&[("zone-a", &a), ("zone-b", &b)]);
+        assert_eq!(
+            merged.verdict,
+            Verdict::Pass,
+            "each zone's own check judged its answer"
+        );
+        let notes: Vec<String> = merged
+            .evidence()
+            .filter_map(|e| match e {
+                Evidence::Note { text } => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "api.example.com A answers differ between vantage points: zone-a 10.0.0.1, 10.0.0.2; zone-b 10.0.0.3"
+            ]
+        );
+        // The same answers everywhere: no note.
+        let same = merged_scenario(&[("zone-a", &a), ("zone-c", &a)]);
+        assert!(!same.evidence().any(|e| matches!(e, Evidence::Note { .. })));
+    }
 
     #[test]
     fn a_pass_needs_every_vantage_that_ran_it() {

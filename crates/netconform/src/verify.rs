@@ -317,7 +317,11 @@ pub(crate) async fn finish(report: &RunReport, args: &Outputs) -> i32 {
     }
     if let Some(file) = args.metrics.as_deref() {
         let text = netconform_report::metrics(report, Identity::Labelled);
-        if let Err(e) = write_atomic(file, &text) {
+        let parent = file.parent().filter(|p| !p.as_os_str().is_empty());
+        let written = parent
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write_atomic(file, &text));
+        if let Err(e) = written {
             report_error(&format!(
                 "failed to write the metrics into {}: {e}",
                 file.display()

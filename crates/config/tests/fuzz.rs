@@ -3,6 +3,7 @@
 //! checked. A brief run here (256 cases per property, well under a second in all); set
 //! PROPTEST_CASES for a longer one.
 
+use netconform_testkit::mutate::{Edit, apply};
 use std::path::Path;
 
 use netconform_config::{
@@ -71,15 +72,7 @@ fn read_all(text: &str) {
     }
 }
 
-/// A byte-level edit of a document.
-#[derive(Debug, Clone)]
-enum Edit {
-    Truncate(usize),
-    Delete(usize, usize),
-    Insert(usize, String),
-    Replace(usize, u8),
-}
-
+/// A byte-level edit, drawn from the bytes that matter to this format.
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         any::<usize>().prop_map(Edit::Truncate),
@@ -88,32 +81,6 @@ fn edit() -> impl Strategy<Value = Edit> {
             .prop_map(|(at, s)| Edit::Insert(at, s)),
         (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Edit::Replace(at, b)),
     ]
-}
-
-fn apply(doc: &str, edits: &[Edit]) -> String {
-    let mut bytes = doc.as_bytes().to_vec();
-    for e in edits {
-        let len = bytes.len().max(1);
-        match e {
-            Edit::Truncate(at) => bytes.truncate(at % len),
-            Edit::Delete(at, n) => {
-                let start = (at % len).min(bytes.len());
-                let end = (start + n).min(bytes.len());
-                bytes.drain(start..end);
-            }
-            Edit::Insert(at, s) => {
-                let at = (at % len).min(bytes.len());
-                bytes.splice(at..at, s.bytes());
-            }
-            Edit::Replace(at, b) => {
-                if !bytes.is_empty() {
-                    let at = at % bytes.len();
-                    bytes[at] = *b;
-                }
-            }
-        }
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Any JSON value, a few levels deep.

@@ -3,10 +3,12 @@
 //! the sandbox serves and the test bed's HAProxy and environment rely on) and a test CA
 //! ([`ca`]: a CA of its own and one server certificate, issued with rcgen), and moto's AWS
 //! API emulator with the deployment fixture built in it ([`moto`], for the collection tests),
-//! and kubectl against a recorded cluster ([`kubectl`]).
+//! kubectl against a recorded cluster ([`kubectl`]), and byte-level edits for the readers'
+//! fuzz tests ([`mutate`]).
 //! Depends on no other crate of the workspace.
 
 pub mod ca;
 pub mod kubectl;
 pub mod moto;
+pub mod mutate;
 pub mod replica;

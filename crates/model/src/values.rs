@@ -485,6 +485,35 @@ pub fn rfc3339_utc(time: std::time::SystemTime) -> String {
     )
 }
 
+impl Date {
+    /// Days from 1970-01-01 to this date (the inverse of [`Date::from_unix_days`]; Howard
+    /// Hinnant's days-from-civil).
+    pub fn unix_days(self) -> i64 {
+        let (month, day) = (i64::from(self.month), i64::from(self.day));
+        let year = i64::from(self.year) - i64::from(month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year - era * 400;
+        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+}
+
+/// Seconds since the Unix epoch of an RFC 3339 time in UTC as [`rfc3339_utc`] writes it
+/// (`2026-12-01T10:00:00Z`, fractions of a second dropped), when `text` is one.
+pub fn parse_rfc3339_utc(text: &str) -> Option<i64> {
+    let (date, clock) = text.strip_suffix('Z')?.split_once('T')?;
+    let date: Date = date.parse().ok()?;
+    let mut parts = clock.split(':');
+    let hours: i64 = parts.next()?.parse().ok()?;
+    let minutes: i64 = parts.next()?.parse().ok()?;
+    let seconds: f64 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() || hours > 23 || minutes > 59 || !(0.0..61.0).contains(&seconds) {
+        return None;
+    }
+    Some(date.unix_days() * 86_400 + hours * 3600 + minutes * 60 + seconds as i64)
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -561,6 +590,22 @@ impl<'de> Deserialize<'de> for Date {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rfc3339_times_read_back_as_they_were_written() {
+        for secs in [0u64, 951_868_799, 1_796_119_200, 4_102_444_800] {
+            let text = rfc3339_utc(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs));
+            assert_eq!(parse_rfc3339_utc(&text), Some(secs as i64), "{text}");
+        }
+        assert_eq!(
+            parse_rfc3339_utc("2000-02-29T23:59:59.5Z"),
+            Some(951_868_799)
+        );
+        assert_eq!(parse_rfc3339_utc("2026-13-01T00:00:00Z"), None);
+        assert_eq!(parse_rfc3339_utc("2026-12-01T24:00:00Z"), None);
+        assert_eq!(parse_rfc3339_utc("2026-12-01T10:00:00+01:00"), None);
+        assert_eq!(parse_rfc3339_utc("yesterday"), None);
+    }
+
     #[test]
     fn timestamps_are_rfc3339_utc() {
         use std::time::{Duration, SystemTime};

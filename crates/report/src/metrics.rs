@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use netconform_model::evidence::Evidence;
+use netconform_model::values::parse_rfc3339_utc;
 use netconform_model::{RunReport, Verdict};
 
 use crate::summary::guide_section;
@@ -39,33 +40,6 @@ fn labels(pairs: &[(&str, &str)]) -> String {
         .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))
         .collect();
     format!("{{{}}}", inner.join(","))
-}
-
-/// Seconds since the Unix epoch of an RFC 3339 UTC time (`2026-12-01T10:00:00Z`), when it is
-/// one.
-pub fn unix_seconds(time: &str) -> Option<i64> {
-    let time = time.strip_suffix('Z')?;
-    let (date, clock) = time.split_once('T')?;
-    let mut d = date.split('-').map(str::parse::<i64>);
-    let (y, m, day) = (d.next()?.ok()?, d.next()?.ok()?, d.next()?.ok()?);
-    let mut c = clock.split(':');
-    let (h, min) = (
-        c.next()?.parse::<i64>().ok()?,
-        c.next()?.parse::<i64>().ok()?,
-    );
-    let s: f64 = c.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&day) {
-        return None;
-    }
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3600 + min * 60 + s as i64)
 }
 
 /// A verdict as report.json spells it (its serde name).
@@ -151,7 +125,7 @@ pub fn metrics(report: &RunReport, identity: Identity) -> String {
             report.count(verdict) as f64,
         );
     }
-    if let Some(start) = unix_seconds(&report.started_at) {
+    if let Some(start) = parse_rfc3339_utc(&report.started_at) {
         add(
             "netconform_run_start_timestamp_seconds",
             "When the run began (Unix time).",
@@ -192,7 +166,7 @@ pub fn metrics(report: &RunReport, identity: Identity) -> String {
                     let Some(leaf) = t.certificates.first() else {
                         continue;
                     };
-                    let Some(expiry) = unix_seconds(&leaf.not_after) else {
+                    let Some(expiry) = parse_rfc3339_utc(&leaf.not_after) else {
                         continue;
                     };
                     let address = t.address.map(|a| a.to_string()).unwrap_or_default();
@@ -214,7 +188,7 @@ pub fn metrics(report: &RunReport, identity: Identity) -> String {
             }
         }
     }
-    let started = unix_seconds(&report.started_at);
+    let started = parse_rfc3339_utc(&report.started_at);
     for ((host, address), expiry) in &certificates {
         let at = with(&[("host", host), ("address", address)]);
         add(
@@ -273,15 +247,6 @@ pub fn metrics(report: &RunReport, identity: Identity) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rfc3339_times_read_as_unix_seconds() {
-        assert_eq!(unix_seconds("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(unix_seconds("2026-12-01T10:00:00Z"), Some(1_796_119_200));
-        assert_eq!(unix_seconds("2000-02-29T23:59:59.5Z"), Some(951_868_799));
-        assert_eq!(unix_seconds("2026-13-01T00:00:00Z"), None);
-        assert_eq!(unix_seconds("yesterday"), None);
-    }
 
     #[test]
     fn label_values_are_escaped() {

@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use netconform_collect::{AwsCli, Kubectl, Manifest, collect_aws, collect_kubernetes};
+use netconform_collect::{AwsCli, Kubectl, collect_aws, collect_kubernetes};
 use netconform_model::Environment;
 use netconform_testkit::kubectl::FakeCluster;
 use netconform_testkit::moto::Moto;
@@ -79,17 +79,17 @@ fn main() {
     let mut kube_summed = 0.0;
     for run in 0..RUNS {
         let out = work.join(format!("kubernetes-{run}"));
-        let mut manifest = Manifest::new("sandbox.test", String::new());
         let started = Instant::now();
-        rt.block_on(collect_kubernetes(
-            &kube_env,
-            &kubectl,
-            None,
-            &out,
-            &mut manifest,
-            &|_| {},
-        ))
-        .expect("collection runs");
+        let manifest = rt
+            .block_on(collect_kubernetes(
+                &kube_env,
+                &kubectl,
+                None,
+                &out,
+                String::new(),
+                &|_| {},
+            ))
+            .expect("collection runs");
         kube_walls.push(started.elapsed());
         kube_calls = manifest.calls.len();
         kube_summed = manifest.calls.iter().map(|c| c.elapsed_ms).sum::<f64>() / 1000.0;

@@ -21,7 +21,7 @@ const AT_ONCE: usize = 4;
 
 /// A name as compared: lowercase, no trailing dot, no `dualstack.` prefix (Route 53 aliases
 /// to an ALB are written `dualstack.<its DNS name>`).
-fn plain(name: &str) -> String {
+pub(crate) fn plain(name: &str) -> String {
     let name = name.trim().trim_end_matches('.').to_ascii_lowercase();
     name.strip_prefix("dualstack.")
         .map_or(name.clone(), str::to_owned)
@@ -168,12 +168,7 @@ impl Run<'_> {
         doc: &Value,
         kept: &str,
     ) -> Result<(), CollectError> {
-        let path = self.out.join(name);
-        let text = serde_json::to_string_pretty(doc).expect("JSON serializes") + "\n";
-        std::fs::write(&path, text).map_err(|e| CollectError::Write {
-            path: path.display().to_string(),
-            why: e.to_string(),
-        })?;
+        crate::write_json(&self.out.join(name), doc)?;
         if let Some(call) = self.manifest.calls.get_mut(at) {
             call.file = Some(name.to_owned());
             call.result = format!("ok: {kept}");
@@ -243,12 +238,7 @@ pub async fn collect_aws(
         // What the readers could not be given, and why: the checks that need it say
         // "not checked: AccessDenied for <action>" instead of "no input".
         let doc = json!({ "NetconformDenied": run.denied.clone() });
-        let path = out.join(DENIED_FILE);
-        let text = serde_json::to_string_pretty(&doc).expect("JSON serializes") + "\n";
-        std::fs::write(&path, text).map_err(|e| CollectError::Write {
-            path: path.display().to_string(),
-            why: e.to_string(),
-        })?;
+        crate::write_json(&out.join(DENIED_FILE), &doc)?;
         run.manifest.files.push(DENIED_FILE.to_owned());
     }
     Ok(run.manifest)

@@ -11,7 +11,7 @@ use netconform_model::Environment;
 use serde_json::{Value, json};
 
 use crate::CollectError;
-use crate::aws::DENIED_FILE;
+use crate::aws::{DENIED_FILE, plain};
 use crate::command::{CallError, json_of, run, said};
 use crate::manifest::{Call, Manifest};
 
@@ -113,10 +113,6 @@ fn no_such_kind(error: &CallError) -> bool {
     matches!(error, CallError::Failed { message, .. } if message.contains("doesn't have a resource type"))
 }
 
-fn dns_name(name: &str) -> String {
-    name.trim().trim_end_matches('.').to_ascii_lowercase()
-}
-
 /// The namespaces of the Ingresses with a rule for `host`, in the order listed.
 fn namespaces_serving(ingresses: &Value, host: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
@@ -126,7 +122,7 @@ fn namespaces_serving(ingresses: &Value, host: &str) -> Vec<String> {
             .into_iter()
             .flatten()
             .filter_map(|r| r["host"].as_str())
-            .any(|h| dns_name(h) == host);
+            .any(|h| plain(h) == host);
         let ns = ingress["metadata"]["namespace"]
             .as_str()
             .unwrap_or("default")
@@ -183,7 +179,8 @@ fn record(
     (manifest.calls.len() - 1, answer.clone())
 }
 
-/// The API's objects from the cluster into `out` (created), its calls added to `manifest`.
+/// The API's objects from the cluster into `out` (created); the manifest of what was done is
+/// returned (as [`crate::collect_aws`] does; `started_at` is the RFC 3339 time it began).
 /// The namespace is `namespace` or the one whose Ingress serves `api.{domain}`. A kind the
 /// identity may not list leaves the whole input not checked (no partial objects: a missing
 /// HPA would read as "none"), written as `denied.json`; a call that fails stops collection
@@ -193,21 +190,24 @@ pub async fn collect_kubernetes(
     kubectl: &Kubectl,
     namespace: Option<&str>,
     out: &Path,
-    manifest: &mut Manifest,
+    started_at: String,
     on_line: &(dyn Fn(&str) + Sync),
-) -> Result<(), CollectError> {
+) -> Result<Manifest, CollectError> {
     std::fs::create_dir_all(out).map_err(|e| CollectError::Write {
         path: out.display().to_string(),
         why: e.to_string(),
     })?;
-    manifest.context.clone_from(&kubectl.context);
-    let api = format!("api.{}", dns_name(&env.domain.to_string()));
+    let mut manifest = Manifest {
+        context: kubectl.context.clone(),
+        ..Manifest::new(&env.domain.to_string(), started_at)
+    };
+    let api = format!("api.{}", plain(&env.domain.to_string()));
     let namespace = match namespace {
         Some(ns) => ns.to_owned(),
         None => {
             let (_, answer) = call(
                 kubectl,
-                manifest,
+                &mut manifest,
                 vec![
                     "ingresses.networking.k8s.io".into(),
                     "--all-namespaces".into(),
@@ -261,7 +261,7 @@ pub async fn collect_kubernetes(
     let mut first = None;
     for (kind, (args, answer, elapsed)) in KINDS.iter().zip(answers) {
         let (at, answer) = record(
-            manifest,
+            &mut manifest,
             &args,
             format!("list {kind} in namespace {namespace}"),
             format!("the API's {kind} in {namespace}"),
@@ -292,13 +292,13 @@ pub async fn collect_kubernetes(
     }
     if !denied.is_empty() {
         let doc = json!({ "NetconformDenied": denied });
-        write(out, DENIED_FILE, &doc)?;
+        crate::write_json(&out.join(DENIED_FILE), &doc)?;
         manifest.files.push(DENIED_FILE.to_owned());
         on_line(&format!(
             "  {DENIED_FILE}: {} kinds denied; no objects written (a partial set would read as missing objects)",
             denied.len()
         ));
-        return Ok(());
+        return Ok(manifest);
     }
     let count = items.len();
     let list = json!({
@@ -307,7 +307,7 @@ pub async fn collect_kubernetes(
         "metadata": { "resourceVersion": "" },
         "items": items,
     });
-    write(out, OBJECTS_FILE, &list)?;
+    crate::write_json(&out.join(OBJECTS_FILE), &list)?;
     manifest.files.push(OBJECTS_FILE.to_owned());
     let kept = format!("ok: {count} objects of namespace {namespace}");
     if let Some(call) = first.and_then(|at| manifest.calls.get_mut(at)) {
@@ -315,16 +315,7 @@ pub async fn collect_kubernetes(
         call.result = kept.clone();
     }
     on_line(&format!("  {OBJECTS_FILE}: {count} objects of {namespace}"));
-    Ok(())
-}
-
-fn write(out: &Path, name: &str, doc: &Value) -> Result<(), CollectError> {
-    let path = out.join(name);
-    let text = serde_json::to_string_pretty(doc).expect("JSON serializes") + "\n";
-    std::fs::write(&path, text).map_err(|e| CollectError::Write {
-        path: path.display().to_string(),
-        why: e.to_string(),
-    })
+    Ok(manifest)
 }
 
 #[cfg(test)]

@@ -21,6 +21,18 @@ pub use command::{AwsCli, CallError, action_of};
 pub use kubernetes::{Kubectl, collect_kubernetes};
 pub use manifest::{Call, Manifest};
 
+/// Writes `doc` as pretty JSON (one trailing newline) at `path`: every file collection writes.
+pub(crate) fn write_json(
+    path: &std::path::Path,
+    doc: &serde_json::Value,
+) -> Result<(), CollectError> {
+    let text = serde_json::to_string_pretty(doc).expect("JSON serializes") + "\n";
+    std::fs::write(path, text).map_err(|e| CollectError::Write {
+        path: path.display().to_string(),
+        why: e.to_string(),
+    })
+}
+
 /// Why collection could not run at all (a call that fails is recorded in the manifest
 /// instead, and its input is left not checked).
 #[derive(Debug, thiserror::Error)]

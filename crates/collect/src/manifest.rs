@@ -60,17 +60,21 @@ impl Manifest {
         }
     }
 
-    /// Names the files (and the calls' files) from `since` on as under `dir`: each collector
-    /// writes into its own directory (`aws/`, `kubernetes/`) of the output directory.
-    pub fn place(&mut self, dir: &str, since: (usize, usize)) {
-        for file in self.files.iter_mut().skip(since.0) {
-            *file = format!("{dir}/{file}");
-        }
-        for call in self.calls.iter_mut().skip(since.1) {
-            if let Some(file) = &mut call.file {
-                *file = format!("{dir}/{file}");
-            }
-        }
+    /// Takes in what one collector did (`other`), whose files it wrote under `dir` (`aws`,
+    /// `kubernetes`) of the output directory: its calls and files, named from there, and the
+    /// account, region, profile, context and namespace it knows.
+    pub fn absorb(&mut self, other: Manifest, dir: &str) {
+        let placed = |file: String| format!("{dir}/{file}");
+        self.files.extend(other.files.into_iter().map(placed));
+        self.calls.extend(other.calls.into_iter().map(|mut call| {
+            call.file = call.file.map(placed);
+            call
+        }));
+        self.account = self.account.take().or(other.account);
+        self.region = self.region.take().or(other.region);
+        self.profile = self.profile.take().or(other.profile);
+        self.context = self.context.take().or(other.context);
+        self.namespace = self.namespace.take().or(other.namespace);
     }
 
     /// The calls that were denied: (action, scope).

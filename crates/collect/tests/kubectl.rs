@@ -49,19 +49,17 @@ impl Case {
         domain: &str,
         kubectl: &Kubectl,
         namespace: Option<&str>,
-    ) -> (Manifest, Result<(), CollectError>) {
+    ) -> Result<Manifest, CollectError> {
         let env = Environment::new(domain.parse().unwrap());
-        let mut manifest = Manifest::new(domain, "2026-12-01T00:00:00Z".into());
-        let result = collect_kubernetes(
+        collect_kubernetes(
             &env,
             kubectl,
             namespace,
             &self.out(),
-            &mut manifest,
+            "2026-12-01T00:00:00Z".into(),
             &|_| {},
         )
-        .await;
-        (manifest, result)
+        .await
     }
 }
 
@@ -85,8 +83,7 @@ fn kinds_and_names(list: &Value) -> Vec<String> {
 async fn the_api_namespace_is_found_from_its_ingress_and_only_it_is_written() {
     let case = Case::new("found");
     let kubectl = case.kubectl(Some("prod"));
-    let (manifest, result) = case.collect("sandbox.test", &kubectl, None).await;
-    result.unwrap();
+    let manifest = case.collect("sandbox.test", &kubectl, None).await.unwrap();
     assert_eq!(manifest.namespace.as_deref(), Some("pulumi"));
     assert_eq!(manifest.context.as_deref(), Some("prod"));
     assert_eq!(manifest.files, ["objects.json"]);
@@ -137,10 +134,10 @@ async fn the_api_namespace_is_found_from_its_ingress_and_only_it_is_written() {
 #[tokio::test]
 async fn a_namespace_given_is_read_without_listing_the_cluster() {
     let case = Case::new("given");
-    let (manifest, result) = case
+    let manifest = case
         .collect("sandbox.test", &case.kubectl(None), Some("pulumi"))
-        .await;
-    result.unwrap();
+        .await
+        .unwrap();
     assert_eq!(manifest.calls.len(), 7);
     assert!(
         !case.calls().contains("--all-namespaces"),
@@ -154,10 +151,10 @@ async fn a_namespace_given_is_read_without_listing_the_cluster() {
 async fn a_forbidden_kind_leaves_the_objects_unwritten_and_names_the_permission() {
     let case = Case::new("forbidden");
     case.forbid("horizontalpodautoscalers.autoscaling");
-    let (manifest, result) = case
+    let manifest = case
         .collect("sandbox.test", &case.kubectl(None), None)
-        .await;
-    result.unwrap();
+        .await
+        .unwrap();
     assert_eq!(
         manifest.denied(),
         [(
@@ -196,8 +193,7 @@ async fn a_cluster_without_the_load_balancer_controller_is_no_gap() {
         .kubectl_from("kubectl-no-crd", &answers)
         .display()
         .to_string();
-    let (manifest, result) = case.collect("sandbox.test", &kubectl, None).await;
-    result.unwrap();
+    let manifest = case.collect("sandbox.test", &kubectl, None).await.unwrap();
     assert!(case.out().join("objects.json").exists());
     let tgb = manifest
         .calls
@@ -211,7 +207,7 @@ async fn a_cluster_without_the_load_balancer_controller_is_no_gap() {
 #[tokio::test]
 async fn no_ingress_for_the_api_says_to_set_the_namespace() {
     let case = Case::new("no-ingress");
-    let (_, result) = case.collect("other.test", &case.kubectl(None), None).await;
+    let result = case.collect("other.test", &case.kubectl(None), None).await;
     let err = result.unwrap_err().to_string();
     assert!(
         err.contains(
@@ -225,7 +221,7 @@ async fn no_ingress_for_the_api_says_to_set_the_namespace() {
 async fn a_forbidden_cluster_list_says_to_set_the_namespace() {
     let case = Case::new("no-cluster-list");
     case.forbid("ingresses.networking.k8s.io");
-    let (_, result) = case
+    let result = case
         .collect("sandbox.test", &case.kubectl(None), None)
         .await;
     let err = result.unwrap_err().to_string();
@@ -241,7 +237,7 @@ async fn a_missing_kubectl_is_one_clear_error() {
     let case = Case::new("missing");
     let mut kubectl = Kubectl::new(None);
     kubectl.program = "/nonexistent/kubectl".into();
-    let (_, result) = case.collect("sandbox.test", &kubectl, None).await;
+    let result = case.collect("sandbox.test", &kubectl, None).await;
     let err = result.unwrap_err().to_string();
     assert!(
         err.starts_with("/nonexistent/kubectl is not on PATH")

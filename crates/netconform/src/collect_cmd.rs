@@ -60,16 +60,11 @@ pub(crate) async fn collect(
             env.domain,
             aws_dir.display()
         ));
-        let aws = netconform_collect::collect_aws(env, &aws_cli(env), &aws_dir, started, &note)
-            .await
-            .map_err(|e| format!("failed to collect: {e}"))?;
-        let since = (manifest.files.len(), manifest.calls.len());
-        manifest.account = aws.account;
-        manifest.region = aws.region;
-        manifest.profile = aws.profile;
-        manifest.calls.extend(aws.calls);
-        manifest.files.extend(aws.files);
-        manifest.place("aws", since);
+        let aws =
+            netconform_collect::collect_aws(env, &aws_cli(env), &aws_dir, started.clone(), &note)
+                .await
+                .map_err(|e| format!("failed to collect: {e}"))?;
+        manifest.absorb(aws, "aws");
         collected.aws = Some(aws_dir.join("*.json"));
     }
     if from.contains(&CollectFrom::Kubernetes) {
@@ -78,18 +73,17 @@ pub(crate) async fn collect(
             "collecting the API's Kubernetes objects through kubectl into {}",
             kube_dir.display()
         ));
-        let since = (manifest.files.len(), manifest.calls.len());
-        netconform_collect::collect_kubernetes(
+        let kube = netconform_collect::collect_kubernetes(
             env,
             &kubectl(env),
             env.config.namespace.as_deref(),
             &kube_dir,
-            &mut manifest,
+            started.clone(),
             &note,
         )
         .await
         .map_err(|e| format!("failed to collect: {e}"))?;
-        manifest.place("kubernetes", since);
+        manifest.absorb(kube, "kubernetes");
         collected.kubernetes = Some(kube_dir.join("*.json"));
     }
     manifest.write(dir).map_err(|e| {

@@ -9,6 +9,7 @@ mod drivers;
 mod embedded;
 mod features;
 mod merge_cmd;
+mod outputs;
 mod policy;
 mod progress;
 mod push;

@@ -50,5 +50,5 @@ pub(crate) async fn run(args: &MergeArgs) -> i32 {
         merged.vantages.len(),
         merged.vantages.join(", ")
     ));
-    crate::verify::finish(&merged, &args.out).await
+    crate::outputs::finish(&merged, &args.out).await
 }

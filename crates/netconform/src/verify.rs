@@ -3,8 +3,6 @@
 //! reports, print the verdict.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal as _;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -20,14 +18,13 @@ use netconform_testbed::Teardown;
 use rustls::pki_types::CertificateDer;
 use tokio::sync::watch;
 
-use crate::cli::{Broken, Format, Outputs, VerifyArgs};
+use crate::cli::{Broken, VerifyArgs};
 use crate::collector::{Collected, Collector};
 use crate::features::{FeatureDir, check_waivers};
 use crate::policy::DisruptivePolicy;
 use crate::report_error;
 use crate::source::Source;
 use crate::world::{Context, NetWorld};
-use netconform_report::metrics::Identity;
 
 pub(crate) async fn run(args: VerifyArgs) -> i32 {
     let started = Instant::now();
@@ -111,7 +108,7 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
     netconform_model::redact::report(&mut report);
     // Ends the sandbox, or removes the test bed, before the verdict is printed.
     drop(source);
-    finish(&report, &args.out).await
+    crate::outputs::finish(&report, &args.out).await
 }
 
 /// The run's vantage point: `--vantage`, else the host name (`localhost` when unknown).
@@ -286,61 +283,4 @@ fn context(
         outcomes: Mutex::new(Vec::new()),
         config: std::sync::OnceLock::new(),
     })
-}
-
-/// Writes the reports, prints the summary (or report.json), returns the exit code.
-#[expect(clippy::print_stdout, reason = "the verdict is the command's output")]
-pub(crate) async fn finish(report: &RunReport, args: &Outputs) -> i32 {
-    let color = std::io::stdout().is_terminal();
-    let out = match (args.format, args.quiet) {
-        (Format::Json, _) => netconform_report::json(report),
-        (Format::Text, false) => netconform_report::console(report, color),
-        (Format::Text, true) => netconform_report::console_quiet(report, color),
-    };
-    print!("{out}");
-    if let Some(dir) = args.report_dir.as_deref() {
-        let written = std::fs::create_dir_all(dir).and_then(|()| {
-            write_atomic(&dir.join("report.json"), &netconform_report::json(report))?;
-            write_atomic(&dir.join("junit.xml"), &netconform_report::junit(report))?;
-            if let Some(sarif) = netconform_report::sarif(report) {
-                write_atomic(&dir.join("netconform.sarif"), &sarif)?;
-            }
-            write_atomic(&dir.join("report.html"), &netconform_report::html(report))
-        });
-        if let Err(e) = written {
-            report_error(&format!(
-                "failed to write the reports into {}: {e}",
-                dir.display()
-            ));
-            return exit::INCONCLUSIVE;
-        }
-    }
-    if let Some(file) = args.metrics.as_deref() {
-        let text = netconform_report::metrics(report, Identity::Labelled);
-        let parent = file.parent().filter(|p| !p.as_os_str().is_empty());
-        let written = parent
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| write_atomic(file, &text));
-        if let Err(e) = written {
-            report_error(&format!(
-                "failed to write the metrics into {}: {e}",
-                file.display()
-            ));
-            return exit::INCONCLUSIVE;
-        }
-    }
-    if let Some(url) = args.push.as_deref()
-        && let Err(e) = crate::push::push(url, report).await
-    {
-        report_error(&format!("failed to push the metrics: {e}"));
-        return exit::INCONCLUSIVE;
-    }
-    report.exit_code()
-}
-
-/// Writes `path` whole or not at all: a temporary file in the same directory, then a rename.
-fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
 }

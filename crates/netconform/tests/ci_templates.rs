@@ -467,20 +467,14 @@ fn per_zone_pods_are_merged_into_one_verdict_by_merge_zones_sh() {
         std::fs::write(logs.join(pod), log).unwrap();
     }
     let kubectl = dir.path().join("kubectl");
-    std::fs::write(
+    netconform_testkit::script(
         &kubectl,
-        format!(
+        &format!(
             "#!/bin/sh\nlogs='{}'\necho \"$*\" >> '{}/calls'\ncase \"$*\" in\n  *' get job/'*) echo '2026-12-01T10:00:00Z/' ;;\n  *' get pods '*) for f in \"$logs\"/*; do echo \"pod/${{f##*/}}\"; done ;;\n  *' logs pod/'*) cat \"$logs/${{4#pod/}}\" ;;\n  *) echo \"unexpected: $*\" >&2; exit 1 ;;\nesac\n",
             logs.display(),
             dir.path().display()
         ),
-    )
-    .unwrap();
-    Command::new("chmod")
-        .arg("+x")
-        .arg(&kubectl)
-        .status()
-        .unwrap();
+    );
     let merged = dir.path().join("merged");
     let out = Command::new("sh")
         .arg(root().join("ci/kubernetes/merge-zones.sh"))

@@ -31,19 +31,15 @@ impl FakeCluster {
     /// Writes `dir/<name>`, kubectl as a user's wrapper would be, answering from `answers`;
     /// returns its path.
     pub fn kubectl_from(&self, name: &str, answers: &Path) -> PathBuf {
-        use std::os::unix::fs::PermissionsExt as _;
         let path = self.dir.join(name);
-        std::fs::write(
+        crate::script(
             &path,
-            format!(
+            &format!(
                 "#!/bin/sh\nFAKE_ANSWERS='{}' FAKE_STATE='{}' exec '{FAKE}' \"$@\"\n",
                 answers.display(),
                 self.dir.join("state").display()
             ),
-        )
-        .expect("write the kubectl wrapper");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
-            .expect("make the wrapper executable");
+        );
         path
     }
 

@@ -8,6 +8,15 @@
 //! Depends on no other crate of the workspace.
 
 pub mod ca;
+
+/// Writes the shell script `text` at `path` and makes it executable: the wrappers a test
+/// points a program setting at (a user's own would be the same kind of script).
+pub fn script(path: &std::path::Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("make {} executable: {e}", path.display()));
+}
 pub mod kubectl;
 pub mod moto;
 pub mod mutate;

@@ -101,18 +101,14 @@ impl Moto {
 
     /// [`Moto::cli_wrapper`] with the credentials `key` (id, secret).
     pub fn cli_wrapper_as(&self, dir: &Path, key: (&str, &str)) -> PathBuf {
-        use std::os::unix::fs::PermissionsExt as _;
         let path = dir.join("aws-moto");
-        std::fs::write(
+        crate::script(
             &path,
-            format!(
+            &format!(
                 "#!/bin/sh\nAWS_ENDPOINT_URL='{0}' AWS_ACCESS_KEY_ID='{1}' AWS_SECRET_ACCESS_KEY='{2}' AWS_PAGER='' exec aws --endpoint-url '{0}' \"$@\"\n",
                 self.url, key.0, key.1
             ),
-        )
-        .expect("write the wrapper");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
-            .expect("make the wrapper executable");
+        );
         path
     }
 }

@@ -292,12 +292,8 @@ async fn ecs_deployment_is_followed_task_by_task() {
         .lines()
         .filter_map(|l| {
             let mut words = l.split_whitespace().skip_while(|w| *w != "ecs").skip(1);
-            let operation = words.next()?;
-            let pascal: String = operation
-                .split('-')
-                .map(|w| w[..1].to_uppercase() + &w[1..])
-                .collect();
-            Some(format!("ecs:{pascal}"))
+            // The IAM action as collection names them (the same CLI-to-IAM mapping).
+            Some(netconform_collect::action_of("ecs", words.next()?))
         })
         .collect();
     assert_eq!(used, granted, "ci/aws/netconform-restart-policy.json");

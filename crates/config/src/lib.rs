@@ -9,20 +9,22 @@
 //! checked", never a pass. Bad input is an [`ConfigError`] naming the file, never a panic. No
 //! printing, no env; depends only on model.
 
-mod aws;
 pub mod checks;
-mod kubernetes;
+mod formats;
+mod links;
+mod load;
 pub mod node;
 mod position;
-mod pulumi;
-mod read;
 pub mod reference;
+mod resources;
 pub mod view;
 
+pub use formats::stack_export::STACK_EXPORT_VERSION;
+pub use load::{MAX_FILE_BYTES, load};
 pub use node::{Field, Loc, State};
-pub use pulumi::STACK_EXPORT_VERSION;
-pub use read::{MAX_FILE_BYTES, load};
 pub use view::{Deployment, Input};
+
+use resources::Reading;
 
 /// Why the inputs could not be read. Messages read after "failed to".
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -52,36 +54,27 @@ pub enum ConfigError {
 /// Parses one Kubernetes file's text (YAML documents or JSON) and reads it; what the loader
 /// does per file, for tests and fuzzing.
 pub fn read_kubernetes_text(text: &str, name: &str) -> Result<Deployment, ConfigError> {
-    let mut view = Deployment::default();
-    let shown: std::sync::Arc<str> = std::sync::Arc::from(name);
-    view.saw(Input::Kubernetes, &Loc::new(&shown, ""));
-    for doc in read::parse_documents(text, std::path::Path::new(name), name)? {
-        kubernetes::read(&node::Node::new(&doc, Loc::new(&shown, "")), &mut view)
-            .map_err(ConfigError::Content)?;
-    }
-    Ok(view)
+    let mut r = Reading::default();
+    let docs = load::parse_documents(text, std::path::Path::new(name), name)?;
+    load::read_kubernetes(&docs, name, &mut r)?;
+    r.finish().map_err(ConfigError::Content)
 }
 
 /// Parses one AWS CLI output file's text and reads it.
 pub fn read_aws_text(text: &str, name: &str) -> Result<Deployment, ConfigError> {
-    let mut view = Deployment::default();
-    let mut pending = Vec::new();
-    let doc = read::parse_json(text, name)?;
+    let mut r = Reading::default();
+    let doc = load::parse_json(text, name)?;
     let shown: std::sync::Arc<str> = std::sync::Arc::from(name);
-    aws::read(
-        &node::Node::new(&doc, Loc::new(&shown, "")),
-        &mut view,
-        &mut pending,
-    )
-    .map_err(ConfigError::Content)?;
-    aws::attach(&mut view, pending).map_err(ConfigError::Content)?;
-    Ok(view)
+    formats::aws_cli::read(&node::Node::new(&doc, Loc::new(&shown, "")), &mut r)
+        .map_err(ConfigError::Content)?;
+    r.finish().map_err(ConfigError::Content)
 }
 
 /// Parses one stack export's text and reads it.
 pub fn read_stack_export_text(text: &str, name: &str) -> Result<Deployment, ConfigError> {
-    let mut view = Deployment::default();
-    let mut doc = read::parse_json(text, name)?;
-    pulumi::read(&mut doc, &std::sync::Arc::from(name), &mut view).map_err(ConfigError::Content)?;
-    Ok(view)
+    let mut r = Reading::default();
+    let mut doc = load::parse_json(text, name)?;
+    formats::stack_export::read(&mut doc, &std::sync::Arc::from(name), &mut r)
+        .map_err(ConfigError::Content)?;
+    r.finish().map_err(ConfigError::Content)
 }

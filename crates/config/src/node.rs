@@ -342,6 +342,11 @@ impl<'a> Node<'a> {
             other => Err(format!("{} instead of a list", describe(other))),
         })
     }
+
+    /// A list of strings, empty when it is not one (for lists that only join resources).
+    pub(crate) fn text_list(&self) -> Vec<String> {
+        self.texts().value().cloned().unwrap_or_default()
+    }
 }
 
 /// Null is absence; a Pulumi secret without its plaintext is a secret.

@@ -21,106 +21,14 @@ pub use kubernetes_objects::{
     Hpa, Ingress, KubeContainer, KubeService, KubeWorkload, PreStop, Probe, ZoneRule,
 };
 
+pub use netconform_model::inputs::Input;
+
 use crate::node::Loc;
 use crate::position::Tree;
 
 /// Files parsed for their positions, by name; `None` for one that does not parse.
 type ParsedFiles =
     std::sync::Arc<std::sync::Mutex<BTreeMap<String, Option<std::sync::Arc<Vec<Spanned<Tree>>>>>>>;
-
-/// A kind of input. Whether a kind was read decides between "none exists" (a finding) and "not
-/// checked: no input for it".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Input {
-    Kubernetes,
-    EcsServices,
-    TaskDefinitions,
-    LoadBalancers,
-    LoadBalancerAttributes,
-    TargetGroups,
-    TargetGroupAttributes,
-    ScalableTargets,
-    ScalingPolicies,
-    Subnets,
-    NatGateways,
-    RouteTables,
-    VpcEndpoints,
-    Databases,
-    NodeGroups,
-    Records,
-    ClassicLoadBalancers,
-    AutoScalingGroups,
-    GroupPolicies,
-    LifecycleHooks,
-    CapacityProviders,
-}
-
-impl Input {
-    /// Every kind, for lookups by [`Input::source`].
-    pub const ALL: [Input; 21] = [
-        Input::Kubernetes,
-        Input::EcsServices,
-        Input::TaskDefinitions,
-        Input::LoadBalancers,
-        Input::LoadBalancerAttributes,
-        Input::TargetGroups,
-        Input::TargetGroupAttributes,
-        Input::ScalableTargets,
-        Input::ScalingPolicies,
-        Input::Subnets,
-        Input::NatGateways,
-        Input::RouteTables,
-        Input::VpcEndpoints,
-        Input::Databases,
-        Input::NodeGroups,
-        Input::Records,
-        Input::ClassicLoadBalancers,
-        Input::AutoScalingGroups,
-        Input::GroupPolicies,
-        Input::LifecycleHooks,
-        Input::CapacityProviders,
-    ];
-
-    /// The kind whose CLI command is `command` (`aws elbv2 describe-target-groups`).
-    pub fn of_command(command: &str) -> Option<Input> {
-        let command = command.trim();
-        if command == "kubectl get" {
-            return Some(Input::Kubernetes);
-        }
-        Input::ALL
-            .into_iter()
-            .find(|i| i.source().trim_matches('`') == command)
-    }
-
-    /// What to export to provide it.
-    pub fn source(self) -> &'static str {
-        match self {
-            Input::Kubernetes => {
-                "Kubernetes manifests or `kubectl get deploy,hpa,pdb,svc,ingress -o json`"
-            }
-            Input::EcsServices => "`aws ecs describe-services`",
-            Input::TaskDefinitions => "`aws ecs describe-task-definition`",
-            Input::LoadBalancers => "`aws elbv2 describe-load-balancers`",
-            Input::LoadBalancerAttributes => "`aws elbv2 describe-load-balancer-attributes`",
-            Input::TargetGroups => "`aws elbv2 describe-target-groups`",
-            Input::TargetGroupAttributes => "`aws elbv2 describe-target-group-attributes`",
-            Input::ScalableTargets => "`aws application-autoscaling describe-scalable-targets`",
-            Input::ScalingPolicies => "`aws application-autoscaling describe-scaling-policies`",
-            Input::Subnets => "`aws ec2 describe-subnets`",
-            Input::NatGateways => "`aws ec2 describe-nat-gateways`",
-            Input::RouteTables => "`aws ec2 describe-route-tables`",
-            Input::VpcEndpoints => "`aws ec2 describe-vpc-endpoints`",
-            Input::Databases => "`aws rds describe-db-instances`",
-            Input::NodeGroups => "`aws eks describe-nodegroup`",
-            Input::Records => "`aws route53 list-resource-record-sets`",
-            Input::ClassicLoadBalancers => "`aws elb describe-load-balancers`",
-            Input::AutoScalingGroups => "`aws autoscaling describe-auto-scaling-groups`",
-            Input::GroupPolicies => "`aws autoscaling describe-policies`",
-            Input::LifecycleHooks => "`aws autoscaling describe-lifecycle-hooks`",
-            Input::CapacityProviders => "`aws ecs describe-capacity-providers`",
-        }
-    }
-}
 
 /// Everything read from the inputs.
 #[derive(Debug, Clone, Default)]

@@ -120,6 +120,38 @@ impl FailureKind {
     }
 }
 
+impl FailureKind {
+    /// The kind named `name` (what [`FailureKind::name`] gives), if any.
+    pub fn from_name(name: &str) -> Option<FailureKind> {
+        FailureKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// A failure kind kept in evidence as its stable name (`"connect-refused"`), the way
+/// `report.json` has always shown it: `#[serde(with = "failure::by_name")]` on an
+/// `Option<FailureKind>`.
+pub mod by_name {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::FailureKind;
+
+    pub fn serialize<S: Serializer>(kind: &Option<FailureKind>, s: S) -> Result<S::Ok, S::Error> {
+        match kind {
+            Some(k) => s.serialize_some(k.name()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<FailureKind>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(None),
+            Some(name) => FailureKind::from_name(&name)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom(format!("{name:?} is not a failure kind"))),
+        }
+    }
+}
+
 impl fmt::Display for FailureKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -136,6 +168,9 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), FailureKind::ALL.len());
+        for kind in FailureKind::ALL {
+            assert_eq!(FailureKind::from_name(kind.name()), Some(kind));
+        }
         assert!(
             names
                 .iter()

@@ -2,7 +2,8 @@
 //! ([`guide`]) and recommendations ([`recommendations`]), check outcomes with their evidence
 //! ([`Outcome`], [`evidence`]), why a request failed ([`FailureKind`]), restart events ([`RestartEvent`]), the run report
 //! ([`RunReport`]), why a run stopped early ([`Stop`]), what a report must not show ([`redact`]), the exit codes ([`exit`]) and
-//! the text of HAProxy's statistics page ([`haproxy`]).
+//! the text of HAProxy's statistics page ([`haproxy`]) and the contract between collection
+//! and the configuration readers ([`inputs`]).
 //!
 //! Plain data only: no I/O, no async, no network crate. Every other crate depends on this one
 //! and this one depends on no workspace crate.
@@ -14,6 +15,7 @@ pub mod exit;
 pub mod failure;
 pub mod guide;
 pub mod haproxy;
+pub mod inputs;
 pub mod merge;
 pub mod outcome;
 pub mod recommendations;

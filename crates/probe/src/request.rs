@@ -160,20 +160,20 @@ impl Target {
                         raw = body;
                     }
                     Err(Body::TooLarge) => {
-                        result.error = Some(FailureKind::Malformed.name().to_owned());
+                        result.error = Some(FailureKind::Malformed);
                         result.detail = Some(format!(
                             "the body went past {} KiB; netconform reads no further",
                             MAX_BODY / 1024
                         ));
                     }
                     Err(Body::Read(e)) => {
-                        result.error = Some(classify::class(&e).name().to_owned());
+                        result.error = Some(classify::class(&e));
                         result.detail = Some(classify::describe(&e));
                     }
                 }
             }
             Err(e) => {
-                result.error = Some(classify::class(&e).name().to_owned());
+                result.error = Some(classify::class(&e));
                 result.detail = Some(classify::describe(&e));
             }
         }

@@ -87,7 +87,7 @@ fn probe(p: &ProbeResult) -> String {
     let result = match (&p.error, p.status) {
         (Some(error), _) => match &p.detail {
             Some(detail) => format!("{error} ({detail})"),
-            None => error.clone(),
+            None => error.to_string(),
         },
         (None, Some(status)) => format!("answered {status}"),
         (None, None) => "no response".to_owned(),

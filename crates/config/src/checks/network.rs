@@ -6,9 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use netconform_model::Outcome;
 use netconform_model::guide::Section;
 
+mod object_storage;
+
+pub use object_storage::check_object_storage_endpoint;
+
 use super::{Judge, guideline, no_api};
 use crate::node::State;
-use crate::view::{Deployment, Input, Subnet, Tier, VpcEndpoint};
+use crate::view::{Deployment, Input, NatGateway, Subnet, Tier, TierOf};
 
 fn tier_name(tier: Tier) -> &'static str {
     match tier {
@@ -245,7 +249,7 @@ pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
         judge.no_input(d, "the NAT gateways", Input::NatGateways);
         return judge.finish();
     }
-    let usable: Vec<_> = d
+    let usable: Vec<&NatGateway> = d
         .nat_gateways
         .iter()
         .filter(|n| {
@@ -254,16 +258,36 @@ pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
                 .is_none_or(|s| s.eq_ignore_ascii_case("available"))
         })
         .collect();
-    let nat_zone = |id: &str| -> Option<String> {
-        usable
-            .iter()
-            .find(|n| n.id == id)
-            .and_then(|n| n.subnet.as_deref())
-            .and_then(|s| d.zone_of(s))
-            .map(str::to_owned)
-    };
-    // Each NAT gateway in a public subnet: one in a private subnet has no way out itself.
+    judge_nat_subnets(&mut judge, d, &usable);
+    // Zones -> NAT gateways in them.
+    let mut nats_by_zone: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for n in &usable {
+        if let Some(z) = n.subnet.as_deref().and_then(|s| d.zone_of(s)) {
+            nats_by_zone.entry(z.to_owned()).or_default().push(&n.id);
+        }
+    }
+    let mut private = 0;
+    for subnet in &d.subnets {
+        let tier = d.tier(&subnet.id);
+        match tier.tier {
+            Some(Tier::Private) => private += 1,
+            Some(_) => continue,
+            None => {
+                judge.missing(format!("the tier of {}: {}", subnet.id, tier.how));
+                continue;
+            }
+        }
+        judge_private_subnet(&mut judge, d, subnet, &tier, &usable, &nats_by_zone);
+    }
+    if private == 0 && judge.missing.is_empty() {
+        judge.missing("no private subnet in the inputs (no NAT gateway is needed)");
+    }
+    judge.finish()
+}
+
+/// Each NAT gateway in a public subnet: one in a private subnet has no way out itself.
+fn judge_nat_subnets(judge: &mut Judge, d: &Deployment, usable: &[&NatGateway]) {
+    for n in usable {
         let Some(subnet) = n.subnet.as_deref() else {
             judge.missing(format!("the subnet of NAT gateway {}", n.id));
             continue;
@@ -293,299 +317,82 @@ pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
             None => judge.missing(format!("the tier of {subnet}: {}", tier.how)),
         }
     }
-    // Zones -> NAT gateways in them.
-    let mut nats_by_zone: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for n in &usable {
-        if let Some(z) = n.subnet.as_deref().and_then(|s| d.zone_of(s)) {
-            nats_by_zone.entry(z.to_owned()).or_default().push(&n.id);
-        }
-    }
-    let mut private = 0;
-    for subnet in &d.subnets {
-        let tier = d.tier(&subnet.id);
-        match tier.tier {
-            Some(Tier::Private) => private += 1,
-            Some(_) => continue,
-            None => {
-                judge.missing(format!("the tier of {}: {}", subnet.id, tier.how));
-                continue;
-            }
-        }
-        let Some(zone) = subnet.zone.as_deref() else {
-            judge.missing(format!("the zone of {}", subnet.id));
-            continue;
-        };
-        let subject = format!("subnet {} ({zone})", subnet.id);
-        let expected = format!("a NAT gateway in {zone}");
-        match &tier.nat {
-            Some(nat) => {
-                let route_at = d
-                    .route_table_of(subnet)
-                    .and_then(|rt| rt.default_route.as_ref().map(|(_, at)| at.clone()))
-                    .unwrap_or_else(|| subnet.at.clone());
-                match nat_zone(nat) {
-                    Some(z) if z == zone => judge.ok(guideline::NAT_PER_ZONE, &subject, &route_at, format!("routes to {nat} in {z}"), expected),
-                    Some(z) => judge.error(
-                        guideline::NAT_PER_ZONE,
-                        &subject,
-                        &route_at,
-                        format!("routes to {nat} in {z}: another zone's NAT gateway (a zone outage cuts this one off)"),
-                        expected,
-                    ),
-                    None => judge.missing(format!("the zone of {nat}, which {} routes to", subnet.id)),
-                }
-            }
-            None if d.has(Input::RouteTables) && d.route_table_of(subnet).is_some() => {
-                // Private through something else (a transit gateway): no NAT needed here.
-                let how = tier.how.clone();
-                judge.ok(
-                    guideline::NAT_PER_ZONE,
-                    &subject,
-                    &subnet.at,
-                    how,
-                    "egress in its own zone",
-                )
-            }
-            None => match nats_by_zone.get(zone) {
-                Some(ids) => judge.ok(
-                    guideline::NAT_PER_ZONE,
-                    &subject,
-                    &subnet.at,
-                    format!("{} in {zone}", ids.join(", ")),
-                    expected,
-                ),
-                None => judge.error(
-                    guideline::NAT_PER_ZONE,
-                    &subject,
-                    &subnet.at,
-                    format!(
-                        "no NAT gateway in {zone} (NAT gateways are in: {})",
-                        if nats_by_zone.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            nats_by_zone.keys().cloned().collect::<Vec<_>>().join(", ")
-                        }
-                    ),
-                    expected,
-                ),
-            },
-        }
-    }
-    if private == 0 && judge.missing.is_empty() {
-        judge.missing("no private subnet in the inputs (no NAT gateway is needed)");
-    }
-    judge.finish()
 }
 
-/// Object storage is reached through an endpoint the API uses: a Gateway endpoint for S3 on
-/// the route table of every subnet the API runs in, or an Interface endpoint for S3 in its
-/// VPC with private DNS on.
-pub fn check_object_storage_endpoint(d: &Deployment) -> Outcome {
-    let mut judge = Judge::new(
-        "object storage is reached through a VPC endpoint",
-        Section::NetworkArchitecture,
-    );
-    if !d.has(Input::VpcEndpoints) {
-        judge.no_input(d, "the VPC endpoints", Input::VpcEndpoints);
-        return judge.finish();
-    }
-    let g = guideline::OBJECT_STORAGE_ENDPOINT;
-    // The subnets the API runs in; without them, the private subnets (the application tier).
-    let mut subnets: Vec<&Subnet> = d.api_subnets().iter().filter_map(|s| d.subnet(s)).collect();
-    if subnets.is_empty() {
-        subnets = d
-            .subnets
-            .iter()
-            .filter(|s| d.tier(&s.id).tier == Some(Tier::Private))
-            .collect();
-        if !subnets.is_empty() {
-            judge.inapplicable(
-                "the inputs do not say which subnets the API runs in: the private subnets are judged",
-            );
-        }
-    }
-    let mut vpcs: BTreeSet<Option<String>> = subnets.iter().map(|s| s.vpc.clone()).collect();
-    if vpcs.is_empty() {
-        vpcs = d.subnets.iter().map(|s| s.vpc.clone()).collect();
-    }
-    if vpcs.is_empty() {
-        vpcs.insert(None);
-    }
-    let list_at = d
-        .list_of(Input::VpcEndpoints)
-        .cloned()
-        .expect("the endpoints were read");
-    let expected = "a Gateway endpoint for com.amazonaws.<region>.s3 on the route table of every subnet the API runs in, or an Interface endpoint for it with private DNS";
-    let usable = |e: &&VpcEndpoint| {
-        is_s3(&e.service)
-            && e.state
-                .as_deref()
-                .is_none_or(|s| s.eq_ignore_ascii_case("available"))
+/// A private subnet's way out: the NAT gateway its route table names, in its own zone; without
+/// route tables, a NAT gateway in its zone.
+fn judge_private_subnet(
+    judge: &mut Judge,
+    d: &Deployment,
+    subnet: &Subnet,
+    tier: &TierOf,
+    usable: &[&NatGateway],
+    nats_by_zone: &BTreeMap<String, Vec<&str>>,
+) {
+    let Some(zone) = subnet.zone.as_deref() else {
+        judge.missing(format!("the zone of {}", subnet.id));
+        return;
     };
-    for vpc in vpcs {
-        let subject = match &vpc {
-            Some(v) => format!("VPC {v}"),
-            None => "the VPC".to_owned(),
-        };
-        let here: Vec<&VpcEndpoint> = d
-            .vpc_endpoints
+    let subject = format!("subnet {} ({zone})", subnet.id);
+    let expected = format!("a NAT gateway in {zone}");
+    let nat_zone = |id: &str| -> Option<String> {
+        usable
             .iter()
-            .filter(usable)
-            .filter(|e| vpc.is_none() || e.vpc.is_none() || e.vpc == vpc)
-            .collect();
-        if here.is_empty() {
-            let others: Vec<&str> = d.vpc_endpoints.iter().map(|e| e.service.as_str()).collect();
-            judge.error(
-                g,
-                &subject,
-                &list_at,
-                format!(
-                    "no S3 endpoint (endpoints: {}): object storage traffic goes through the NAT gateways",
-                    if others.is_empty() { "none".to_owned() } else { others.join(", ") }
+            .find(|n| n.id == id)
+            .and_then(|n| n.subnet.as_deref())
+            .and_then(|s| d.zone_of(s))
+            .map(str::to_owned)
+    };
+    match &tier.nat {
+        Some(nat) => {
+            let route_at = d
+                .route_table_of(subnet)
+                .and_then(|rt| rt.default_route.as_ref().map(|(_, at)| at.clone()))
+                .unwrap_or_else(|| subnet.at.clone());
+            match nat_zone(nat) {
+                Some(z) if z == zone => judge.ok(guideline::NAT_PER_ZONE, &subject, &route_at, format!("routes to {nat} in {z}"), expected),
+                Some(z) => judge.error(
+                    guideline::NAT_PER_ZONE,
+                    &subject,
+                    &route_at,
+                    format!("routes to {nat} in {z}: another zone's NAT gateway (a zone outage cuts this one off)"),
+                    expected,
                 ),
-                expected,
-            );
-            continue;
+                None => judge.missing(format!("the zone of {nat}, which {} routes to", subnet.id)),
+            }
         }
-        let in_vpc: Vec<&Subnet> = subnets
-            .iter()
-            .copied()
-            .filter(|s| vpc.is_none() || s.vpc.is_none() || s.vpc == vpc)
-            .collect();
-        // An Interface endpoint with private DNS serves every subnet of its VPC.
-        let interface = here.iter().find(|e| {
-            e.kind
-                .as_deref()
-                .is_some_and(|k| k.eq_ignore_ascii_case("Interface"))
-        });
-        if let Some(e) = interface {
-            match &e.private_dns.state {
-                State::Set(true) => {
-                    judge.ok(
-                        g,
-                        &subject,
-                        &e.private_dns.at,
-                        format!("{} ({}, Interface, private DNS on)", e.id, e.service),
-                        expected,
-                    );
-                    continue;
-                }
-                State::Set(false) | State::Unset => {
-                    if here.iter().all(|x| x.id == e.id) {
-                        judge.error(
-                            g,
-                            &subject,
-                            &e.private_dns.at,
-                            format!(
-                                "{} ({}, Interface) without private DNS: the API's S3 client resolves the public S3 name and goes through the NAT gateways",
-                                e.id, e.service
-                            ),
-                            expected,
-                        );
-                        continue;
+        None if d.has(Input::RouteTables) && d.route_table_of(subnet).is_some() => {
+            // Private through something else (a transit gateway): no NAT needed here.
+            judge.ok(
+                guideline::NAT_PER_ZONE,
+                &subject,
+                &subnet.at,
+                tier.how.clone(),
+                "egress in its own zone",
+            )
+        }
+        None => match nats_by_zone.get(zone) {
+            Some(ids) => judge.ok(
+                guideline::NAT_PER_ZONE,
+                &subject,
+                &subnet.at,
+                format!("{} in {zone}", ids.join(", ")),
+                expected,
+            ),
+            None => judge.error(
+                guideline::NAT_PER_ZONE,
+                &subject,
+                &subnet.at,
+                format!(
+                    "no NAT gateway in {zone} (NAT gateways are in: {})",
+                    if nats_by_zone.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        nats_by_zone.keys().cloned().collect::<Vec<_>>().join(", ")
                     }
-                }
-                _ => {
-                    judge.unreadable(g, &e.id, &e.private_dns);
-                    continue;
-                }
-            }
-        }
-        let gateways: Vec<&&VpcEndpoint> = here
-            .iter()
-            .filter(|e| {
-                !e.kind
-                    .as_deref()
-                    .is_some_and(|k| k.eq_ignore_ascii_case("Interface"))
-            })
-            .collect();
-        if in_vpc.is_empty() {
-            let e = gateways.first().copied().copied().unwrap_or(here[0]);
-            judge.ok(
-                g,
-                &subject,
-                &e.at,
-                format!(
-                    "{} ({}, {}); no subnet of the API's in the inputs to tie it to",
-                    e.id,
-                    e.service,
-                    e.kind.as_deref().unwrap_or("endpoint")
                 ),
                 expected,
-            );
-            continue;
-        }
-        if !d.has(Input::RouteTables) {
-            judge.no_input(
-                d,
-                &format!(
-                    "the route tables that tie the S3 endpoint of {subject} to the API's subnets"
-                ),
-                Input::RouteTables,
-            );
-            continue;
-        }
-        let mut unreached: Vec<String> = Vec::new();
-        for s in &in_vpc {
-            let rt = d.route_table_of(s);
-            let table = rt.map(|rt| rt.id.clone());
-            // Associated, as the endpoint or the route table tells it.
-            let reached = rt.is_some_and(|rt| {
-                gateways
-                    .iter()
-                    .any(|e| e.route_tables.contains(&rt.id) || rt.endpoints.contains(&e.id))
-            });
-            if !reached {
-                unreached.push(format!(
-                    "{} (route table {})",
-                    s.id,
-                    table.as_deref().unwrap_or("none in the inputs")
-                ));
-            }
-        }
-        let e = gateways.first().copied().copied().unwrap_or(here[0]);
-        let tables = if e.route_tables.is_empty() {
-            "no route table".to_owned()
-        } else {
-            format!("route tables {}", e.route_tables.join(", "))
-        };
-        if unreached.is_empty() {
-            judge.ok(
-                g,
-                &subject,
-                &e.route_tables_at,
-                format!(
-                    "{} ({}, Gateway) on {tables}: every subnet the API runs in ({}) uses it",
-                    e.id,
-                    e.service,
-                    in_vpc
-                        .iter()
-                        .map(|s| s.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                expected,
-            );
-        } else {
-            judge.error(
-                g,
-                &subject,
-                &e.route_tables_at,
-                format!(
-                    "{} ({}, Gateway) is on {tables}, which these subnets the API runs in do not use: {}; their S3 traffic goes out through a NAT or internet gateway",
-                    e.id,
-                    e.service,
-                    unreached.join(", ")
-                ),
-                expected,
-            );
-        }
+            ),
+        },
     }
-    judge.finish()
-}
-
-/// `com.amazonaws.<region>.s3` (and its FIPS and dualstack forms), not `s3-outposts` etc.
-fn is_s3(service: &str) -> bool {
-    let last = service.rsplit('.').next().unwrap_or("");
-    last == "s3" || last == "s3-fips"
 }

@@ -86,7 +86,7 @@ impl Deployment {
         match self.denied.get(&input) {
             Some(action) if input == Input::Kubernetes => format!("Forbidden: {action}"),
             Some(action) => format!("AccessDenied for {action}"),
-            None => input.source().to_owned(),
+            None => input.source(),
         }
     }
 
@@ -94,6 +94,12 @@ impl Deployment {
     pub(crate) fn saw(&mut self, input: Input, at: &Loc) {
         self.inputs.insert(input);
         self.lists.entry(input).or_insert_with(|| at.clone());
+    }
+
+    /// Notes that the file `shown` was read, keeping its text to locate findings in.
+    pub(crate) fn read_file(&mut self, shown: String, text: &str) {
+        self.texts.insert(shown.clone(), std::sync::Arc::from(text));
+        self.files.push(shown);
     }
 
     /// Where `input` was read (its list), if it was.

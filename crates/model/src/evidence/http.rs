@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::FailureKind;
+
 /// One probe: what was asked, of which address, and what came back.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ProbeResult {
@@ -13,9 +15,10 @@ pub struct ProbeResult {
     pub address: Option<SocketAddr>,
     /// The status line's code, when a response came back.
     pub status: Option<u16>,
-    /// The error class when no whole response came back: "connect-refused", "read-timeout",
-    /// "tls-expired", ...
-    pub error: Option<String>,
+    /// Why no whole response came back: "connect-refused", "read-timeout", "tls-expired", ...
+    /// (the kind's stable name in `report.json`).
+    #[serde(with = "crate::failure::by_name", default)]
+    pub error: Option<FailureKind>,
     /// The error's full text.
     pub detail: Option<String>,
     /// The response headers the checks look at (lowercase names).

@@ -1,5 +1,7 @@
 //! Finding and parsing the input files: globs expanded relative to the environment file's
-//! directory, YAML (multi-document) or JSON, each document handed to its reader.
+//! directory, YAML (multi-document) or JSON, each document handed to its format
+//! ([`crate::formats`]; Kubernetes objects straight to their reader), the joins made once
+//! every file is read.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -8,57 +10,33 @@ use netconform_model::environment::ConfigSettings;
 use netconform_model::values::PathGlob;
 use serde_json::Value;
 
+use netconform_model::inputs::DeniedCalls;
+
+use crate::ConfigError;
+use crate::formats::{aws_cli, stack_export};
 use crate::node::{Loc, Node};
+use crate::resources::{Reading, denied, kubernetes};
 use crate::view::{Deployment, Input};
-use crate::{ConfigError, aws, kubernetes, pulumi};
 
 /// Files larger than this are refused: no export of a deployment is that big.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads every file `settings` names into one view.
 pub fn load(settings: &ConfigSettings, base_dir: &Path) -> Result<Deployment, ConfigError> {
-    let mut view = Deployment::default();
-    let mut pending = Vec::new();
+    let mut r = Reading::default();
     for (file, shown) in expand("kubernetes", &settings.kubernetes, base_dir)? {
         let text = read_text(&file, &shown)?;
-        let name: Arc<str> = Arc::from(shown.as_str());
         let docs = parse_documents(&text, &file, &shown)?;
-        if let [doc] = docs.as_slice()
-            && doc.get("NetconformDenied").is_some()
-        {
-            // What collection was refused: the objects are not there, and not "none".
-            aws::read_denied(&Node::new(doc, Loc::new(&name, "")), &mut view)
-                .map_err(ConfigError::Content)?;
-            view.texts.insert(shown.clone(), Arc::from(text.as_str()));
-            view.files.push(shown);
-            continue;
-        }
-        view.saw(Input::Kubernetes, &Loc::new(&name, ""));
-        let many = docs.len() > 1;
-        for (n, doc) in docs.iter().enumerate() {
-            kubernetes::read(&Node::new(doc, Loc::new(&name, "")), &mut view).map_err(|why| {
-                ConfigError::Content(if many {
-                    format!("{why} (document {} of {})", n + 1, docs.len())
-                } else {
-                    why
-                })
-            })?;
-        }
-        view.texts.insert(shown.clone(), Arc::from(text.as_str()));
-        view.files.push(shown);
+        read_kubernetes(&docs, &shown, &mut r)?;
+        r.view.read_file(shown, &text);
     }
     for (file, shown) in expand("aws", &settings.aws, base_dir)? {
         let text = read_text(&file, &shown)?;
         let doc: Value = parse_json(&text, &shown)?;
         let name: Arc<str> = Arc::from(shown.as_str());
-        aws::read(
-            &Node::new(&doc, Loc::new(&name, "")),
-            &mut view,
-            &mut pending,
-        )
-        .map_err(ConfigError::Content)?;
-        view.texts.insert(shown.clone(), Arc::from(text.as_str()));
-        view.files.push(shown);
+        aws_cli::read(&Node::new(&doc, Loc::new(&name, "")), &mut r)
+            .map_err(ConfigError::Content)?;
+        r.view.read_file(shown, &text);
     }
     for (file, shown) in expand(
         "pulumi_stack_export",
@@ -67,13 +45,38 @@ pub fn load(settings: &ConfigSettings, base_dir: &Path) -> Result<Deployment, Co
     )? {
         let text = read_text(&file, &shown)?;
         let mut doc: Value = parse_json(&text, &shown)?;
-        let name: Arc<str> = Arc::from(shown.as_str());
-        pulumi::read(&mut doc, &name, &mut view).map_err(ConfigError::Content)?;
-        view.texts.insert(shown.clone(), Arc::from(text.as_str()));
-        view.files.push(shown);
+        stack_export::read(&mut doc, &Arc::from(shown.as_str()), &mut r)
+            .map_err(ConfigError::Content)?;
+        r.view.read_file(shown, &text);
     }
-    aws::attach(&mut view, pending).map_err(ConfigError::Content)?;
-    Ok(view)
+    r.finish().map_err(ConfigError::Content)
+}
+
+/// One Kubernetes file's documents: its objects, or what collection was refused of them.
+pub(crate) fn read_kubernetes(
+    docs: &[Value],
+    shown: &str,
+    r: &mut Reading,
+) -> Result<(), ConfigError> {
+    let name: Arc<str> = Arc::from(shown);
+    if let [doc] = docs
+        && doc.get(DeniedCalls::KEY).is_some()
+    {
+        // What collection was refused: the objects are not there, and not "none".
+        return denied::from_cli(&Node::new(doc, Loc::new(&name, "")), r)
+            .map_err(ConfigError::Content);
+    }
+    r.view.saw(Input::Kubernetes, &Loc::new(&name, ""));
+    for (n, doc) in docs.iter().enumerate() {
+        kubernetes::read(&Node::new(doc, Loc::new(&name, "")), &mut r.view).map_err(|why| {
+            ConfigError::Content(if docs.len() > 1 {
+                format!("{why} (document {} of {})", n + 1, docs.len())
+            } else {
+                why
+            })
+        })?;
+    }
+    Ok(())
 }
 
 /// The files the patterns of `key` match, sorted, each with the name to show (relative to

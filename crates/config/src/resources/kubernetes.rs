@@ -1,13 +1,15 @@
-//! Kubernetes objects (from manifests, `kubectl get -o json` Lists, or a stack export's
-//! `kubernetes:*` resources) into the view. Deployments and StatefulSets, HPAs, Services and
-//! Ingresses are read; other kinds are skipped.
+//! Kubernetes objects, from manifests, `kubectl get -o json` Lists and a stack export's
+//! `kubernetes:*` resources: Deployments and StatefulSets, HPAs, Services and Ingresses are
+//! read; other kinds are skipped.
 
 use std::collections::BTreeMap;
 
+use crate::formats::stack_export::Resource;
 use crate::node::{Field, Node, State};
+use crate::resources::Reading;
 use crate::view::{
-    Deployment, Hpa, Ingress, KubeContainer, KubeService, KubeWorkload, PreStop, Probe, Told,
-    ZoneRule, looks_like_api,
+    Deployment, Hpa, Ingress, Input, KubeContainer, KubeService, KubeWorkload, PreStop, Probe,
+    Told, ZoneRule, looks_like_api,
 };
 
 /// The annotation `kubectl apply` keeps the applied object in: the configured values of an
@@ -64,6 +66,29 @@ pub(crate) fn read(obj: &Node<'_>, view: &mut Deployment) -> Result<(), String> 
         }
         "Ingress" => view.ingresses.push(ingress(obj)),
         _ => {}
+    }
+    Ok(())
+}
+
+/// A stack export's `kubernetes:*` resource of a kind read: the object is its outputs (the live
+/// object), its replicas the program's (its inputs).
+pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), String> {
+    let kind = res.kind.rsplit(':').next().unwrap_or_default();
+    if !matches!(
+        kind,
+        "Deployment" | "StatefulSet" | "HorizontalPodAutoscaler" | "Service" | "Ingress"
+    ) || !res.outputs.get("kind").exists()
+    {
+        return Ok(());
+    }
+    r.view.saw(Input::Kubernetes, &res.list_at);
+    let before = r.view.workloads.len();
+    read(&res.outputs, &mut r.view)?;
+    let inputs = res.node.get("inputs");
+    if r.view.workloads.len() > before && inputs.get("spec").exists() {
+        let w = r.view.workloads.last_mut().expect("just read");
+        w.replicas = inputs.path("spec.replicas").count();
+        w.replicas_told = Told::Configured;
     }
     Ok(())
 }

@@ -1,0 +1,186 @@
+//! Instances drained before an auto-scaling group terminates them: a termination lifecycle
+//! hook, or a capacity provider with managed draining.
+
+use netconform_model::Outcome;
+use netconform_model::guide::{STOP_TIMEOUT_MIN, Section};
+
+use super::super::{Judge, defaults, guideline, no_api, platform, secs};
+use crate::node::State;
+use crate::view::{AutoScalingGroup, Deployment, EcsService, Input, Launch, TERMINATING};
+
+/// Instances drain before an auto-scaling group terminates them: a termination lifecycle hook
+/// that holds them at least the stop timeout, or (ECS on EC2) a capacity provider with
+/// managed draining. Fargate and Kubernetes pods have no instances of the API's to hook.
+pub fn check_instance_draining(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new(
+        "instances drain before they terminate",
+        Section::GracefulShutdown,
+    );
+    let mut any = false;
+    let want = STOP_TIMEOUT_MIN.as_secs();
+    for g in d.api_groups() {
+        any = true;
+        judge_termination_hook(&mut judge, d, g, want, guideline::DRAIN_HOOKS);
+    }
+    for s in d.api_services() {
+        any = true;
+        match d.launch_of(s) {
+            Launch::Fargate { .. } => judge.inapplicable(format!(
+                "{} runs on Fargate: there are no instances to hook; ECS drains each task itself (see 'The API drains connections before it stops')",
+                s.subject
+            )),
+            Launch::Unknown => judge.missing(format!(
+                "whether {} runs on Fargate or EC2: no launchType, capacity provider strategy or requiresCompatibilities in the inputs",
+                s.subject
+            )),
+            Launch::Ec2 { providers } if providers.is_empty() => judge.missing(format!(
+                "the auto-scaling group of {}'s container instances: it names no capacity provider ({})",
+                s.subject,
+                judge.source(d, Input::CapacityProviders)
+            )),
+            Launch::Ec2 { providers } => {
+                // The stop timeout its tasks need the instance to wait for.
+                let stop = d
+                    .task_definition_of(s)
+                    .and_then(|td| td.containers.value())
+                    .and_then(|cs| {
+                        cs.iter()
+                            .filter_map(|c| c.stop_timeout.value().copied())
+                            .max()
+                    })
+                    .map_or(want, |t| t.max(want));
+                for name in providers {
+                    judge_capacity_provider(&mut judge, d, s, &name, stop);
+                }
+            }
+        }
+    }
+    if d.api_workloads().next().is_some() {
+        any = true;
+        judge.inapplicable(
+            "the API runs in Kubernetes pods: each pod drains through its preStop hook (see 'The API drains connections before it stops'), whatever removes it",
+        );
+    }
+    if !any {
+        no_api(&mut judge, d);
+    }
+    judge.finish()
+}
+
+/// An ECS capacity provider drains its instances: managed draining, else a termination hook
+/// on its group.
+fn judge_capacity_provider(
+    judge: &mut Judge,
+    d: &Deployment,
+    s: &EcsService,
+    name: &str,
+    stop: u64,
+) {
+    if !d.has(Input::CapacityProviders) {
+        judge.no_input(
+            d,
+            &format!("capacity provider {name} of {}", s.subject),
+            Input::CapacityProviders,
+        );
+        return;
+    }
+    let Some(cp) = d.capacity_provider(name) else {
+        judge.missing(format!(
+            "capacity provider {name} of {} is in no input ({})",
+            s.subject,
+            judge.source(d, Input::CapacityProviders)
+        ));
+        return;
+    };
+    let draining = match &cp.managed_draining.state {
+        State::Set(v) => v.clone(),
+        State::Unset => defaults::MANAGED_DRAINING.to_owned(),
+        _ => {
+            judge.unreadable(
+                platform::ECS_MANAGED_DRAINING,
+                &cp.subject,
+                &cp.managed_draining,
+            );
+            return;
+        }
+    };
+    let shown = if cp.managed_draining.is_unset() {
+        format!("managedDraining not set (AWS default {draining})")
+    } else {
+        format!("managedDraining {draining}")
+    };
+    if draining.eq_ignore_ascii_case("ENABLED") {
+        judge.ok(
+            platform::ECS_MANAGED_DRAINING,
+            &cp.subject,
+            &cp.managed_draining.at,
+            shown,
+            "managedDraining ENABLED, or a termination lifecycle hook on its group",
+        );
+        return;
+    }
+    match cp.group.as_deref().and_then(|g| d.group(g)) {
+        Some(g) => judge_termination_hook(judge, d, g, stop, guideline::DRAIN_HOOKS),
+        None => judge.error(
+            platform::ECS_MANAGED_DRAINING,
+            &cp.subject,
+            &cp.managed_draining.at,
+            format!(
+                "{shown}, and its auto-scaling group ({}) is in no input to show a termination hook",
+                cp.group.as_deref().unwrap_or("unnamed")
+            ),
+            "managedDraining ENABLED, or a termination lifecycle hook on its group",
+        ),
+    }
+}
+
+/// A group has a termination lifecycle hook whose heartbeat is at least `want` seconds.
+fn judge_termination_hook(
+    judge: &mut Judge,
+    d: &Deployment,
+    g: &AutoScalingGroup,
+    want: u64,
+    guideline: &str,
+) {
+    if !d.has(Input::LifecycleHooks) {
+        judge.no_input(
+            d,
+            &format!("the lifecycle hooks of {}", g.subject),
+            Input::LifecycleHooks,
+        );
+        return;
+    }
+    let expected = format!(
+        "a lifecycle hook on {TERMINATING} with a heartbeat of at least {} (the stop timeout)",
+        secs(want)
+    );
+    let hooks: Vec<_> = d
+        .hooks_of(g)
+        .into_iter()
+        .filter(|h| h.transition == TERMINATING)
+        .collect();
+    if hooks.is_empty() {
+        let at = d
+            .list_of(Input::LifecycleHooks)
+            .cloned()
+            .unwrap_or_else(|| g.at.clone());
+        judge.error(
+            guideline,
+            &g.subject,
+            &at,
+            "no termination lifecycle hook: a scale-in terminates the instance right after its deregistration delay",
+            expected,
+        );
+        return;
+    }
+    for h in hooks {
+        judge.value(
+            guideline,
+            &h.subject,
+            &h.heartbeat,
+            Some((defaults::LIFECYCLE_HEARTBEAT, "EC2 Auto Scaling")),
+            &expected,
+            |n| *n >= want,
+        );
+    }
+}

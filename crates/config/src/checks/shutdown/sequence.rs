@@ -1,0 +1,418 @@
+//! The stop sequence as each platform runs it, timer by timer: what the API is left after
+//! SIGTERM, and what runs beside or before it.
+
+use netconform_model::Outcome;
+use netconform_model::guide::{STOP_TIMEOUT_MIN, Section};
+
+use super::super::{Judge, defaults, no_api, platform, secs};
+use super::{
+    DEREGISTRATION_KEY, TG_ATTRIBUTES, api_containers, describe_pre_stop, ecs_containers,
+    platforms, pre_stop_does_nothing,
+};
+use crate::node::{Field, Loc, State};
+use crate::view::{
+    AutoScalingGroup, Deployment, EcsService, Input, KubeWorkload, Launch, PreStop, TERMINATING,
+    TargetGroup,
+};
+
+/// A timer of the stop sequence, or why it is not known.
+struct Timer {
+    name: &'static str,
+    secs: u64,
+    at: Loc,
+    /// "not set: AWS default" when the value is a default.
+    note: Option<String>,
+}
+
+impl Timer {
+    /// The timer a field gives (`default` when unset); `Ok(None)` when unset without a
+    /// default, `Err` when it cannot be read.
+    fn from(
+        name: &'static str,
+        field: &Field<u64>,
+        default: Option<(u64, &str)>,
+    ) -> Result<Option<Timer>, String> {
+        match (&field.state, default) {
+            (State::Set(n), _) => Ok(Some(Timer {
+                name,
+                secs: *n,
+                at: field.at.clone(),
+                note: None,
+            })),
+            (State::Unset, Some((d, whose))) => Ok(Some(Timer {
+                name,
+                secs: d,
+                at: field.at.clone(),
+                note: Some(format!("not set: {whose} default")),
+            })),
+            (State::Unset, None) => Ok(None),
+            (State::Secret, _) => Err(format!("{name} at {} is a secret", field.at)),
+            (State::Invalid(why), _) => Err(format!("{name} at {}: {why}", field.at)),
+        }
+    }
+
+    fn show(&self) -> String {
+        match &self.note {
+            Some(note) => format!("{} {} ({note})", self.name, secs(self.secs)),
+            None => format!("{} {}", self.name, secs(self.secs)),
+        }
+    }
+}
+
+const PRE_STOP: &str = "preStop sleep";
+const DEREGISTRATION: &str = "deregistration delay";
+const STOP: &str = "stop timeout";
+const GRACE: &str = "terminationGracePeriodSeconds";
+const HEARTBEAT: &str = "termination hook heartbeat";
+
+/// The longest deregistration delay of `groups` (the one a stop waits for), or why none is
+/// known.
+fn longest_drain(judge: &mut Judge, groups: &[&TargetGroup]) -> Option<Timer> {
+    let mut drains: Vec<Timer> = Vec::new();
+    for tg in groups {
+        let default = tg
+            .attributes_read
+            .then_some((defaults::DEREGISTRATION_DELAY, "AWS"));
+        match Timer::from(DEREGISTRATION, &tg.deregistration_delay, default) {
+            Ok(t) => drains.extend(t),
+            Err(why) => judge.undecided(
+                platform::ECS_STOP_SEQUENCE,
+                &tg.subject,
+                &tg.deregistration_delay.at,
+                why,
+            ),
+        }
+    }
+    drains.into_iter().max_by_key(|t| t.secs)
+}
+
+/// Kubernetes: the preStop hook and the deregistration start together; the app gets the grace
+/// period minus the hook after SIGTERM, which must be at least the guide's stop timeout.
+fn judge_kubernetes_sequence(judge: &mut Judge, d: &Deployment, w: &KubeWorkload) {
+    let want = STOP_TIMEOUT_MIN.as_secs();
+    let grace = match Timer::from(
+        GRACE,
+        &w.grace,
+        Some((defaults::KUBERNETES_GRACE, "Kubernetes")),
+    ) {
+        Ok(Some(t)) => t,
+        Ok(None) => return,
+        Err(why) => {
+            judge.undecided(
+                platform::KUBERNETES_TERMINATION,
+                &w.subject,
+                &w.grace.at,
+                why,
+            );
+            return;
+        }
+    };
+    let Some(hook) = longest_hook(judge, w, &grace) else {
+        return;
+    };
+    let sleep = hook.as_ref().map_or(0, |h| h.secs);
+    let left = grace.secs.saturating_sub(sleep);
+    let line = match &hook {
+        Some(h) => format!(
+            "{} ({}) runs first; SIGTERM comes after it, SIGKILL at {}: the app gets {} after SIGTERM",
+            h.show(),
+            h.at,
+            grace.show(),
+            secs(left)
+        ),
+        None => format!(
+            "no preStop sleep: SIGTERM at once, SIGKILL at {}: the app gets {}",
+            grace.show(),
+            secs(left)
+        ),
+    };
+    let expected = format!(
+        "terminationGracePeriodSeconds - preStop sleep >= {} (the guide's stop timeout; its 130 s leaves room for a 10 s sleep)",
+        secs(want)
+    );
+    if left >= want {
+        judge.ok(
+            platform::KUBERNETES_TERMINATION,
+            &w.subject,
+            &grace.at,
+            line,
+            expected,
+        );
+    } else {
+        judge.error(
+            platform::KUBERNETES_TERMINATION,
+            &w.subject,
+            &grace.at,
+            line,
+            expected,
+        );
+    }
+    judge_drain_beside_hook(judge, d, w, hook.as_ref());
+}
+
+/// The longest preStop hook of the API's containers (the pod's SIGTERM waits for each's own):
+/// `Some(None)` when there is none that takes time, `None` when how long one runs cannot be
+/// told (the judge says why).
+fn longest_hook(judge: &mut Judge, w: &KubeWorkload, grace: &Timer) -> Option<Option<Timer>> {
+    let mut hook: Option<Timer> = None;
+    for c in api_containers(w) {
+        match &c.pre_stop.state {
+            State::Set(PreStop::Sleep(n)) => {
+                if hook.as_ref().is_none_or(|h| *n > h.secs) {
+                    hook = Some(Timer {
+                        name: PRE_STOP,
+                        secs: *n,
+                        at: c.pre_stop.at.clone(),
+                        note: None,
+                    });
+                }
+            }
+            // A hook that returns at once takes no time (the drain check fails it).
+            State::Set(p) if pre_stop_does_nothing(p) => {}
+            State::Set(p @ (PreStop::Exec(_) | PreStop::Http(_))) => {
+                judge.missing(format!(
+                    "how long the preStop hook of container {} of {} runs ({}): the app gets {} minus that after SIGTERM",
+                    c.name,
+                    w.subject,
+                    describe_pre_stop(p),
+                    grace.show()
+                ));
+                return None;
+            }
+            State::Unset => {}
+            _ => {
+                judge.unreadable(platform::KUBERNETES_TERMINATION, &w.subject, &c.pre_stop);
+                return None;
+            }
+        }
+    }
+    Some(hook)
+}
+
+/// The load balancer's drain (an ALB Ingress's deregistration delay) runs beside the hook:
+/// reported, never ordered.
+fn judge_drain_beside_hook(
+    judge: &mut Judge,
+    d: &Deployment,
+    w: &KubeWorkload,
+    hook: Option<&Timer>,
+) {
+    let sleep = hook.map_or(0, |h| h.secs);
+    let albs: Vec<_> = d
+        .api_ingresses()
+        .into_iter()
+        .filter(|i| i.alb && i.namespace == w.namespace)
+        .collect();
+    let Some(ing) = albs.first() else {
+        return;
+    };
+    let attr = ing.attribute(TG_ATTRIBUTES, DEREGISTRATION_KEY);
+    let field = match attr.state {
+        State::Set(text) => match text.parse::<u64>() {
+            Ok(n) => Field::set(attr.at, n),
+            Err(_) => Field {
+                at: attr.at,
+                state: State::Invalid(format!("{DEREGISTRATION_KEY}={text} is not a whole number")),
+            },
+        },
+        _ => Field::unset(attr.at),
+    };
+    match Timer::from(
+        DEREGISTRATION,
+        &field,
+        Some((defaults::DEREGISTRATION_DELAY, "AWS")),
+    ) {
+        Ok(Some(drain)) => {
+            let how = if drain.secs <= sleep {
+                "the target has drained before SIGTERM"
+            } else {
+                "the load balancer lets in-flight requests finish while the app stops"
+            };
+            judge.ok(
+                platform::EKS_LOAD_BALANCING,
+                &ing.subject,
+                &drain.at,
+                format!(
+                    "{} runs beside the {}: {how}",
+                    drain.show(),
+                    hook.map_or("(absent) preStop hook".to_owned(), Timer::show)
+                ),
+                "deregistration and the preStop hook start together: no order between them",
+            );
+        }
+        Ok(None) => {}
+        Err(why) => judge.undecided(platform::EKS_LOAD_BALANCING, &ing.subject, &field.at, why),
+    }
+}
+
+/// ECS: the deregistration delay, then SIGTERM, then stopTimeout. Shown with its worst case;
+/// on Fargate Spot the two-minute notice must hold both.
+fn judge_ecs_sequence(judge: &mut Judge, d: &Deployment, s: &EcsService) {
+    let groups = d.target_groups_of(s);
+    let drain = longest_drain(judge, &groups);
+    let containers = ecs_containers(judge, d, s, platform::ECS_STOP_SEQUENCE);
+    let mut stop: Option<Timer> = None;
+    for c in containers {
+        match Timer::from(
+            STOP,
+            &c.stop_timeout,
+            Some((defaults::ECS_STOP_TIMEOUT, "ECS")),
+        ) {
+            Ok(Some(t)) if stop.as_ref().is_none_or(|s| t.secs > s.secs) => stop = Some(t),
+            Ok(_) => {}
+            Err(why) => judge.undecided(
+                platform::ECS_STOP_SEQUENCE,
+                &s.subject,
+                &c.stop_timeout.at,
+                why,
+            ),
+        }
+    }
+    let (Some(drain), Some(stop)) = (drain, stop) else {
+        if groups.is_empty() {
+            judge.missing(format!(
+                "the stop sequence of {}: its target groups are not in the inputs ({})",
+                s.subject,
+                judge.source(d, Input::TargetGroups)
+            ));
+        } else {
+            judge.missing(format!(
+                "the stop sequence of {}: the deregistration delay of its target groups ({})",
+                s.subject,
+                judge.source(d, Input::TargetGroupAttributes)
+            ));
+        }
+        return;
+    };
+    let total = drain.secs + stop.secs;
+    let line = format!(
+        "drain up to {} ({}), then SIGTERM, then up to {} ({}) before SIGKILL: up to {} per task",
+        secs(drain.secs),
+        drain.show(),
+        secs(stop.secs),
+        stop.show(),
+        secs(total)
+    );
+    let expected =
+        "the deregistration delay, then stopTimeout: one after the other, no order between them";
+    judge.ok(
+        platform::ECS_STOP_SEQUENCE,
+        &s.subject,
+        &drain.at,
+        line,
+        expected,
+    );
+    if matches!(d.launch_of(s), Launch::Fargate { spot: true }) {
+        let notice = defaults::FARGATE_SPOT_NOTICE;
+        if total > notice || drain.secs >= notice {
+            judge.warn(
+                platform::FARGATE_SPOT,
+                &s.subject,
+                &s.launch_at,
+                format!(
+                    "FARGATE_SPOT in the capacity provider strategy: an interruption gives {} of notice, and drain and stop take up to {}",
+                    secs(notice),
+                    secs(total)
+                ),
+                format!(
+                    "a deregistration delay under {} and drain + stopTimeout within the notice, or FARGATE only for the API",
+                    secs(notice)
+                ),
+            );
+        }
+    }
+}
+
+/// VMs: the instance drains from its target groups, then its termination hook holds it.
+fn judge_group_sequence(judge: &mut Judge, d: &Deployment, g: &AutoScalingGroup) {
+    let groups: Vec<&TargetGroup> = d
+        .target_groups
+        .iter()
+        .filter(|tg| {
+            tg.arn
+                .as_deref()
+                .is_some_and(|a| g.target_groups.iter().any(|t| t == a))
+        })
+        .collect();
+    let Some(drain) = longest_drain(judge, &groups) else {
+        judge.missing(format!(
+            "the stop sequence of {}: the deregistration delay of its target groups ({})",
+            g.subject,
+            judge.source(d, Input::TargetGroupAttributes)
+        ));
+        return;
+    };
+    if !d.has(Input::LifecycleHooks) {
+        judge.no_input(
+            d,
+            &format!("the lifecycle hooks of {}", g.subject),
+            Input::LifecycleHooks,
+        );
+        return;
+    }
+    let hook = d
+        .hooks_of(g)
+        .into_iter()
+        .find(|h| h.transition == TERMINATING)
+        .map(|h| {
+            Timer::from(
+                HEARTBEAT,
+                &h.heartbeat,
+                Some((defaults::LIFECYCLE_HEARTBEAT, "EC2 Auto Scaling")),
+            )
+        });
+    let line = match hook {
+        Some(Ok(Some(h))) => format!(
+            "drain up to {} ({}), then the termination hook holds the instance up to {} ({}): up to {} per instance",
+            secs(drain.secs),
+            drain.show(),
+            secs(h.secs),
+            h.show(),
+            secs(drain.secs + h.secs)
+        ),
+        Some(Err(why)) => {
+            judge.undecided(platform::ASG_TERMINATION, &g.subject, &g.at, why);
+            return;
+        }
+        _ => format!(
+            "drain up to {} ({}), then termination at once (no termination hook)",
+            secs(drain.secs),
+            drain.show()
+        ),
+    };
+    judge.ok(
+        platform::ASG_TERMINATION,
+        &g.subject,
+        &drain.at,
+        line,
+        "the deregistration delay, then the termination hook: one after the other",
+    );
+}
+
+/// The stop sequence as each platform runs it: Kubernetes leaves the app its stop timeout
+/// after the preStop hook; ECS and VMs are shown with their worst case.
+pub fn check_shutdown_timeline(d: &Deployment) -> Outcome {
+    let mut judge = Judge::new(
+        "the stop sequence leaves the API its stop timeout",
+        Section::GracefulShutdown,
+    );
+    let mut any = false;
+    for w in d.api_workloads() {
+        any = true;
+        judge_kubernetes_sequence(&mut judge, d, w);
+    }
+    for s in d.api_services() {
+        any = true;
+        judge_ecs_sequence(&mut judge, d, s);
+    }
+    for g in d.api_groups() {
+        any = true;
+        judge_group_sequence(&mut judge, d, g);
+    }
+    if any {
+        judge.applied(platforms(d));
+    } else {
+        no_api(&mut judge, d);
+    }
+    judge.finish()
+}

@@ -1,0 +1,12 @@
+//! The file formats, one module each: what a document of that format is, told by its content
+//! (never its file name), and which part of it goes to which resource reader
+//! ([`crate::resources`]). A format module holds no mapping of fields: it only dispatches.
+//!
+//! - [`aws_cli`]: what one `aws ... describe-*` or `list-*` command prints, told by its
+//!   top-level key;
+//! - [`stack_export`]: `pulumi stack export` (version 3), told by its resources' types;
+//! - Kubernetes manifests and `kubectl get -o json` go straight to
+//!   [`crate::resources::kubernetes`], which reads objects by their `kind`.
+
+pub(crate) mod aws_cli;
+pub(crate) mod stack_export;

@@ -1,0 +1,67 @@
+//! DNS records, from the AWS CLI (`aws route53 list-resource-record-sets`) and a stack export
+//! (`aws:route53/record:Record`): each record's name and what it leads to (its values and its
+//! alias target), compared as [`dns_key`]s.
+
+use crate::formats::stack_export::Resource;
+use crate::node::Node;
+use crate::resources::Reading;
+use crate::view::{DnsRecord, Input, dns_key};
+
+/// `aws route53 list-resource-record-sets`.
+pub(crate) fn from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
+    let list = doc.get_ci("ResourceRecordSets");
+    r.view.saw(Input::Records, &list.at);
+    for rec in list.items() {
+        let mut targets: Vec<String> = rec
+            .get_ci("ResourceRecords")
+            .items()
+            .iter()
+            .filter_map(|v| v.get_ci("Value").opt_text())
+            .map(|v| dns_key(&v))
+            .collect();
+        targets.extend(
+            rec.path_ci("AliasTarget.DNSName")
+                .opt_text()
+                .map(|v| dns_key(&v)),
+        );
+        r.view.records.push(DnsRecord {
+            name: dns_key(&rec.get_ci("Name").opt_text().unwrap_or_default()),
+            record_type: rec.get_ci("Type").opt_text().unwrap_or_default(),
+            at: rec.at.clone(),
+            targets,
+        });
+    }
+    Ok(())
+}
+
+/// `aws:route53/record:Record`: its name is its `fqdn` (else `name`).
+pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), String> {
+    let outputs = &res.outputs;
+    r.view.saw(Input::Records, &res.list_at);
+    let name = outputs
+        .get_ci("fqdn")
+        .opt_text()
+        .or_else(|| outputs.get_ci("name").opt_text())
+        .unwrap_or_default();
+    let mut targets: Vec<String> = outputs
+        .get_ci("records")
+        .text_list()
+        .iter()
+        .map(|v| dns_key(v))
+        .collect();
+    targets.extend(
+        outputs
+            .get_ci("aliases")
+            .items()
+            .iter()
+            .filter_map(|a| a.get_ci("name").opt_text())
+            .map(|v| dns_key(&v)),
+    );
+    r.view.records.push(DnsRecord {
+        name: dns_key(&name),
+        record_type: outputs.get_ci("type").opt_text().unwrap_or_default(),
+        at: outputs.at.clone(),
+        targets,
+    });
+    Ok(())
+}

@@ -1,0 +1,195 @@
+//! The contract between collection and the configuration readers: the kinds of input the
+//! configuration checks read ([`Input`]), each with the command that exports it, and the record
+//! of a collection call that was refused ([`Denied`], written as `denied.json` by `netconform
+//! collect` and read back by the readers). Both sides use these types; neither parses the
+//! other's prose.
+
+use serde::{Deserialize, Serialize};
+
+/// A kind of input. Whether a kind was read decides between "none exists" (a finding) and "not
+/// checked: no input for it".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum Input {
+    Kubernetes,
+    EcsServices,
+    TaskDefinitions,
+    LoadBalancers,
+    LoadBalancerAttributes,
+    TargetGroups,
+    TargetGroupAttributes,
+    ScalableTargets,
+    ScalingPolicies,
+    Subnets,
+    NatGateways,
+    RouteTables,
+    VpcEndpoints,
+    Databases,
+    NodeGroups,
+    Records,
+    ClassicLoadBalancers,
+    AutoScalingGroups,
+    GroupPolicies,
+    LifecycleHooks,
+    CapacityProviders,
+}
+
+impl Input {
+    /// Every kind.
+    pub const ALL: [Input; 21] = [
+        Input::Kubernetes,
+        Input::EcsServices,
+        Input::TaskDefinitions,
+        Input::LoadBalancers,
+        Input::LoadBalancerAttributes,
+        Input::TargetGroups,
+        Input::TargetGroupAttributes,
+        Input::ScalableTargets,
+        Input::ScalingPolicies,
+        Input::Subnets,
+        Input::NatGateways,
+        Input::RouteTables,
+        Input::VpcEndpoints,
+        Input::Databases,
+        Input::NodeGroups,
+        Input::Records,
+        Input::ClassicLoadBalancers,
+        Input::AutoScalingGroups,
+        Input::GroupPolicies,
+        Input::LifecycleHooks,
+        Input::CapacityProviders,
+    ];
+
+    /// The command whose output provides it (`aws elbv2 describe-target-groups`): how a
+    /// [`Denied`] record names it.
+    pub fn command(self) -> &'static str {
+        match self {
+            Input::Kubernetes => "kubectl get",
+            Input::EcsServices => "aws ecs describe-services",
+            Input::TaskDefinitions => "aws ecs describe-task-definition",
+            Input::LoadBalancers => "aws elbv2 describe-load-balancers",
+            Input::LoadBalancerAttributes => "aws elbv2 describe-load-balancer-attributes",
+            Input::TargetGroups => "aws elbv2 describe-target-groups",
+            Input::TargetGroupAttributes => "aws elbv2 describe-target-group-attributes",
+            Input::ScalableTargets => "aws application-autoscaling describe-scalable-targets",
+            Input::ScalingPolicies => "aws application-autoscaling describe-scaling-policies",
+            Input::Subnets => "aws ec2 describe-subnets",
+            Input::NatGateways => "aws ec2 describe-nat-gateways",
+            Input::RouteTables => "aws ec2 describe-route-tables",
+            Input::VpcEndpoints => "aws ec2 describe-vpc-endpoints",
+            Input::Databases => "aws rds describe-db-instances",
+            Input::NodeGroups => "aws eks describe-nodegroup",
+            Input::Records => "aws route53 list-resource-record-sets",
+            Input::ClassicLoadBalancers => "aws elb describe-load-balancers",
+            Input::AutoScalingGroups => "aws autoscaling describe-auto-scaling-groups",
+            Input::GroupPolicies => "aws autoscaling describe-policies",
+            Input::LifecycleHooks => "aws autoscaling describe-lifecycle-hooks",
+            Input::CapacityProviders => "aws ecs describe-capacity-providers",
+        }
+    }
+
+    /// What to export to provide it, for messages.
+    pub fn source(self) -> String {
+        match self {
+            Input::Kubernetes => {
+                "Kubernetes manifests or `kubectl get deploy,hpa,pdb,svc,ingress -o json`"
+                    .to_owned()
+            }
+            other => format!("`{}`", other.command()),
+        }
+    }
+
+    /// The kind whose command is `command`.
+    pub fn of_command(command: &str) -> Option<Input> {
+        let command = command.trim();
+        Input::ALL.into_iter().find(|i| i.command() == command)
+    }
+}
+
+impl From<Input> for String {
+    fn from(input: Input) -> String {
+        input.command().to_owned()
+    }
+}
+
+impl TryFrom<String> for Input {
+    type Error = String;
+
+    fn try_from(command: String) -> Result<Input, String> {
+        Input::of_command(&command)
+            .ok_or_else(|| format!("{command:?} is not a command netconform reads the output of"))
+    }
+}
+
+/// The name of the file collection writes its [`DeniedCalls`] to, beside the outputs.
+pub const DENIED_FILE: &str = "denied.json";
+
+/// A collection call that was refused: what it would have fed, the permission refused (an IAM
+/// action, a Kubernetes RBAC verb and resource), and the command that was run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Denied {
+    #[serde(rename = "Feeds")]
+    pub feeds: Input,
+    #[serde(rename = "Action")]
+    pub action: String,
+    #[serde(rename = "Command", default)]
+    pub command: String,
+}
+
+/// `denied.json`: every refused call of one collection, one record per input and action.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeniedCalls {
+    #[serde(rename = "NetconformDenied")]
+    pub denied: Vec<Denied>,
+}
+
+impl DeniedCalls {
+    /// The key that tells the file apart from the CLI outputs beside it.
+    pub const KEY: &'static str = "NetconformDenied";
+
+    /// Records `call` unless the same input was already refused the same action.
+    pub fn record(&mut self, call: Denied) {
+        if !self
+            .denied
+            .iter()
+            .any(|d| d.feeds == call.feeds && d.action == call.action)
+        {
+            self.denied.push(call);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_input_round_trips_through_its_command() {
+        for input in Input::ALL {
+            assert_eq!(Input::of_command(input.command()), Some(input));
+            let text = serde_json::to_string(&input).unwrap();
+            assert_eq!(serde_json::from_str::<Input>(&text).unwrap(), input);
+        }
+        assert!(serde_json::from_str::<Input>("\"aws ec2 describe-instances\"").is_err());
+    }
+
+    #[test]
+    fn a_denied_record_is_written_once_per_input_and_action() {
+        let call = |command: &str| Denied {
+            feeds: Input::TargetGroupAttributes,
+            action: "elasticloadbalancing:DescribeTargetGroupAttributes".into(),
+            command: command.into(),
+        };
+        let mut calls = DeniedCalls::default();
+        calls.record(call(
+            "aws elbv2 describe-target-group-attributes --target-group-arn a",
+        ));
+        calls.record(call(
+            "aws elbv2 describe-target-group-attributes --target-group-arn b",
+        ));
+        assert_eq!(calls.denied.len(), 1);
+        let text = serde_json::to_string(&calls).unwrap();
+        assert!(text.contains(r#""Feeds":"aws elbv2 describe-target-group-attributes""#));
+        assert_eq!(serde_json::from_str::<DeniedCalls>(&text).unwrap(), calls);
+    }
+}

@@ -3,6 +3,10 @@
 //! - `verify [ARGS]`: build the netconform binary (release) and run `netconform verify ARGS`;
 //!   with no `--env` that verifies the built-in sandbox, with `--testbed` the container test
 //!   bed (its image made first when it is missing, as `images` does).
+//! - `collect ARGS`, `merge ARGS`, `sandbox ARGS`: `netconform collect|merge|sandbox ARGS`,
+//!   built as `verify` builds it. Every task that builds netconform builds it as
+//!   `cargo build --release -p netconform` does, with what `cargo run` set for xtask removed
+//!   from the inner cargo's environment, so the two share one build.
 //! - `test`: the project's tests (release profile, so they share the build with `verify`),
 //!   after installing what they need that is missing (Debian packages: the test image's
 //!   busybox, xmllint, Chromium, mmdebstrap; PyPI, pinned: moto's server and the AWS CLI, for
@@ -26,6 +30,9 @@ fn main() -> ExitCode {
     };
     let res = match task.as_str() {
         "verify" => verify(rest),
+        "collect" => netconform("collect", rest),
+        "merge" => netconform("merge", rest),
+        "sandbox" => netconform("sandbox", rest),
         "test" => test(rest),
         "ci" => ci(),
         "bench" => bench(rest),
@@ -52,7 +59,10 @@ fn usage() -> ExitCode {
     say("usage: cargo xtask <task>\n\n\
          tasks:\n  \
          verify [ARGS]   build netconform (release) and run `netconform verify ARGS`\n                  \
-         (no --env: the built-in sandbox; see `netconform verify --help`)\n  \
+         (no --env: the built-in sandbox; see `cargo xtask verify --help`)\n  \
+         collect ARGS    netconform collect ARGS: a deployment's configuration into files\n  \
+         merge ARGS      netconform merge ARGS: several vantage points' reports into one verdict\n  \
+         sandbox ARGS    netconform sandbox ARGS: the sandbox in the foreground\n  \
          test [ARGS]     run the project's tests (cargo test --workspace --release ARGS)\n  \
          ci              cargo fmt --check, clippy -D warnings, then test\n  \
          docs [--check]  render features/ into docs/conformance.md (--check: fail if it is stale)\n  \
@@ -63,23 +73,82 @@ fn usage() -> ExitCode {
     ExitCode::from(2)
 }
 
+/// What `cargo run` sets for the program it runs, here xtask itself (the `cargo xtask` alias
+/// is a `cargo run`): the variables naming the xtask package, besides every `CARGO_PKG_*`.
+/// An inner cargo must not inherit them: build scripts that declare
+/// `rerun-if-env-changed` on them (ring's does, on `CARGO_MANIFEST_DIR`, `CARGO_PKG_NAME`, the
+/// `CARGO_PKG_VERSION_*`, ...) would see xtask's values where a user's shell has none, rerun,
+/// and rebuild everything above them; the user's next `cargo build` then rebuilds it all back
+/// (docs/benchmarks.md: "Builds that share their work").
+const CARGO_RUN_ENV: [&str; 9] = [
+    "CARGO",
+    "CARGO_MANIFEST_DIR",
+    "CARGO_MANIFEST_PATH",
+    "CARGO_CRATE_NAME",
+    "CARGO_BIN_NAME",
+    "CARGO_PRIMARY_PACKAGE",
+    "CARGO_TARGET_TMPDIR",
+    "CARGO_RUSTC_CURRENT_DIR",
+    "OUT_DIR",
+];
+
+/// Whether `cargo run` set `name` for xtask (and an inner cargo must not see it).
+pub(crate) fn set_by_cargo_run(name: &str) -> bool {
+    CARGO_RUN_ENV.contains(&name) || name.starts_with("CARGO_PKG_")
+}
+
+/// `cargo ARGS`, run as a user's shell would run it: the same cargo that runs xtask, without
+/// what `cargo run` set for xtask (everything else, the user's own `CARGO_TARGET_DIR`,
+/// `RUSTFLAGS`, `RUSTC_WRAPPER` and `RUSTUP_TOOLCHAIN` included, passes through).
+fn cargo_command(args: &[&str]) -> Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.args(args);
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(set_by_cargo_run) {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
 /// Runs `cargo ARGS` from the workspace root; `Err(exit code)` when it fails.
 fn cargo(args: &[&str]) -> Result<(), i32> {
+    let mut command = cargo_command(args);
+    command.current_dir(workspace_root());
+    run_cargo(args, &mut command)
+}
+
+/// Runs `command`, `cargo ARGS`, saying so; `Err(exit code)` when it fails.
+fn run_cargo(args: &[&str], command: &mut Command) -> Result<(), i32> {
     say(&format!("xtask: cargo {}", args.join(" ")));
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args(args)
-        .current_dir(workspace_root())
-        .status()
-        .map_err(|e| {
-            say(&format!("xtask: could not run cargo: {e}"));
-            1
-        })?;
+    let status = command.status().map_err(|e| {
+        say(&format!("xtask: could not run cargo: {e}"));
+        1
+    })?;
     if status.success() {
         Ok(())
     } else {
         Err(status.code().unwrap_or(1))
     }
+}
+
+/// Runs `netconform COMMAND ARGS` in the user's directory (relative paths in ARGS are
+/// theirs), built first as `cargo build --release -p netconform` builds it: the same units,
+/// the one build `verify`, `collect`, `merge`, `sandbox`, that command and `cargo xtask
+/// test` share.
+fn netconform(command: &str, args: &[String]) -> Result<(), i32> {
+    let mut run = vec![
+        "run",
+        "--release",
+        "--quiet",
+        "--package",
+        "netconform",
+        "--",
+        command,
+    ];
+    run.extend(args.iter().map(String::as_str));
+    run_cargo(&run, &mut cargo_command(&run))
 }
 
 fn workspace_root() -> std::path::PathBuf {
@@ -95,17 +164,7 @@ fn verify(args: &[String]) -> Result<(), i32> {
     if args.iter().any(|a| a == "--testbed") {
         images()?;
     }
-    let mut run = vec![
-        "run",
-        "--release",
-        "--quiet",
-        "--package",
-        "netconform",
-        "--",
-        "verify",
-    ];
-    run.extend(args.iter().map(String::as_str));
-    cargo(&run)
+    netconform("verify", args)
 }
 
 fn test(args: &[String]) -> Result<(), i32> {
@@ -119,18 +178,8 @@ fn test(args: &[String]) -> Result<(), i32> {
 /// and the tests run), with mmdebstrap installed first when the image is missing and so is
 /// mmdebstrap (an image that exists is used as is and needs nothing installed).
 fn images() -> Result<(), i32> {
-    let netconform = [
-        "run",
-        "--release",
-        "--quiet",
-        "--package",
-        "netconform",
-        "--",
-    ];
     if !command_exists("mmdebstrap") {
-        let mut check = netconform.to_vec();
-        check.extend(["testbed-images", "--check"]);
-        match cargo(&check) {
+        match netconform("testbed-images", &["--check".to_owned()]) {
             Ok(()) => return Ok(()),
             // Missing: make it, with mmdebstrap.
             Err(1) => ensure_command("mmdebstrap", "mmdebstrap"),
@@ -138,9 +187,7 @@ fn images() -> Result<(), i32> {
             Err(code) => return Err(code),
         }
     }
-    let mut make = netconform.to_vec();
-    make.push("testbed-images");
-    cargo(&make)
+    netconform("testbed-images", &[])
 }
 
 fn bench(args: &[String]) -> Result<(), i32> {

@@ -99,8 +99,8 @@ fn short(package: &str) -> String {
         .to_owned()
 }
 
-#[test]
-fn dependency_table_holds() {
+/// The workspace's packages, as `cargo metadata` describes them.
+fn workspace_packages() -> Vec<serde_json::Value> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
         .args([
@@ -119,7 +119,12 @@ fn dependency_table_holds() {
         String::from_utf8_lossy(&out.stderr)
     );
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let packages = meta["packages"].as_array().unwrap();
+    meta["packages"].as_array().unwrap().clone()
+}
+
+#[test]
+fn dependency_table_holds() {
+    let packages = workspace_packages();
     let members: BTreeSet<String> = packages
         .iter()
         .map(|p| p["name"].as_str().unwrap().to_owned())
@@ -129,7 +134,7 @@ fn dependency_table_holds() {
         !table.is_empty(),
         "ARCHITECTURE.md's dependency table is empty"
     );
-    for package in packages {
+    for package in &packages {
         let name = short(package["name"].as_str().unwrap());
         let allowed = table
             .get(&name)
@@ -152,6 +157,26 @@ fn dependency_table_holds() {
             members.iter().any(|m| short(m) == *row),
             "ARCHITECTURE.md lists {row}, which is not a workspace crate"
         );
+    }
+}
+
+/// The test helpers (moto's server, the fake kubectl, the fuzz edits, panicking helpers) stay
+/// out of the shipped binary's graph: netconform-testkit is a dev-dependency or nothing.
+#[test]
+fn testkit_is_only_a_dev_dependency() {
+    for package in workspace_packages() {
+        for dep in package["dependencies"].as_array().unwrap() {
+            if dep["name"].as_str() != Some("netconform-testkit") {
+                continue;
+            }
+            let kind = dep["kind"].as_str().unwrap_or("normal");
+            assert_eq!(
+                kind,
+                "dev",
+                "{} has netconform-testkit as a {kind} dependency: test helpers are dev-dependencies only (what the product needs at run time belongs in netconform-replica or another product crate)",
+                package["name"].as_str().unwrap()
+            );
+        }
     }
 }
 

@@ -1,11 +1,12 @@
-//! Vantage points: the servers a record is checked through, and the discovery of a zone's
-//! authoritative servers.
+//! Vantage points: the servers a record is checked through, those an environment file names,
+//! and the discovery of a zone's authoritative servers.
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use hickory_proto::rr::RecordType;
+use netconform_model::Environment;
 use netconform_model::environment::DnsSettings;
 use netconform_model::evidence::dns::VantageKind;
 use netconform_model::values::DnsName;
@@ -215,6 +216,14 @@ impl Vantages {
         }
     }
 
+    /// The vantage points of `env`'s DNS checks: [`Vantages::discover`] for its domain, the
+    /// system's resolvers (`/etc/resolv.conf`; none when it cannot be read) standing in when
+    /// `dns.nameservers` is empty.
+    pub async fn for_environment(env: &Environment) -> Vantages {
+        let system = netconform_net::resolve::system_nameservers().unwrap_or_default();
+        Vantages::discover(&env.dns, env.domain.name(), &system).await
+    }
+
     /// Every vantage point: resolvers, then authoritative servers.
     pub fn all(&self) -> Vec<Vantage> {
         let mut all = self.resolvers.clone();
@@ -222,5 +231,78 @@ impl Vantages {
             all.extend(authoritative.iter().cloned());
         }
         all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn env(dns: &str) -> Environment {
+        let text = format!("domain = \"pulumi.example.com\"\n\n[dns]\n{dns}");
+        Environment::from_toml(&text, Path::new("env.toml")).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn labels(vantages: &[Vantage]) -> Vec<(VantageKind, &str)> {
+        vantages
+            .iter()
+            .map(|v| (v.kind, v.label.as_str()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn an_environment_names_its_resolvers_vantage_points_and_servers() {
+        let env = env(
+            "nameservers = [\"192.0.2.1:5353\", \"192.0.2.2\"]\nvantage_points = [\"198.51.100.1:53\"]\nauthoritative = [\"203.0.113.1:53\"]\n",
+        );
+        let vantages = Vantages::for_environment(&env).await;
+        assert_eq!(
+            labels(&vantages.resolvers),
+            [
+                (VantageKind::Resolver, "resolver 192.0.2.1:5353"),
+                (VantageKind::Resolver, "resolver 192.0.2.2:53"),
+                (VantageKind::VantagePoint, "vantage point 198.51.100.1:53"),
+            ]
+        );
+        let authoritative = vantages.authoritative.as_ref().expect("configured");
+        assert_eq!(
+            labels(authoritative),
+            [(VantageKind::Authoritative, "authoritative 203.0.113.1:53")]
+        );
+        assert_eq!(vantages.all().len(), 4);
+        assert!(!authoritative[0].recursion());
+    }
+
+    #[tokio::test]
+    async fn without_nameservers_the_systems_stand_in() {
+        let env = env("authoritative = [\"203.0.113.1:53\"]\n");
+        let system: Vec<SocketAddr> = vec!["10.0.0.2:53".parse().unwrap()];
+        let vantages = Vantages::discover(&env.dns, env.domain.name(), &system).await;
+        assert_eq!(
+            labels(&vantages.resolvers),
+            [(VantageKind::Resolver, "system resolver 10.0.0.2:53")]
+        );
+        let from_file = Vantages::for_environment(&env).await;
+        assert!(
+            from_file
+                .resolvers
+                .iter()
+                .all(|v| v.label.starts_with("system resolver ")),
+            "{:?}",
+            from_file.resolvers
+        );
+    }
+
+    #[tokio::test]
+    async fn no_resolver_leaves_the_zone_undiscovered() {
+        let env = env("");
+        let vantages = Vantages::discover(&env.dns, env.domain.name(), &[]).await;
+        assert!(vantages.resolvers.is_empty());
+        assert_eq!(
+            vantages.authoritative.unwrap_err().to_string(),
+            "find the zone of pulumi.example.com: there is no resolver to ask"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! The drain tester. Owns the open-model load generator ([`Load`]), the restart drivers
-//! ([`RestartDriver`], [`ShellRestart`]) and the verdicts over what they saw ([`verdict`]).
+//! ([`RestartDriver`], [`ShellRestart`]), the one an environment file names
+//! ([`environment::Driver`]) and the verdicts over what they saw ([`verdict`]).
 //!
 //! Requests go out on a fixed schedule (request i at t0 + i/rate, latency measured from that
 //! intended time), over connections this crate owns (its own HTTP/1.1 client over tokio,
@@ -15,6 +16,7 @@
 //! [`RequestOutcome`]: netconform_model::evidence::drain::RequestOutcome
 
 mod conn;
+pub mod environment;
 pub mod haproxy;
 mod http1;
 pub mod load;
@@ -22,9 +24,11 @@ pub mod restart;
 pub mod run;
 pub mod verdict;
 
+pub use environment::restart_driver;
 pub use haproxy::{HaproxyCounters, StatsError};
 pub use load::{ClosedLoop, Lane, Load, LoadPlan, LoadResult, Progress, SlowRequests, closed_loop};
 pub use restart::{
-    DockerRestart, EcsRestart, KubernetesRestart, RestartDriver, RestartRun, ShellRestart,
+    DockerRestart, EcsRestart, KubernetesRestart, RemoteSandboxRestart, RestartDriver, RestartRun,
+    ShellRestart, follow_rollout,
 };
 pub use run::{DrainRun, Ended, RestartUnderLoad, Watch, restart_under_load};

@@ -1,15 +1,18 @@
 //! Restart drivers: what performs the rolling restart while the load runs. A shell command
 //! ([`ShellRestart`]), or a typed driver that runs the platform's CLI and turns what it sees
-//! into events ([`KubernetesRestart`], [`EcsRestart`], [`DockerRestart`]).
+//! into events ([`KubernetesRestart`], [`EcsRestart`], [`DockerRestart`]), or a running
+//! `netconform sandbox`'s rollout through its control endpoint ([`RemoteSandboxRestart`]).
 
 mod cli;
 mod docker;
 mod ecs;
 mod kubernetes;
+mod remote;
 
 pub use docker::DockerRestart;
 pub use ecs::EcsRestart;
 pub use kubernetes::KubernetesRestart;
+pub use remote::{RemoteSandboxRestart, follow_rollout};
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -126,7 +129,7 @@ pub trait RestartDriver: Send + Sync {
 /// A shell command (`sh -c`), run in a directory, stopped after a timeout. Lines it prints in
 /// the event protocol (`netconform-event: ...`, see [`netconform_model::restart`]) become
 /// restart events; the rest is kept as output.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShellRestart {
     pub command: String,
     pub cwd: PathBuf,

@@ -1,7 +1,7 @@
 //! netconform's data. Owns the environment file schema ([`Environment`]), the guide's values
 //! ([`guide`]) and recommendations ([`recommendations`]), check outcomes with their evidence
-//! ([`Outcome`], [`evidence`]), why a request failed ([`FailureKind`]), restart events ([`RestartEvent`]), the run report
-//! ([`RunReport`]), why a run stopped early ([`Stop`]), what a report must not show ([`redact`]), the exit codes ([`exit`]) and
+//! ([`Outcome`], [`evidence`]), why a request failed ([`FailureKind`]), restart events ([`RestartEvent`]), how step and
+//! scenario verdicts roll up ([`rollup`]), the run report ([`RunReport`]), why a run stopped early ([`Stop`]), what a report must not show ([`redact`]), the exit codes ([`exit`]),
 //! the text of HAProxy's statistics page ([`haproxy`]) and the contract between collection
 //! and the configuration readers ([`inputs`]).
 //!
@@ -21,6 +21,7 @@ pub mod outcome;
 pub mod recommendations;
 pub mod redact;
 pub mod restart;
+pub mod rollup;
 pub mod run;
 pub mod stop;
 pub mod values;

@@ -293,6 +293,7 @@ mod fuzz {
                 "0s",
                 "99999999999999999999h",
                 "status-500",
+                "no-app-record",
                 "dns-app-missing",
                 "-",
                 "--",

@@ -1,11 +1,12 @@
 //! The cucumber writer: turns the run's events into a [`RunReport`], taking each step's check
-//! outcomes from the [`Context`], and prints live progress on stderr.
+//! outcomes from the [`Context`], and prints live progress on stderr. How the verdicts roll
+//! up is model's (`netconform_model::rollup`).
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use cucumber::{Event, Writer, cli, event, gherkin, parser};
-use netconform_model::{Gap, ScenarioResult, StepResult, Verdict};
+use netconform_model::{Gap, ScenarioResult, StepResult, Verdict, rollup};
 
 use crate::world::{Context, NetWorld, StepFailure};
 
@@ -133,9 +134,9 @@ impl Collector {
                 }) = self.current.take()
                 {
                     result.duration_s = started.elapsed().as_secs_f64();
-                    result.verdict = scenario_verdict(&result.steps);
+                    result.verdict = rollup::scenario_verdict(&result.steps);
                     if result.verdict == Verdict::NotChecked {
-                        result.gap = first_gap(&result.steps);
+                        result.gap = rollup::first_gap(&result.steps);
                     }
                     progress(&format!("  => {}\n", result.verdict));
                     self.out
@@ -185,20 +186,7 @@ impl Collector {
             }
             None => Vec::new(),
         };
-        // A passed step that judged nothing: not checked when a check lacked an input, not
-        // applicable when none applied.
-        let verdict = if verdict == Verdict::Pass && !outcomes.is_empty() {
-            let judged = |v: Verdict| !matches!(v, Verdict::NotApplicable | Verdict::NotChecked);
-            if outcomes.iter().any(|o| judged(o.verdict)) {
-                verdict
-            } else if outcomes.iter().any(|o| o.verdict == Verdict::NotChecked) {
-                Verdict::NotChecked
-            } else {
-                Verdict::NotApplicable
-            }
-        } else {
-            verdict
-        };
+        let verdict = rollup::step_verdict(verdict, &outcomes);
         let label = match verdict {
             Verdict::Pass => "ok",
             Verdict::Fail => "FAIL",
@@ -224,42 +212,6 @@ impl Collector {
             current.next += 1;
         }
     }
-}
-
-/// A scenario fails if a step failed, is inconclusive if one was, passes if every step passed.
-/// It is not checked when a step could not judge for want of an input (what it did judge may
-/// have passed: the scenario as a whole was not shown), and not applicable when every step
-/// that judged something was not applicable: a step that only set the scene (passed, no
-/// outcome: "Given the configuration exported from the deployment") does not make it a pass.
-fn scenario_verdict(steps: &[StepResult]) -> Verdict {
-    let has = |v| steps.iter().any(|s| s.verdict == v);
-    let all = |f: &dyn Fn(Verdict) -> bool| !steps.is_empty() && steps.iter().all(|s| f(s.verdict));
-    let setting_the_scene = |s: &StepResult| s.verdict == Verdict::Pass && s.outcomes.is_empty();
-    let judged: Vec<&StepResult> = steps.iter().filter(|s| !setting_the_scene(s)).collect();
-    if has(Verdict::Fail) {
-        Verdict::Fail
-    } else if has(Verdict::Inconclusive) {
-        Verdict::Inconclusive
-    } else if all(&|v| v == Verdict::Skipped) {
-        Verdict::Skipped
-    } else if has(Verdict::NotChecked) {
-        Verdict::NotChecked
-    } else if !judged.is_empty() && judged.iter().all(|s| s.verdict == Verdict::NotApplicable) {
-        // Nothing of it applies to this environment (it says why).
-        Verdict::NotApplicable
-    } else if all(&|v| matches!(v, Verdict::Pass | Verdict::NotApplicable)) {
-        Verdict::Pass
-    } else {
-        Verdict::Skipped
-    }
-}
-
-/// The gap of the first check that lacked an input.
-fn first_gap(steps: &[StepResult]) -> Option<Gap> {
-    steps
-        .iter()
-        .flat_map(|s| s.outcomes.iter())
-        .find_map(|o| o.gap.clone())
 }
 
 /// A step's panic payload as a verdict: our [`StepFailure`], or a bug in netconform (any other
@@ -313,49 +265,4 @@ impl Writer<NetWorld> for Collector {
 /// Live progress on stderr (silent with `--quiet`).
 fn progress(line: &str) {
     crate::note(line);
-}
-
-#[cfg(test)]
-mod tests {
-    use netconform_model::{Outcome, StepResult, Verdict};
-
-    use super::scenario_verdict;
-
-    fn step(verdict: Verdict, judged: bool) -> StepResult {
-        StepResult {
-            keyword: "Then".into(),
-            text: "a step".into(),
-            verdict,
-            reason: None,
-            outcomes: if judged {
-                vec![Outcome::new("check", verdict, "why")]
-            } else {
-                Vec::new()
-            },
-            duration_s: 0.0,
-        }
-    }
-
-    #[test]
-    fn a_scene_setting_step_does_not_turn_not_applicable_into_pass() {
-        use Verdict::*;
-        let check = |steps: &[(Verdict, bool)], want: Verdict| {
-            let steps: Vec<StepResult> = steps.iter().map(|(v, j)| step(*v, *j)).collect();
-            assert_eq!(scenario_verdict(&steps), want, "{steps:?}");
-        };
-        check(&[(Pass, false), (NotApplicable, true)], NotApplicable);
-        check(&[(Pass, false), (Pass, true)], Pass);
-        check(&[(Pass, false), (NotApplicable, true), (Pass, true)], Pass);
-        check(&[(Pass, false)], Pass);
-        check(&[(Pass, false), (Fail, true)], Fail);
-        check(&[(Inconclusive, false), (Skipped, false)], Inconclusive);
-        check(&[(NotApplicable, true)], NotApplicable);
-        // A step that lacked an input leaves the scenario not checked, whatever else passed.
-        check(&[(Pass, false), (NotChecked, true)], NotChecked);
-        check(&[(Pass, true), (NotChecked, true)], NotChecked);
-        check(&[(NotApplicable, true), (NotChecked, true)], NotChecked);
-        check(&[(NotChecked, true), (Fail, true)], Fail);
-        // Ended before its first step, by policy.
-        check(&[(Skipped, false), (Skipped, false)], Skipped);
-    }
 }

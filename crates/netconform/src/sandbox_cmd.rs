@@ -87,7 +87,7 @@ pub(crate) async fn run(args: SandboxArgs) -> i32 {
     reason = "the event lines are this command's output"
 )]
 pub(crate) async fn restart(args: SandboxRestartArgs) -> i32 {
-    match crate::drivers::follow_rollout(&args.url, |line| println!("{line}")).await {
+    match netconform_drain::follow_rollout(&args.url, |line| println!("{line}")).await {
         Ok(()) => exit::CONFORMANT,
         Err(e) => {
             report_error(&e);

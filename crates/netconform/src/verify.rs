@@ -268,7 +268,7 @@ fn context(
         (Some(sandbox), _) => Some(Arc::new(crate::drivers::SandboxRestart(Arc::clone(
             sandbox,
         )))),
-        (None, Some(restart)) => Some(crate::drivers::for_environment(restart, &env)),
+        (None, Some(restart)) => Some(netconform_drain::restart_driver(restart, &env)),
         (None, None) => None,
     };
     Ok(Context {

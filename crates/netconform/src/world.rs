@@ -68,10 +68,7 @@ impl Context {
     /// The DNS vantage points, found on first use (discovery asks the resolvers).
     pub(crate) async fn dns_vantages(&self) -> &Vantages {
         self.dns
-            .get_or_init(|| async {
-                let system = netconform_net::resolve::system_nameservers().unwrap_or_default();
-                Vantages::discover(&self.env.dns, self.env.domain.name(), &system).await
-            })
+            .get_or_init(|| Vantages::for_environment(&self.env))
             .await
     }
 
@@ -106,13 +103,7 @@ impl Context {
 
     /// `label`'s endpoint as a probe target.
     pub(crate) fn target(&self, label: RecordLabel) -> netconform_probe::Target {
-        netconform_probe::Target {
-            endpoint: self.env.endpoint(label),
-            timeout: self.env.health.timeout.get(),
-            extra_roots: self.tls_roots.clone(),
-            instance_header: self.env.health.instance_header.clone(),
-            zone_header: self.env.health.zone_header.clone(),
-        }
+        netconform_probe::Target::for_environment(&self.env, label, self.tls_roots.clone())
     }
 
     /// The exported configuration `[config]` names, read once: `Ok(None)` without `[config]`,

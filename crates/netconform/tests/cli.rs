@@ -39,6 +39,38 @@ fn usage_errors_exit_2_with_the_fix() {
     ]);
 }
 
+/// A breakage the sandbox and the test bed share has one name, accepted by both; the old
+/// names are refused (before anything starts, so no Docker is needed) naming the new one.
+#[test]
+fn old_variant_names_are_refused_naming_the_new_one() {
+    let mut cases = Vec::new();
+    for (old, new) in [
+        ("replica-no-graceful-shutdown", "exit-on-sigterm"),
+        ("dns-app-missing", "no-app-record"),
+        ("grace-too-short", "stop-timeout-too-short"),
+    ] {
+        let refusal = format!("--break: `{old}` is now `{new}`");
+        cases.push((vec!["--break", old], refusal.clone()));
+        cases.push((vec!["--testbed", "--break", old], refusal));
+    }
+    let cases: Vec<(Vec<&str>, &str)> = cases
+        .iter()
+        .map(|(args, fragment)| (args.clone(), fragment.as_str()))
+        .collect();
+    assert_usage_errors(&cases);
+    // `netconform sandbox --break` refuses them too (clap's usage error, exit 2).
+    let out = Command::new(BIN)
+        .args(["sandbox", "--break", "dns-app-missing"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`dns-app-missing` is now `no-app-record`"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn reports_are_written() {
     let dir = TempDir::new("reports-written");

@@ -574,9 +574,9 @@ fn no_drain_delay_drops_requests_after_the_replica_exits() {
 }
 
 #[test]
-fn grace_too_short_kills_before_the_drain() {
+fn stop_timeout_too_short_kills_before_the_drain() {
     check(
-        Some("grace-too-short"),
+        Some("stop-timeout-too-short"),
         &[(RESTART, &["answered 502", "zone-a/api-1"])],
     );
 }

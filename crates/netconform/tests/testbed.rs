@@ -145,7 +145,7 @@ fn replica_without_graceful_shutdown_drops_requests() {
     // client's kept-alive connection with no answer when the server connection it reused
     // for the request dies (as in stop_timeout_too_short_kills_slow_requests).
     check(
-        Some("replica-no-graceful-shutdown"),
+        Some("exit-on-sigterm"),
         Some("@drain"),
         &[(
             RESTART,
@@ -199,7 +199,7 @@ fn haproxy_retries_mask_failures_and_the_report_says_so() {
 fn missing_app_record_fails_the_app_scenarios() {
     let nxdomain = &["app.testbed.test does not resolve through", "NXDOMAIN"][..];
     check(
-        Some("dns-app-missing"),
+        Some("no-app-record"),
         None,
         &[
             (DNS_APP, nxdomain),
@@ -505,11 +505,11 @@ fn testbed_usage_errors_exit_2() {
     assert_usage_errors(&[
         (
             vec!["--testbed", "--break", "nope"],
-            "unknown test bed variant \"nope\"; the variants are: haproxy-no-healthcheck, haproxy-wrong-check-path, replica-no-graceful-shutdown, stop-timeout-too-short, haproxy-retries-mask, dns-app-missing",
+            "unknown test bed variant \"nope\"; the variants are: haproxy-no-healthcheck, haproxy-wrong-check-path, exit-on-sigterm, stop-timeout-too-short, haproxy-retries-mask, no-app-record",
         ),
         (
-            vec!["--break", "dns-app-missing"],
-            "dns-app-missing is a variant of the test bed: add --testbed",
+            vec!["--break", "haproxy-retries-mask"],
+            "haproxy-retries-mask is a variant of the test bed: add --testbed",
         ),
         (
             vec!["--testbed", "--env", "envs/x.toml"],

@@ -3,7 +3,8 @@
 //! and headers expected; the certificate and TLS version of every address ([`tls`]); the
 //! plain-HTTP redirect; the console page; stability and the health-check grace period; gzip
 //! passthrough; the spread over zones. Every outcome carries one probe result (or TLS report)
-//! per request, and every failure is classified ([`classify`]).
+//! per request, and every failure is classified ([`classify`]). What an environment file asks
+//! them to reach and expect is read in [`targets`].
 //!
 //! Requests go to each address the name resolves to (through the configured resolver), with
 //! the name pinned to it so Host and SNI stay the name's. No retries of any kind (reqwest's are
@@ -13,6 +14,7 @@
 pub mod checks;
 pub mod classify;
 pub mod request;
+pub mod targets;
 pub mod tls;
 
 pub use request::{ProbeError, Target};

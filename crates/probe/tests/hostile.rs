@@ -288,7 +288,7 @@ async fn a_stalled_tls_handshake_times_out_within_the_probe_timeout() {
 
 #[tokio::test]
 async fn a_chain_of_a_thousand_certificates_is_refused_not_read() {
-    let issued = netconform_testkit::ca::issue(&netconform_testkit::ca::Request {
+    let issued = netconform_replica::ca::issue(&netconform_replica::ca::Request {
         ca_name: "netconform hostile CA".into(),
         ca_valid: (-1, 30),
         names: vec!["127.0.0.1".into()],

@@ -8,7 +8,7 @@
 //! events. Everything binds ephemeral ports on 127.0.0.x and runs on the sandbox's own runtime,
 //! so checks measure it from the outside like any deployment.
 //!
-//! Depends on model only, never on a checker: it is the independent reference the checkers are
+//! Depends on model and replica only, never on a checker: it is the independent reference the checkers are
 //! proven against. No printing, no process env.
 
 mod admin;
@@ -31,15 +31,15 @@ use tokio::sync::mpsc;
 
 pub use admin::ROLLING_RESTART_PATH;
 pub use balancer::{HealthCheck, LB_SERVER};
-/// The replica's interface, defined in the test kit the test bed shares.
-pub use netconform_testkit::replica::{
+/// The replica's interface, defined in netconform-replica, which the test bed shares.
+pub use netconform_replica::{
     AGENT_DRAIN, AGENT_READY, GZIP_PATH, GZIP_TEXT, INSTANCE_HEADER, ZONE_HEADER,
 };
 pub use replica::{BoundReplica, StandaloneReplica, StandaloneStop};
 pub use variant::Variant;
 
 /// The sandbox's zones; one API replica runs in each.
-pub use netconform_testkit::replica::ZONES;
+pub use netconform_replica::ZONES;
 
 /// Why the sandbox could not do its part. Messages read after "failed to".
 #[derive(Debug, thiserror::Error)]
@@ -79,7 +79,7 @@ pub struct Timing {
     /// How long a stopping replica may take before it is killed (ECS `stopTimeout`,
     /// Kubernetes `terminationGracePeriodSeconds`).
     pub stop_timeout: Duration,
-    /// The stop timeout of the `grace-too-short` variant: shorter than the deregistration lag.
+    /// The stop timeout of the `stop-timeout-too-short` variant: shorter than the deregistration lag.
     pub short_stop_timeout: Duration,
     /// The backend keep-alive timeout of the `backend-keepalive-shorter-than-lb` variant: an
     /// idle connection older than this is closed when the next request arrives on it.

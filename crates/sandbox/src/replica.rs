@@ -24,7 +24,7 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::http::{Body, full, text};
 use netconform_model::guide::HEALTH_CHECK_PATH as STATUS_PATH;
-use netconform_testkit::replica::{
+use netconform_replica::{
     AGENT_DRAIN, AGENT_READY, GZIP_PATH, GZIP_TEXT, INSTANCE_HEADER, SLOW_PATH, ZONE_HEADER,
 };
 

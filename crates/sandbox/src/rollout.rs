@@ -75,7 +75,7 @@ impl State {
                     drain_delay: zero,
                     stop_timeout: timing.stop_timeout,
                 },
-                Some(Variant::GraceTooShort) => OnStop::Graceful {
+                Some(Variant::StopTimeoutTooShort) => OnStop::Graceful {
                     drain_delay: timing.drain_delay,
                     stop_timeout: timing.short_stop_timeout,
                 },

@@ -1,10 +1,10 @@
-//! The sandbox's certificates: a CA of its own (the test kit's) and the load balancer's certificate for
-//! api and app, broken on purpose by some variants.
+//! The sandbox's certificates: a CA of its own (netconform-replica's) and the load balancer's
+//! certificate for api and app, broken on purpose by some variants.
 
 use std::sync::Arc;
 
 use netconform_model::values::Domain;
-use netconform_testkit::ca;
+use netconform_replica::ca;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio_rustls::TlsAcceptor;
 

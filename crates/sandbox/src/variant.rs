@@ -58,7 +58,7 @@ pub enum Variant {
     NoDrainDelay,
     /// Replicas are killed before they have drained (a stop timeout shorter than the time the
     /// load balancer takes to stop routing to them).
-    GraceTooShort,
+    StopTimeoutTooShort,
     /// The load balancer relies on health checks alone, and a stopping replica keeps
     /// answering 200 until it exits.
     ReadyStays200,
@@ -108,7 +108,7 @@ impl Variant {
         Variant::DnssecBogus,
         Variant::Tls12Only,
         Variant::NoDrainDelay,
-        Variant::GraceTooShort,
+        Variant::StopTimeoutTooShort,
         Variant::ReadyStays200,
         Variant::CapacityToZero,
         Variant::NewBeforeReady,
@@ -143,7 +143,7 @@ impl Variant {
             Variant::DnssecBogus => "dnssec-bogus",
             Variant::Tls12Only => "tls12-only",
             Variant::NoDrainDelay => "no-drain-delay",
-            Variant::GraceTooShort => "grace-too-short",
+            Variant::StopTimeoutTooShort => "stop-timeout-too-short",
             Variant::ReadyStays200 => "ready-stays-200",
             Variant::CapacityToZero => "capacity-to-zero",
             Variant::NewBeforeReady => "new-before-ready",
@@ -190,7 +190,9 @@ impl Variant {
             Variant::NoDrainDelay => {
                 "replicas close their listener at once when stopped (no preStop sleep)"
             }
-            Variant::GraceTooShort => "replicas are killed before they drain (stop timeout 150 ms)",
+            Variant::StopTimeoutTooShort => {
+                "replicas are killed before they drain (stop timeout 150 ms)"
+            }
             Variant::ReadyStays200 => {
                 "the load balancer relies on health checks, and stopping replicas keep answering 200"
             }
@@ -226,6 +228,9 @@ impl FromStr for Variant {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
+        if let Some(refusal) = netconform_replica::renamed::refusal(text) {
+            return Err(refusal);
+        }
         Variant::ALL
             .into_iter()
             .find(|v| v.name() == text)

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use netconform_model::environment::{Restart, RestartDriverSpec, StatsUrl};
 use netconform_model::values::{Nameserver, Rate};
 use netconform_model::{Environment, HumanDuration};
-use netconform_testkit::replica::{GZIP_PATH, INSTANCE_HEADER, ZONE_HEADER, slow_path};
+use netconform_replica::{GZIP_PATH, INSTANCE_HEADER, ZONE_HEADER, slow_path};
 
 use crate::start::Parts;
 use crate::{DOMAIN, TestbedConfig, Variant, files};

@@ -160,7 +160,7 @@ pub(crate) fn zone_file(
         rtype(dns_ip),
         rtype(lb_ip),
     );
-    if variant != Some(Variant::DnsAppMissing) {
+    if variant != Some(Variant::NoAppRecord) {
         text.push_str("app IN CNAME lb\n");
     }
     text
@@ -291,7 +291,7 @@ mod tests {
              api IN CNAME lb\n\
              app IN CNAME lb\n"
         );
-        let missing = zone_file("testbed.test", dns, lb, 60, Some(Variant::DnsAppMissing));
+        let missing = zone_file("testbed.test", dns, lb, 60, Some(Variant::NoAppRecord));
         assert!(!missing.contains("app IN"));
         assert!(missing.contains("api IN CNAME lb"));
     }

@@ -11,11 +11,11 @@
 //! driver (`docker stop -t`, ECS's `stopTimeout`), and tears everything down when dropped:
 //! every container and network carries the run's label ([`RUN_LABEL`]), so nothing is left.
 //!
-//! The replica's interface and the CA come from the test kit the sandbox shares. Its
+//! The replica's interface and the CA come from netconform-replica, which the sandbox shares. Its
 //! containers are testcontainers' (from the image made locally, never pulled), its network
 //! and everything testcontainers has no API for go through the bollard client testcontainers
 //! re-exports (`docker`); the rolling restart it describes is the docker restart driver, the
-//! CLI users point at their own containers. Depends on model and the test kit only, never on
+//! CLI users point at their own containers. Depends on model and replica only, never on
 //! a checker. No printing, no process env: the caller passes the paths and the docker CLI
 //! the restart driver is to use.
 

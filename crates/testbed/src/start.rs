@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::path::Path;
 use std::time::Duration;
 
-use netconform_testkit::{ca, replica::ZONES};
+use netconform_replica::{ZONES, ca};
 use testcontainers::bollard::Docker;
 use testcontainers::core::{AccessMode, ExecCommand, Mount};
 use testcontainers::runners::AsyncRunner as _;
@@ -133,7 +133,7 @@ fn replica(
     .to_vec();
     if matches!(
         config.variant,
-        Some(Variant::ReplicaNoGracefulShutdown | Variant::HaproxyRetriesMask)
+        Some(Variant::ExitOnSigterm | Variant::HaproxyRetriesMask)
     ) {
         command.push("--exit-on-sigterm".to_owned());
     }

@@ -1,6 +1,8 @@
 //! The test bed broken on purpose: one real configuration difference in one real component
 //! each (HAProxy's configuration, the replica's command line, the restart's stop timeout, the
-//! zone file), so each check is shown to fail against real software.
+//! zone file), so each check is shown to fail against real software. A breakage the sandbox
+//! also has goes by the sandbox's name (`exit-on-sigterm`, `stop-timeout-too-short`,
+//! `no-app-record`): one name, accepted by both.
 
 use std::fmt;
 use std::str::FromStr;
@@ -15,7 +17,7 @@ pub enum Variant {
     /// and HAProxy answers 503.
     HaproxyWrongCheckPath,
     /// The replicas exit at once on SIGTERM (no graceful shutdown).
-    ReplicaNoGracefulShutdown,
+    ExitOnSigterm,
     /// The restart stops each container with `docker stop -t 1`: slow requests in flight are
     /// killed with the replica.
     StopTimeoutTooShort,
@@ -24,27 +26,27 @@ pub enum Variant {
     /// no error reaches the client, the retries hide them.
     HaproxyRetriesMask,
     /// The zone has no record for `app.{domain}`.
-    DnsAppMissing,
+    NoAppRecord,
 }
 
 impl Variant {
     pub const ALL: [Variant; 6] = [
         Variant::HaproxyNoHealthcheck,
         Variant::HaproxyWrongCheckPath,
-        Variant::ReplicaNoGracefulShutdown,
+        Variant::ExitOnSigterm,
         Variant::StopTimeoutTooShort,
         Variant::HaproxyRetriesMask,
-        Variant::DnsAppMissing,
+        Variant::NoAppRecord,
     ];
 
     pub fn name(self) -> &'static str {
         match self {
             Variant::HaproxyNoHealthcheck => "haproxy-no-healthcheck",
             Variant::HaproxyWrongCheckPath => "haproxy-wrong-check-path",
-            Variant::ReplicaNoGracefulShutdown => "replica-no-graceful-shutdown",
+            Variant::ExitOnSigterm => "exit-on-sigterm",
             Variant::StopTimeoutTooShort => "stop-timeout-too-short",
             Variant::HaproxyRetriesMask => "haproxy-retries-mask",
-            Variant::DnsAppMissing => "dns-app-missing",
+            Variant::NoAppRecord => "no-app-record",
         }
     }
 
@@ -56,14 +58,14 @@ impl Variant {
             Variant::HaproxyWrongCheckPath => {
                 "HAProxy checks GET /health, which the API does not serve: every server is down"
             }
-            Variant::ReplicaNoGracefulShutdown => "the API replicas exit at once on SIGTERM",
+            Variant::ExitOnSigterm => "the API replicas exit at once on SIGTERM",
             Variant::StopTimeoutTooShort => {
                 "docker stop -t 1: replicas are killed with slow requests in flight"
             }
             Variant::HaproxyRetriesMask => {
                 "HAProxy retries every retryable error on another server, in front of replicas that exit at once"
             }
-            Variant::DnsAppMissing => "the zone has no record for app.{domain}",
+            Variant::NoAppRecord => "the zone has no record for app.{domain}",
         }
     }
 }
@@ -78,6 +80,9 @@ impl FromStr for Variant {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
+        if let Some(refusal) = netconform_replica::renamed::refusal(text) {
+            return Err(refusal);
+        }
         Variant::ALL
             .into_iter()
             .find(|v| v.name() == text)

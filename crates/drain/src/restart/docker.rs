@@ -11,7 +11,7 @@ use super::cli::{Cli, CliError};
 use super::{Emit, RestartRun};
 
 /// What to restart.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DockerRestart {
     pub containers: Vec<String>,
     pub stop_timeout: Duration,

@@ -13,7 +13,7 @@ use super::cli::{Cli, CliError};
 use super::{Emit, RestartRun};
 
 /// What to restart.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KubernetesRestart {
     pub deployment: String,
     pub namespace: String,

@@ -18,13 +18,7 @@ fn checked(res: Result<Outcome, ProbeError>) -> Outcome {
 
 /// What the health check must answer, from `[health]`.
 fn expect(ctx: &Context) -> Expect {
-    let health = &ctx.env.health;
-    Expect {
-        status: health.expect_status.0,
-        body: health.expect_body.clone(),
-        body_regex: health.expect_body_regex.as_ref().map(|r| r.0.clone()),
-        headers: health.expect_headers.clone(),
-    }
+    Expect::for_health(&ctx.env.health)
 }
 
 fn api(ctx: &Context) -> Target {

@@ -1,6 +1,18 @@
-//! The API replica's interface: what `netconform replica` and the sandbox's replicas answer,
-//! and on which paths (beside the guide's health path, `model::guide::HEALTH_CHECK_PATH`). The sandbox implements it; the test bed's HAProxy configuration, its
-//! readiness checks and the environments of both describe it.
+//! The API replica's interface, which the sandbox and the container test bed both run and
+//! describe, and the CA their load balancers serve under: the run-time parts of the reference
+//! deployments, so neither re-types the other's. Owns what `netconform replica` and the
+//! sandbox's replicas answer, and on which paths (beside the guide's health path,
+//! `model::guide::HEALTH_CHECK_PATH`): the headers naming the instance and zone, the zones,
+//! the gzip and slow paths, the agent's answers; the sandbox implements it, the test bed's
+//! HAProxy configuration, its readiness checks and the environments of both rely on it. Also
+//! the CA both serve under ([`ca`]: a CA of its own and one server certificate, issued with
+//! rcgen), and the broken-variant names both retired for one they now share ([`renamed`]).
+//!
+//! Part of the shipped binary (the test helpers are netconform-testkit's, a dev-dependency
+//! only). No I/O; depends on no other crate of the workspace.
+
+pub mod ca;
+pub mod renamed;
 
 /// Response header naming the instance that answered, e.g. `zone-a/api-1`.
 pub const INSTANCE_HEADER: &str = "x-instance";

@@ -1,4 +1,4 @@
-//! A test CA: a CA certificate of its own and one server certificate it signs, for the
+//! The reference deployments' CA: a CA certificate of its own and one server certificate it signs, for the
 //! sandbox's load balancer (rustls) and the test bed's (HAProxy). Both trust only this CA,
 //! which a run passes to the probes as `tls.ca_pem`.
 

@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use netconform_model::dates::parse_rfc3339_utc;
 use netconform_model::evidence::Evidence;
-use netconform_model::values::parse_rfc3339_utc;
 use netconform_model::{RunReport, Verdict};
 
 use crate::summary::guide_section;

@@ -68,8 +68,15 @@ fn is_step(line: &str) -> bool {
 /// The scenarios of one feature file, and the problems that keep one out of the docs (each
 /// `file:line: what is wrong; how to fix it`).
 pub(crate) fn parse(file: &str, text: &str) -> (Vec<Scenario>, Vec<String>) {
+    let scenarios = read_scenarios(file, text);
+    let problems = scenarios.iter().flat_map(problems).collect();
+    (scenarios, problems)
+}
+
+/// The scenarios of one feature file, with their tags (the feature's, then their own) and
+/// the description lines the docs show.
+fn read_scenarios(file: &str, text: &str) -> Vec<Scenario> {
     let mut scenarios: Vec<Scenario> = Vec::new();
-    let mut problems = Vec::new();
     let mut pending: Vec<String> = Vec::new();
     let mut inherited: Vec<String> = Vec::new();
     let mut feature = String::new();
@@ -151,58 +158,63 @@ pub(crate) fn parse(file: &str, text: &str) -> (Vec<Scenario>, Vec<String>) {
         slot.push_str(text);
     }
     scenarios.extend(open.map(|(s, _)| s));
-    for s in &scenarios {
-        let at = format!("{}:{}: scenario {:?}", s.file, s.line, s.name);
-        if s.section().is_none() {
-            let sections: Vec<String> = Section::ALL
-                .iter()
-                .map(|s| format!("@guide:{}", s.tag()))
-                .collect();
+    scenarios
+}
+
+/// What keeps `s` out of the docs: no guide section, an unknown section or recommendation, a
+/// recommendation or source missing, no `Enforces:` or `Fails when:` line.
+fn problems(s: &Scenario) -> Vec<String> {
+    let mut problems = Vec::new();
+    let at = format!("{}:{}: scenario {:?}", s.file, s.line, s.name);
+    if s.section().is_none() {
+        let sections: Vec<String> = Section::ALL
+            .iter()
+            .map(|s| format!("@guide:{}", s.tag()))
+            .collect();
+        problems.push(format!(
+            "{at} names no guide section: tag it (or its feature) with one of {}",
+            sections.join(", ")
+        ));
+    }
+    for tag in s.tags.iter().filter(|t| t.starts_with("guide:")) {
+        if Section::from_tag(tag).is_none() {
+            problems.push(format!("{at}: @{tag} is not a section of the guide"));
+        }
+    }
+    for tag in s.tags.iter().filter(|t| t.starts_with("rec:")) {
+        if recommendations::from_tag(tag).is_none() {
             problems.push(format!(
-                "{at} names no guide section: tag it (or its feature) with one of {}",
-                sections.join(", ")
-            ));
-        }
-        for tag in s.tags.iter().filter(|t| t.starts_with("guide:")) {
-            if Section::from_tag(tag).is_none() {
-                problems.push(format!("{at}: @{tag} is not a section of the guide"));
-            }
-        }
-        for tag in s.tags.iter().filter(|t| t.starts_with("rec:")) {
-            if recommendations::from_tag(tag).is_none() {
-                problems.push(format!(
-                    "{at}: @{tag} is no recommendation; the ids are in crates/model/src/recommendations.rs"
-                ));
-            }
-        }
-        if s.is_hardening() {
-            if !s.recommendations().is_empty() {
-                problems.push(format!(
-                    "{at} is @hardening, netconform's own advice: it cites no @rec:<id> of the guide (drop the @rec tags, or the @hardening tag if the guide asks for it)"
-                ));
-            }
-            if s.source.is_empty() {
-                problems.push(format!(
-                    "{at} is @hardening but names no source: add a `Source: <RFC, vendor page or common practice>` line under it"
-                ));
-            }
-        } else if s.recommendations().is_empty() {
-            problems.push(format!(
-                "{at} cites no recommendation: add an @rec:<id> tag (ids in crates/model/src/recommendations.rs), or tag it @hardening with a `Source:` line if it is netconform's own advice"
-            ));
-        }
-        if s.enforces.is_empty() {
-            problems.push(format!(
-                "{at} does not say what it enforces: add an `Enforces: <the value checked>` line under it"
-            ));
-        }
-        if s.fails_when.is_empty() {
-            problems.push(format!(
-                "{at} does not say how it fails: add a `Fails when: ...` line under it"
+                "{at}: @{tag} is no recommendation; the ids are in crates/model/src/recommendations.rs"
             ));
         }
     }
-    (scenarios, problems)
+    if s.is_hardening() {
+        if !s.recommendations().is_empty() {
+            problems.push(format!(
+                "{at} is @hardening, netconform's own advice: it cites no @rec:<id> of the guide (drop the @rec tags, or the @hardening tag if the guide asks for it)"
+            ));
+        }
+        if s.source.is_empty() {
+            problems.push(format!(
+                "{at} is @hardening but names no source: add a `Source: <RFC, vendor page or common practice>` line under it"
+            ));
+        }
+    } else if s.recommendations().is_empty() {
+        problems.push(format!(
+            "{at} cites no recommendation: add an @rec:<id> tag (ids in crates/model/src/recommendations.rs), or tag it @hardening with a `Source:` line if it is netconform's own advice"
+        ));
+    }
+    if s.enforces.is_empty() {
+        problems.push(format!(
+            "{at} does not say what it enforces: add an `Enforces: <the value checked>` line under it"
+        ));
+    }
+    if s.fails_when.is_empty() {
+        problems.push(format!(
+            "{at} does not say how it fails: add a `Fails when: ...` line under it"
+        ));
+    }
+    problems
 }
 
 fn cell(text: &str) -> String {

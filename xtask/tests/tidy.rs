@@ -422,3 +422,215 @@ fn architecture_names_every_module() {
         missing.join("\n")
     );
 }
+
+/// Files and functions with one job: no source file over this many lines...
+const MAX_FILE_LINES: usize = 600;
+/// ...and no function over this many, from its `fn` line to its closing brace.
+const MAX_FN_LINES: usize = 120;
+
+/// Whether `chars[i]` opens a word (a raw string's `r`, also after a byte string's `b`).
+fn starts_word(chars: &[char], i: usize) -> bool {
+    let word = |k: usize| chars[k].is_alphanumeric() || chars[k] == '_';
+    match i {
+        0 => true,
+        1 => !word(0) || chars[0] == 'b',
+        _ => !word(i - 1) || (chars[i - 1] == 'b' && !word(i - 2)),
+    }
+}
+
+/// `text` with the insides of comments, strings and character literals blanked (newlines
+/// kept), so braces and `fn` are only the code's.
+fn code_only(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let blank = |c: char| if c == '\n' { '\n' } else { ' ' };
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if c == '/' && next == Some('/') {
+            while i < chars.len() && chars[i] != '\n' {
+                out.push(' ');
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            // Block comments nest in Rust.
+            let mut depth = 0;
+            while i < chars.len() {
+                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                    depth += 1;
+                    out.push_str("  ");
+                    i += 2;
+                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                    depth -= 1;
+                    out.push_str("  ");
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    out.push(blank(chars[i]));
+                    i += 1;
+                }
+            }
+        } else if c == 'r' && matches!(next, Some('"' | '#')) && starts_word(&chars, i) {
+            // A raw string: r"..." or r#"..."# (any number of #), or br"...".
+            let mut j = i + 1;
+            while chars.get(j) == Some(&'#') {
+                j += 1;
+            }
+            if chars.get(j) != Some(&'"') {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            let hashes = j - i - 1;
+            out.push_str(&" ".repeat(j + 1 - i));
+            i = j + 1;
+            while i < chars.len() {
+                if chars[i] == '"' && (1..=hashes).all(|k| chars.get(i + k) == Some(&'#')) {
+                    out.push_str(&" ".repeat(hashes + 1));
+                    i += hashes + 1;
+                    break;
+                }
+                out.push(blank(chars[i]));
+                i += 1;
+            }
+        } else if c == '"' {
+            out.push(' ');
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                if chars[i] == '\\' {
+                    out.push(' ');
+                    i += 1;
+                }
+                if i < chars.len() {
+                    out.push(blank(chars[i]));
+                    i += 1;
+                }
+            }
+            out.push(' ');
+            i += 1;
+        } else if c == '\'' {
+            // A character literal ('x', '\n', '\u{..}', '{'), not a lifetime ('a).
+            let close = if next == Some('\\') {
+                (i + 3..chars.len().min(i + 12)).find(|&k| chars[k] == '\'')
+            } else {
+                (chars.get(i + 2) == Some(&'\'')).then_some(i + 2)
+            };
+            match close {
+                Some(end) => {
+                    out.push_str(&" ".repeat(end + 1 - i));
+                    i = end + 1;
+                }
+                None => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The functions of `text` longer than [`MAX_FN_LINES`]: (line of `fn`, lines, name).
+fn long_functions(text: &str) -> Vec<(usize, usize, String)> {
+    let code = code_only(text);
+    let lines: Vec<&str> = code.lines().collect();
+    let mut long = Vec::new();
+    for (n, line) in lines.iter().enumerate() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        // `fn` after the qualifiers a signature may open with (pub, pub(crate), async, ...).
+        let Some(at) = words.iter().position(|w| *w == "fn") else {
+            continue;
+        };
+        let qualifiers_only = words[..at].iter().all(|w| {
+            w.starts_with("pub") || ["async", "const", "unsafe", "extern", "default"].contains(w)
+        });
+        if !qualifiers_only || at + 1 >= words.len() {
+            continue;
+        }
+        let name: String = words[at + 1]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        // The body: from the first `{` (a `;` first is a declaration without one) to its
+        // matching `}`.
+        let mut depth = 0usize;
+        let mut end = None;
+        'scan: for (m, l) in lines.iter().enumerate().skip(n) {
+            for ch in l.chars() {
+                match ch {
+                    ';' if depth == 0 => break 'scan,
+                    '{' => depth += 1,
+                    '}' if depth == 1 => {
+                        end = Some(m);
+                        break 'scan;
+                    }
+                    '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+        }
+        if let Some(end) = end {
+            let count = end - n + 1;
+            if count > MAX_FN_LINES {
+                long.push((n + 1, count, name));
+            }
+        }
+    }
+    long
+}
+
+#[test]
+fn the_function_counter_skips_strings_and_comments() {
+    let text = "fn a() {\n    let s = \"}\";\n    let c = '}';\n    let q = '\\'';\n    let b = br\"}\";\n    // }\n    /* } */\n    let r = r#\"}\"#;\n    x::<'a>();\n}\n";
+    let code = code_only(text);
+    assert_eq!(code.lines().count(), text.lines().count());
+    assert_eq!(code.matches('}').count(), 1, "{code}");
+    let body = "    let x = 1;\n".repeat(MAX_FN_LINES);
+    let long = format!("pub(crate) async fn long() {{\n{body}}}\nfn short() {{}}\n");
+    assert_eq!(
+        long_functions(&long),
+        vec![(1, MAX_FN_LINES + 2, "long".to_owned())]
+    );
+}
+
+#[test]
+fn files_and_functions_have_one_job() {
+    let mut files = Vec::new();
+    rust_files(&root().join("xtask/src"), &mut files);
+    for dir in crate_dirs() {
+        for sub in ["src", "benches"] {
+            let path = root().join("crates").join(&dir).join(sub);
+            if path.is_dir() {
+                rust_files(&path, &mut files);
+            }
+        }
+    }
+    files.sort();
+    let mut offenders = Vec::new();
+    for path in files {
+        let shown = path.strip_prefix(root()).unwrap().display().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines = text.lines().count();
+        if lines > MAX_FILE_LINES {
+            offenders.push(format!(
+                "{shown}:1: {lines} lines, over {MAX_FILE_LINES}: split it by job (foo.rs + foo/)"
+            ));
+        }
+        for (line, count, name) in long_functions(&text) {
+            offenders.push(format!(
+                "{shown}:{line}: fn {name} is {count} lines, over {MAX_FN_LINES}: split it into functions that each do one named thing"
+            ));
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "files and functions with one job:\n{}",
+        offenders.join("\n")
+    );
+}

@@ -11,8 +11,9 @@ use netconform_model::Environment;
 use serde_json::{Value, json};
 
 use crate::CollectError;
-use crate::aws::{DENIED_FILE, plain};
+use crate::aws::plain;
 use crate::command::{CallError, json_of, run, said};
+use crate::denied::{self, DENIED_FILE};
 use crate::manifest::{Call, Manifest};
 
 /// The kinds read in the API's namespace, as kubectl names them (resource.group). The last,
@@ -201,54 +202,90 @@ pub async fn collect_kubernetes(
         context: kubectl.context.clone(),
         ..Manifest::new(&env.domain.to_string(), started_at)
     };
-    let api = format!("api.{}", plain(&env.domain.to_string()));
     let namespace = match namespace {
         Some(ns) => ns.to_owned(),
         None => {
-            let (_, answer) = call(
-                kubectl,
-                &mut manifest,
-                vec![
-                    "ingresses.networking.k8s.io".into(),
-                    "--all-namespaces".into(),
-                ],
-                "list ingresses.networking.k8s.io at the cluster scope".into(),
-                format!("the namespace of the Ingress serving {api}"),
-                on_line,
-            )
-            .await;
-            let ingresses = match answer {
-                Ok(list) => list,
-                Err(e @ CallError::Missing { .. }) => return Err(CollectError::Cli(e)),
-                Err(e) => {
-                    return Err(CollectError::Discovery(format!(
-                        "find the API's namespace (the Ingress serving {api}): {e}; set config.namespace"
-                    )));
-                }
-            };
-            let found = namespaces_serving(&ingresses, &api);
-            match found.as_slice() {
-                [one] => one.clone(),
-                [] => {
-                    return Err(CollectError::Discovery(format!(
-                        "find the API's namespace: no Ingress in the cluster has a rule for {api}; set config.namespace"
-                    )));
-                }
-                many => {
-                    return Err(CollectError::Discovery(format!(
-                        "find the API's namespace: Ingresses in {} all serve {api}; set config.namespace to the deployment's",
-                        many.join(", ")
-                    )));
-                }
-            }
+            let api = format!("api.{}", plain(&env.domain.to_string()));
+            find_namespace(kubectl, &mut manifest, &api, on_line).await?
         }
     };
     on_line(&format!("  the API's namespace: {namespace}"));
     manifest.namespace = Some(namespace.clone());
+    let read = read_kinds(kubectl, &mut manifest, &namespace, on_line).await?;
+    if !read.denied.is_empty() {
+        denied::write(out, &read.denied, &mut manifest)?;
+        on_line(&format!(
+            "  {DENIED_FILE}: {} kinds denied; no objects written (a partial set would read as missing objects)",
+            read.denied.len()
+        ));
+        return Ok(manifest);
+    }
+    write_objects(out, &mut manifest, read, &namespace, on_line)?;
+    Ok(manifest)
+}
 
-    // Every kind at once: kubectl makes one request each.
+/// The namespace of the one Ingress serving `api` (`api.{domain}`), found by listing the
+/// Ingresses of every namespace; none or several is an error saying to set
+/// `config.namespace`.
+async fn find_namespace(
+    kubectl: &Kubectl,
+    manifest: &mut Manifest,
+    api: &str,
+    on_line: &(dyn Fn(&str) + Sync),
+) -> Result<String, CollectError> {
+    let (_, answer) = call(
+        kubectl,
+        manifest,
+        vec![
+            "ingresses.networking.k8s.io".into(),
+            "--all-namespaces".into(),
+        ],
+        "list ingresses.networking.k8s.io at the cluster scope".into(),
+        format!("the namespace of the Ingress serving {api}"),
+        on_line,
+    )
+    .await;
+    let ingresses = match answer {
+        Ok(list) => list,
+        Err(e @ CallError::Missing { .. }) => return Err(CollectError::Cli(e)),
+        Err(e) => {
+            return Err(CollectError::Discovery(format!(
+                "find the API's namespace (the Ingress serving {api}): {e}; set config.namespace"
+            )));
+        }
+    };
+    let found = namespaces_serving(&ingresses, api);
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(CollectError::Discovery(format!(
+            "find the API's namespace: no Ingress in the cluster has a rule for {api}; set config.namespace"
+        ))),
+        many => Err(CollectError::Discovery(format!(
+            "find the API's namespace: Ingresses in {} all serve {api}; set config.namespace to the deployment's",
+            many.join(", ")
+        ))),
+    }
+}
+
+/// What the kinds of the API's namespace gave: their objects, the kinds denied (as
+/// `denied.json` entries), and the first call's place in the manifest.
+struct Kinds {
+    items: Vec<Value>,
+    denied: Vec<Value>,
+    first: Option<usize>,
+}
+
+/// Every kind of [`KINDS`] in `namespace`, at once (kubectl makes one request each), each
+/// call recorded. A denied kind is noted, the optional kind's failure only shown; any other
+/// failure stops collection.
+async fn read_kinds(
+    kubectl: &Kubectl,
+    manifest: &mut Manifest,
+    namespace: &str,
+    on_line: &(dyn Fn(&str) + Sync),
+) -> Result<Kinds, CollectError> {
     let answers = futures::future::join_all(KINDS.iter().map(|kind| {
-        let args = vec![(*kind).to_owned(), "-n".to_owned(), namespace.clone()];
+        let args = vec![(*kind).to_owned(), "-n".to_owned(), namespace.to_owned()];
         async move {
             let started = Instant::now();
             let answer = kubectl.get(&args).await;
@@ -256,12 +293,14 @@ pub async fn collect_kubernetes(
         }
     }))
     .await;
-    let mut items: Vec<Value> = Vec::new();
-    let mut denied: Vec<Value> = Vec::new();
-    let mut first = None;
+    let mut read = Kinds {
+        items: Vec::new(),
+        denied: Vec::new(),
+        first: None,
+    };
     for (kind, (args, answer, elapsed)) in KINDS.iter().zip(answers) {
         let (at, answer) = record(
-            &mut manifest,
+            manifest,
             &args,
             format!("list {kind} in namespace {namespace}"),
             format!("the API's {kind} in {namespace}"),
@@ -269,11 +308,15 @@ pub async fn collect_kubernetes(
             elapsed,
             on_line,
         );
-        first.get_or_insert(at);
+        read.first.get_or_insert(at);
         match answer {
-            Ok(list) => items.extend(list["items"].as_array().into_iter().flatten().cloned()),
+            Ok(list) => read
+                .items
+                .extend(list["items"].as_array().into_iter().flatten().cloned()),
             Err(CallError::Denied { action, .. }) if *kind != OPTIONAL => {
-                denied.push(json!({ "Feeds": "kubectl get", "Action": action, "Command": format!("kubectl get {kind} -n {namespace} -o json") }));
+                let command = format!("kubectl get {kind} -n {namespace} -o json");
+                read.denied
+                    .push(denied::entry("kubectl get", &action, &command));
             }
             Err(e @ CallError::Missing { .. }) => return Err(CollectError::Cli(e)),
             Err(e) if *kind == OPTIONAL => {
@@ -290,32 +333,34 @@ pub async fn collect_kubernetes(
             }
         }
     }
-    if !denied.is_empty() {
-        let doc = json!({ "NetconformDenied": denied });
-        crate::write_json(&out.join(DENIED_FILE), &doc)?;
-        manifest.files.push(DENIED_FILE.to_owned());
-        on_line(&format!(
-            "  {DENIED_FILE}: {} kinds denied; no objects written (a partial set would read as missing objects)",
-            denied.len()
-        ));
-        return Ok(manifest);
-    }
-    let count = items.len();
+    Ok(read)
+}
+
+/// Writes the objects read as one `kubectl get -o json` List, [`OBJECTS_FILE`], noted on the
+/// first call.
+fn write_objects(
+    out: &Path,
+    manifest: &mut Manifest,
+    read: Kinds,
+    namespace: &str,
+    on_line: &(dyn Fn(&str) + Sync),
+) -> Result<(), CollectError> {
+    let count = read.items.len();
     let list = json!({
         "apiVersion": "v1",
         "kind": "List",
         "metadata": { "resourceVersion": "" },
-        "items": items,
+        "items": read.items,
     });
     crate::write_json(&out.join(OBJECTS_FILE), &list)?;
     manifest.files.push(OBJECTS_FILE.to_owned());
     let kept = format!("ok: {count} objects of namespace {namespace}");
-    if let Some(call) = first.and_then(|at| manifest.calls.get_mut(at)) {
+    if let Some(call) = read.first.and_then(|at| manifest.calls.get_mut(at)) {
         call.file = Some(OBJECTS_FILE.to_owned());
         call.result = kept.clone();
     }
     on_line(&format!("  {OBJECTS_FILE}: {count} objects of {namespace}"));
-    Ok(manifest)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 
 pub mod aws;
 pub mod command;
+pub mod denied;
 pub mod kubernetes;
 pub mod manifest;
 

@@ -296,7 +296,16 @@ fn main() {
         );
         return;
     };
-    // Closed loop, interleaved rounds.
+    closed_rounds(port);
+    open_model(port);
+    long_run(port);
+    drop(nginx);
+}
+
+/// The closed loop, in interleaved rounds against wrk and oha: each client's rate, CPU per
+/// request and memory, and the ratios to wrk.
+#[expect(clippy::print_stdout, reason = "a benchmark prints its table")]
+fn closed_rounds(port: u16) {
     let (mut ratio_ours, mut ratio_oha, mut rows) = (Vec::new(), Vec::new(), Vec::new());
     for round in 1..=ROUNDS {
         let w = wrk(port, SECONDS);
@@ -332,8 +341,11 @@ fn main() {
     println!("\n| ratio to wrk in the same round (median of {ROUNDS}) | value |\n|---|---|");
     println!("| netconform / wrk | {:.2}x |", median(ratio_ours));
     println!("| oha / wrk | {:.2}x |", median(ratio_oha));
+}
 
-    // Open model.
+/// The open model at [`OPEN_RATE`]: its accounting, the rate achieved, CPU and memory.
+#[expect(clippy::print_stdout, reason = "a benchmark prints its table")]
+fn open_model(port: u16) {
     match ours("open", port, OPEN_SECONDS) {
         Some(m) => {
             let words: Vec<&str> = m.line.split_whitespace().collect();
@@ -373,8 +385,11 @@ fn main() {
         }
         None => println!("open model: not measured"),
     }
+}
 
-    // Memory over a long saturated run.
+/// Memory over a long saturated run.
+#[expect(clippy::print_stdout, reason = "a benchmark prints its table")]
+fn long_run(port: u16) {
     if let Some(m) = ours("closed", port, 60) {
         println!(
             "\nClosed loop for 60 s: {:.0} req/s, max RSS {:.1} MB",
@@ -382,5 +397,4 @@ fn main() {
             m.max_rss_kb / 1024.0
         );
     }
-    drop(nginx);
 }

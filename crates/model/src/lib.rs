@@ -8,6 +8,7 @@
 //! Plain data only: no I/O, no async, no network crate. Every other crate depends on this one
 //! and this one depends on no workspace crate.
 
+pub mod dates;
 pub mod duration;
 pub mod environment;
 pub mod evidence;

@@ -4,10 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::dates::Date;
 use crate::environment::Waiver;
 use crate::evidence::Evidence;
 use crate::exit;
-use crate::values::Date;
 use crate::{Gap, Verdict};
 
 /// Version of the `report.json` layout (`docs/report.schema.json`). 2 added `tool_version`,

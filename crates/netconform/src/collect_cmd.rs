@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use netconform_collect::{AwsCli, Kubectl, Manifest};
+use netconform_model::dates::rfc3339_utc;
 use netconform_model::environment::CollectFrom;
-use netconform_model::values::rfc3339_utc;
 use netconform_model::{Environment, exit};
 
 use crate::cli::CollectArgs;

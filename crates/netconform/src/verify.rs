@@ -10,7 +10,7 @@ use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::{World as _, WriterExt as _, cli as cucumber_cli};
 use futures::FutureExt as _;
 use netconform_drain::RestartDriver;
-use netconform_model::values::{Date, rfc3339_utc};
+use netconform_model::dates::{Date, rfc3339_utc};
 use netconform_model::{Environment, RunReport, Stop, exit, run::REPORT_SCHEMA_VERSION};
 use netconform_net::{Caching, Resolver};
 use netconform_sandbox::Sandbox;

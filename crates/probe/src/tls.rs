@@ -102,7 +102,7 @@ pub fn certificate_info(der: &[u8], now: i64) -> Option<CertificateInfo> {
 fn rfc3339(unix: i64) -> String {
     let at =
         std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(unix).unwrap_or(0));
-    netconform_model::values::rfc3339_utc(at)
+    netconform_model::dates::rfc3339_utc(at)
 }
 
 /// Shakes hands with `ip:port` as `host`, trusting `extra_roots` beside the system's.

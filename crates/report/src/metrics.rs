@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use netconform_model::dates::parse_rfc3339_utc;
 use netconform_model::evidence::Evidence;
-use netconform_model::values::parse_rfc3339_utc;
 use netconform_model::{RunReport, Verdict};
 
 use crate::summary::guide_section;
@@ -56,6 +56,45 @@ struct Family {
     samples: Vec<(String, f64)>,
 }
 
+/// The families being gathered, by name, and the labels every sample carries.
+struct Families<'a> {
+    who: Vec<(&'a str, &'a str)>,
+    by_name: BTreeMap<&'static str, Family>,
+}
+
+impl Families<'_> {
+    /// The labels of a sample: whose metrics these are, then `extra`.
+    fn with(&self, extra: &[(&str, &str)]) -> String {
+        let mut all = self.who.clone();
+        all.extend_from_slice(extra);
+        labels(&all)
+    }
+
+    fn add(&mut self, name: &'static str, help: &'static str, labels: String, value: f64) {
+        self.by_name
+            .entry(name)
+            .or_insert_with(|| Family {
+                help,
+                samples: Vec::new(),
+            })
+            .samples
+            .push((labels, value));
+    }
+
+    /// The exposition: each family's help, type and samples, families by name.
+    fn render(self) -> String {
+        let mut out = String::new();
+        for (name, family) in self.by_name {
+            let _ = writeln!(out, "# HELP {name} {}", family.help);
+            let _ = writeln!(out, "# TYPE {name} gauge");
+            for (labels, value) in family.samples {
+                let _ = writeln!(out, "{name}{labels} {value}");
+            }
+        }
+        out
+    }
+}
+
 /// `report` as Prometheus text exposition.
 pub fn metrics(report: &RunReport, identity: Identity) -> String {
     let vantage = report
@@ -69,23 +108,20 @@ pub fn metrics(report: &RunReport, identity: Identity) -> String {
         ],
         Identity::Grouped => Vec::new(),
     };
-    let with = |extra: &[(&str, &str)]| -> String {
-        let mut all = who.clone();
-        all.extend_from_slice(extra);
-        labels(&all)
+    let mut families = Families {
+        who,
+        by_name: BTreeMap::new(),
     };
-    let mut families: BTreeMap<&'static str, Family> = BTreeMap::new();
-    let mut add = |name: &'static str, help: &'static str, labels: String, value: f64| {
-        families
-            .entry(name)
-            .or_insert_with(|| Family {
-                help,
-                samples: Vec::new(),
-            })
-            .samples
-            .push((labels, value));
-    };
+    scenarios(&mut families, report);
+    run(&mut families, report);
+    certificates(&mut families, report);
+    drains(&mut families, report);
+    families.render()
+}
 
+/// A gauge per scenario: passed or not, with its feature, recommendations, guide section and
+/// verdict.
+fn scenarios(families: &mut Families<'_>, report: &RunReport) {
     for s in &report.scenarios {
         let recommendations: Vec<&str> = s
             .tags
@@ -96,10 +132,10 @@ pub fn metrics(report: &RunReport, identity: Identity) -> String {
         let section = guide_section(s).map_or("", |g| g.tag());
         let verdict = verdict_label(s.verdict);
         let passed = matches!(s.verdict, Verdict::Pass);
-        add(
+        families.add(
             "netconform_scenario_passed",
             "1 when the scenario passed, 0 otherwise; the verdict label says which (as in report.json: pass, fail, inconclusive, waived, not-checked, skipped, not-applicable).",
-            with(&[
+            families.with(&[
                 ("feature", &s.feature),
                 ("scenario", &s.name),
                 ("recommendation", &recommendations),
@@ -109,6 +145,10 @@ pub fn metrics(report: &RunReport, identity: Identity) -> String {
             if passed { 1.0 } else { 0.0 },
         );
     }
+}
+
+/// The run: scenarios by verdict, its start, duration, verdict and exit code.
+fn run(families: &mut Families<'_>, report: &RunReport) {
     for verdict in [
         Verdict::Pass,
         Verdict::Fail,
@@ -118,87 +158,73 @@ pub fn metrics(report: &RunReport, identity: Identity) -> String {
         Verdict::Skipped,
         Verdict::NotApplicable,
     ] {
-        add(
+        families.add(
             "netconform_run_scenarios",
             "Scenarios of the run by verdict.",
-            with(&[("verdict", &verdict_label(verdict))]),
+            families.with(&[("verdict", &verdict_label(verdict))]),
             report.count(verdict) as f64,
         );
     }
     if let Some(start) = parse_rfc3339_utc(&report.started_at) {
-        add(
+        families.add(
             "netconform_run_start_timestamp_seconds",
             "When the run began (Unix time).",
-            with(&[]),
+            families.with(&[]),
             start as f64,
         );
     }
-    add(
+    families.add(
         "netconform_run_duration_seconds",
         "How long the run took.",
-        with(&[]),
+        families.with(&[]),
         report.duration_s,
     );
-    add(
+    families.add(
         "netconform_run_conformant",
         "1 when the run's verdict is conformant (exit 0), 0 otherwise.",
-        with(&[]),
+        families.with(&[]),
         if report.exit_code() == netconform_model::exit::CONFORMANT {
             1.0
         } else {
             0.0
         },
     );
-    add(
+    families.add(
         "netconform_run_exit_code",
         "The run's exit code: 0 conformant, 1 not conformant, 2 usage error, 3 inconclusive.",
-        with(&[]),
+        families.with(&[]),
         f64::from(report.exit_code()),
     );
+}
 
-    // Certificates and drains, once each (a scenario may repeat another's evidence).
+/// Each certificate's expiry per (host, address), once each (a scenario may repeat another's
+/// evidence), and the time it had left at the run's start.
+fn certificates(families: &mut Families<'_>, report: &RunReport) {
     let mut certificates: BTreeMap<(String, String), i64> = BTreeMap::new();
-    let mut drains: Vec<(String, BTreeMap<String, u64>, u64)> = Vec::new();
-    for s in &report.scenarios {
-        for e in s.evidence() {
-            match e {
-                Evidence::Tls(t) => {
-                    let Some(leaf) = t.certificates.first() else {
-                        continue;
-                    };
-                    let Some(expiry) = parse_rfc3339_utc(&leaf.not_after) else {
-                        continue;
-                    };
-                    let address = t.address.map(|a| a.to_string()).unwrap_or_default();
-                    certificates.insert((t.host.clone(), address), expiry);
-                }
-                Evidence::Drain(d) => {
-                    let served = format!("status-{}", d.expect_status);
-                    let failed: BTreeMap<String, u64> = d
-                        .outcomes
-                        .iter()
-                        .filter(|(k, _)| **k != served && k.as_str() != "not-sent-on-time")
-                        .map(|(k, n)| (k.clone(), *n))
-                        .collect();
-                    if !drains.iter().any(|(url, _, _)| *url == d.url) {
-                        drains.push((d.url.clone(), failed, d.scheduled));
-                    }
-                }
-                _ => {}
-            }
-        }
+    for e in report.scenarios.iter().flat_map(|s| s.evidence()) {
+        let Evidence::Tls(t) = e else {
+            continue;
+        };
+        let Some(leaf) = t.certificates.first() else {
+            continue;
+        };
+        let Some(expiry) = parse_rfc3339_utc(&leaf.not_after) else {
+            continue;
+        };
+        let address = t.address.map(|a| a.to_string()).unwrap_or_default();
+        certificates.insert((t.host.clone(), address), expiry);
     }
     let started = parse_rfc3339_utc(&report.started_at);
     for ((host, address), expiry) in &certificates {
-        let at = with(&[("host", host), ("address", address)]);
-        add(
+        let at = families.with(&[("host", host), ("address", address)]);
+        families.add(
             "netconform_certificate_expiry_timestamp_seconds",
             "When the certificate the address presented for the host expires (Unix time).",
             at.clone(),
             *expiry as f64,
         );
         if let Some(started) = started {
-            add(
+            families.add(
                 "netconform_certificate_remaining_seconds",
                 "Time left on the certificate at the run's start (days left times 86400).",
                 at,
@@ -206,42 +232,53 @@ pub fn metrics(report: &RunReport, identity: Identity) -> String {
             );
         }
     }
+}
+
+/// Each rolling restart's load, once per URL: the requests scheduled and those that failed,
+/// by failure kind.
+fn drains(families: &mut Families<'_>, report: &RunReport) {
+    let mut drains: Vec<(String, BTreeMap<String, u64>, u64)> = Vec::new();
+    for e in report.scenarios.iter().flat_map(|s| s.evidence()) {
+        let Evidence::Drain(d) = e else {
+            continue;
+        };
+        let served = format!("status-{}", d.expect_status);
+        let failed: BTreeMap<String, u64> = d
+            .outcomes
+            .iter()
+            .filter(|(k, _)| **k != served && k.as_str() != "not-sent-on-time")
+            .map(|(k, n)| (k.clone(), *n))
+            .collect();
+        if !drains.iter().any(|(url, _, _)| *url == d.url) {
+            drains.push((d.url.clone(), failed, d.scheduled));
+        }
+    }
     for (url, failed, scheduled) in &drains {
-        add(
+        families.add(
             "netconform_drain_scheduled_requests",
             "Requests the rolling restart's load scheduled.",
-            with(&[("url", url)]),
+            families.with(&[("url", url)]),
             *scheduled as f64,
         );
         // Every kind the tool knows of is not listed: a failure kind that did not occur has
         // no sample; zero samples say the restart dropped nothing.
         if failed.is_empty() {
-            add(
+            families.add(
                 "netconform_drain_failed_requests",
                 "Requests that failed during the rolling restart, by failure kind.",
-                with(&[("url", url), ("kind", "any")]),
+                families.with(&[("url", url), ("kind", "any")]),
                 0.0,
             );
         }
         for (kind, n) in failed {
-            add(
+            families.add(
                 "netconform_drain_failed_requests",
                 "Requests that failed during the rolling restart, by failure kind.",
-                with(&[("url", url), ("kind", kind)]),
+                families.with(&[("url", url), ("kind", kind)]),
                 *n as f64,
             );
         }
     }
-
-    let mut out = String::new();
-    for (name, family) in families {
-        let _ = writeln!(out, "# HELP {name} {}", family.help);
-        let _ = writeln!(out, "# TYPE {name} gauge");
-        for (labels, value) in family.samples {
-            let _ = writeln!(out, "{name}{labels} {value}");
-        }
-    }
-    out
 }
 
 #[cfg(test)]

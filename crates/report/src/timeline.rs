@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 
 use netconform_model::RestartEventKind;
 use netconform_model::evidence::drain::DrainSummary;
+use plotters::chart::DualCoordChartContext;
 use plotters::coord::Shift;
+use plotters::coord::cartesian::Cartesian2d;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 const WIDTH: u32 = 960;
@@ -128,28 +131,33 @@ pub fn timeline_svg(d: &DrainSummary) -> Result<String, String> {
     Ok(svg)
 }
 
-fn draw(
-    root: &DrawingArea<SVGBackend<'_>, Shift>,
-    d: &DrainSummary,
-) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
+/// The chart: requests per second on the left axis, latency p99 on the right, both over the
+/// seconds of the load.
+type Chart<'a, 'b> = DualCoordChartContext<'a, SVGBackend<'b>, Plane, Plane>;
+type Plane = Cartesian2d<RangedCoordf64, RangedCoordf64>;
+type DrawResult = Result<(), DrawingAreaErrorKind<std::io::Error>>;
+
+/// `n` requests in `second` as a rate over the part of that second the load covered (the last
+/// second is usually partial). A failure counts in the second it happened, which for a
+/// request still in flight when the load stopped sending is after the last one: a whole
+/// second.
+fn per_second(d: &DrainSummary, second: u64, n: u64) -> f64 {
+    let left = d.duration_s - second as f64;
+    let covered = if left > 0.0 {
+        left.clamp(0.05, 1.0)
+    } else {
+        1.0
+    };
+    n as f64 / covered
+}
+
+fn draw(root: &DrawingArea<SVGBackend<'_>, Shift>, d: &DrainSummary) -> DrawResult {
     root.fill(&WHITE)?;
     let x_end = d.duration_s.max(1.0);
-    // Counts become rates over the part of its second the load covered (the last second is
-    // usually partial). A failure counts in the second it happened, which for a request
-    // still in flight when the load stopped sending is after the last one: a whole second.
-    let per_second = |second: u64, n: u64| {
-        let left = d.duration_s - second as f64;
-        let covered = if left > 0.0 {
-            left.clamp(0.05, 1.0)
-        } else {
-            1.0
-        };
-        n as f64 / covered
-    };
     let peak = d
         .timeline
         .iter()
-        .map(|b| per_second(b.second, b.sent.max(b.ok + b.failed)))
+        .map(|b| per_second(d, b.second, b.sent.max(b.ok + b.failed)))
         .fold(0.0, f64::max);
     // Headroom for the legend above the data.
     let y_end = (peak * 1.6).max(1.0);
@@ -170,6 +178,22 @@ fn draw(
         .right_y_label_area_size(56)
         .build_cartesian_2d(0f64..x_end, 0f64..y_end)?
         .set_secondary_coord(0f64..x_end, 0f64..p99_end);
+    draw_axes(&mut chart)?;
+    draw_bands(&mut chart, d, y_end)?;
+    draw_failures(&mut chart, d, x_end)?;
+    draw_rates(&mut chart, d, x_end)?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .label_font(("sans-serif", 12))
+        .draw()?;
+    Ok(())
+}
+
+/// Both axes: requests per second on the left, latency p99 on the right.
+fn draw_axes(chart: &mut Chart<'_, '_>) -> DrawResult {
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -184,9 +208,11 @@ fn draw(
         .y_desc("latency p99 (ms)")
         .y_label_formatter(&|v| format!("{v:.1}"))
         .label_style(("sans-serif", 12))
-        .draw()?;
+        .draw()
+}
 
-    // The restart's phases, behind everything, one legend entry per kind.
+/// The restart's phases, behind everything, one legend entry per kind.
+fn draw_bands(chart: &mut Chart<'_, '_>, d: &DrainSummary, y_end: f64) -> DrawResult {
     let bands = bands(d);
     let mut labelled = Vec::new();
     for band in &bands {
@@ -202,8 +228,11 @@ fn draw(
             });
         }
     }
+    Ok(())
+}
 
-    // Failures by kind, stacked per second.
+/// Failures by kind, stacked per second.
+fn draw_failures(chart: &mut Chart<'_, '_>, d: &DrainSummary, x_end: f64) -> DrawResult {
     let mut kinds: Vec<&str> = d
         .timeline
         .iter()
@@ -221,7 +250,7 @@ fn draw(
                 continue;
             }
             let x = bucket.second as f64;
-            let (from, to) = (base[slot], base[slot] + per_second(bucket.second, n));
+            let (from, to) = (base[slot], base[slot] + per_second(d, bucket.second, n));
             base[slot] = to;
             let right = (x + 0.9).min(x_end);
             bars.push(Rectangle::new(
@@ -234,15 +263,19 @@ fn draw(
             .label(format!("failed: {kind}"))
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled()));
     }
+    Ok(())
+}
 
-    // Requests per second: sent and answered as expected, at the middle of each second.
+/// Requests per second, sent and answered as expected, and the latency p99 on the right axis,
+/// at the middle of each second.
+fn draw_rates(chart: &mut Chart<'_, '_>, d: &DrainSummary, x_end: f64) -> DrawResult {
     let middle = |second: u64| (second as f64 + 0.5).min((second as f64 + x_end) / 2.0);
     let sent = RGBColor(66, 66, 66);
     chart
         .draw_series(LineSeries::new(
             d.timeline
                 .iter()
-                .map(|b| (middle(b.second), per_second(b.second, b.sent))),
+                .map(|b| (middle(b.second), per_second(d, b.second, b.sent))),
             sent.stroke_width(2),
         ))?
         .label("requests sent per second")
@@ -252,7 +285,7 @@ fn draw(
         .draw_series(LineSeries::new(
             d.timeline
                 .iter()
-                .map(|b| (middle(b.second), per_second(b.second, b.ok))),
+                .map(|b| (middle(b.second), per_second(d, b.second, b.ok))),
             ok.stroke_width(2),
         ))?
         .label(format!("answered {} per second", d.expect_status))
@@ -268,14 +301,6 @@ fn draw(
         ))?
         .label("latency p99 (right axis)")
         .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], latency.stroke_width(1)));
-
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .label_font(("sans-serif", 12))
-        .draw()?;
     Ok(())
 }
 

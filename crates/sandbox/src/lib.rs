@@ -17,17 +17,19 @@ mod dns;
 mod http;
 mod replica;
 mod rollout;
+mod start;
 mod tls;
 mod variant;
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use netconform_model::values::{DnsName, Domain, Nameserver, Rate};
 use netconform_model::{Environment, HumanDuration, RestartEvent};
-use tokio::net::TcpListener;
 use tokio::sync::mpsc;
+
+use start::{Started, start_parts};
 
 pub use admin::ROLLING_RESTART_PATH;
 pub use balancer::{HealthCheck, LB_SERVER};
@@ -272,202 +274,6 @@ impl Drop for Sandbox {
             rt.shutdown_background();
         }
     }
-}
-
-/// The 127.0.0.x addresses the sandbox uses; when they cannot be bound (systems where only
-/// 127.0.0.1 is up), everything shares 127.0.0.1 on distinct ports, with one DNS server and
-/// one load balancer address.
-const LB_IPS: [Ipv4Addr; 2] = [Ipv4Addr::new(127, 0, 0, 11), Ipv4Addr::new(127, 0, 0, 12)];
-const OTHER_LB_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 13);
-const ZONE_IPS: [Ipv4Addr; 2] = [Ipv4Addr::new(127, 0, 0, 21), Ipv4Addr::new(127, 0, 0, 22)];
-const NS_IPS: [Ipv4Addr; 2] = [Ipv4Addr::new(127, 0, 0, 31), Ipv4Addr::new(127, 0, 0, 32)];
-
-/// What starting the parts gives: the replicas' state, where everything listens, and what
-/// clients must trust.
-struct Started {
-    state: Arc<rollout::State>,
-    topology: Topology,
-    ca_pem: String,
-    trust_anchor: String,
-}
-
-async fn start_parts(config: SandboxConfig) -> Result<Started, SandboxError> {
-    let aliases = TcpListener::bind((LB_IPS[0], 0)).await.is_ok();
-    let ipv6 = TcpListener::bind((Ipv6Addr::LOCALHOST, 0)).await.is_ok();
-    let localhost = IpAddr::V4(Ipv4Addr::LOCALHOST);
-    let v4 = |ips: &[Ipv4Addr]| ips.iter().copied().map(IpAddr::V4).collect::<Vec<_>>();
-    let (mut lb_ips, zone_ips, ns_ips, other_lb) = if aliases {
-        (
-            v4(&LB_IPS),
-            v4(&ZONE_IPS),
-            v4(&NS_IPS),
-            IpAddr::V4(OTHER_LB_IP),
-        )
-    } else {
-        (
-            vec![localhost],
-            vec![localhost; ZONES.len()],
-            vec![localhost],
-            localhost,
-        )
-    };
-    // The load balancer listens on IPv6 loopback too, where there is one; the broken variant
-    // publishes the AAAA record without the listener.
-    let ipv6_lb = IpAddr::V6(Ipv6Addr::LOCALHOST);
-    let mut listen_ips = lb_ips.clone();
-    if ipv6 && config.variant != Some(Variant::AaaaWithoutListener) {
-        listen_ips.push(ipv6_lb);
-    }
-    if ipv6 || config.variant == Some(Variant::AaaaWithoutListener) {
-        lb_ips.push(ipv6_lb);
-    }
-    if config.variant == Some(Variant::OneAddressDown) && listen_ips.len() > 1 {
-        // Published in DNS, nothing listening: a dead load balancer node.
-        listen_ips.remove(1);
-    }
-    let bind_tcp = async |a| TcpListener::bind(a).await;
-    let port_of = |l: &TcpListener| l.local_addr().map(|a| a.port());
-    let https = bind_same_port("the load balancer (HTTPS)", &listen_ips, bind_tcp, port_of).await?;
-    let http = bind_same_port("the load balancer (HTTP)", &listen_ips, bind_tcp, port_of).await?;
-    let lb_port = port_of(&https[0]).map_err(SandboxError::Runtime)?;
-    let lb_http_port = port_of(&http[0]).map_err(SandboxError::Runtime)?;
-    let tls = tls::issue(&config.domain, config.variant)?;
-    let front = balancer::Front {
-        tls: tls.acceptor,
-        https_port: lb_port,
-        redirect: config.variant != Some(Variant::NoHttpRedirect),
-        strip_encoding: config.variant == Some(Variant::StripsGzip),
-        pass_through: config.pass_through || config.variant == Some(Variant::KeepaliveLeak),
-    };
-    let mut health_check = config.timing.health_check.clone();
-    health_check.tcp_only = config.variant == Some(Variant::NewBeforeReady);
-    let balancer = balancer::Balancer::start(
-        https,
-        http,
-        front,
-        health_check,
-        config.timing.backend_timeout,
-    );
-
-    let spec = dns::ZoneSpec {
-        domain: &config.domain,
-        ns_ips: &ns_ips,
-        lb_ips: &lb_ips,
-        other_lb,
-        ttl: config.timing.dns_ttl,
-        variant: config.variant,
-    };
-    let app = config
-        .domain
-        .name()
-        .child(netconform_model::guide::APP_RECORD_LABEL);
-    let faults = dns::Faults::for_variant(config.variant, &app, config.timing.dns_timeout * 3);
-    let sockets = bind_same_port(
-        "the DNS servers",
-        &ns_ips,
-        async |a| dns::Sockets::bind(a.ip(), a.port()).await,
-        |s| s.addr().map(|a| a.port()),
-    )
-    .await?;
-    // The zone is signed; the environment trusts its key (the broken variant trusts another).
-    let zone_key = dns::ZoneKey::generate()?;
-    let trust_anchor = if config.variant == Some(Variant::DnssecBogus) {
-        dns::ZoneKey::generate()?.trust_anchor(&config.domain, config.timing.dns_ttl)?
-    } else {
-        zone_key.trust_anchor(&config.domain, config.timing.dns_ttl)?
-    };
-    let mut dns = Vec::new();
-    let mut zones = Vec::new();
-    for (i, sockets) in sockets.into_iter().enumerate() {
-        let stale = i > 0 && config.variant == Some(Variant::AuthoritativeMismatch);
-        let zone = dns::load(&dns::zone(&spec, stale), Some(&zone_key))?;
-        dns.push(sockets.addr().map_err(SandboxError::Runtime)?);
-        dns::serve(sockets, Arc::clone(&zone), faults.clone());
-        zones.push(zone);
-    }
-    if config.variant == Some(Variant::LateAppRecord) {
-        let (delay, lb, ttl) = (
-            config.timing.late_record_after,
-            lb_name(&config.domain),
-            config.timing.dns_ttl,
-        );
-        tokio::spawn(async move {
-            tokio::time::sleep(delay).await;
-            for zone in &zones {
-                dns::add_cname(zone, &app, &lb, ttl).await;
-            }
-        });
-    }
-
-    let mut zone_addresses: Vec<(String, IpAddr)> = ZONES
-        .iter()
-        .map(|z| (*z).to_owned())
-        .zip(zone_ips)
-        .collect();
-    if config.variant == Some(Variant::SingleZone) {
-        // Every replica where the first one is: a deployment that lost its spread.
-        let first = zone_addresses[0].clone();
-        zone_addresses.fill(first);
-    }
-    let state = Arc::new(rollout::State::new(
-        balancer,
-        zone_addresses.clone(),
-        config.timing.clone(),
-        config.variant,
-    ));
-    state.bring_up().await?;
-    let admin = admin::serve(localhost, Arc::clone(&state)).await?;
-    Ok(Started {
-        state,
-        topology: Topology {
-            dns,
-            lb_addresses: lb_ips,
-            lb_port,
-            lb_http_port,
-            zone_addresses,
-            admin,
-        },
-        ca_pem: tls.ca_pem,
-        trust_anchor,
-    })
-}
-
-/// Binds every address on one port (the port of the first, ephemeral), retrying when another
-/// process holds that port on a later address.
-async fn bind_same_port<T>(
-    what: &'static str,
-    ips: &[IpAddr],
-    bind: impl AsyncFn(SocketAddr) -> std::io::Result<T>,
-    port_of: impl Fn(&T) -> std::io::Result<u16>,
-) -> Result<Vec<T>, SandboxError> {
-    let mut last_err = None;
-    for _ in 0..20 {
-        let first_addr = SocketAddr::new(ips[0], 0);
-        let first = bind(first_addr)
-            .await
-            .map_err(|source| SandboxError::Bind {
-                what,
-                addr: first_addr,
-                source,
-            })?;
-        let port = port_of(&first).map_err(SandboxError::Runtime)?;
-        let mut bound = vec![first];
-        for ip in &ips[1..] {
-            let addr = SocketAddr::new(*ip, port);
-            match bind(addr).await {
-                Ok(b) => bound.push(b),
-                Err(e) => {
-                    last_err = Some((addr, e));
-                    break;
-                }
-            }
-        }
-        if bound.len() == ips.len() {
-            return Ok(bound);
-        }
-    }
-    let (addr, source) = last_err.expect("a failed attempt recorded its error");
-    Err(SandboxError::Bind { what, addr, source })
 }
 
 /// An authoritative DNS server for any zone text, on 127.0.0.1 (UDP and TCP, one ephemeral

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::values::Date;
+use crate::dates::Date;
 
 /// `[[waiver]]`: a known failure accepted until a date. It names one scenario (by its name)
 /// or one recommendation (`@rec:<id>`, every scenario that checks it).

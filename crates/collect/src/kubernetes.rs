@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 use crate::CollectError;
 use crate::aws::plain;
 use crate::command::{CallError, json_of, run, said};
+use netconform_model::inputs::{Denied, DeniedCalls, Input};
+
 use crate::denied::{self, DENIED_FILE};
 use crate::manifest::{Call, Manifest};
 
@@ -212,11 +214,11 @@ pub async fn collect_kubernetes(
     on_line(&format!("  the API's namespace: {namespace}"));
     manifest.namespace = Some(namespace.clone());
     let read = read_kinds(kubectl, &mut manifest, &namespace, on_line).await?;
-    if !read.denied.is_empty() {
+    if !read.denied.denied.is_empty() {
         denied::write(out, &read.denied, &mut manifest)?;
         on_line(&format!(
             "  {DENIED_FILE}: {} kinds denied; no objects written (a partial set would read as missing objects)",
-            read.denied.len()
+            read.denied.denied.len()
         ));
         return Ok(manifest);
     }
@@ -271,7 +273,7 @@ async fn find_namespace(
 /// `denied.json` entries), and the first call's place in the manifest.
 struct Kinds {
     items: Vec<Value>,
-    denied: Vec<Value>,
+    denied: DeniedCalls,
     first: Option<usize>,
 }
 
@@ -295,7 +297,7 @@ async fn read_kinds(
     .await;
     let mut read = Kinds {
         items: Vec::new(),
-        denied: Vec::new(),
+        denied: DeniedCalls::default(),
         first: None,
     };
     for (kind, (args, answer, elapsed)) in KINDS.iter().zip(answers) {
@@ -315,8 +317,11 @@ async fn read_kinds(
                 .extend(list["items"].as_array().into_iter().flatten().cloned()),
             Err(CallError::Denied { action, .. }) if *kind != OPTIONAL => {
                 let command = format!("kubectl get {kind} -n {namespace} -o json");
-                read.denied
-                    .push(denied::entry("kubectl get", &action, &command));
+                read.denied.record(Denied {
+                    feeds: Input::Kubernetes,
+                    action,
+                    command,
+                });
             }
             Err(e @ CallError::Missing { .. }) => return Err(CollectError::Cli(e)),
             Err(e) if *kind == OPTIONAL => {

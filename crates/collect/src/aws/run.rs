@@ -10,7 +10,9 @@ use serde_json::Value;
 use super::items;
 use crate::command::{AwsCli, CallError, action_of};
 use crate::manifest::{Call, Manifest};
-use crate::{CollectError, denied};
+use netconform_model::inputs::{Denied, DeniedCalls, Input};
+
+use crate::CollectError;
 
 /// Calls made at once, at most.
 const AT_ONCE: usize = 4;
@@ -22,19 +24,17 @@ pub(super) struct Run<'a> {
     pub(super) manifest: Manifest,
     pub(super) on_line: &'a (dyn Fn(&str) + Sync),
     /// The denied calls, as `denied.json` records them.
-    pub(super) denied: Vec<Value>,
+    pub(super) denied: DeniedCalls,
 }
 
-/// The CLI output a call's answer feeds, as the readers know it (`aws elbv2
-/// describe-target-groups`): a list call stands for the describe call it leads to.
-fn feeds(service: &str, operation: &str) -> Option<String> {
+/// The input a call's answer feeds: the one whose command it is, or, for a list call, the
+/// input of the describe call it leads to. A call that feeds no input (the caller's identity,
+/// the VPC's own description) has none.
+fn feeds(service: &str, operation: &str) -> Option<Input> {
     match (service, operation) {
-        ("sts", _) => None,
-        ("route53", "list-hosted-zones-by-name") => {
-            Some("aws route53 list-resource-record-sets".to_owned())
-        }
-        ("ecs", "list-clusters" | "list-services") => Some("aws ecs describe-services".to_owned()),
-        _ => Some(format!("aws {service} {operation}")),
+        ("route53", "list-hosted-zones-by-name") => Some(Input::Records),
+        ("ecs", "list-clusters" | "list-services") => Some(Input::EcsServices),
+        _ => Input::of_command(&format!("aws {service} {operation}")),
     }
 }
 
@@ -101,8 +101,11 @@ impl Run<'_> {
                 if let (Err(CallError::Denied { action, .. }), Some(feeds)) =
                     (&answer, feeds(a.service, a.operation))
                 {
-                    let entry = denied::entry(&feeds, action, &a.command());
-                    denied::note_once(&mut self.denied, entry);
+                    self.denied.record(Denied {
+                        feeds,
+                        action: action.clone(),
+                        command: a.command(),
+                    });
                 }
                 self.manifest.calls.push(Call {
                     command: a.command(),

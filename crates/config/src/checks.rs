@@ -23,7 +23,7 @@ use crate::view::{Deployment, Input};
 pub use autoscaling::{check_cpu_target, check_scaling_bounds};
 pub use load_balancer::{
     check_application_load_balancer, check_deletion_protection, check_dns_records,
-    check_health_check_path, check_readiness_probe, check_startup_grace,
+    check_dns_records_of, check_health_check_path, check_readiness_probe, check_startup_grace,
 };
 pub use multi_az::{check_api_replicas, check_api_zones, check_load_balancer_zones};
 pub use network::{

@@ -22,8 +22,11 @@ use crate::view::NameView;
 pub use agreement::{check_authoritative_agreement, check_servers_agree};
 pub use dangling::check_no_dangling;
 pub use ipv6::check_ipv6_listeners;
-pub use resolves::{check_resolves, load_balancer_has_ipv6};
-pub use target::{check_leads_to_load_balancer, check_record_leads_to, check_same_target};
+pub use resolves::{check_resolves, check_resolves_for, load_balancer_has_ipv6};
+pub use target::{
+    check_leads_to_load_balancer, check_record_leads_to, check_resolves_and_leads_to,
+    check_same_target,
+};
 pub use ttl::check_ttl;
 pub use wildcard::check_wildcard;
 

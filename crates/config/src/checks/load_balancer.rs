@@ -467,6 +467,21 @@ pub fn check_startup_grace(d: &Deployment) -> Outcome {
     judge.finish()
 }
 
+/// [`check_dns_records`] for the records and the load balancer an environment file names.
+pub fn check_dns_records_of(d: &Deployment, env: &netconform_model::Environment) -> Outcome {
+    let load_balancer = env
+        .dns
+        .load_balancer
+        .as_ref()
+        .map(|n| n.as_str().to_owned());
+    check_dns_records(
+        d,
+        &env.domain.to_string(),
+        load_balancer.as_deref(),
+        &env.dns.load_balancer_addresses,
+    )
+}
+
 /// The exported records for `api.{domain}` and `app.{domain}` point at a load balancer of the
 /// inputs (or `load_balancer`, `addresses` from the environment).
 pub fn check_dns_records(

@@ -79,3 +79,15 @@ pub async fn load_balancer_has_ipv6(
         .iter()
         .any(|r| r.ips().iter().any(IpAddr::is_ipv6))
 }
+
+/// The record resolves from every vantage point, with AAAA answers required when its load
+/// balancer has IPv6 (told through the first of `resolvers`).
+pub async fn check_resolves_for(
+    view: &NameView,
+    target: &LoadBalancerTarget,
+    resolvers: &[Vantage],
+    timeout: Duration,
+) -> Outcome {
+    let ipv6 = load_balancer_has_ipv6(target, resolvers, timeout).await;
+    check_resolves(view, ipv6)
+}

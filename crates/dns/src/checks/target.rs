@@ -167,3 +167,20 @@ pub async fn check_record_leads_to(
         ..same
     }
 }
+
+/// The record resolves and then leads to its load balancer (as [`check_record_leads_to`]); a
+/// record that does not resolve fails as [`check_resolves`] says, with nothing to follow. What
+/// one attempt of "within N the record leads to the load balancer" judges.
+pub async fn check_resolves_and_leads_to(
+    view: &NameView,
+    lb: &LoadBalancerTarget,
+    vantages: &crate::Vantages,
+    other: impl Future<Output = NameView>,
+    timeout: Duration,
+) -> Outcome {
+    let resolves = super::check_resolves(view, false);
+    if !resolves.passed() {
+        return resolves;
+    }
+    check_record_leads_to(view, lb, vantages, other, timeout).await
+}

@@ -146,15 +146,5 @@ fn startup_grace(world: &mut NetWorld, step: &Step) {
 )]
 fn dns_records(world: &mut NetWorld, step: &Step) {
     let ctx = world.ctx();
-    let env = &ctx.env;
-    let load_balancer = env
-        .dns
-        .load_balancer
-        .as_ref()
-        .map(|n| n.as_str().to_owned());
-    let addresses = env.dns.load_balancer_addresses.clone();
-    let domain = env.domain.to_string();
-    judge(world, step, |d| {
-        checks::check_dns_records(d, &domain, load_balancer.as_deref(), &addresses)
-    });
+    judge(world, step, |d| checks::check_dns_records_of(d, &ctx.env));
 }

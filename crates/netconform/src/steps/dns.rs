@@ -55,9 +55,7 @@ async fn resolves(world: &mut NetWorld, step: &Step) {
     let outcome = bounded(&ctx, async {
         let vantages = ctx.dns_vantages().await;
         let lb = ctx.env.load_balancer_for(label);
-        let timeout = ctx.env.dns.timeout.get();
-        let ipv6 = checks::load_balancer_has_ipv6(&lb, &vantages.resolvers, timeout).await;
-        checks::check_resolves(&view, ipv6)
+        checks::check_resolves_for(&view, &lb, &vantages.resolvers, ctx.env.dns.timeout.get()).await
     })
     .await;
     world.judge(step, outcome);
@@ -92,12 +90,13 @@ async fn eventually_leads_to(
     let outcome = ctx
         .bounded(checks::check_eventually(within.0, &name, || async {
             let view = ctx.resolve_fresh(record.0).await;
-            let resolves = checks::check_resolves(&view, false);
-            if resolves.passed() {
-                leads_to(&ctx, record.0, &view).await
-            } else {
-                resolves
-            }
+            let (vantages, lb) = (
+                ctx.dns_vantages().await,
+                ctx.env.load_balancer_for(record.0),
+            );
+            let other = ctx.resolve(record.0.other());
+            let timeout = ctx.env.dns.timeout.get();
+            checks::check_resolves_and_leads_to(&view, &lb, vantages, other, timeout).await
         }))
         .await;
     world.judge(step, outcome);

@@ -405,6 +405,62 @@ pub fn scenario_diff(
     })
 }
 
+/// The directory every configuration glob of `report` starts from, when they are absolute
+/// (the sandbox's reference corpus is written to a new temporary directory each run):
+/// "/tmp/netconform-verify-config-123/".
+fn config_root(report: &RunReport) -> Option<String> {
+    let config = report.settings.get("config")?.as_table()?;
+    let dirs: Vec<&str> = config
+        .values()
+        .filter_map(|v| v.as_array())
+        .flatten()
+        .filter_map(|g| g.as_str())
+        .filter(|g| g.starts_with('/'))
+        .map(|g| {
+            let literal = g.find(['*', '?', '[']).map_or(g, |i| &g[..i]);
+            literal.rfind('/').map_or(literal, |i| &literal[..=i])
+        })
+        .collect();
+    let first = *dirs.first()?;
+    let mut common = first.len();
+    for d in &dirs {
+        common = common.min(
+            first
+                .bytes()
+                .zip(d.bytes())
+                .take_while(|(a, b)| a == b)
+                .count(),
+        );
+    }
+    let root = &first[..common];
+    Some(root[..=root.rfind('/')?].to_owned())
+}
+
+/// `report`'s scenarios with every configuration file named from its run's `config_root`
+/// (in a finding's values too),
+/// so two runs of one corpus in two temporary directories name the same files.
+fn comparable_scenarios(report: &RunReport) -> Vec<ScenarioResult> {
+    let mut scenarios = report.scenarios.clone();
+    let Some(root) = config_root(report) else {
+        return scenarios;
+    };
+    for s in &mut scenarios {
+        for step in &mut s.steps {
+            for o in &mut step.outcomes {
+                for e in &mut o.evidence {
+                    if let Evidence::Config(f) = e {
+                        // A value can name its file ("preStop sleep 20 s (FILE: PATH)").
+                        for text in [&mut f.file, &mut f.actual, &mut f.expected] {
+                            *text = text.replace(&root, "");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    scenarios
+}
+
 /// Compares `old` with `new`, or says why they do not compare.
 pub fn diff(old: &Part, new: &Part) -> Result<RunDiff, String> {
     if let Some(why) =
@@ -412,7 +468,11 @@ pub fn diff(old: &Part, new: &Part) -> Result<RunDiff, String> {
     {
         return Err(why);
     }
-    let pairs = pair(&old.report.scenarios, &new.report.scenarios);
+    let (before, after) = (
+        comparable_scenarios(&old.report),
+        comparable_scenarios(&new.report),
+    );
+    let pairs = pair(&before, &after);
     let total = pairs.len();
     let scenarios: Vec<ScenarioDiff> = pairs
         .into_iter()

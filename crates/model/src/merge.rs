@@ -88,7 +88,17 @@ pub fn incomparable(first: &Part, other: &Part, purpose: Purpose) -> Option<Stri
             first.file, first.report.tool_version, other.file, r.tool_version
         ));
     }
-    if r.domain != first.report.domain || r.environment != first.report.environment {
+    // The built-in sandbox and the test bed broken on purpose (`--break`) are the one
+    // deployment before and after a bad deploy: a diff compares them, a merge does not.
+    let broken_on_purpose = purpose == Purpose::Diff
+        && r.source == first.report.source
+        && matches!(
+            r.source.as_str(),
+            "the built-in sandbox" | "the container test bed"
+        );
+    if r.domain != first.report.domain
+        || (r.environment != first.report.environment && !broken_on_purpose)
+    {
         return Some(format!(
             "{} verified {} ({}), {} verified {} ({}): {one_env}",
             first.file,

@@ -45,6 +45,13 @@ pub(crate) enum Command {
     /// every scenario shows each vantage point's verdict and evidence, and passes only when
     /// it passes from every vantage point that ran it. Exit codes as for verify.
     Merge(MergeArgs),
+    /// What changed between two runs of one environment (two report.json files): per
+    /// scenario newly failing, fixed, failing for a different reason, newly not checked (and
+    /// why), and the evidence that moved (DNS answers and TTLs, addresses, certificates,
+    /// settings, the rolling restart's failures and p99); timings are never a change. Exit
+    /// codes: 0 no new failure, 1 a new failure, 2 the reports do not compare or cannot be
+    /// read.
+    Diff(DiffArgs),
     /// Make the container test bed's image when it is missing (what `cargo xtask images`
     /// runs).
     #[command(hide = true)]
@@ -155,6 +162,22 @@ pub(crate) struct MergeArgs {
     pub(crate) reports: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) out: Outputs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// The earlier run's report.json (`verify --report-dir DIR`, or `--format json` output).
+    #[arg(value_name = "OLD")]
+    pub(crate) old: PathBuf,
+    /// The later run's report.json, of the same environment and netconform version.
+    #[arg(value_name = "NEW")]
+    pub(crate) new: PathBuf,
+    /// Write diff.json (layout: docs/diff.schema.json) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) report_dir: Option<PathBuf>,
+    /// What goes to stdout: the changes for people (text), or diff.json (json).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
 }
 
 /// What `verify` prints on stdout.

@@ -1,8 +1,10 @@
 //! Renders a [`RunReport`]: the console summary ([`console`], [`console_quiet`]), the JSON
 //! evidence bundle ([`json`]), JUnit XML ([`junit`]) and a self-contained HTML page with the
-//! restart timeline as SVG ([`html`]) and Prometheus text exposition ([`metrics`]). Pure functions from the report to text: no I/O, no
+//! restart timeline as SVG ([`html`]) and Prometheus text exposition ([`metrics`]); and what
+//! changed between two runs ([`diff`]). Pure functions from the report to text: no I/O, no
 //! network, no checker; the binary writes the files.
 
+pub mod diff;
 mod html;
 pub mod metrics;
 mod sarif;

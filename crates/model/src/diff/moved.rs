@@ -25,7 +25,8 @@ pub enum MovedKind {
     DnsAnswers,
     /// A name's TTLs, as its authoritative servers give them.
     DnsTtl,
-    /// The addresses a host's probes reached (the load balancer's addresses).
+    /// The addresses a host's probes reached (the load balancer's addresses), when the
+    /// scenario's verdict did not change.
     Addresses,
     /// A host's certificate: renewed (a new not-after) or replaced (another subject, issuer or
     /// names).
@@ -36,6 +37,21 @@ pub enum MovedKind {
     RestartFailures,
     /// The rolling restart's p99 latency.
     RestartP99,
+}
+
+impl MovedKind {
+    /// The words the console uses.
+    pub fn describe(self) -> &'static str {
+        match self {
+            MovedKind::DnsAnswers => "DNS answers",
+            MovedKind::DnsTtl => "DNS TTLs",
+            MovedKind::Addresses => "addresses reached",
+            MovedKind::Certificate => "certificate",
+            MovedKind::Config => "setting",
+            MovedKind::RestartFailures => "restart's failed requests",
+            MovedKind::RestartP99 => "restart's p99",
+        }
+    }
 }
 
 /// One piece of evidence that moved: what, and its value before and after.
@@ -166,6 +182,10 @@ pub fn moved(old: &ScenarioResult, new: &ScenarioResult) -> Vec<Moved> {
     let (before, after) = (seen(old), seen(new));
     let mut out = Vec::new();
     for (kind, values) in &after {
+        // A check that stops at its first failed address reaches fewer: not a move.
+        if *kind == MovedKind::Addresses && old.verdict != new.verdict {
+            continue;
+        }
         let Some(earlier) = before.get(kind) else {
             continue;
         };

@@ -359,3 +359,55 @@ fn numbers_are_masked_in_reasons() {
         "# of # requests failed within # s at #"
     );
 }
+
+#[test]
+fn a_corpus_read_from_another_temporary_directory_names_the_same_files() {
+    let at = |dir: &str, actual: &str| {
+        let mut p = report(
+            dir,
+            vec![scenario(
+                "a",
+                Verdict::Pass,
+                "ok",
+                vec![setting("tg", actual, FindingStatus::Conforms)],
+            )],
+        );
+        let Evidence::Config(f) = &mut p.report.scenarios[0].steps[0].outcomes[0].evidence[0]
+        else {
+            unreachable!()
+        };
+        f.file = format!("/tmp/{dir}/aws/alb.json");
+        p.report.settings = format!(
+            "[config]\naws = [\"/tmp/{dir}/aws/*.json\"]\nkubernetes = [\"/tmp/{dir}/kubernetes/*.yaml\"]"
+        )
+        .parse()
+        .unwrap();
+        p
+    };
+    let d = diff(&at("run-1", "130"), &at("run-2", "130")).unwrap();
+    assert!(d.is_empty(), "{d:#?}");
+    let d = diff(&at("run-1", "130"), &at("run-2", "300")).unwrap();
+    assert_eq!(
+        d.scenarios[0].moved[0].subject,
+        "aws/alb.json Attributes.deregistration_delay.timeout_seconds (tg)"
+    );
+}
+
+#[test]
+fn the_sandbox_broken_on_purpose_is_the_same_environment_to_a_diff() {
+    let sandbox = |environment: &str| {
+        let mut p = report("day1", Vec::new());
+        p.report.environment = environment.into();
+        p.report.source = "the built-in sandbox".into();
+        p
+    };
+    assert!(diff(&sandbox("sandbox"), &sandbox("sandbox (status-500)")).is_ok());
+    // Not to a merge, and not for an environment file.
+    let parts = |a: Part, b: Part| crate::merge::incomparable(&a, &b, Purpose::Merge);
+    assert!(parts(sandbox("sandbox"), sandbox("sandbox (status-500)")).is_some());
+    let mut file = sandbox("prod");
+    file.report.source = "envs/prod.toml".into();
+    let mut other = sandbox("staging");
+    other.report.source = "envs/prod.toml".into();
+    assert!(diff(&file, &other).is_err());
+}

@@ -1,0 +1,181 @@
+//! `netconform diff` and `verify --baseline` over real runs of the sandbox: a run and its
+//! rerun with nothing changed give an empty diff (no noise from timings, ports or the
+//! certificates the sandbox issues each start); a run with `--break status-500` is a new
+//! failure with its subject and reason, and the way back is fixed. diff.json is validated
+//! against docs/diff.schema.json. Reports of another environment, or a file that is not a
+//! report, are refused (exit 2, file:line:col).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, OnceLock};
+
+use common::{BIN, HEALTH, TempDir};
+use serde_json::Value;
+
+/// Every scenario but the grace period's (which waits out the grace period under
+/// status-500).
+const TAGS: &str = "not @grace";
+
+/// One sandbox at a time: the runs' timings stay those of a quiet machine.
+static SANDBOX: Mutex<()> = Mutex::new(());
+
+/// The runs every test compares: two of the sandbox as it is, one broken.
+struct Runs {
+    dir: TempDir,
+}
+
+impl Runs {
+    fn report(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name).join("report.json")
+    }
+}
+
+/// `verify ARGS --report-dir DIR/NAME`, its exit code and stderr.
+fn verify_into(dir: &Path, name: &str, args: &[&str]) -> (i32, String, String) {
+    let _one = SANDBOX.lock().unwrap_or_else(|e| e.into_inner());
+    let out = Command::new(BIN)
+        .arg("verify")
+        .args(args)
+        .arg("--report-dir")
+        .arg(dir.join(name))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn runs() -> &'static Runs {
+    static RUNS: OnceLock<Runs> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let dir = TempDir::new("diff-runs");
+        for (name, args) in [
+            ("first", &["--quiet", "--tags", TAGS][..]),
+            ("rerun", &["--quiet", "--tags", TAGS][..]),
+            (
+                "broken",
+                &["--quiet", "--tags", TAGS, "--break", "status-500"][..],
+            ),
+        ] {
+            let (_, _, stderr) = verify_into(dir.path(), name, args);
+            assert!(
+                dir.path().join(name).join("report.json").is_file(),
+                "{name}: {stderr}"
+            );
+        }
+        Runs { dir }
+    })
+}
+
+fn diff(args: &[&Path]) -> (i32, String, String) {
+    let out = Command::new(BIN).arg("diff").args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn schema_errors(value: &Value) -> Vec<String> {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/diff.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("docs/diff.schema.json compiles");
+    validator
+        .iter_errors(value)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+/// `diff OLD NEW --report-dir OUT`: exit code, stdout, and diff.json (validated).
+fn diff_json(old: &Path, new: &Path, out: &Path) -> (i32, String, Value) {
+    let (code, stdout, stderr) = diff(&[old, new, Path::new("--report-dir"), out]);
+    let text = std::fs::read_to_string(out.join("diff.json"))
+        .unwrap_or_else(|e| panic!("no diff.json ({e}): {stderr}"));
+    let value: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(schema_errors(&value), Vec::<String>::new(), "{value:#}");
+    (code, stdout, value)
+}
+
+#[test]
+fn a_rerun_with_nothing_changed_is_an_empty_diff() {
+    let r = runs();
+    let out = TempDir::new("diff-rerun");
+    let (code, stdout, value) = diff_json(&r.report("first"), &r.report("rerun"), out.path());
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(value["scenarios"], serde_json::json!([]), "{value:#}");
+    assert!(stdout.contains("nothing changed"), "{stdout}");
+}
+
+#[test]
+fn a_break_is_a_new_failure_with_its_reason_and_the_way_back_is_fixed() {
+    let r = runs();
+    let out = TempDir::new("diff-broken");
+    let (code, stdout, value) = diff_json(&r.report("first"), &r.report("broken"), out.path());
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(value["has_new_failures"], true);
+    let health = value["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"].as_str().unwrap().starts_with(HEALTH))
+        .unwrap_or_else(|| panic!("no {HEALTH} in {value:#}"));
+    assert_eq!(health["change"], "newly-failing", "{health:#}");
+    assert!(
+        health["new_failures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["reason"] == "status 500"),
+        "{health:#}"
+    );
+    assert!(
+        stdout.contains("newly failing") && stdout.contains("status 500"),
+        "{stdout}"
+    );
+    // And back: fixed, no new failure.
+    let back = TempDir::new("diff-back");
+    let (code, stdout, value) = diff_json(&r.report("broken"), &r.report("first"), back.path());
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        value["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["change"] == "fixed")
+    );
+}
+
+#[test]
+fn reports_that_do_not_compare_are_refused() {
+    let r = runs();
+    let dir = TempDir::new("diff-refused");
+    let mut other: Value =
+        serde_json::from_str(&std::fs::read_to_string(r.report("first")).unwrap()).unwrap();
+    other["domain"] = "other.test".into();
+    let other_path = dir.path().join("other.json");
+    std::fs::write(&other_path, other.to_string()).unwrap();
+    let (code, _, stderr) = diff(&[&r.report("first"), &other_path]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("compare the reports of one environment"),
+        "{stderr}"
+    );
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\n  \"schema_version\": 4,\n  \"scenarios\": 7\n}\n").unwrap();
+    let (code, _, stderr) = diff(&[&bad, &r.report("first")]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(&format!("{}:3:", bad.display()))
+            && stderr.contains("not a netconform report.json"),
+        "{stderr}"
+    );
+}

@@ -9,6 +9,7 @@
 //! ([`Failure`]), never by rule alone. Timings (elapsed times, durations, timestamps) are never
 //! a change: a run and its rerun with nothing changed give an empty diff.
 
+pub mod baseline;
 pub mod moved;
 
 use std::collections::BTreeSet;
@@ -330,7 +331,7 @@ pub fn pair<'a>(
     pairs
 }
 
-fn is_failing(v: Verdict) -> bool {
+pub(crate) fn is_failing(v: Verdict) -> bool {
     matches!(v, Verdict::Fail | Verdict::Waived)
 }
 

@@ -327,6 +327,7 @@ pub fn merge(parts: Vec<Part>) -> Result<RunReport, String> {
         },
         vantage: None,
         vantages,
+        baseline: None,
     })
 }
 

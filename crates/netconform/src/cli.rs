@@ -124,6 +124,33 @@ pub(crate) struct VerifyArgs {
     /// `timeout` in the environment file; this flag wins.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub(crate) timeout: Option<HumanDuration>,
+    /// Compare the run, as it ends, with an earlier run's report.json of this environment:
+    /// the summary and every report say what changed since (new failures, fixed, known).
+    /// Also `baseline` in the environment file; this flag wins.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+    /// Which failures fail the run: any (the default), or only those the baseline did not
+    /// have (new: the others are shown as known, and junit.xml marks them skipped with the
+    /// reason). A failure is known only when its scenario, subject and reason match the
+    /// baseline's. Waivers still apply and expire.
+    #[arg(long, value_enum, default_value_t = FailOn::Any, value_name = "WHICH")]
+    pub(crate) fail_on: FailOn,
+}
+
+/// Which failures fail a run compared with a baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum FailOn {
+    Any,
+    New,
+}
+
+impl From<FailOn> for netconform_model::diff::baseline::FailOn {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Any => Self::Any,
+            FailOn::New => Self::New,
+        }
+    }
 }
 
 /// Where a run's verdict goes: stdout, the report files, metrics.

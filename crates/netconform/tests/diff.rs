@@ -3,7 +3,9 @@
 //! certificates the sandbox issues each start); a run with `--break status-500` is a new
 //! failure with its subject and reason, and the way back is fixed. diff.json is validated
 //! against docs/diff.schema.json. Reports of another environment, or a file that is not a
-//! report, are refused (exit 2, file:line:col).
+//! report, are refused (exit 2, file:line:col). `verify --baseline` with `--fail-on new`: a
+//! new failure fails the run, a known one does not (junit.xml marks it skipped), a fixed one
+//! passes; report.json carries the comparison, valid against docs/report.schema.json.
 
 mod common;
 
@@ -81,14 +83,21 @@ fn diff(args: &[&Path]) -> (i32, String, String) {
 }
 
 fn schema_errors(value: &Value) -> Vec<String> {
+    errors_against("diff.schema.json", value)
+}
+
+/// What in `value` does not match docs/`schema`.
+fn errors_against(schema: &str, value: &Value) -> Vec<String> {
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/diff.schema.json"),
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../docs")
+                .join(schema),
         )
         .unwrap(),
     )
     .unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("docs/diff.schema.json compiles");
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     validator
         .iter_errors(value)
         .map(|e| format!("{e} at {}", e.instance_path()))
@@ -178,4 +187,88 @@ fn reports_that_do_not_compare_are_refused() {
             && stderr.contains("not a netconform report.json"),
         "{stderr}"
     );
+}
+
+/// `verify --tags TAGS ARGS --baseline BASELINE --fail-on new`: exit code, stdout, report.json
+/// (validated) and junit.xml.
+fn against(baseline: &Path, name: &str, args: &[&str]) -> (i32, String, Value, String) {
+    let dir = TempDir::new(name);
+    let mut all = vec!["--tags", TAGS, "--fail-on", "new", "--baseline"];
+    let baseline = baseline.display().to_string();
+    all.push(&baseline);
+    all.extend(args);
+    let (code, stdout, stderr) = verify_into(dir.path(), "run", &all);
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("run/report.json"))
+            .unwrap_or_else(|e| panic!("no report.json ({e}): {stderr}")),
+    )
+    .unwrap();
+    assert_eq!(
+        errors_against("report.schema.json", &report),
+        Vec::<String>::new()
+    );
+    let junit = std::fs::read_to_string(dir.path().join("run/junit.xml")).unwrap();
+    (code, stdout, report, junit)
+}
+
+#[test]
+fn with_fail_on_new_a_new_failure_fails_the_run_and_a_known_or_fixed_one_does_not() {
+    let r = runs();
+    // New: the baseline passed.
+    let (code, stdout, report, _) = against(
+        &r.report("first"),
+        "baseline-new",
+        &["--break", "status-500"],
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        report["baseline"]["new_failures"].as_u64().unwrap() > 0,
+        "{:#}",
+        report["baseline"]
+    );
+    assert!(stdout.contains("Since the baseline"), "{stdout}");
+    // Known: the baseline failed the same way.
+    let (code, stdout, report, junit) = against(
+        &r.report("broken"),
+        "baseline-known",
+        &["--break", "status-500"],
+    );
+    assert_eq!(code, 0, "{stdout}{:#}", report["baseline"]);
+    let known = report["baseline"]["known"].as_array().unwrap();
+    assert!(
+        known
+            .iter()
+            .any(|k| k.as_str().unwrap().starts_with(HEALTH)),
+        "{known:?}"
+    );
+    assert!(stdout.contains("(known: the baseline had it"), "{stdout}");
+    assert!(
+        junit.contains("type=\"known\"") && junit.contains("known failure (the baseline had it)"),
+        "{junit}"
+    );
+    // Fixed: the baseline failed, this run passes.
+    let (code, stdout, report, _) = against(&r.report("broken"), "baseline-fixed", &[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        report["baseline"]["fixed"].as_u64().unwrap() > 0,
+        "{:#}",
+        report["baseline"]
+    );
+    // Without --fail-on new, a known failure still fails the run.
+    let dir = TempDir::new("baseline-any");
+    let base = r.report("broken").display().to_string();
+    let (code, stdout, _) = verify_into(
+        dir.path(),
+        "run",
+        &[
+            "--quiet",
+            "--tags",
+            TAGS,
+            "--break",
+            "status-500",
+            "--baseline",
+            &base,
+        ],
+    );
+    assert_eq!(code, 1, "{stdout}");
 }

@@ -1,8 +1,11 @@
 //! Renders a [`RunDiff`] (what changed between two runs): the console text ([`console`]) and
-//! `diff.json` ([`json`], layout `docs/diff.schema.json`).
+//! `diff.json` ([`json`], layout `docs/diff.schema.json`); and a run's comparison with its
+//! baseline, in the summary ([`since_baseline`]).
 
 use std::fmt::Write as _;
 
+use netconform_model::RunReport;
+use netconform_model::diff::baseline::FailOn;
 use netconform_model::diff::{Change, Failure, RunDiff, ScenarioDiff};
 
 fn verdict(v: Option<netconform_model::Verdict>) -> String {
@@ -49,6 +52,47 @@ fn scenario_lines(s: &ScenarioDiff, out: &mut String) {
     }
 }
 
+/// `changes` with the new failures first, then failing differently, newly not checked,
+/// fixed, the rest.
+fn ranked(changes: &[ScenarioDiff]) -> Vec<&ScenarioDiff> {
+    let rank = |c: Change| match c {
+        Change::NewlyFailing | Change::Added => 0,
+        Change::DifferentFailure => 1,
+        Change::NewlyNotChecked => 2,
+        Change::Fixed => 3,
+        _ => 4,
+    };
+    let mut shown: Vec<&ScenarioDiff> = changes.iter().collect();
+    shown.sort_by_key(|s| rank(s.change));
+    shown
+}
+
+/// The summary's section on a run compared with a baseline: what changed since, the counts,
+/// and whether only new failures fail the run.
+pub fn since_baseline(report: &RunReport, out: &mut String) {
+    let Some(b) = &report.baseline else {
+        return;
+    };
+    let _ = writeln!(out, "\nSince the baseline ({}, {}):", b.file, b.started_at);
+    for s in ranked(&b.changes) {
+        scenario_lines(s, out);
+    }
+    if b.changes.is_empty() {
+        out.push_str("  nothing changed\n");
+    }
+    let _ = writeln!(
+        out,
+        "  {} new failures, {} fixed, {} known{}",
+        b.new_failures,
+        b.fixed,
+        b.known.len(),
+        match b.fail_on {
+            FailOn::New => " (--fail-on new: the known ones do not fail the run)",
+            FailOn::Any => "",
+        }
+    );
+}
+
 /// The changes as text: a heading naming both runs, one block per scenario that changed
 /// (newly failing first, then failing differently, newly not checked, fixed, the rest), then a
 /// line with the counts.
@@ -64,16 +108,7 @@ pub fn console(diff: &RunDiff) -> String {
         diff.new.started_at,
         diff.new.verdict
     );
-    let rank = |c: Change| match c {
-        Change::NewlyFailing | Change::Added => 0,
-        Change::DifferentFailure => 1,
-        Change::NewlyNotChecked => 2,
-        Change::Fixed => 3,
-        _ => 4,
-    };
-    let mut shown: Vec<&ScenarioDiff> = diff.scenarios.iter().collect();
-    shown.sort_by_key(|s| rank(s.change));
-    for s in shown {
+    for s in ranked(&diff.scenarios) {
         scenario_lines(s, &mut out);
     }
     if diff.is_empty() {

@@ -126,6 +126,7 @@ fn report(started_at: &str, scenarios: Vec<ScenarioResult>) -> Part {
             expired_waivers: Vec::new(),
             vantage: None,
             vantages: Vec::new(),
+            baseline: None,
         },
     }
 }
@@ -410,4 +411,41 @@ fn the_sandbox_broken_on_purpose_is_the_same_environment_to_a_diff() {
     let mut other = sandbox("staging");
     other.report.source = "envs/prod.toml".into();
     assert!(diff(&file, &other).is_err());
+}
+
+#[test]
+fn with_fail_on_new_only_failures_the_baseline_did_not_have_fail_the_run() {
+    use crate::diff::baseline::FailOn;
+    let short = |subject: &str| setting(subject, "30", FindingStatus::Error);
+    let base = report(
+        "day1",
+        vec![scenario("a", Verdict::Fail, "short", vec![short("api")])],
+    );
+    let run = |evidence: Vec<Evidence>, fail_on: FailOn| {
+        let verdict = if evidence.is_empty() {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        };
+        let mut r = report("day2", vec![scenario("a", verdict, "short", evidence)]).report;
+        r.compare_with(&base, fail_on).unwrap();
+        r
+    };
+    // Known: the same failure.
+    let known = run(vec![short("api")], FailOn::New);
+    assert_eq!(known.baseline.as_ref().unwrap().known, ["a"]);
+    assert_eq!(known.verdict(), Verdict::Pass);
+    assert!(known.known_failure(&known.scenarios[0]));
+    assert_eq!(
+        run(vec![short("api")], FailOn::Any).verdict(),
+        Verdict::Fail
+    );
+    // New: the same rule on another resource.
+    let new = run(vec![short("api"), short("console")], FailOn::New);
+    assert_eq!(new.baseline.as_ref().unwrap().new_failures, 1);
+    assert_eq!(new.verdict(), Verdict::Fail);
+    // Fixed.
+    let fixed = run(Vec::new(), FailOn::New);
+    assert_eq!(fixed.baseline.as_ref().unwrap().fixed, 1);
+    assert_eq!(fixed.verdict(), Verdict::Pass);
 }

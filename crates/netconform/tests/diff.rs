@@ -5,7 +5,9 @@
 //! against docs/diff.schema.json. Reports of another environment, or a file that is not a
 //! report, are refused (exit 2, file:line:col). `verify --baseline` with `--fail-on new`: a
 //! new failure fails the run, a known one does not (junit.xml marks it skipped), a fixed one
-//! passes; report.json carries the comparison, valid against docs/report.schema.json.
+//! passes; report.json carries the comparison, valid against docs/report.schema.json, and so
+//! do report.html and `--metrics` (netconform_baseline_new_failures and
+//! netconform_baseline_fixed, checked with promtool).
 
 mod common;
 
@@ -13,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
-use common::{BIN, HEALTH, TempDir};
+use common::{BIN, HEALTH, TempDir, promtool};
 use serde_json::Value;
 
 /// Every scenario but the grace period's (which waits out the grace period under
@@ -208,6 +210,11 @@ fn against(baseline: &Path, name: &str, args: &[&str]) -> (i32, String, Value, S
         Vec::<String>::new()
     );
     let junit = std::fs::read_to_string(dir.path().join("run/junit.xml")).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("run/report.html")).unwrap();
+    assert!(
+        html.contains("<h2>Since the baseline</h2>"),
+        "{name}: no baseline section"
+    );
     (code, stdout, report, junit)
 }
 
@@ -215,12 +222,25 @@ fn against(baseline: &Path, name: &str, args: &[&str]) -> (i32, String, Value, S
 fn with_fail_on_new_a_new_failure_fails_the_run_and_a_known_or_fixed_one_does_not() {
     let r = runs();
     // New: the baseline passed.
+    let metrics = TempDir::new("baseline-metrics");
+    let prom = metrics.path().join("netconform.prom").display().to_string();
     let (code, stdout, report, _) = against(
         &r.report("first"),
         "baseline-new",
-        &["--break", "status-500"],
+        &["--break", "status-500", "--metrics", &prom],
     );
     assert_eq!(code, 1, "{stdout}");
+    let text = std::fs::read_to_string(&prom).unwrap();
+    let (ok, said) = promtool(&text);
+    assert!(ok, "promtool check metrics: {said}\n{text}");
+    let gauge = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{name}{{")))
+            .and_then(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    };
+    assert!(gauge("netconform_baseline_new_failures") > 0.0, "{text}");
+    assert_eq!(gauge("netconform_baseline_fixed"), 0.0, "{text}");
     assert!(
         report["baseline"]["new_failures"].as_u64().unwrap() > 0,
         "{:#}",

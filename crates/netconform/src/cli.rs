@@ -132,7 +132,8 @@ pub(crate) struct VerifyArgs {
     /// Which failures fail the run: any (the default), or only those the baseline did not
     /// have (new: the others are shown as known, and junit.xml marks them skipped with the
     /// reason). A failure is known only when its scenario, subject and reason match the
-    /// baseline's. Waivers still apply and expire.
+    /// baseline's. Without a baseline every failure fails the run. Waivers still apply and
+    /// expire.
     #[arg(long, value_enum, default_value_t = FailOn::Any, value_name = "WHICH")]
     pub(crate) fail_on: FailOn,
 }

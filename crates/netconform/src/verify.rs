@@ -114,6 +114,8 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         baseline: None,
     };
     report.apply_waivers(&waivers, Date::of(SystemTime::now()));
+    netconform_model::redact::report(&mut report);
+    // After redaction: the baseline's report was redacted when it was written.
     if let Some(part) = &baseline
         && let Err(why) = report.compare_with(part, args.fail_on.into())
     {
@@ -121,7 +123,6 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
             .errors
             .push(format!("the baseline does not compare: {why}"));
     }
-    netconform_model::redact::report(&mut report);
     // Ends the sandbox, or removes the test bed, before the verdict is printed.
     drop(source);
     crate::outputs::finish(&report, &args.out).await

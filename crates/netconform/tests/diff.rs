@@ -263,6 +263,11 @@ fn with_fail_on_new_a_new_failure_fails_the_run_and_a_known_or_fixed_one_does_no
     );
     assert!(stdout.contains("(known: the baseline had it"), "{stdout}");
     assert!(
+        stdout.contains("CONFORMANT but for known failures")
+            && stdout.contains("known: the baseline had them"),
+        "{stdout}"
+    );
+    assert!(
         junit.contains("type=\"known\"") && junit.contains("known failure (the baseline had it)"),
         "{junit}"
     );

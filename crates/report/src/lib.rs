@@ -249,8 +249,21 @@ pub fn coverage_phrase(report: &RunReport) -> (String, String) {
     } else if verdict == Verdict::Pass && !c.complete {
         word.push_str(" for what was checked");
     }
+    let known = report
+        .scenarios
+        .iter()
+        .filter(|s| report.known_failure(s))
+        .count();
+    if verdict == Verdict::Pass && known > 0 {
+        word.push_str(" but for known failures");
+    }
+    let known = if known > 0 {
+        format!(" ({known} known: the baseline had them)")
+    } else {
+        String::new()
+    };
     let mut scope = format!(
-        ": {} passed, {} failed, {} inconclusive",
+        ": {} passed, {} failed{known}, {} inconclusive",
         c.passed, c.failed, c.inconclusive
     );
     if c.waived > 0 {

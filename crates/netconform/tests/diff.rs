@@ -1,7 +1,8 @@
 //! `netconform diff` and `verify --baseline` over real runs of the sandbox: a run and its
 //! rerun with nothing changed give an empty diff (no noise from timings, ports or the
 //! certificates the sandbox issues each start); a run with `--break status-500` is a new
-//! failure with its subject and reason, and the way back is fixed. diff.json is validated
+//! failure with its subject and reason, and the way back is fixed; two configuration corpora
+//! differing in one setting show it moved, by file and path. diff.json is validated
 //! against docs/diff.schema.json. Reports of another environment, or a file that is not a
 //! report, are refused (exit 2, file:line:col). `verify --baseline` with `--fail-on new`: a
 //! new failure fails the run, a known one does not (junit.xml marks it skipped), a fixed one
@@ -296,4 +297,71 @@ fn with_fail_on_new_a_new_failure_fails_the_run_and_a_known_or_fixed_one_does_no
         ],
     );
     assert_eq!(code, 1, "{stdout}");
+}
+
+/// Copies the directory `from` into `to`, file by file.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn two_corpora_differing_in_one_setting_show_it_moved_by_file_and_path() {
+    let dir = TempDir::new("diff-corpora");
+    let eks = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/tests/data/eks");
+    let setting = "deregistration_delay.timeout_seconds=10";
+    for (name, value) in [("old", "10"), ("new", "30")] {
+        let corpus = dir.path().join(name);
+        copy_dir(&eks, &corpus);
+        let ingress = corpus.join("kubernetes/ingress.yaml");
+        let text = std::fs::read_to_string(&ingress).unwrap();
+        assert!(text.contains(setting), "the corpus changed: {ingress:?}");
+        let changed = text.replace(
+            setting,
+            &format!("deregistration_delay.timeout_seconds={value}"),
+        );
+        std::fs::write(&ingress, changed).unwrap();
+        std::fs::write(
+            corpus.join("env.toml"),
+            "domain = \"sandbox.test\"\n[config]\nkubernetes = [\"kubernetes/*.yaml\"]\naws = [\"aws/*.json\"]\n",
+        )
+        .unwrap();
+        let env = corpus.join("env.toml").display().to_string();
+        let (_, _, stderr) = verify_into(
+            &corpus,
+            "reports",
+            &["--quiet", "--env", &env, "--tags", "@config"],
+        );
+        assert!(corpus.join("reports/report.json").is_file(), "{stderr}");
+    }
+    let out = dir.path().join("diff");
+    let (_, stdout, value) = diff_json(
+        &dir.path().join("old/reports/report.json"),
+        &dir.path().join("new/reports/report.json"),
+        &out,
+    );
+    let moved: Vec<&Value> = value["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["moved"].as_array().into_iter().flatten())
+        .filter(|m| {
+            m["kind"] == "config" && m["subject"].as_str().unwrap().contains("ingress.yaml")
+        })
+        .collect();
+    assert!(
+        moved
+            .iter()
+            .any(|m| m["old"].as_str().unwrap().contains("10")
+                && m["new"].as_str().unwrap().contains("30")),
+        "{stdout}"
+    );
 }

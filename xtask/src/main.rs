@@ -3,7 +3,8 @@
 //! - `verify [ARGS]`: build the netconform binary (release) and run `netconform verify ARGS`;
 //!   with no `--env` that verifies the built-in sandbox, with `--testbed` the container test
 //!   bed (its image made first when it is missing, as `images` does).
-//! - `collect ARGS`, `merge ARGS`, `sandbox ARGS`: `netconform collect|merge|sandbox ARGS`,
+//! - `collect ARGS`, `merge ARGS`, `diff ARGS`, `sandbox ARGS`: `netconform
+//!   collect|merge|diff|sandbox ARGS`,
 //!   built as `verify` builds it. Every task that builds netconform builds it as
 //!   `cargo build --release -p netconform` does, with what `cargo run` set for xtask removed
 //!   from the inner cargo's environment, so the two share one build.
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         "verify" => verify(rest),
         "collect" => netconform("collect", rest),
         "merge" => netconform("merge", rest),
+        "diff" => netconform("diff", rest),
         "sandbox" => netconform("sandbox", rest),
         "test" => test(rest),
         "ci" => ci(),
@@ -62,6 +64,7 @@ fn usage() -> ExitCode {
          (no --env: the built-in sandbox; see `cargo xtask verify --help`)\n  \
          collect ARGS    netconform collect ARGS: a deployment's configuration into files\n  \
          merge ARGS      netconform merge ARGS: several vantage points' reports into one verdict\n  \
+         diff OLD NEW    netconform diff OLD NEW: what changed between two runs' report.json\n  \
          sandbox ARGS    netconform sandbox ARGS: the sandbox in the foreground\n  \
          test [ARGS]     run the project's tests (cargo test --workspace --release ARGS)\n  \
          ci              cargo fmt --check, clippy -D warnings, then test\n  \
@@ -135,7 +138,7 @@ fn run_cargo(args: &[&str], command: &mut Command) -> Result<(), i32> {
 
 /// Runs `netconform COMMAND ARGS` in the user's directory (relative paths in ARGS are
 /// theirs), built first as `cargo build --release -p netconform` builds it: the same units,
-/// the one build `verify`, `collect`, `merge`, `sandbox`, that command and `cargo xtask
+/// the one build `verify`, `collect`, `merge`, `diff`, `sandbox`, that command and `cargo xtask
 /// test` share.
 fn netconform(command: &str, args: &[String]) -> Result<(), i32> {
     let mut run = vec![

@@ -58,6 +58,10 @@ pub struct Environment {
     /// Bounds the whole run (as `--timeout` does): what is cut off is inconclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<HumanDuration>,
+    /// A report.json of an earlier run of this environment to compare the run with (as
+    /// `--baseline` does; the flag wins), relative to the file's directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<PathBuf>,
     /// Known failures accepted for a while, each with an owner and an expiry.
     #[serde(default, rename = "waiver", skip_serializing_if = "Vec::is_empty")]
     pub waivers: Vec<Waiver>,
@@ -163,6 +167,7 @@ impl Environment {
             strict: false,
             profile: Profile::default(),
             timeout: None,
+            baseline: None,
             waivers: Vec::new(),
             dns: DnsSettings::default(),
             endpoints: Endpoints::default(),

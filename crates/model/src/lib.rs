@@ -2,13 +2,14 @@
 //! ([`guide`]) and recommendations ([`recommendations`]), check outcomes with their evidence
 //! ([`Outcome`], [`evidence`]), why a request failed ([`FailureKind`]), restart events ([`RestartEvent`]), how step and
 //! scenario verdicts roll up ([`rollup`]), the run report ([`RunReport`]), why a run stopped early ([`Stop`]), what a report must not show ([`redact`]), the exit codes ([`exit`]),
-//! the text of HAProxy's statistics page ([`haproxy`]) and the contract between collection
+//! what changed between two runs ([`diff`]), the text of HAProxy's statistics page ([`haproxy`]) and the contract between collection
 //! and the configuration readers ([`inputs`]).
 //!
 //! Plain data only: no I/O, no async, no network crate. Every other crate depends on this one
 //! and this one depends on no workspace crate.
 
 pub mod dates;
+pub mod diff;
 pub mod duration;
 pub mod environment;
 pub mod evidence;

@@ -47,38 +47,80 @@ pub fn combine(verdicts: &[Verdict]) -> Verdict {
     }
 }
 
+/// What two reports are compared for: the advice in a refusal says how to get comparable
+/// ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// `netconform merge`: one environment's runs from several vantage points.
+    Merge,
+    /// `netconform diff` and `verify --baseline`: one environment's run against an earlier one.
+    Diff,
+}
+
+/// Why the reports `first` and `other` do not compare (a different report layout, netconform
+/// version or environment), or `None`. `merge` refuses them, and so do `diff` and a baseline.
+pub fn incomparable(first: &Part, other: &Part, purpose: Purpose) -> Option<String> {
+    let (verb, same_version, one_env) = match purpose {
+        Purpose::Merge => (
+            "merges",
+            "run the same version at every vantage point (pin the image or the release)",
+            "merge the reports of one environment",
+        ),
+        Purpose::Diff => (
+            "compares",
+            "compare the runs of one netconform version (run the earlier one again with this one to make a new baseline)",
+            "compare the reports of one environment",
+        ),
+    };
+    let r = &other.report;
+    if r.schema_version != REPORT_SCHEMA_VERSION {
+        return Some(format!(
+            "{}: report.json layout {} (netconform {}); this netconform ({}) {verb} layout {REPORT_SCHEMA_VERSION}: make every report with the same netconform",
+            other.file,
+            r.schema_version,
+            r.tool_version,
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    if r.tool_version != first.report.tool_version {
+        return Some(format!(
+            "{} was made by netconform {}, {} by {}: {same_version}",
+            first.file, first.report.tool_version, other.file, r.tool_version
+        ));
+    }
+    // The built-in sandbox and the test bed broken on purpose (`--break`) are the one
+    // deployment before and after a bad deploy: a diff compares them, a merge does not.
+    let broken_on_purpose = purpose == Purpose::Diff
+        && r.source == first.report.source
+        && matches!(
+            r.source.as_str(),
+            "the built-in sandbox" | "the container test bed"
+        );
+    if r.domain != first.report.domain
+        || (r.environment != first.report.environment && !broken_on_purpose)
+    {
+        return Some(format!(
+            "{} verified {} ({}), {} verified {} ({}): {one_env}",
+            first.file,
+            first.report.environment,
+            first.report.domain,
+            other.file,
+            r.environment,
+            r.domain
+        ));
+    }
+    None
+}
+
 /// Why `parts` cannot be merged, or `None`.
 fn refused(parts: &[Part]) -> Option<String> {
     let first = parts.first()?;
     let mut seen = BTreeSet::new();
     for p in parts {
+        if let Some(why) = incomparable(first, p, Purpose::Merge) {
+            return Some(why);
+        }
         let r = &p.report;
-        if r.schema_version != REPORT_SCHEMA_VERSION {
-            return Some(format!(
-                "{}: report.json layout {} (netconform {}); this netconform ({}) merges layout {REPORT_SCHEMA_VERSION}: make every vantage point's report with the same netconform",
-                p.file,
-                r.schema_version,
-                r.tool_version,
-                env!("CARGO_PKG_VERSION")
-            ));
-        }
-        if r.tool_version != first.report.tool_version {
-            return Some(format!(
-                "{} was made by netconform {}, {} by {}: run the same version at every vantage point (pin the image or the release)",
-                first.file, first.report.tool_version, p.file, r.tool_version
-            ));
-        }
-        if r.domain != first.report.domain || r.environment != first.report.environment {
-            return Some(format!(
-                "{} verified {} ({}), {} verified {} ({}): merge the reports of one environment",
-                first.file,
-                first.report.environment,
-                first.report.domain,
-                p.file,
-                r.environment,
-                r.domain
-            ));
-        }
         if !r.vantages.is_empty() {
             return Some(format!(
                 "{}: a merged report already (of {}); merge the vantage points' own reports",
@@ -285,6 +327,7 @@ pub fn merge(parts: Vec<Part>) -> Result<RunReport, String> {
         },
         vantage: None,
         vantages,
+        baseline: None,
     })
 }
 

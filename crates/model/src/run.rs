@@ -14,8 +14,9 @@ use crate::{Gap, Verdict};
 /// `started_at`, `source`, `settings` and the timeline's failures by kind; 3 added the
 /// `not-checked` and `waived` verdicts, gaps, waivers, `strict`, `profile` and `coverage`; 4
 /// added `vantage` (where a run was made from) and, in a merged report, `vantages` and each
-/// scenario's verdict per vantage point.
-pub const REPORT_SCHEMA_VERSION: u32 = 4;
+/// scenario's verdict per vantage point; 5 added `baseline` (the comparison with a baseline run,
+/// `verify --baseline`).
+pub const REPORT_SCHEMA_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
@@ -54,6 +55,10 @@ pub struct RunReport {
     /// A merged report (`netconform merge`): the vantage points merged, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vantages: Vec<String>,
+    /// Compared with a baseline (`--baseline`, `baseline = "..."`): what changed since, which
+    /// failures are known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::diff::baseline::Baseline>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -228,7 +233,7 @@ impl RunReport {
     pub fn verdict(&self) -> Verdict {
         let has = |v| self.scenarios.iter().any(|s| s.verdict == v);
         if !self.errors.is_empty()
-            || has(Verdict::Fail)
+            || self.scenarios.iter().any(|s| self.fails_run(s))
             || !self.expired_waivers.is_empty()
             || (self.strict && !self.coverage().complete)
         {
@@ -334,6 +339,7 @@ mod tests {
             expired_waivers: Vec::new(),
             vantage: None,
             vantages: Vec::new(),
+            baseline: None,
         }
     }
 

@@ -45,6 +45,13 @@ pub(crate) enum Command {
     /// every scenario shows each vantage point's verdict and evidence, and passes only when
     /// it passes from every vantage point that ran it. Exit codes as for verify.
     Merge(MergeArgs),
+    /// What changed between two runs of one environment (two report.json files): per
+    /// scenario newly failing, fixed, failing for a different reason, newly not checked (and
+    /// why), and the evidence that moved (DNS answers and TTLs, addresses, certificates,
+    /// settings, the rolling restart's failures and p99); timings are never a change. Exit
+    /// codes: 0 no new failure, 1 a new failure, 2 the reports do not compare or cannot be
+    /// read.
+    Diff(DiffArgs),
     /// Make the container test bed's image when it is missing (what `cargo xtask images`
     /// runs).
     #[command(hide = true)]
@@ -117,6 +124,34 @@ pub(crate) struct VerifyArgs {
     /// `timeout` in the environment file; this flag wins.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub(crate) timeout: Option<HumanDuration>,
+    /// Compare the run, as it ends, with an earlier run's report.json of this environment:
+    /// the summary and every report say what changed since (new failures, fixed, known).
+    /// Also `baseline` in the environment file; this flag wins.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+    /// Which failures fail the run: any (the default), or only those the baseline did not
+    /// have (new: the others are shown as known, and junit.xml marks them skipped with the
+    /// reason). A failure is known only when its scenario, subject and reason match the
+    /// baseline's. Without a baseline every failure fails the run. Waivers still apply and
+    /// expire.
+    #[arg(long, value_enum, default_value_t = FailOn::Any, value_name = "WHICH")]
+    pub(crate) fail_on: FailOn,
+}
+
+/// Which failures fail a run compared with a baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum FailOn {
+    Any,
+    New,
+}
+
+impl From<FailOn> for netconform_model::diff::baseline::FailOn {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Any => Self::Any,
+            FailOn::New => Self::New,
+        }
+    }
 }
 
 /// Where a run's verdict goes: stdout, the report files, metrics.
@@ -155,6 +190,22 @@ pub(crate) struct MergeArgs {
     pub(crate) reports: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) out: Outputs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// The earlier run's report.json (`verify --report-dir DIR`, or `--format json` output).
+    #[arg(value_name = "OLD")]
+    pub(crate) old: PathBuf,
+    /// The later run's report.json, of the same environment and netconform version.
+    #[arg(value_name = "NEW")]
+    pub(crate) new: PathBuf,
+    /// Write diff.json (layout: docs/diff.schema.json) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) report_dir: Option<PathBuf>,
+    /// What goes to stdout: the changes for people (text), or diff.json (json).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
 }
 
 /// What `verify` prints on stdout.

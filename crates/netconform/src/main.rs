@@ -5,6 +5,7 @@
 mod cli;
 mod collect_cmd;
 mod collector;
+mod diff_cmd;
 mod drivers;
 mod embedded;
 mod features;
@@ -57,6 +58,7 @@ fn main() -> ExitCode {
             cli::Command::TestbedImages(args) => testbed_cmd::images(args).await,
             cli::Command::Collect(args) => collect_cmd::run(args).await,
             cli::Command::Merge(args) => merge_cmd::run(&args).await,
+            cli::Command::Diff(args) => diff_cmd::run(&args),
         }
     });
     runtime.shutdown_background();

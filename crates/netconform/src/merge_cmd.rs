@@ -10,11 +10,14 @@ use netconform_model::merge::{Part, merge};
 use crate::cli::MergeArgs;
 use crate::report_error;
 
-/// Reads one vantage point's report.json.
-fn read(path: &Path) -> Result<Part, String> {
+/// Reads one run's report.json (a vantage point's for merge; a run's for diff and a
+/// baseline).
+pub(crate) fn read(path: &Path) -> Result<Part, String> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
-        format!("failed to read {file}: {e}; name the report.json each vantage point wrote")
+        format!(
+            "failed to read {file}: {e}; name the report.json a run wrote (verify --report-dir)"
+        )
     })?;
     let report: RunReport = serde_json::from_str(&text).map_err(|e| {
         format!(

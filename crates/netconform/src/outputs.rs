@@ -61,7 +61,7 @@ pub(crate) async fn finish(report: &RunReport, args: &Outputs) -> i32 {
 }
 
 /// Writes `path` whole or not at all: a temporary file in the same directory, then a rename.
-fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     std::fs::write(&tmp, text)?;
     std::fs::rename(&tmp, path)

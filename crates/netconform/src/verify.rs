@@ -11,6 +11,7 @@ use cucumber::{World as _, WriterExt as _, cli as cucumber_cli};
 use futures::FutureExt as _;
 use netconform_drain::RestartDriver;
 use netconform_model::dates::{Date, rfc3339_utc};
+use netconform_model::merge::Part;
 use netconform_model::{Environment, RunReport, Stop, exit, run::REPORT_SCHEMA_VERSION};
 use netconform_net::{Caching, Resolver};
 use netconform_sandbox::Sandbox;
@@ -65,6 +66,13 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
             return exit::USAGE;
         }
     };
+    let baseline = match read_baseline(&args, &env) {
+        Ok(baseline) => baseline,
+        Err(message) => {
+            report_error(&message);
+            return exit::USAGE;
+        }
+    };
     let strict = args.strict || env.strict;
     let waivers = env.waivers.clone();
     let limit = args
@@ -103,12 +111,32 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
         expired_waivers: Vec::new(),
         vantage: Some(vantage(args.vantage.as_deref())),
         vantages: Vec::new(),
+        baseline: None,
     };
     report.apply_waivers(&waivers, Date::of(SystemTime::now()));
     netconform_model::redact::report(&mut report);
+    // After redaction: the baseline's report was redacted when it was written.
+    if let Some(part) = &baseline
+        && let Err(why) = report.compare_with(part, args.fail_on.into())
+    {
+        report
+            .errors
+            .push(format!("the baseline does not compare: {why}"));
+    }
     // Ends the sandbox, or removes the test bed, before the verdict is printed.
     drop(source);
     crate::outputs::finish(&report, &args.out).await
+}
+
+/// The baseline report, read before the run (`--baseline`, else the environment file's
+/// `baseline`, relative to the file), so a missing or unreadable one stops the run at once.
+fn read_baseline(args: &VerifyArgs, env: &Environment) -> Result<Option<Part>, String> {
+    let path = match (&args.baseline, &env.baseline) {
+        (Some(given), _) => given.clone(),
+        (None, Some(named)) => env.resolve_path(named),
+        (None, None) => return Ok(None),
+    };
+    crate::merge_cmd::read(&path).map(Some)
 }
 
 /// The run's vantage point: `--vantage`, else the host name (`localhost` when unknown).

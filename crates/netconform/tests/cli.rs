@@ -100,7 +100,7 @@ fn reports_are_written() {
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
             .unwrap();
-    assert_eq!(report["schema_version"], 4);
+    assert_eq!(report["schema_version"], 5);
     let evidence = &report["scenarios"][0]["steps"][1]["outcomes"][0]["evidence"];
     let probes = evidence.as_array().unwrap();
     assert!(

@@ -4,38 +4,11 @@
 
 mod common;
 
-use std::io::Write as _;
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use common::{BIN, Pushgateway, TempDir};
-
-/// `promtool check metrics` over `text`: its exit status and what it said.
-fn promtool(text: &str) -> (bool, String) {
-    let mut child = Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("promtool (Debian's prometheus package; cargo xtask test installs it)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
+use common::{BIN, Pushgateway, TempDir, promtool};
 
 /// The value of the sample of `metric` whose labels include every one of `labels`.
 fn sample(text: &str, metric: &str, labels: &[&str]) -> Option<f64> {

@@ -137,6 +137,7 @@ pub fn html(report: &RunReport) -> String {
         }
         out.push_str("</ul></section>\n");
     }
+    since_baseline(&mut out, report);
     if !report.errors.is_empty() {
         out.push_str("<section class=\"feature\"><h2>Errors</h2><ul>\n");
         for e in &report.errors {
@@ -171,6 +172,67 @@ pub fn html(report: &RunReport) -> String {
     ));
     out.push_str("</main>\n</body>\n</html>\n");
     out
+}
+
+/// The run compared with its baseline: the counts, then a row per scenario that changed with
+/// its new and gone failures and the evidence that moved.
+fn since_baseline(out: &mut String, report: &RunReport) {
+    let Some(b) = &report.baseline else {
+        return;
+    };
+    out.push_str(&format!(
+        "<section class=\"feature\" id=\"baseline\"><h2>Since the baseline</h2>\n<p class=\"guide\">{} ({}): {} new failures, {} fixed, {} known{}.</p>\n",
+        escape(&b.file),
+        escape(&b.started_at),
+        b.new_failures,
+        b.fixed,
+        b.known.len(),
+        if b.fail_on == netconform_model::diff::baseline::FailOn::New {
+            "; only new failures fail the run (--fail-on new)"
+        } else {
+            ""
+        }
+    ));
+    if b.changes.is_empty() {
+        out.push_str("<p>Nothing changed.</p></section>\n");
+        return;
+    }
+    out.push_str("<table>\n<tr><th>change</th><th>scenario</th><th>what</th></tr>\n");
+    for c in &b.changes {
+        let what: Vec<String> = c
+            .new_failures
+            .iter()
+            .map(|f| format!("new failure: {}: {}", f.subject, f.reason))
+            .chain(
+                c.gone_failures
+                    .iter()
+                    .map(|f| format!("gone: {}: {}", f.subject, f.reason)),
+            )
+            .chain(
+                c.gap
+                    .iter()
+                    .map(|g| format!("why: {}; to check it: {}", g.what, g.fix)),
+            )
+            .chain(c.moved.iter().map(|m| {
+                format!(
+                    "{}: {}: {} → {}",
+                    m.kind.describe(),
+                    m.subject,
+                    m.old,
+                    m.new
+                )
+            }))
+            .map(|line| escape(&line))
+            .collect();
+        out.push_str(&format!(
+            "<tr><td>{}</td><td>{} / {}</td><td>{}</td></tr>\n",
+            c.change.describe(),
+            escape(&c.feature),
+            escape(&c.name),
+            what.join("<br>")
+        ));
+    }
+    out.push_str("</table></section>\n");
 }
 
 fn toml_text(settings: &toml::Table) -> String {

@@ -1,7 +1,8 @@
 //! The run as Prometheus text exposition (format 0.0.4), for node_exporter's textfile
 //! collector (`--metrics FILE`) or a Pushgateway (`--push URL`): a gauge per scenario, the
 //! run's start, duration and verdict, each certificate's expiry per address, and the rolling
-//! restart's failed requests by kind. Every metric is a gauge (a run is a snapshot), its
+//! restart's failed requests by kind; compared with a baseline, the new failures and the fixed
+//! scenarios, so an alert fires on a regression rather than on a standing finding. Every metric is a gauge (a run is a snapshot), its
 //! unit in its name as Prometheus asks (`promtool check metrics` passes it).
 
 use std::collections::BTreeMap;
@@ -116,6 +117,7 @@ pub fn metrics(report: &RunReport, identity: Identity) -> String {
     run(&mut families, report);
     certificates(&mut families, report);
     drains(&mut families, report);
+    baseline(&mut families, report);
     families.render()
 }
 
@@ -194,6 +196,25 @@ fn run(families: &mut Families<'_>, report: &RunReport) {
         "The run's exit code: 0 conformant, 1 not conformant, 2 usage error, 3 inconclusive.",
         families.with(&[]),
         f64::from(report.exit_code()),
+    );
+}
+
+/// Compared with a baseline (`--baseline`): what changed since.
+fn baseline(families: &mut Families<'_>, report: &RunReport) {
+    let Some(b) = &report.baseline else {
+        return;
+    };
+    families.add(
+        "netconform_baseline_new_failures",
+        "Failures the baseline run did not have (same scenario, subject and reason).",
+        families.with(&[]),
+        b.new_failures as f64,
+    );
+    families.add(
+        "netconform_baseline_fixed",
+        "Scenarios that failed in the baseline run and no longer do.",
+        families.with(&[]),
+        b.fixed as f64,
     );
 }
 

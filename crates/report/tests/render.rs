@@ -248,6 +248,7 @@ fn report() -> RunReport {
         expired_waivers: vec![],
         vantage: Some("ci-runner".into()),
         vantages: vec![],
+        baseline: None,
     }
 }
 

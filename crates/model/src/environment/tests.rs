@@ -380,3 +380,17 @@ fn slow_requests_and_haproxy_statistics_are_read() {
     assert_eq!(again.drain, env.drain);
     assert_eq!(parse("domain = \"a.b\"").unwrap().drain.slow_path, None);
 }
+
+#[test]
+fn a_baseline_is_read_relative_to_the_file() {
+    let env = parse("domain = \"example.com\"\nbaseline = \"runs/last/report.json\"\n").unwrap();
+    let named = env.baseline.as_deref().unwrap();
+    assert_eq!(
+        env.resolve_path(named),
+        Path::new("envs/runs/last/report.json")
+    );
+    assert!(
+        env.to_toml()
+            .contains("baseline = \"runs/last/report.json\"")
+    );
+}

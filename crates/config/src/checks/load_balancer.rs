@@ -10,6 +10,7 @@ use netconform_model::guide::{
     HEALTHY_STATUS, Section,
 };
 
+use super::azure::{is_scale_set, judge_scale_set_grace};
 use super::shutdown::api_containers;
 use super::{Judge, defaults, guideline, no_api, platform};
 use crate::node::{Field, State};
@@ -394,6 +395,10 @@ pub fn check_startup_grace(d: &Deployment) -> Outcome {
     }
     for g in d.api_groups() {
         any = true;
+        if is_scale_set(g) {
+            judge_scale_set_grace(&mut judge, g);
+            continue;
+        }
         let uses_elb = |t: &String| t.split(',').any(|t| t.trim().eq_ignore_ascii_case("ELB"));
         judge.value(
             platform::ASG_ELB_HEALTH,

@@ -18,6 +18,12 @@ pub struct ConfigSettings {
     /// Route 53. `ecs` is accepted as another name for it.
     #[serde(alias = "ecs", skip_serializing_if = "Vec::is_empty")]
     pub aws: Vec<PathGlob>,
+    /// Azure CLI output (JSON, `az ... -o json`): application gateways, load balancers, public
+    /// IPs, virtual networks, NAT gateways, private endpoints, AKS clusters and node pools, VM
+    /// scale sets, autoscale settings, flexible servers, management locks, DNS record sets.
+    /// Each file is what one command prints, told by its resources' `type`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub azure: Vec<PathGlob>,
     /// `pulumi stack export` output (version 3): a file, or a list of files or globs (the
     /// installers split a deployment over several stacks).
     #[serde(
@@ -101,6 +107,7 @@ impl ConfigSettings {
     pub fn is_empty(&self) -> bool {
         self.kubernetes.is_empty()
             && self.aws.is_empty()
+            && self.azure.is_empty()
             && self.pulumi_stack_export.is_empty()
             && self.collect.is_empty()
     }

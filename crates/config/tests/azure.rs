@@ -513,3 +513,19 @@ fn az_output_of_another_command_is_refused_and_an_empty_list_is_no_input() {
     let d = netconform_config::read_azure_text("[]", "empty.json").unwrap();
     assert!(d.inputs.is_empty(), "{:?}", d.inputs);
 }
+
+/// What `netconform collect` writes when ARM refused the gateways (`denied.json`, here in the
+/// gateways' place): the load balancer is not checked, naming the RBAC action.
+#[test]
+fn a_refused_az_call_leaves_its_checks_not_checked_naming_the_rbac_action() {
+    let d = load_set("azure-aks", Some("azure-denied"));
+    let got = run("lb-zones", &d);
+    assert_eq!(got.verdict, Verdict::NotChecked, "{}", got.reason);
+    assert!(
+        got.reason.contains(
+            "not checked: AuthorizationFailed for Microsoft.Network/applicationGateways/read"
+        ),
+        "{}",
+        got.reason
+    );
+}

@@ -4,9 +4,11 @@
 //! kind. az flattens `properties` into the resource for the commands read here; the readers
 //! also take them nested, as the REST API returns them ([`crate::node::Node::arm`]).
 
+use netconform_model::inputs::DeniedCalls;
+
 use crate::node::{Loc, Node};
 use crate::resources::{
-    Reading, autoscaling, databases, dns_records, load_balancers, network, node_groups,
+    Reading, autoscaling, databases, denied, dns_records, load_balancers, network, node_groups,
 };
 
 /// One Azure resource, as the readers see it, whichever format it came from (an item of az's
@@ -153,6 +155,10 @@ pub(crate) fn reader_of(kind: &str) -> Option<Reader> {
 /// prints `[]` for every list command that finds none, so which kind is absent cannot be
 /// told): it is read as no input. `Err` when it is not az output this reads.
 pub(crate) fn read(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
+    if doc.is_object() && doc.get(DeniedCalls::KEY).exists() {
+        // What collection was refused: the resources are not there, and not "none".
+        return denied::from_cli(doc, r);
+    }
     let items = if doc.is_object() {
         vec![doc.clone()]
     } else if doc.value().is_some_and(serde_json::Value::is_array) {

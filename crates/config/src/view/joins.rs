@@ -85,6 +85,9 @@ impl Deployment {
     pub fn source(&self, input: Input) -> String {
         match self.denied.get(&input) {
             Some(action) if input == Input::Kubernetes => format!("Forbidden: {action}"),
+            Some(action) if action.starts_with("Microsoft.") => {
+                format!("AuthorizationFailed for {action}")
+            }
             Some(action) => format!("AccessDenied for {action}"),
             None => input.source(),
         }

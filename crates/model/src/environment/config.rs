@@ -33,8 +33,9 @@ pub struct ConfigSettings {
     pub pulumi_stack_export: Vec<PathGlob>,
     /// Read the configuration from the live deployment before verifying: `aws` (through the
     /// AWS CLI, with the user's credentials), `kubernetes` (through kubectl, with the user's
-    /// kubeconfig). The files go into the report directory's `collected/` and are checked as
-    /// if listed in `aws` and `kubernetes`.
+    /// kubeconfig), `azure` (through the Azure CLI, with its login). The files go into the
+    /// report directory's `collected/` and are checked as if listed in `aws`, `kubernetes` and
+    /// `azure`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub collect: Vec<CollectFrom>,
     /// The AWS region collection asks (else the CLI's own: `AWS_REGION`, its profile).
@@ -56,6 +57,15 @@ pub struct ConfigSettings {
     /// The kubectl program (default `kubectl` on PATH).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kubectl: Option<String>,
+    /// The Azure subscription collection reads (else az's default one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<String>,
+    /// The resource group Azure collection lists in (else the whole subscription).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_group: Option<String>,
+    /// The Azure CLI program (default `az` on PATH).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub az_cli: Option<String>,
 }
 
 /// Where `[config] collect` reads the configuration from.
@@ -66,6 +76,8 @@ pub enum CollectFrom {
     Aws,
     /// The cluster, through kubectl.
     Kubernetes,
+    /// The Azure subscription, through the Azure CLI.
+    Azure,
 }
 
 impl<'de> Deserialize<'de> for CollectFrom {
@@ -74,8 +86,9 @@ impl<'de> Deserialize<'de> for CollectFrom {
         match text.as_str() {
             "aws" => Ok(CollectFrom::Aws),
             "kubernetes" => Ok(CollectFrom::Kubernetes),
+            "azure" => Ok(CollectFrom::Azure),
             other => Err(serde::de::Error::custom(format!(
-                "collect from {other:?}? the sources are: \"aws\", \"kubernetes\""
+                "collect from {other:?}? the sources are: \"aws\", \"kubernetes\", \"azure\""
             ))),
         }
     }

@@ -41,11 +41,12 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     groups (unset is the AWS default of 300 s: the guide asks for it to be configured).
     Azure: the Application Gateway's backend settings for the API's pool, connectionDraining
     enabled with drainTimeoutInSec ("Application Gateway backend settings",
-    https://learn.microsoft.com/azure/application-gateway/configuration-http-
-    settings#connection-draining: off unless enabled).
+    https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining:
+    off unless enabled).
     Enforces: a preStop hook that waits (Kubernetes); a deregistration delay set and above 0 on
-    the API's target groups (ECS, VMs). Azure: connectionDraining enabled on the API's backend
-    settings.
+    the API's target groups (ECS, VMs). Azure ("Application Gateway backend settings",
+    https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining):
+    connectionDraining enabled on the API's backend settings.
     Fails when: no preStop hook, a preStop hook that returns at once (`true`, `sleep 0`, an
     echo), or a deregistration delay unset or 0. On Azure: connectionDraining disabled or
     absent.
@@ -78,11 +79,13 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     Azure: the scale set's terminate notification
     (virtualMachineProfile.scheduledEventsProfile.terminateNotificationProfile; "Terminate
     notification for Azure Virtual Machine Scale Set instances",
-    https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-
-    terminate-notification) with notBeforeTimeout at least the stop timeout.
+    https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-terminate-notification)
+    with notBeforeTimeout at least the stop timeout.
     Enforces: a termination lifecycle hook with a heartbeat >= 120 s (the stop timeout) on the
-    API's auto-scaling groups, or managedDraining ENABLED on its capacity providers. Azure: a
-    terminate notification enabled with notBeforeTimeout >= 120 s.
+    API's auto-scaling groups, or managedDraining ENABLED on its capacity providers. Azure
+    ("Terminate notification for Virtual Machine Scale Set instances",
+    https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-terminate-notification):
+    a terminate notification enabled with notBeforeTimeout >= 120 s.
     Fails when: no termination hook, a heartbeat shorter than the stop timeout, or managed
     draining DISABLED without a hook of one's own. On Azure: no terminate notification.
     Then the API's instances are drained before they terminate

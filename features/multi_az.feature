@@ -27,8 +27,10 @@ Feature: The API and its load balancer span availability zones (configuration)
     Virtual Machine Scale Set that uses Availability Zones"): an Azure subnet spans every zone
     of its region, so zones come from the compute.
     Enforces: the API's pods, tasks or instances may run in at least two availability zones (a
-    zone topology spread or anti-affinity; subnets in two zones). Azure: node pools in at least
-    two zones together, each with availabilityZones; a scale set's zones at least two.
+    zone topology spread or anti-affinity; subnets in two zones). Azure ("Availability zones in
+    AKS", "Virtual Machine Scale Sets that use Availability Zones",
+    https://learn.microsoft.com/azure/aks/availability-zones): node pools in at least two zones
+    together, each with availabilityZones; a scale set's zones at least two.
     Fails when: no zone spread is set, or the subnets are all in one zone; the file and path are
     named. On Azure: a node pool without availabilityZones, or node pools or a scale set in one
     zone.
@@ -38,8 +40,10 @@ Feature: The API and its load balancer span availability zones (configuration)
   Scenario: The load balancer has nodes in at least two availability zones
     Azure: an Application Gateway's zones (its gateway subnet spans them), an Azure load
     balancer's frontend public IP's zones.
-    Enforces: every load balancer has subnets in at least two availability zones. Azure: the
-    Application Gateway's zones at least two.
+    Enforces: every load balancer has subnets in at least two availability zones. Azure
+    ("Application Gateway v2: autoscaling and zone redundancy",
+    https://learn.microsoft.com/azure/application-gateway/application-gateway-autoscaling-zone-redundant):
+    the Application Gateway's zones at least two.
     Fails when: a load balancer's subnets are in one zone; its file and path are named.
     Then every load balancer has nodes in at least two availability zones
 

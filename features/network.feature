@@ -33,8 +33,10 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     auto-scaling group that registers in the API's target group.
     Azure: the subnets (vnetSubnetId) of the AKS node pools, of the scale set in the API's
     backend pool: a NAT gateway attached, not Azure's default outbound access.
-    Enforces: the API's tasks or nodes are in private subnets, with assignPublicIp off. Azure:
-    the nodes' subnets have a NAT gateway (not default outbound access).
+    Enforces: the API's tasks or nodes are in private subnets, with assignPublicIp off. Azure
+    ("Default outbound access",
+    https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access): the
+    nodes' subnets have a NAT gateway (not default outbound access).
     Fails when: a task or node group is in a public subnet or gets a public IP address. On
     Azure: a node pool's or scale set's subnet without a NAT gateway whose default outbound
     access is on.
@@ -49,8 +51,9 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     "Networking overview for Azure Database for PostgreSQL with private access"); its subnet
     without a NAT gateway and with defaultOutboundAccess false.
     Enforces: every database has PubliclyAccessible false and subnets apart from the API's.
-    Azure: publicNetworkAccess Disabled, its delegated subnet isolated and apart from the
-    nodes'.
+    Azure ("Networking with private access for Azure Database for PostgreSQL",
+    https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-private):
+    publicNetworkAccess Disabled, its delegated subnet isolated and apart from the nodes'.
     Fails when: a database is publicly accessible or shares the API's subnets. On Azure:
     publicNetworkAccess Enabled.
     Then the database is not publicly accessible and is in database subnets
@@ -59,15 +62,16 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
   Scenario: Every availability zone has its own NAT gateway
     Each private subnet's default route goes to the NAT gateway in its own zone: a route to
     another zone's NAT gateway is cut off when that zone fails. Each NAT gateway sits in a
-    public subnet (the guide's "Public subnets: ... NAT gateways"): one in a private subnet
-    has no way out itself.
-    Azure ("NAT gateway and availability zones", https://learn.microsoft.com/azure/nat-
-    gateway/nat-availability-zones): a Standard NAT gateway is zonal, so a NAT gateway per zone
-    is a zonal NAT gateway on each subnet whose node pools or scale sets run only in its zone
-    (Microsoft's "zonal stacks"), or a zone-redundant StandardV2 NAT gateway.
+    public subnet (the guide's "Public subnets: ... NAT gateways"): one in a private subnet has
+    no way out itself. Azure ("NAT gateway and availability zones",
+    https://learn.microsoft.com/azure/nat-gateway/nat-availability-zones): a Standard NAT
+    gateway is zonal, so a NAT gateway per zone is a zonal NAT gateway on each subnet whose node
+    pools or scale sets run only in its zone (Microsoft's "zonal stacks"), or a zone-redundant
+    StandardV2 NAT gateway.
     Enforces: each private subnet's default route goes to a NAT gateway in its own zone, and
-    every NAT gateway is in a public subnet. Azure: each private subnet's NAT gateway is
-    StandardV2, or zonal and serving only compute of its zone.
+    every NAT gateway is in a public subnet. Azure ("NAT gateway and availability zones",
+    https://learn.microsoft.com/azure/nat-gateway/nat-availability-zones): each private subnet's
+    NAT gateway is StandardV2, or zonal and serving only compute of its zone.
     Fails when: a zone has no NAT gateway, a private subnet routes to another zone's, or a NAT
     gateway sits in a private or isolated subnet. On Azure: a NAT gateway with no zone, or a
     zonal one serving node pools or a scale set in other zones.
@@ -84,9 +88,11 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     service endpoints"): a private endpoint for a storage account's blob sub-resource in the
     virtual network of the API's subnets, approved, or a Microsoft.Storage service endpoint on
     those subnets.
-    Enforces: every subnet the API runs in reaches S3 through a VPC endpoint. Azure: Blob
-    storage through a private endpoint in the subnets' virtual network or a Microsoft.Storage
-    service endpoint.
+    Enforces: every subnet the API runs in reaches S3 through a VPC endpoint. Azure ("Use
+    private endpoints for Azure Storage",
+    https://learn.microsoft.com/azure/storage/common/storage-private-endpoints): Blob storage
+    through a private endpoint in the subnets' virtual network or a Microsoft.Storage service
+    endpoint.
     Fails when: no S3 endpoint exists in the VPC, a Gateway endpoint is on no route table of the
     API's subnets (the subnets and route tables are named), or an Interface endpoint has private
     DNS off. On Azure: neither a blob private endpoint in the virtual network nor a service

@@ -466,6 +466,7 @@ fn every_azure_rule_has_a_broken_case_and_every_case_an_expectation() {
         );
     }
     for set in ["aks", "vmss"] {
+        // (azure-broken/agic/ holds the annotation cases of its own test.)
         for entry in std::fs::read_dir(data().join("azure-broken").join(set)).unwrap() {
             let case = entry.unwrap().file_name().to_string_lossy().into_owned();
             assert!(
@@ -527,5 +528,39 @@ fn a_refused_az_call_leaves_its_checks_not_checked_naming_the_rbac_action() {
         ),
         "{}",
         got.reason
+    );
+}
+
+/// Kubernetes on AKS without az output: the Application Gateway Ingress Controller's
+/// annotations say the gateway's probe, as the AWS Load Balancer Controller's do.
+#[test]
+fn agic_annotations_give_the_health_check_without_az_output() {
+    let only_kubernetes = |case: Option<&str>| {
+        let mut settings = ConfigSettings::default();
+        for f in files(&data().join("azure-aks/kubernetes")) {
+            let path = match case {
+                Some(dir) if data().join(dir).join("kubernetes").join(&f).exists() => {
+                    format!("{dir}/kubernetes/{f}")
+                }
+                _ => format!("azure-aks/kubernetes/{f}"),
+            };
+            settings.kubernetes.push(path.parse().unwrap());
+        }
+        load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"))
+    };
+    let got = run("health-check", &only_kubernetes(None));
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    let got = run(
+        "health-check",
+        &only_kubernetes(Some("azure-broken/agic/probe-healthz")),
+    );
+    assert_expected(
+        "agic/probe-healthz",
+        &got,
+        &fail(
+            "health-check",
+            "azure-broken/agic/probe-healthz/kubernetes/ingress.yaml: metadata.annotations[\"appgw.ingress.kubernetes.io/health-probe-path\"]",
+            "= /healthz, expected \"/api/status\"",
+        ),
     );
 }

@@ -1,10 +1,12 @@
 //! Microsoft's documentation, for the rules that hold an Azure setting to how Azure behaves
 //! (the citations of [`super::platform`], for Azure), and what the Azure rules share.
 
-use netconform_model::guide::HEALTH_CHECK_GRACE_PERIOD;
+use netconform_model::guide::{HEALTH_CHECK_GRACE_PERIOD, HEALTH_CHECK_PATH, HEALTHY_STATUS};
 
-use super::Judge;
-use crate::view::{AutoScalingGroup, Deployment, GroupKind};
+use super::shutdown::api_containers;
+use super::{Judge, guideline};
+use crate::node::{Field, State};
+use crate::view::{AutoScalingGroup, Deployment, GroupKind, Ingress};
 
 pub const NAT_ZONES: &str = "Azure (\"NAT gateway and availability zones\", https://learn.microsoft.com/azure/nat-gateway/nat-availability-zones): a Standard NAT gateway is zonal, in one zone or in \"no zone\" (a zone Azure picks); zone resilience takes one zonal NAT gateway per zone, each serving the VMs of its own zone (zonal stacks), or a zone-redundant StandardV2 NAT gateway.";
 pub const DEFAULT_OUTBOUND: &str = "Azure (\"Default outbound access\", https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access): a subnet without a NAT gateway or another explicit way out gives its VMs an implicit public address, unless defaultOutboundAccess is false (a private subnet).";
@@ -16,6 +18,66 @@ pub const AUTOMATIC_REPAIRS: &str = "Azure (\"Automatic instance repairs for Azu
 pub const TERMINATE_NOTIFICATION: &str = "Azure (\"Terminate notification for Azure Virtual Machine Scale Set instances\", https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-terminate-notification): with terminateNotificationProfile enabled a scale set announces an instance's deletion as a scheduled event and waits notBeforeTimeout (5 to 15 minutes) before deleting it: Azure's termination hook.";
 pub const CONNECTION_DRAINING: &str = "Azure (\"Application Gateway backend settings\", https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining): connection draining lets a backend removed from the pool finish its requests for drainTimeoutInSec (1 to 3600 s); it is off unless enabled.";
 pub const MANAGEMENT_LOCKS: &str = "Azure (\"Lock your resources to protect your infrastructure\", https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources): a CanNotDelete or ReadOnly lock on a resource, or on its resource group or subscription (locks are inherited), stops its deletion.";
+pub const AGIC_PROBE: &str = "Azure (Application Gateway Ingress Controller, \"Annotations\", https://azure.github.io/application-gateway-kubernetes-ingress/annotations/): appgw.ingress.kubernetes.io/health-probe-path and health-probe-status-codes set the gateway's probe for the backend; without them AGIC takes the path from the pods' readiness probe (else their liveness probe, else /) and counts 200-399 healthy.";
+
+const AGIC_PROBE_PATH: &str = "appgw.ingress.kubernetes.io/health-probe-path";
+const AGIC_PROBE_CODES: &str = "appgw.ingress.kubernetes.io/health-probe-status-codes";
+
+/// An Ingress the Application Gateway Ingress Controller serves: its class, or its annotations.
+pub(crate) fn is_agic(i: &Ingress) -> bool {
+    i.class.as_deref() == Some("azure-application-gateway")
+        || i.annotations
+            .keys()
+            .any(|k| k.starts_with("appgw.ingress.kubernetes.io/"))
+}
+
+/// The probe AGIC gives the API's backend: the annotations, else the API's readiness (then
+/// liveness) probe path, else `/`; and its status codes, else 200-399. Judged like a target
+/// group's health check; whether any AGIC ingress of the API was judged.
+pub(crate) fn judge_agic_probe(judge: &mut Judge, d: &Deployment) -> bool {
+    let mut any = false;
+    for ing in d.api_ingresses().into_iter().filter(|i| is_agic(i)) {
+        any = true;
+        let mut path = ing.annotation(AGIC_PROBE_PATH);
+        if path.is_unset() {
+            let probes = d
+                .api_workloads()
+                .filter(|w| w.namespace == ing.namespace)
+                .flat_map(|w| api_containers(w))
+                .flat_map(|c| [&c.readiness, &c.liveness]);
+            path = probes
+                .filter_map(|p| match &p.state {
+                    State::Set(probe) => {
+                        probe.http_path.clone().map(|h| Field::set(p.at.clone(), h))
+                    }
+                    _ => None,
+                })
+                .next()
+                .unwrap_or_else(|| Field::set(path.at.clone(), "/".to_owned()));
+        }
+        let mut codes = ing.annotation(AGIC_PROBE_CODES);
+        if codes.is_unset() {
+            codes = Field::set(codes.at.clone(), "200-399".to_owned());
+        }
+        judge.value(
+            AGIC_PROBE,
+            &ing.subject,
+            &path,
+            None,
+            &format!("{HEALTH_CHECK_PATH:?}"),
+            |p| p == HEALTH_CHECK_PATH,
+        );
+        judge.value(
+            guideline::HEALTH_CHECK,
+            &ing.subject,
+            &codes,
+            None,
+            &format!("codes including {HEALTHY_STATUS}"),
+            |m| super::load_balancer::matcher_accepts(m, HEALTHY_STATUS),
+        );
+    }
+    any
+}
 
 /// The metric Azure autoscale reads a scale set's CPU from
 /// (https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-compute-virtualmachinescalesets-metrics).

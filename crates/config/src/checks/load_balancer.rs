@@ -230,7 +230,7 @@ pub fn check_deletion_protection(d: &Deployment) -> Outcome {
 }
 
 /// Whether an ELBv2 matcher ("200", "200-299", "200,202") accepts `code`.
-fn matcher_accepts(matcher: &str, code: u16) -> bool {
+pub(super) fn matcher_accepts(matcher: &str, code: u16) -> bool {
     matcher.split(',').any(|part| {
         let part = part.trim();
         match part.split_once('-') {
@@ -294,7 +294,8 @@ pub fn check_health_check_path(d: &Deployment) -> Outcome {
             accepts,
         );
     }
-    if groups.is_empty() && ingresses.is_empty() {
+    let agic = super::azure::judge_agic_probe(&mut judge, d);
+    if groups.is_empty() && ingresses.is_empty() && !agic {
         if !d.target_groups.is_empty() {
             let tg = &d.target_groups[0];
             judge.undecided(

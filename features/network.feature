@@ -15,15 +15,19 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
 
   @rec:subnets-by-tier
   Scenario: Internet-facing load balancers sit in public subnets
-    Azure: the Application Gateway's dedicated subnet ("Application Gateway infrastructure
-    configuration") is public when it has no NAT gateway and default outbound access on: an
-    Azure subnet's tier is its own egress ("Default outbound access",
+    Azure: an internet-facing Application Gateway is reached through its public frontend IP,
+    whatever its subnet's outbound access; Microsoft requires it a subnet of its own
+    ("Application Gateway infrastructure configuration"). An Azure subnet's tier is its own
+    egress ("Default outbound access",
     https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access): a
-    NAT gateway attached is private, defaultOutboundAccess false without one is isolated.
+    NAT gateway attached is private, defaultOutboundAccess false without one is isolated,
+    default outbound access on is public.
     Enforces: every internet-facing load balancer is in subnets that route 0.0.0.0/0 to an
-    internet gateway.
+    internet gateway. Azure ("Application Gateway infrastructure configuration",
+    https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure): an
+    internet-facing Application Gateway in a subnet of its own.
     Fails when: a load balancer sits in a private or isolated subnet; the subnet and its route
-    are named.
+    are named. On Azure: the gateway's subnet shared with a node pool or scale set.
     Then every internet-facing load balancer is in public subnets
 
   @rec:subnets-by-tier

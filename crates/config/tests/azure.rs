@@ -247,6 +247,15 @@ const BROKEN: &[(&str, &str, Expect)] = &[
     ),
     (
         "aks",
+        "gateway-subnet-shared",
+        fail(
+            "lb-public",
+            "azure-aks/azure/application-gateways.json: [0].zones[0]",
+            "appgw: shared with AKS node pool zone1",
+        ),
+    ),
+    (
+        "aks",
         "nodes-default-outbound",
         fail(
             "api-private",
@@ -414,6 +423,8 @@ fn also(set: &str, case: &str, check: &str) -> Option<Verdict> {
     match (set, case, check) {
         // A pool in no zone is served by a zonal NAT gateway it may not share a zone with.
         ("aks", "no-zones", "nat") => Some(Verdict::Fail),
+        // A node pool in the gateway's subnet is in a subnet without a NAT gateway.
+        ("aks", "gateway-subnet-shared", "api-private") => Some(Verdict::Fail),
         // An Azure load balancer has no draining of its own to read, and a public one is in no
         // subnet to tell its tier by.
         ("vmss", "standard-lb", "drain" | "timeline" | "lb-public") => Some(Verdict::NotChecked),
@@ -447,6 +458,7 @@ fn each_broken_azure_case_fails_exactly_its_check() {
 fn every_azure_rule_has_a_broken_case_and_every_case_an_expectation() {
     for check in [
         "api-zones",
+        "lb-public",
         "api-private",
         "database",
         "nat",

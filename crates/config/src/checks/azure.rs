@@ -78,6 +78,45 @@ pub(crate) fn judge_agic_probe(judge: &mut Judge, d: &Deployment) -> bool {
     }
     any
 }
+pub const GATEWAY_SUBNET: &str = "Azure (\"Application Gateway infrastructure configuration\", https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure): an Application Gateway needs a subnet of its own; clients reach it through its frontend public IP, whatever the subnet's outbound access.";
+
+/// An internet-facing Application Gateway in an Azure subnet: clients reach it through its
+/// public frontend, so its subnet's tier is not the question; the subnet must be its own (no
+/// node pool or scale set in it). Whether it judged the placement.
+pub(crate) fn judge_gateway_subnet(
+    judge: &mut Judge,
+    d: &Deployment,
+    lb: &crate::view::LoadBalancer,
+    subnet: &str,
+    at: &crate::node::Loc,
+) -> bool {
+    let azure = d.subnet(subnet).is_some_and(|s| s.egress.is_some());
+    if !azure || lb.kind.value() != Some(&crate::view::LbKind::ApplicationGateway) {
+        return false;
+    }
+    let name = subnet.rsplit('/').next().unwrap_or(subnet);
+    let expected = "a subnet of its own, reached through its public frontend IP";
+    let others = compute_in_subnet(d, subnet);
+    if others.is_empty() {
+        judge.ok(
+            GATEWAY_SUBNET,
+            &lb.subject,
+            at,
+            format!("{name}: its own, reached through its public frontend IP"),
+            expected,
+        );
+    } else {
+        let who: Vec<&str> = others.iter().map(|(w, _)| w.as_str()).collect();
+        judge.error(
+            GATEWAY_SUBNET,
+            &lb.subject,
+            at,
+            format!("{name}: shared with {}", who.join(", ")),
+            expected,
+        );
+    }
+    true
+}
 
 /// The metric Azure autoscale reads a scale set's CPU from
 /// (https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-compute-virtualmachinescalesets-metrics).

@@ -53,6 +53,9 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
                 continue;
             };
             let at = lb.placements.at.index(i);
+            if super::azure::judge_gateway_subnet(&mut judge, d, lb, subnet, &at) {
+                continue;
+            }
             let tier = d.tier(subnet);
             match tier.tier {
                 Some(Tier::Public) => judge.ok(

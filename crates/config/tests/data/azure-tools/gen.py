@@ -444,3 +444,7 @@ if len(sys.argv) > 2:
     put("network-private-endpoint-list.json", [private_endpoint("pe-pulumistate-blob", "endpoints")])
     put("postgres-flexible-server-list.json", postgres() + [json.loads(json.dumps(postgres()[0]).replace("pulumi-db", "other-db").replace("pulumi-vnet", "other-vnet"))])
     put("lock-list.json", [lock(RG, "pulumi-rg-nodelete"), lock(SUB + "/resourceGroups/other-team", "other-nodelete")])
+
+# ------------------------------------------------------------------ later cases
+write("azure-broken/aks/gateway-subnet-shared/azure/cluster.json",
+      cluster([agent_pool("zone1", "1", "appgw", mode="System"), AKS_POOLS[1], AKS_POOLS[2]]))

@@ -95,10 +95,12 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     Enforces: every subnet the API runs in reaches S3 through a VPC endpoint. Azure ("Use
     private endpoints for Azure Storage",
     https://learn.microsoft.com/azure/storage/common/storage-private-endpoints): Blob storage
-    through a private endpoint in the subnets' virtual network or a Microsoft.Storage service
-    endpoint.
+    through a private endpoint in the subnets' virtual network, resolved through the
+    privatelink.blob.core.windows.net private DNS zone ("Azure Private Endpoint DNS
+    configuration"), or a Microsoft.Storage service endpoint.
     Fails when: no S3 endpoint exists in the VPC, a Gateway endpoint is on no route table of the
     API's subnets (the subnets and route tables are named), or an Interface endpoint has private
     DNS off. On Azure: neither a blob private endpoint in the virtual network nor a service
-    endpoint on the subnet.
+    endpoint on the subnet, or the endpoint without the privatelink.blob.core.windows.net zone
+    linked.
     Then every subnet the API runs in reaches S3 through a VPC endpoint

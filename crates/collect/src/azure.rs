@@ -3,7 +3,8 @@
 //! api/app records lead to public IPs, the public IPs to the Application Gateway (or load
 //! balancer) whose frontends they are, its backend pools to the scale sets registered in them
 //! and the AKS clusters whose ingress controller runs it, those to their subnets' VNets, the
-//! VNets to their NAT gateways, private endpoints and databases, the gateway's resource group
+//! VNets to their NAT gateways, private endpoints (and the private DNS zones they resolve
+//! through) and databases, the gateway's resource group
 //! to its locks. The call runner is `run`, the CLI `cli`.
 
 mod cli;
@@ -110,6 +111,12 @@ pub(crate) const PRIVATE_ENDPOINTS: Command = command(
     Some(Input::VpcEndpoints),
     "the private endpoints in those VNets: Blob storage",
 );
+pub(crate) const PRIVATE_DNS: Command = command(
+    &["network", "private-dns", "zone", "list"],
+    "Microsoft.Network/privateDnsZones/read",
+    Some(Input::VpcEndpoints),
+    "the private DNS zones the private endpoints resolve through: privatelink.blob.core.windows.net",
+);
 pub(crate) const POSTGRES: Command = command(
     &["postgres", "flexible-server", "list"],
     "Microsoft.DBforPostgreSQL/flexibleServers/read",
@@ -130,7 +137,7 @@ pub(crate) const LOCKS: Command = command(
 );
 
 /// Every command collection may run, for the role its permissions are held to.
-pub const COMMANDS: [Command; 16] = [
+pub const COMMANDS: [Command; 17] = [
     ACCOUNT,
     ZONES,
     A_RECORDS,
@@ -144,6 +151,7 @@ pub const COMMANDS: [Command; 16] = [
     VNETS,
     NAT_GATEWAYS,
     PRIVATE_ENDPOINTS,
+    PRIVATE_DNS,
     POSTGRES,
     MYSQL,
     LOCKS,

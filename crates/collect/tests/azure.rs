@@ -76,6 +76,7 @@ async fn discovery_goes_from_the_domain_to_the_deployment_and_keeps_only_it() {
             "locks.json",
             "nat-gateways.json",
             "postgres-servers.json",
+            "private-dns-zones.json",
             "private-endpoints.json",
             "public-ips.json",
             "records-a.json",
@@ -90,6 +91,10 @@ async fn discovery_goes_from_the_domain_to_the_deployment_and_keeps_only_it() {
     assert_eq!(case.names("nat-gateways.json"), ["nat-1", "nat-2", "nat-3"]);
     assert_eq!(case.names("postgres-servers.json"), ["pulumi-db"]);
     assert_eq!(case.names("locks.json"), ["pulumi-rg-nodelete"]);
+    assert_eq!(
+        case.names("private-dns-zones.json"),
+        ["privatelink.blob.core.windows.net"]
+    );
     assert_eq!(
         manifest.account.as_deref(),
         Some("00000000-0000-0000-0000-000000000000")

@@ -292,6 +292,15 @@ const BROKEN: &[(&str, &str, Expect)] = &[
     ),
     (
         "aks",
+        "no-blob-dns",
+        fail(
+            "s3-endpoint",
+            "azure-broken/aks/no-blob-dns/azure/private-dns-zones.json",
+            "no privatelink.blob.core.windows.net private DNS zone linked to a virtual network",
+        ),
+    ),
+    (
+        "aks",
         "no-lock",
         fail(
             "deletion-protection",

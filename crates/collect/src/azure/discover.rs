@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::run::{Command, Run};
 use super::{
     A_RECORDS, AUTOSCALE, CLUSTERS, CNAME_RECORDS, GATEWAYS, LOAD_BALANCERS, LOCKS, MYSQL,
-    NAT_GATEWAYS, POSTGRES, PRIVATE_ENDPOINTS, PUBLIC_IPS, SCALE_SETS, VNETS, ZONES,
+    NAT_GATEWAYS, POSTGRES, PRIVATE_DNS, PRIVATE_ENDPOINTS, PUBLIC_IPS, SCALE_SETS, VNETS, ZONES,
 };
 use crate::CollectError;
 
@@ -365,6 +365,19 @@ async fn network(
         |e| in_vnets(text(e, &["subnet", "id"])),
     )
     .await?;
+    if !endpoints.is_empty() {
+        keep(
+            run,
+            &PRIVATE_DNS,
+            &scoped(group),
+            "private-dns-zones.json",
+            |z| {
+                text(z, &["name"])
+                    .is_some_and(|n| n.to_ascii_lowercase().starts_with("privatelink."))
+            },
+        )
+        .await?;
+    }
     let targets: Ids = endpoints
         .iter()
         .flat_map(|e| list(e, "privateLinkServiceConnections").to_vec())

@@ -51,7 +51,7 @@ const fn output(kind: &'static str, command: &'static str, reader: Reader) -> Ou
 
 /// Every resource type read, matched regardless of case (az prints `dnszones`, the REST API
 /// `dnsZones`).
-const OUTPUTS: [Output; 16] = [
+const OUTPUTS: [Output; 17] = [
     output(
         "Microsoft.Network/applicationGateways",
         "az network application-gateway list",
@@ -91,6 +91,11 @@ const OUTPUTS: [Output; 16] = [
         "Microsoft.Network/privateEndpoints",
         "az network private-endpoint list",
         network::private_endpoint_from_az,
+    ),
+    output(
+        "Microsoft.Network/privateDnsZones",
+        "az network private-dns zone list",
+        network::private_dns_zone_from_az,
     ),
     output(
         "Microsoft.ContainerService/managedClusters",

@@ -150,7 +150,7 @@ const AWS_TYPES: [(&str, Reader); 25] = [
 /// The azure-native resource types read, each with the Azure resource type whose az reader
 /// reads it (the provider's outputs are the resource's properties, flattened as az prints them
 /// or under `properties`).
-const AZURE_TYPES: [(&str, &str); 20] = [
+const AZURE_TYPES: [(&str, &str); 21] = [
     (
         "network:ApplicationGateway",
         "Microsoft.Network/applicationGateways",
@@ -173,6 +173,7 @@ const AZURE_TYPES: [(&str, &str); 20] = [
         "network:PrivateEndpoint",
         "Microsoft.Network/privateEndpoints",
     ),
+    ("network:PrivateZone", "Microsoft.Network/privateDnsZones"),
     ("network:RecordSet", "Microsoft.Network/dnszones/A"),
     ("dns:RecordSet", "Microsoft.Network/dnszones/A"),
     (

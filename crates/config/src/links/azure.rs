@@ -52,7 +52,15 @@ pub(crate) struct AzureLinks {
     pub(crate) bounds: Vec<Bounds>,
     /// (private endpoint's target resource, the endpoint's subnet).
     pub(crate) endpoint_targets: Vec<(String, String)>,
+    /// Private DNS zones: (name, virtual network links, where).
+    pub(crate) dns_zones: Vec<(String, u64, Loc)>,
+    /// Where the private DNS zone list is, when one was read.
+    pub(crate) dns_zones_at: Option<Loc>,
 }
+
+/// The private DNS zone a private endpoint for Blob storage resolves through
+/// (https://learn.microsoft.com/azure/private-link/private-endpoint-dns).
+const BLOB_ZONE: &str = "privatelink.blob.core.windows.net";
 
 /// Whether two resource ids name the same resource (ids are case-insensitive).
 pub(crate) fn same_id(a: &str, b: &str) -> bool {
@@ -113,6 +121,7 @@ impl AzureLinks {
             }
         }
         self.join_locks(view);
+        self.join_dns_zones(view);
         for b in &self.bounds {
             if let Some(g) = view
                 .groups
@@ -135,6 +144,27 @@ impl AzureLinks {
                     db.subnets.push(subnet.clone());
                 }
             }
+        }
+    }
+
+    /// Whether each private endpoint for Blob storage resolves privately: the
+    /// `privatelink.blob.core.windows.net` zone linked to a virtual network, once a zone list
+    /// was read.
+    fn join_dns_zones(&self, view: &mut Deployment) {
+        let Some(list_at) = &self.dns_zones_at else {
+            return;
+        };
+        let zone = self
+            .dns_zones
+            .iter()
+            .find(|(name, links, _)| name == BLOB_ZONE && *links > 0);
+        for e in view.vpc_endpoints.iter_mut().filter(|e| {
+            e.kind.as_deref() == Some("PrivateEndpoint") && e.service.ends_with("/blob")
+        }) {
+            e.private_dns = match zone {
+                Some((_, _, at)) => Field::set(at.clone(), true),
+                None => Field::set(list_at.clone(), false),
+            };
         }
     }
 

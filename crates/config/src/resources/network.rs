@@ -6,7 +6,8 @@
 mod azure;
 
 pub(crate) use azure::{
-    nat_gateway_from_az, private_endpoint_from_az, subnet_from_az, vnet_from_az,
+    nat_gateway_from_az, private_dns_zone_from_az, private_endpoint_from_az, subnet_from_az,
+    vnet_from_az,
 };
 
 use std::collections::BTreeMap;

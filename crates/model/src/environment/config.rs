@@ -18,12 +18,6 @@ pub struct ConfigSettings {
     /// Route 53. `ecs` is accepted as another name for it.
     #[serde(alias = "ecs", skip_serializing_if = "Vec::is_empty")]
     pub aws: Vec<PathGlob>,
-    /// Azure CLI output (JSON, `az ... -o json`): application gateways, load balancers, public
-    /// IPs, virtual networks, NAT gateways, private endpoints, AKS clusters and node pools, VM
-    /// scale sets, autoscale settings, flexible servers, management locks, DNS record sets.
-    /// Each file is what one command prints, told by its resources' `type`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub azure: Vec<PathGlob>,
     /// `pulumi stack export` output (version 3): a file, or a list of files or globs (the
     /// installers split a deployment over several stacks).
     #[serde(
@@ -31,6 +25,12 @@ pub struct ConfigSettings {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub pulumi_stack_export: Vec<PathGlob>,
+    /// Azure CLI output (JSON, `az ... -o json`): application gateways, load balancers, public
+    /// IPs, virtual networks, NAT gateways, private endpoints, AKS clusters and node pools, VM
+    /// scale sets, autoscale settings, flexible servers, management locks, DNS record sets.
+    /// Each file is what one command prints, told by its resources' `type`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub azure: Vec<PathGlob>,
     /// Read the configuration from the live deployment before verifying: `aws` (through the
     /// AWS CLI, with the user's credentials), `kubernetes` (through kubectl, with the user's
     /// kubeconfig), `azure` (through the Azure CLI, with its login). The files go into the

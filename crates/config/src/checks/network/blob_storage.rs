@@ -2,11 +2,11 @@
 //! private endpoint for a storage account's `blob` sub-resource in its virtual network, or a
 //! `Microsoft.Storage` service endpoint on the subnet.
 
-use super::super::azure::BLOB_ENDPOINT;
+use super::super::azure::{BLOB_ENDPOINT, PRIVATE_DNS};
 use super::super::{Judge, guideline};
 use crate::view::{Deployment, Input, Subnet, VpcEndpoint};
 
-const EXPECTED: &str = "a private endpoint for a storage account's blob sub-resource in the subnet's virtual network, or a Microsoft.Storage service endpoint on the subnet";
+const EXPECTED: &str = "a private endpoint for a storage account's blob sub-resource in the subnet's virtual network, resolved through the privatelink.blob.core.windows.net private DNS zone, or a Microsoft.Storage service endpoint on the subnet";
 
 fn short(id: &str) -> &str {
     id.rsplit('/').next().unwrap_or(id)
@@ -59,18 +59,7 @@ pub(super) fn judge_blob(judge: &mut Judge, d: &Deployment, subnets: &[&Subnet])
                 .as_deref()
                 .is_some_and(|v| v.eq_ignore_ascii_case(vnet))
         }) {
-            Some(e) => judge.ok(
-                g,
-                &subject,
-                &e.at,
-                format!(
-                    "private endpoint {} to {} in {} ({BLOB_ENDPOINT})",
-                    short(&e.id),
-                    e.service.trim_end_matches("/blob"),
-                    short(vnet)
-                ),
-                EXPECTED,
-            ),
+            Some(e) => judge_private_dns(judge, &subject, e, vnet),
             None => {
                 let others: Vec<String> = d
                     .vpc_endpoints
@@ -94,5 +83,36 @@ pub(super) fn judge_blob(judge: &mut Judge, d: &Deployment, subnets: &[&Subnet])
                 );
             }
         }
+    }
+}
+
+/// A private endpoint serves only names that resolve to it: the `privatelink.blob.core.windows.net`
+/// private DNS zone linked to the virtual network.
+fn judge_private_dns(judge: &mut Judge, subject: &str, e: &VpcEndpoint, vnet: &str) {
+    let g = guideline::OBJECT_STORAGE_ENDPOINT;
+    let what = format!(
+        "private endpoint {} to {} in {}",
+        short(&e.id),
+        e.service.trim_end_matches("/blob"),
+        short(vnet)
+    );
+    match e.private_dns.value() {
+        Some(true) => judge.ok(
+            g,
+            subject,
+            &e.private_dns.at,
+            format!("{what}, resolved through the linked privatelink.blob.core.windows.net zone ({BLOB_ENDPOINT})"),
+            EXPECTED,
+        ),
+        Some(false) => judge.error(
+            g,
+            subject,
+            &e.private_dns.at,
+            format!("{what}, but no privatelink.blob.core.windows.net private DNS zone linked to a virtual network: the storage account's name resolves to its public address, through the NAT gateway ({PRIVATE_DNS})"),
+            EXPECTED,
+        ),
+        None => judge.missing(format!(
+            "whether {what} resolves privately: the private DNS zones (`az network private-dns zone list`)"
+        )),
     }
 }

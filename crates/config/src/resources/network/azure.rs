@@ -120,3 +120,20 @@ pub(crate) fn private_endpoint_from_az(res: &Arm<'_>, r: &mut Reading) -> Result
     }
     Ok(())
 }
+
+/// `az network private-dns zone list` (and `azure-native:network:PrivateZone`): the zones
+/// private endpoints resolve through (`privatelink.blob.core.windows.net`), with how many
+/// virtual networks each is linked to.
+pub(crate) fn private_dns_zone_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), String> {
+    let links = res.node.arm("numberOfVirtualNetworkLinks");
+    r.links
+        .azure
+        .dns_zones_at
+        .get_or_insert(res.list_at.clone());
+    r.links.azure.dns_zones.push((
+        res.name.to_ascii_lowercase(),
+        links.count().value().copied().unwrap_or(0),
+        res.node.at.clone(),
+    ));
+    Ok(())
+}

@@ -448,3 +448,17 @@ if len(sys.argv) > 2:
 # ------------------------------------------------------------------ later cases
 write("azure-broken/aks/gateway-subnet-shared/azure/cluster.json",
       cluster([agent_pool("zone1", "1", "appgw", mode="System"), AKS_POOLS[1], AKS_POOLS[2]]))
+
+def private_zone(name, links):
+    return {"etag": "00000000-0000-0000-0000-00000000000c", "id": NET + "/privateDnsZones/" + name, "location": "global",
+            "maxNumberOfRecordSets": 25000, "maxNumberOfVirtualNetworkLinks": 1000,
+            "maxNumberOfVirtualNetworkLinksWithRegistration": 100, "name": name, "numberOfRecordSets": 2,
+            "numberOfVirtualNetworkLinks": links, "numberOfVirtualNetworkLinksWithRegistration": 0,
+            "provisioningState": "Succeeded", "resourceGroup": "pulumi-rg", "tags": {},
+            "type": "Microsoft.Network/privateDnsZones"}
+
+ZONES_OK = [private_zone("privatelink.blob.core.windows.net", 1), private_zone("pulumi-db.private.postgres.database.azure.com", 1)]
+if len(sys.argv) > 1 and os.environ.get("AZGEN_ONLY") == "private-dns":
+    write("azure-aks/azure/private-dns-zones.json", ZONES_OK)
+    write("azure-vmss/azure/private-dns-zones.json", ZONES_OK)
+    write("azure-broken/aks/no-blob-dns/azure/private-dns-zones.json", [ZONES_OK[1]])

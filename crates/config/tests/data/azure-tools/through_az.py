@@ -50,6 +50,7 @@ KINDS = {
     "microsoft.insights/autoscalesettings": (["monitor", "autoscale", "list", "-g", "pulumi-rg"], "/autoscalesettings", lambda o: nest(o, {"id", "name", "type", "location", "tags"})),
     "microsoft.dbforpostgresql/flexibleservers": (["postgres", "flexible-server", "list", "-g", "pulumi-rg"], "/flexibleServers", lambda o: nest(o, TOP)),
     "microsoft.authorization/locks": (["lock", "list", "-g", "pulumi-rg"], "/locks", lambda o: nest(o, {"id", "name", "type"})),
+    "microsoft.network/privatednszones": (["network", "private-dns", "zone", "list", "-g", "pulumi-rg"], "/privateDnsZones", lambda o: nest(o, TOP)),
     "microsoft.network/dnszones/a": (["network", "dns", "record-set", "a", "list", "-g", "pulumi-rg", "-z", "sandbox.test"], "/A", lambda o: nest(o, {"id", "name", "type", "etag"})),
 }
 

@@ -16,9 +16,18 @@ Feature: The API scales on CPU within the guide's bounds (configuration)
 
   @rec:cpu-target
   Scenario: The API scales on CPU at a 50-60 % target
-    Enforces: the API's autoscaler targets average CPU utilization between 50 and 60 %.
-    Fails when: no CPU autoscaling, or a target outside 50-60 % (Pulumi's ECS installer sets
-    65 %).
+    Azure: the autoscale setting of the scale set in the API's backend pool ("Best practices for
+    autoscale",
+    https://learn.microsoft.com/azure/azure-monitor/autoscale/autoscale-best-practices). Azure
+    autoscale has rules, not a target: the threshold of its scale-out rule on Percentage CPU
+    stands for the target.
+    Enforces: the API's autoscaler targets average CPU utilization between 50 and 60 %. Azure
+    ("Best practices for autoscale",
+    https://learn.microsoft.com/azure/azure-monitor/autoscale/autoscale-best-practices): the
+    scale-out rule on Percentage CPU at a threshold of 50-60 %.
+    Fails when: no CPU autoscaling, or a target outside 50-60 % (Pulumi's ECS installer sets 65
+    %). On Azure: no autoscale setting with a scale-out rule on Percentage CPU, or its threshold
+    outside 50-60 %.
     Then the API scales on average CPU utilization with a target between 50 and 60 %
 
   @rec:min-instances @rec:max-instances
@@ -28,8 +37,11 @@ Feature: The API scales on CPU within the guide's bounds (configuration)
     stack export's inputs, the group's desired capacity (its MinSize when none is set). When
     only a live value is given (describe-services, describe-auto-scaling-groups, a live object
     without last-applied-configuration) the finding says that is the value used.
-    Enforces: the autoscaler's minimum is at least 2 and its maximum at least 4 times the
+    Azure: the autoscale profile's capacity (minimum, maximum), its default capacity as the
     desired count.
-    Fails when: the minimum is below 2 (Pulumi's ECS installer sets 1) or the maximum below
-    4x.
+    Enforces: the autoscaler's minimum is at least 2 and its maximum at least 4 times the
+    desired count. Azure ("Autoscale settings",
+    https://learn.microsoft.com/azure/azure-monitor/autoscale/autoscale-understanding-settings):
+    capacity minimum >= 2, maximum >= 4 x default.
+    Fails when: the minimum is below 2 (Pulumi's ECS installer sets 1) or the maximum below 4x.
     Then the API scales between at least 2 instances and at least 4 times its desired count

@@ -39,10 +39,17 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     Kubernetes: a preStop hook on the API's containers that waits while the load balancer
     deregisters the pod. ECS and VMs: a deregistration delay configured on the API's target
     groups (unset is the AWS default of 300 s: the guide asks for it to be configured).
-    Enforces: a preStop hook that waits (Kubernetes); a deregistration delay set and above 0
-    on the API's target groups (ECS, VMs).
+    Azure: the Application Gateway's backend settings for the API's pool, connectionDraining
+    enabled with drainTimeoutInSec ("Application Gateway backend settings",
+    https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining:
+    off unless enabled).
+    Enforces: a preStop hook that waits (Kubernetes); a deregistration delay set and above 0 on
+    the API's target groups (ECS, VMs). Azure ("Application Gateway backend settings",
+    https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining):
+    connectionDraining enabled on the API's backend settings.
     Fails when: no preStop hook, a preStop hook that returns at once (`true`, `sleep 0`, an
-    echo), or a deregistration delay unset or 0.
+    echo), or a deregistration delay unset or 0. On Azure: connectionDraining disabled or
+    absent.
     Then the API drains connections before it stops
 
   @rec:termination-grace-period @rec:ecs-deregistration @rec:in-flight-requests
@@ -69,8 +76,16 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     heartbeat is at least the stop timeout, or the ECS capacity provider has managedDraining
     ENABLED (AWS: "Managed instance draining"). Fargate tasks and Kubernetes pods have no
     instances of the API's to hook: not applicable, saying why.
-    Enforces: a termination lifecycle hook with a heartbeat >= 120 s (the stop timeout) on
-    the API's auto-scaling groups, or managedDraining ENABLED on its capacity providers.
+    Azure: the scale set's terminate notification
+    (virtualMachineProfile.scheduledEventsProfile.terminateNotificationProfile; "Terminate
+    notification for Azure Virtual Machine Scale Set instances",
+    https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-terminate-notification)
+    with notBeforeTimeout at least the stop timeout.
+    Enforces: a termination lifecycle hook with a heartbeat >= 120 s (the stop timeout) on the
+    API's auto-scaling groups, or managedDraining ENABLED on its capacity providers. Azure
+    ("Terminate notification for Virtual Machine Scale Set instances",
+    https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-terminate-notification):
+    a terminate notification enabled with notBeforeTimeout >= 120 s.
     Fails when: no termination hook, a heartbeat shorter than the stop timeout, or managed
-    draining DISABLED without a hook of one's own.
+    draining DISABLED without a hook of one's own. On Azure: no terminate notification.
     Then the API's instances are drained before they terminate

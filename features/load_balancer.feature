@@ -21,26 +21,50 @@ Feature: The load balancer is protected and health-checks the API (configuration
     HTTP proxy). The one in front of the API is the one that forwards to its target groups
     (their LoadBalancerArns) or that the api record leads to; when the inputs do not say,
     every internet-facing one is judged. An internal layer-4 balancer beside it is reported.
-    Enforces: an Application Load Balancer (or an HTTP ingress) in front of the API.
+    Azure: an Application Gateway ("What is Azure Application Gateway",
+    https://learn.microsoft.com/azure/application-gateway/overview: a layer-7 load balancer) is
+    the equivalent, so is an Ingress of the Application Gateway Ingress Controller; an Azure
+    load balancer (layer 4, "What is Azure Load Balancer") straight to the API is not.
+    Enforces: an Application Load Balancer (or an HTTP ingress) in front of the API. Azure
+    ("What is Azure Application Gateway",
+    https://learn.microsoft.com/azure/application-gateway/overview): an Application Gateway.
     Fails when: a Network or Gateway Load Balancer, a Classic Load Balancer (`aws elb
-    describe-load-balancers`), or a Kubernetes Service of type LoadBalancer (layer 4) in
-    front of the API's pods; the setting and the reason are named.
+    describe-load-balancers`), or a Kubernetes Service of type LoadBalancer (layer 4) in front
+    of the API's pods; the setting and the reason are named. On Azure: an Azure load balancer
+    in front of the API's scale set.
     Then a layer-7 load balancer, an Application Load Balancer or equivalent, fronts the API
 
   @rec:deletion-protection
   Scenario: Deletion protection is on
-    Enforces: deletion_protection.enabled is true on every load balancer.
+    Azure: a CanNotDelete or ReadOnly management lock on the Application Gateway, its resource
+    group or its subscription ("Lock your resources to protect your infrastructure",
+    https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources: child
+    scopes inherit locks), from az lock list.
+    Enforces: deletion_protection.enabled is true on every load balancer. Azure ("Lock your
+    resources to protect your infrastructure",
+    https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources): a
+    CanNotDelete or ReadOnly lock on the gateway or a scope above it.
     Fails when: it is false or unset (off by default), or the load balancer is a Classic one
-    (which has none).
+    (which has none). On Azure: no such lock.
     Then deletion protection is on for every load balancer
 
   @rec:health-check
   Scenario: The load balancer health-checks the API on /api/status
     The API's target groups (HealthCheckPath, a matcher that accepts 200), or its Ingress's
     alb.ingress.kubernetes.io/healthcheck-path and success-codes.
-    Enforces: the API's target groups (or Ingress annotations) check /api/status and accept
-    200.
-    Fails when: another path, or a matcher without 200.
+    Azure: the probe of the API's backend settings on the Application Gateway, its path and
+    match.statusCodes; without a custom probe the default probe asks for / ("Application Gateway
+    health probes overview",
+    https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview);
+    for an Ingress of the Application Gateway Ingress Controller, its
+    appgw.ingress.kubernetes.io/health-probe-path and health-probe-status-codes, else the pods'
+    readiness probe (AGIC, "Annotations").
+    Enforces: the API's target groups (or Ingress annotations) check /api/status and accept 200.
+    Azure ("Application Gateway health probes overview",
+    https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview):
+    the API's backend settings' probe on /api/status, its status codes including 200.
+    Fails when: another path, or a matcher without 200. On Azure: another path, or the default
+    probe.
     Then the load balancer health-checks the API on /api/status and counts 200 as healthy
 
   @rec:health-check
@@ -57,8 +81,16 @@ Feature: The load balancer is protected and health-checks the API (configuration
     before it restarts a container; none restarts nothing. VMs: the auto-scaling group's
     HealthCheckGracePeriod, with ELB health checks (AWS: with type EC2 alone the group never
     replaces an instance whose API fails the load balancer's check).
-    Enforces: healthCheckGracePeriodSeconds >= 120 (ECS), startup/liveness probes allowing
-    120 s (Kubernetes), HealthCheckType ELB and HealthCheckGracePeriod >= 120 (VMs).
+    Azure: a scale set replaces an instance failing its health probe only with automatic repairs
+    on, after their gracePeriod ("Automatic instance repairs for Azure Virtual Machine Scale
+    Sets",
+    https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-automatic-instance-repairs);
+    off, nothing replaces a starting instance.
+    Enforces: healthCheckGracePeriodSeconds >= 120 (ECS), startup/liveness probes allowing 120 s
+    (Kubernetes), HealthCheckType ELB and HealthCheckGracePeriod >= 120 (VMs). Azure ("Automatic
+    instance repairs for Virtual Machine Scale Sets",
+    https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-automatic-instance-repairs):
+    automatic repairs' gracePeriod >= 120 s when they are on.
     Fails when: a shorter grace (Pulumi's ECS installer sets 60 s), or an auto-scaling group
     that uses EC2 health checks only.
     Then the API gets at least 120 seconds to start before failing health checks count
@@ -69,7 +101,12 @@ Feature: The load balancer is protected and health-checks the API (configuration
     app.{domain}. In the exported records (Route 53 record sets, a stack export's records): an
     alias or CNAME to a load balancer of the inputs (or dns.load_balancer), or an address of
     dns.load_balancer_addresses. The dns feature checks what resolvers answer.
-    Enforces: the exported records for api.{domain} and app.{domain} alias or CNAME to the
-    load balancer.
+    Azure DNS: an A record that is an alias of the gateway's public IP (targetResource; "Azure
+    DNS alias records", https://learn.microsoft.com/azure/dns/dns-alias), an A record with its
+    address, or a CNAME to its DNS name.
+    Enforces: the exported records for api.{domain} and app.{domain} alias or CNAME to the load
+    balancer. Azure ("Azure DNS alias records",
+    https://learn.microsoft.com/azure/dns/dns-alias): an alias of the gateway's public IP, its
+    address or its DNS name.
     Fails when: a record is missing or points elsewhere.
     Then the exported records for api.{domain} and app.{domain} point to the load balancer

@@ -15,10 +15,19 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
 
   @rec:subnets-by-tier
   Scenario: Internet-facing load balancers sit in public subnets
+    Azure: an internet-facing Application Gateway is reached through its public frontend IP,
+    whatever its subnet's outbound access; Microsoft requires it a subnet of its own
+    ("Application Gateway infrastructure configuration"). An Azure subnet's tier is its own
+    egress ("Default outbound access",
+    https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access): a
+    NAT gateway attached is private, defaultOutboundAccess false without one is isolated,
+    default outbound access on is public.
     Enforces: every internet-facing load balancer is in subnets that route 0.0.0.0/0 to an
-    internet gateway.
-    Fails when: a load balancer sits in a private or isolated subnet; the subnet and its
-    route are named.
+    internet gateway. Azure ("Application Gateway infrastructure configuration",
+    https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure): an
+    internet-facing Application Gateway in a subnet of its own.
+    Fails when: a load balancer sits in a private or isolated subnet; the subnet and its route
+    are named. On Azure: the gateway's subnet shared with a node pool or scale set.
     Then every internet-facing load balancer is in public subnets
 
   @rec:subnets-by-tier
@@ -26,28 +35,50 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     ECS: the service's subnets and assignPublicIp. Kubernetes: the node groups' subnets (pods
     take their nodes' subnets), from aws eks describe-nodegroup. VMs: the subnets of the
     auto-scaling group that registers in the API's target group.
-    Enforces: the API's tasks or nodes are in private subnets, with assignPublicIp off.
-    Fails when: a task or node group is in a public subnet or gets a public IP address.
+    Azure: the subnets (vnetSubnetId) of the AKS node pools, of the scale set in the API's
+    backend pool: a NAT gateway attached, not Azure's default outbound access.
+    Enforces: the API's tasks or nodes are in private subnets, with assignPublicIp off. Azure
+    ("Default outbound access",
+    https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access): the
+    nodes' subnets have a NAT gateway (not default outbound access).
+    Fails when: a task or node group is in a public subnet or gets a public IP address. On
+    Azure: a node pool's or scale set's subnet without a NAT gateway whose default outbound
+    access is on.
     Then the API's tasks or nodes are in private subnets without public IP addresses
 
   @rec:database-private
   Scenario: The database is not publicly accessible and sits in database subnets
     A database in subnets the API runs in fails (the tiers are not separated); one in private
     subnets with a route to the internet is reported.
+    Azure: a PostgreSQL or MySQL flexible server's network.publicNetworkAccess Disabled, in the
+    subnet delegated to it (VNet integration) or reached through a private endpoint (Microsoft,
+    "Networking overview for Azure Database for PostgreSQL with private access"); its subnet
+    without a NAT gateway and with defaultOutboundAccess false.
     Enforces: every database has PubliclyAccessible false and subnets apart from the API's.
-    Fails when: a database is publicly accessible or shares the API's subnets.
+    Azure ("Networking with private access for Azure Database for PostgreSQL",
+    https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-private):
+    publicNetworkAccess Disabled, its delegated subnet isolated and apart from the nodes'.
+    Fails when: a database is publicly accessible or shares the API's subnets. On Azure:
+    publicNetworkAccess Enabled.
     Then the database is not publicly accessible and is in database subnets
 
   @rec:nat-per-az
   Scenario: Every availability zone has its own NAT gateway
     Each private subnet's default route goes to the NAT gateway in its own zone: a route to
     another zone's NAT gateway is cut off when that zone fails. Each NAT gateway sits in a
-    public subnet (the guide's "Public subnets: ... NAT gateways"): one in a private subnet
-    has no way out itself.
+    public subnet (the guide's "Public subnets: ... NAT gateways"): one in a private subnet has
+    no way out itself. Azure ("NAT gateway and availability zones",
+    https://learn.microsoft.com/azure/nat-gateway/nat-availability-zones): a Standard NAT
+    gateway is zonal, so a NAT gateway per zone is a zonal NAT gateway on each subnet whose node
+    pools or scale sets run only in its zone (Microsoft's "zonal stacks"), or a zone-redundant
+    StandardV2 NAT gateway.
     Enforces: each private subnet's default route goes to a NAT gateway in its own zone, and
-    every NAT gateway is in a public subnet.
+    every NAT gateway is in a public subnet. Azure ("NAT gateway and availability zones",
+    https://learn.microsoft.com/azure/nat-gateway/nat-availability-zones): each private subnet's
+    NAT gateway is StandardV2, or zonal and serving only compute of its zone.
     Fails when: a zone has no NAT gateway, a private subnet routes to another zone's, or a NAT
-    gateway sits in a private or isolated subnet.
+    gateway sits in a private or isolated subnet. On Azure: a NAT gateway with no zone, or a
+    zonal one serving node pools or a scale set in other zones.
     Then every private subnet reaches the internet through a NAT gateway in its own availability zone
 
   @rec:storage-endpoints
@@ -56,8 +87,20 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     every subnet the API runs in (the endpoint's RouteTableIds, or a route to it), or an
     Interface endpoint for S3 in its VPC with private DNS on. Without the API's subnets in the
     inputs, the private subnets are judged.
-    Enforces: every subnet the API runs in reaches S3 through a VPC endpoint.
-    Fails when: no S3 endpoint exists in the VPC, a Gateway endpoint is on no route table of
-    the API's subnets (the subnets and route tables are named), or an Interface endpoint has
-    private DNS off.
+    Azure ("Use private endpoints for Azure Storage",
+    https://learn.microsoft.com/azure/storage/common/storage-private-endpoints; "Virtual network
+    service endpoints"): a private endpoint for a storage account's blob sub-resource in the
+    virtual network of the API's subnets, approved, or a Microsoft.Storage service endpoint on
+    those subnets.
+    Enforces: every subnet the API runs in reaches S3 through a VPC endpoint. Azure ("Use
+    private endpoints for Azure Storage",
+    https://learn.microsoft.com/azure/storage/common/storage-private-endpoints): Blob storage
+    through a private endpoint in the subnets' virtual network, resolved through the
+    privatelink.blob.core.windows.net private DNS zone ("Azure Private Endpoint DNS
+    configuration"), or a Microsoft.Storage service endpoint.
+    Fails when: no S3 endpoint exists in the VPC, a Gateway endpoint is on no route table of the
+    API's subnets (the subnets and route tables are named), or an Interface endpoint has private
+    DNS off. On Azure: neither a blob private endpoint in the virtual network nor a service
+    endpoint on the subnet, or the endpoint without the privatelink.blob.core.windows.net zone
+    linked.
     Then every subnet the API runs in reaches S3 through a VPC endpoint

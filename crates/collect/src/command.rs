@@ -52,6 +52,8 @@ pub enum CallError {
 fn install_hint(program: &str) -> &'static str {
     if program.ends_with("kubectl") {
         "install kubectl (https://kubernetes.io/docs/tasks/tools/) or set config.kubectl"
+    } else if program.ends_with("az") {
+        "install the Azure CLI (https://learn.microsoft.com/cli/azure/install-azure-cli) or set config.az_cli"
     } else {
         "install the AWS CLI (https://aws.amazon.com/cli/) or set config.aws_cli"
     }

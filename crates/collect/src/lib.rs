@@ -8,16 +8,20 @@
 //! target groups to what registers in them (ECS services, auto-scaling groups), the load
 //! balancer to its VPC (subnets, route tables, NAT gateways, endpoints) and the VPC to its
 //! databases; in a cluster, the Ingress serving `api.{domain}` leads to the API's namespace
-//! and its objects (through kubectl). Lists of the account (load balancers, clusters, databases) are read to find
+//! and its objects (through kubectl). On Azure, through the Azure CLI: the Azure DNS zone and
+//! its api/app records lead to public IPs, the Application Gateway, what is in its backend
+//! pools, their VNets, NAT gateways, private endpoints and databases ([`azure`]). Lists of the account (load balancers, clusters, databases) are read to find
 //! the deployment's, and only the deployment's are written.
 
 pub mod aws;
+pub mod azure;
 pub mod command;
 pub mod denied;
 pub mod kubernetes;
 pub mod manifest;
 
 pub use aws::collect_aws;
+pub use azure::{AzCli, collect_azure};
 pub use command::{AwsCli, CallError, action_of};
 pub use kubernetes::{Kubectl, collect_kubernetes};
 pub use manifest::{Call, Manifest};

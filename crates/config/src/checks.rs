@@ -5,6 +5,7 @@
 //! checked: no input for X") when the inputs do not cover it, pass otherwise.
 
 mod autoscaling;
+pub mod azure;
 mod load_balancer;
 mod multi_az;
 mod network;

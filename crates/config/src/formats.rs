@@ -4,9 +4,12 @@
 //!
 //! - [`aws_cli`]: what one `aws ... describe-*` or `list-*` command prints, told by its
 //!   top-level key;
+//! - [`az_cli`]: what one `az ... -o json` list or show command prints, told by its
+//!   resources' `type`;
 //! - [`stack_export`]: `pulumi stack export` (version 3), told by its resources' types;
 //! - Kubernetes manifests and `kubectl get -o json` go straight to
 //!   [`crate::resources::kubernetes`], which reads objects by their `kind`.
 
 pub(crate) mod aws_cli;
+pub(crate) mod az_cli;
 pub(crate) mod stack_export;

@@ -1,6 +1,6 @@
 //! Configuration checks: the guide's multi-AZ, network, autoscaling, shutdown, load balancer
 //! and DNS settings, read from what the user exported (Kubernetes manifests or `kubectl get -o
-//! json`, AWS CLI describe output, `pulumi stack export`). Owns the readers ([`load`]), the
+//! json`, AWS CLI describe output, az output, `pulumi stack export`). Owns the readers ([`load`]), the
 //! normalized view they fill ([`Deployment`]) and the checks ([`checks`]), which return
 //! [`netconform_model::Outcome`]s whose evidence is one
 //! [`netconform_model::evidence::config::Finding`] per setting judged.
@@ -66,6 +66,16 @@ pub fn read_aws_text(text: &str, name: &str) -> Result<Deployment, ConfigError> 
     let doc = load::parse_json(text, name)?;
     let shown: std::sync::Arc<str> = std::sync::Arc::from(name);
     formats::aws_cli::read(&node::Node::new(&doc, Loc::new(&shown, "")), &mut r)
+        .map_err(ConfigError::Content)?;
+    r.finish().map_err(ConfigError::Content)
+}
+
+/// Parses one az output file's text and reads it.
+pub fn read_azure_text(text: &str, name: &str) -> Result<Deployment, ConfigError> {
+    let mut r = Reading::default();
+    let doc = load::parse_json(text, name)?;
+    let shown: std::sync::Arc<str> = std::sync::Arc::from(name);
+    formats::az_cli::read(&node::Node::new(&doc, Loc::new(&shown, "")), &mut r)
         .map_err(ConfigError::Content)?;
     r.finish().map_err(ConfigError::Content)
 }

@@ -5,7 +5,11 @@
 //!   do not name their resource: by the ARN written beside them, else the only one there is;
 //! - a stack export's routes, route table associations, main route tables and endpoint route
 //!   tables, which are resources of their own there and parts of the table in the AWS CLI's
-//!   output.
+//!   output;
+//! - Azure's public IPs, management locks, autoscale settings and private endpoints
+//!   ([`azure`]).
+
+pub(crate) mod azure;
 
 use std::collections::BTreeMap;
 
@@ -37,11 +41,13 @@ pub(crate) struct Links {
     pub(crate) main_tables: Vec<String>,
     /// (endpoint, route table, where).
     pub(crate) endpoint_tables: Vec<(String, String, Loc)>,
+    pub(crate) azure: azure::AzureLinks,
 }
 
 impl Links {
     /// Joins everything into `view`.
     pub(crate) fn join(self, view: &mut Deployment) -> Result<(), String> {
+        self.azure.join(view);
         for (table, target) in self.default_routes {
             if let Some(rt) = view
                 .route_tables
@@ -117,6 +123,7 @@ fn attach_to_load_balancer(view: &mut Deployment, attrs: &Attributes) -> Result<
                 placements: Field::unset(attrs.at.clone()),
                 deletion_protection: Field::unset(attrs.at.clone()),
                 attributes_read: true,
+                addresses: Vec::new(),
             });
             view.load_balancers.last_mut().expect("just pushed")
         }

@@ -199,6 +199,24 @@ impl<'a> Node<'a> {
             .fold(self.clone(), |node, key| node.get_ci(key))
     }
 
+    /// An Azure resource's property: at the top, where az and Pulumi's azure-native flatten
+    /// `properties`, else under `properties`, as the REST API returns it.
+    pub(crate) fn arm(&self, key: &str) -> Node<'a> {
+        let top = self.get_ci(key);
+        if top.exists() {
+            return top;
+        }
+        let nested = self.get_ci("properties").get_ci(key);
+        if nested.exists() { nested } else { top }
+    }
+
+    /// A dotted path of [`Node::arm`] lookups: `"network.publicNetworkAccess"`.
+    pub(crate) fn arm_path(&self, dotted: &str) -> Node<'a> {
+        dotted
+            .split('.')
+            .fold(self.clone(), |node, key| node.arm(key))
+    }
+
     /// A dotted path of exact lookups: `"spec.template.spec"`.
     pub(crate) fn path(&self, dotted: &str) -> Node<'a> {
         dotted

@@ -2,6 +2,7 @@
 //! the same types, each value with its location. The checks read only this.
 
 mod aws_resources;
+mod egress;
 mod joins;
 mod kubernetes_objects;
 
@@ -11,9 +12,9 @@ use serde_saphyr::Spanned;
 
 pub use aws_resources::{
     AutoScalingGroup, CapacityProvider, Database, DbSubnetGroup, DnsRecord, EcsContainer,
-    EcsService, Launch, LbKind, LifecycleHook, LoadBalancer, NatGateway, NodeGroup, Placement,
-    RouteTable, ScalableTarget, ScalingPolicy, Subnet, TERMINATING, TargetGroup, TaskDefinition,
-    Tier, TierOf, VpcEndpoint,
+    EcsService, GroupKind, Launch, LbKind, LifecycleHook, LoadBalancer, NatGateway, NodeGroup,
+    Placement, RouteTable, ScalableTarget, ScalingPolicy, Subnet, SubnetEgress, TERMINATING,
+    TargetGroup, TaskDefinition, Tier, TierOf, VpcEndpoint,
 };
 pub(crate) use joins::{dns_key, looks_like_api};
 pub use joins::{is_api_image, is_console_image};

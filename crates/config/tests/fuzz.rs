@@ -7,7 +7,8 @@ use netconform_testkit::mutate::{Edit, apply};
 use std::path::Path;
 
 use netconform_config::{
-    Deployment, checks, read_aws_text, read_kubernetes_text, read_stack_export_text,
+    Deployment, checks, read_aws_text, read_azure_text, read_kubernetes_text,
+    read_stack_export_text,
 };
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -27,6 +28,14 @@ const AWS: [&str; 6] = [
     "ecs/target-group-attributes-api.json",
     "eks/aws/records.json",
     "eks/aws/db-instances.json",
+];
+const AZURE: [&str; 6] = [
+    "azure-aks/azure/application-gateways.json",
+    "azure-aks/azure/vnets.json",
+    "azure-aks/azure/cluster.json",
+    "azure-aks/azure/records.json",
+    "azure-vmss/azure/scale-sets.json",
+    "azure-vmss/azure/autoscale-settings.json",
 ];
 const STACKS: [&str; 2] = [
     "stack/stock-ecs.json",
@@ -65,6 +74,9 @@ fn read_all(text: &str) {
         check_everything(&d);
     }
     if let Ok(d) = read_aws_text(text, "fuzz.json") {
+        check_everything(&d);
+    }
+    if let Ok(d) = read_azure_text(text, "fuzz.json") {
         check_everything(&d);
     }
     if let Ok(d) = read_stack_export_text(text, "fuzz.json") {
@@ -141,23 +153,30 @@ proptest! {
 
     #[test]
     fn mutated_documents_never_panic(
-        which in 0usize..KUBERNETES.len() + AWS.len() + STACKS.len(),
+        which in 0usize..KUBERNETES.len() + AWS.len() + AZURE.len() + STACKS.len(),
         edits in prop::collection::vec(edit(), 1..4),
     ) {
-        let all: Vec<&str> = KUBERNETES.iter().chain(&AWS).chain(&STACKS).copied().collect();
+        let all: Vec<&str> = KUBERNETES
+            .iter()
+            .chain(&AWS)
+            .chain(&AZURE)
+            .chain(&STACKS)
+            .copied()
+            .collect();
         read_all(&apply(&text(all[which]), &edits));
     }
 
     /// On the JSON documents (kubernetes/list.json stands for the YAML manifests).
     #[test]
     fn any_value_anywhere_never_panics(
-        which in 0usize..8,
+        which in 0usize..14,
         at in any::<usize>(),
         with in value(),
     ) {
         let json: Vec<&str> = KUBERNETES
             .iter()
             .chain(&AWS)
+            .chain(&AZURE)
             .chain(&STACKS)
             .copied()
             .filter(|f| f.ends_with(".json"))

@@ -1,11 +1,12 @@
 //! `netconform collect`, and `[config] collect` for `verify`: the deployment's configuration
-//! read from the live account through the AWS CLI (netconform-collect), written as the files
-//! `[config]` reads, with `collected.json` beside them.
+//! read from the live account through the AWS CLI, the cluster through kubectl, the Azure
+//! subscription through the Azure CLI (netconform-collect), written as the files `[config]`
+//! reads, with `collected.json` beside them.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use netconform_collect::{AwsCli, Kubectl, Manifest};
+use netconform_collect::{AwsCli, AzCli, Kubectl, Manifest};
 use netconform_model::dates::rfc3339_utc;
 use netconform_model::environment::CollectFrom;
 use netconform_model::{Environment, exit};
@@ -33,10 +34,21 @@ fn kubectl(env: &Environment) -> Kubectl {
     kubectl
 }
 
+/// az as the environment says to run it: `config.subscription`, and the program
+/// `config.az_cli` (default `az` on PATH).
+fn az_cli(env: &Environment) -> AzCli {
+    let mut cli = AzCli::new(env.config.subscription.clone());
+    if let Some(program) = &env.config.az_cli {
+        cli.program = program.clone();
+    }
+    cli
+}
+
 /// What one collection wrote: the globs of its files, for `[config]`.
 pub(crate) struct Collected {
     pub(crate) aws: Option<PathBuf>,
     pub(crate) kubernetes: Option<PathBuf>,
+    pub(crate) azure: Option<PathBuf>,
 }
 
 /// Collects what `env` asks (`from`) into `dir`: `dir/aws/*.json`, `dir/kubernetes/*.json`
@@ -51,6 +63,7 @@ pub(crate) async fn collect(
     let mut collected = Collected {
         aws: None,
         kubernetes: None,
+        azure: None,
     };
     let note = |line: &str| crate::note(line);
     if from.contains(&CollectFrom::Aws) {
@@ -86,6 +99,29 @@ pub(crate) async fn collect(
         manifest.absorb(kube, "kubernetes");
         collected.kubernetes = Some(kube_dir.join("*.json"));
     }
+    if from.contains(&CollectFrom::Azure) {
+        let azure_dir = dir.join("azure");
+        crate::note(&format!(
+            "collecting the configuration of {} through the Azure CLI into {}",
+            env.domain,
+            azure_dir.display()
+        ));
+        let azure = netconform_collect::collect_azure(
+            env,
+            &az_cli(env),
+            &azure_dir,
+            started.clone(),
+            &note,
+        )
+        .await
+        .map_err(|e| format!("failed to collect: {e}"))?;
+        // Nothing found leaves no file for the glob to match: the checks say "no input".
+        let wrote = !azure.files.is_empty();
+        manifest.absorb(azure, "azure");
+        if wrote {
+            collected.azure = Some(azure_dir.join("*.json"));
+        }
+    }
     manifest.write(dir).map_err(|e| {
         format!(
             "failed to write {}: {e}",
@@ -95,6 +131,8 @@ pub(crate) async fn collect(
     for (action, scope) in manifest.denied() {
         let policy = if action.contains(':') {
             "ci/aws/netconform-read-policy.json"
+        } else if action.starts_with("Microsoft.") {
+            "ci/azure/netconform-reader-role.json"
         } else {
             "ci/kubernetes/rbac.yaml"
         };
@@ -136,7 +174,11 @@ pub(crate) async fn run(args: CollectArgs) -> i32 {
     match collect(&env, &sources(&env), &args.out).await {
         Ok(collected) => {
             println!("[config]");
-            for (key, glob) in [("aws", collected.aws), ("kubernetes", collected.kubernetes)] {
+            for (key, glob) in [
+                ("aws", collected.aws),
+                ("kubernetes", collected.kubernetes),
+                ("azure", collected.azure),
+            ] {
                 if let Some(glob) = glob {
                     println!("{key} = [{:?}]", glob.display().to_string());
                 }
@@ -151,8 +193,8 @@ pub(crate) async fn run(args: CollectArgs) -> i32 {
 }
 
 /// Before `verify` runs: when `[config] collect` names sources, collect into the report
-/// directory's `collected/` (or a temporary one) and add the files to `[config] aws` and
-/// `[config] kubernetes`.
+/// directory's `collected/` (or a temporary one) and add the files to `[config] aws`,
+/// `[config] kubernetes` and `[config] azure`.
 pub(crate) async fn before_verify(
     env: &mut Environment,
     report_dir: Option<&Path>,
@@ -184,6 +226,9 @@ pub(crate) async fn before_verify(
     }
     if let Some(glob) = collected.kubernetes {
         env.config.kubernetes.push(parse(&glob)?);
+    }
+    if let Some(glob) = collected.azure {
+        env.config.azure.push(parse(&glob)?);
     }
     Ok(temporary)
 }

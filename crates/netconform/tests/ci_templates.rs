@@ -659,6 +659,17 @@ fn the_pipelines_get_credentials_through_oidc_and_pin_what_they_run() {
             .unwrap()
             .starts_with("aws eks update-kubeconfig --name \"$EKS_CLUSTER\"")
     );
+    let azure = step("Azure login (OIDC)");
+    assert!(azure["uses"].as_str().unwrap().starts_with("azure/login@"));
+    assert_eq!(azure["with"]["client-id"], "${{ inputs.azure-client-id }}");
+    assert!(
+        step("Kubeconfig for the AKS cluster")["run"]
+            .as_str()
+            .unwrap()
+            .starts_with(
+                "az aks get-credentials --resource-group \"$AKS_RESOURCE_GROUP\" --name \"$AKS_CLUSTER\""
+            )
+    );
     assert!(
         step("Build netconform")["run"]
             .as_str()

@@ -6,6 +6,7 @@ use netconform_model::guide::{
     CPU_TARGET_MAX_PERCENT, CPU_TARGET_MIN_PERCENT, MAX_INSTANCES_FACTOR, MIN_INSTANCES, Section,
 };
 
+use super::azure::{CPU_METRIC, is_scale_set};
 use super::{Judge, defaults, guideline, no_api};
 use crate::node::Loc;
 use crate::view::{AutoScalingGroup, EcsService, Input, KubeWorkload, ScalingPolicy};
@@ -35,11 +36,22 @@ pub fn check_cpu_target(d: &Deployment) -> Outcome {
     for g in d.api_groups() {
         any = true;
         let policies = d.group_policies(g);
-        let scaled = Scaled {
-            subject: &g.subject,
-            at: &g.at,
-            input: Input::GroupPolicies,
-            metric: ASG_CPU_METRIC,
+        let scaled = if is_scale_set(g) {
+            Scaled {
+                subject: &g.subject,
+                at: &g.at,
+                input: Input::GroupPolicies,
+                metric: CPU_METRIC,
+                policy: "autoscale setting with a scale-out rule",
+            }
+        } else {
+            Scaled {
+                subject: &g.subject,
+                at: &g.at,
+                input: Input::GroupPolicies,
+                metric: ASG_CPU_METRIC,
+                policy: TARGET_TRACKING,
+            }
         };
         cpu_target_of_policies(&mut judge, d, &scaled, policies);
     }
@@ -51,6 +63,7 @@ pub fn check_cpu_target(d: &Deployment) -> Outcome {
             at: &s.at,
             input: Input::ScalingPolicies,
             metric: ECS_CPU_METRIC,
+            policy: TARGET_TRACKING,
         };
         cpu_target_of_policies(&mut judge, d, &scaled, policies);
     }
@@ -104,7 +117,11 @@ struct Scaled<'a> {
     at: &'a Loc,
     input: Input,
     metric: &'a str,
+    /// What scales it ("target-tracking policy").
+    policy: &'a str,
 }
+
+const TARGET_TRACKING: &str = "target-tracking policy";
 
 /// ECS and EC2 Auto Scaling: a target-tracking policy on the platform's CPU metric.
 fn cpu_target_of_policies(
@@ -134,9 +151,10 @@ fn cpu_target_of_policies(
             guideline::CPU_TARGET,
             scaled.subject,
             &at,
-            format!("no target-tracking policy on {}", scaled.metric),
+            format!("no {} on {}", scaled.policy, scaled.metric),
             format!(
-                "a target-tracking policy on {} at {}",
+                "a {} on {} at {}",
+                scaled.policy,
                 scaled.metric,
                 cpu_expected()
             ),

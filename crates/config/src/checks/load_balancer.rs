@@ -10,6 +10,7 @@ use netconform_model::guide::{
     HEALTHY_STATUS, Section,
 };
 
+use super::azure::{is_scale_set, judge_scale_set_grace};
 use super::shutdown::api_containers;
 use super::{Judge, defaults, guideline, no_api, platform};
 use crate::node::{Field, State};
@@ -229,7 +230,7 @@ pub fn check_deletion_protection(d: &Deployment) -> Outcome {
 }
 
 /// Whether an ELBv2 matcher ("200", "200-299", "200,202") accepts `code`.
-fn matcher_accepts(matcher: &str, code: u16) -> bool {
+pub(super) fn matcher_accepts(matcher: &str, code: u16) -> bool {
     matcher.split(',').any(|part| {
         let part = part.trim();
         match part.split_once('-') {
@@ -293,7 +294,8 @@ pub fn check_health_check_path(d: &Deployment) -> Outcome {
             accepts,
         );
     }
-    if groups.is_empty() && ingresses.is_empty() {
+    let agic = super::azure::judge_agic_probe(&mut judge, d);
+    if groups.is_empty() && ingresses.is_empty() && !agic {
         if !d.target_groups.is_empty() {
             let tg = &d.target_groups[0];
             judge.undecided(
@@ -394,6 +396,10 @@ pub fn check_startup_grace(d: &Deployment) -> Outcome {
     }
     for g in d.api_groups() {
         any = true;
+        if is_scale_set(g) {
+            judge_scale_set_grace(&mut judge, g);
+            continue;
+        }
         let uses_elb = |t: &String| t.split(',').any(|t| t.trim().eq_ignore_ascii_case("ELB"));
         judge.value(
             platform::ASG_ELB_HEALTH,

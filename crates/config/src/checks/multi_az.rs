@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use netconform_model::Outcome;
 use netconform_model::guide::{MIN_AVAILABILITY_ZONES, MIN_INSTANCES, Section};
 
+use super::azure::{AKS_ZONES, VMSS_ZONES, is_scale_set};
 use super::{Judge, defaults, guideline, no_api};
-use crate::node::{Field, State};
+use crate::node::{Field, Loc, State};
 use crate::view::{Deployment, Input};
 
 /// The zones of `subnets`, or the subnets whose zone no input gives.
@@ -108,15 +109,7 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
                 );
             }
         }
-        for ng in &d.node_groups {
-            judge_subnet_zones(
-                &mut judge,
-                d,
-                guideline::TWO_ZONES,
-                &ng.subject,
-                &ng.subnets,
-            );
-        }
+        judge_node_groups(&mut judge, d);
     }
     for s in d.api_services() {
         any = true;
@@ -124,7 +117,15 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
     }
     for g in d.api_groups() {
         any = true;
-        if g.subnets.is_unset() && !g.zones.is_empty() {
+        if is_scale_set(g) {
+            judge_zone_list(
+                &mut judge,
+                VMSS_ZONES,
+                &g.subject,
+                &g.at.key("zones"),
+                &g.zones,
+            );
+        } else if g.subnets.is_unset() && !g.zones.is_empty() {
             let zones: BTreeSet<String> = g.zones.iter().cloned().collect();
             let actual = format!("{} zone(s): {}", zones.len(), list(&zones));
             let expected = format!("at least {MIN_AVAILABILITY_ZONES} zones");
@@ -142,6 +143,103 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
         no_api(&mut judge, d);
     }
     judge.finish()
+}
+
+/// Judges that `zones` (a group's own, where its subnets span every zone) are at least two.
+fn judge_zone_list(judge: &mut Judge, guideline: &str, subject: &str, at: &Loc, zones: &[String]) {
+    let zones: BTreeSet<String> = zones.iter().cloned().collect();
+    let expected = format!("at least {MIN_AVAILABILITY_ZONES} zones");
+    if zones.len() >= MIN_AVAILABILITY_ZONES as usize {
+        judge.ok(
+            guideline,
+            subject,
+            at,
+            format!("{} zone(s): {}", zones.len(), list(&zones)),
+            expected,
+        );
+    } else if zones.is_empty() {
+        judge.error(
+            guideline,
+            subject,
+            at,
+            "no zones: its instances are in no zone",
+            expected,
+        );
+    } else {
+        judge.error(
+            guideline,
+            subject,
+            at,
+            format!("{} zone(s): {}", zones.len(), list(&zones)),
+            expected,
+        );
+    }
+}
+
+/// The node groups: by their subnets' zones (EKS), or by their own (AKS node pools, whose
+/// subnet spans every zone): together at least two zones, each pool in a zone.
+fn judge_node_groups(judge: &mut Judge, d: &Deployment) {
+    let own: Vec<_> = d
+        .node_groups
+        .iter()
+        .filter(|ng| !ng.zones.is_unset())
+        .collect();
+    let all: BTreeSet<String> = own
+        .iter()
+        .flat_map(|ng| ng.zones.value().cloned().unwrap_or_default())
+        .collect();
+    let expected = format!("node pools in at least {MIN_AVAILABILITY_ZONES} zones together");
+    for ng in &d.node_groups {
+        let State::Set(zones) = &ng.zones.state else {
+            if ng.zones.is_unset()
+                && ng.subnets.value().is_some_and(|s| {
+                    s.iter()
+                        .any(|s| d.subnet(s).is_some_and(|s| s.egress.is_some()))
+                })
+            {
+                judge.error(
+                    AKS_ZONES,
+                    &ng.subject,
+                    &ng.zones.at,
+                    "no availabilityZones: its nodes are in no zone",
+                    expected.clone(),
+                );
+                continue;
+            }
+            if !ng.zones.is_unset() {
+                judge.unreadable(AKS_ZONES, &ng.subject, &ng.zones);
+                continue;
+            }
+            judge_subnet_zones(judge, d, guideline::TWO_ZONES, &ng.subject, &ng.subnets);
+            continue;
+        };
+        let actual = format!(
+            "zone(s) {}; the node pools together: {}",
+            if zones.is_empty() {
+                "none".to_owned()
+            } else {
+                zones.join(", ")
+            },
+            list(&all)
+        );
+        if zones.is_empty() || all.len() < MIN_AVAILABILITY_ZONES as usize {
+            judge.error(
+                AKS_ZONES,
+                &ng.subject,
+                &ng.zones.at,
+                actual,
+                expected.clone(),
+            );
+        } else {
+            judge.ok(
+                AKS_ZONES,
+                &ng.subject,
+                &ng.zones.at,
+                actual,
+                expected.clone(),
+            );
+        }
+    }
 }
 
 /// Every load balancer has nodes in at least two zones.

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use netconform_model::Outcome;
 use netconform_model::guide::Section;
 
+mod attached_nat;
+mod blob_storage;
 mod object_storage;
 
 pub use object_storage::check_object_storage_endpoint;
@@ -51,6 +53,9 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
                 continue;
             };
             let at = lb.placements.at.index(i);
+            if super::azure::judge_gateway_subnet(&mut judge, d, lb, subnet, &at) {
+                continue;
+            }
             let tier = d.tier(subnet);
             match tier.tier {
                 Some(Tier::Public) => judge.ok(
@@ -285,9 +290,19 @@ pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
     judge.finish()
 }
 
-/// Each NAT gateway in a public subnet: one in a private subnet has no way out itself.
+/// Each NAT gateway in a public subnet: one in a private subnet has no way out itself. One
+/// attached to subnets (Azure) is in none.
 fn judge_nat_subnets(judge: &mut Judge, d: &Deployment, usable: &[&NatGateway]) {
     for n in usable {
+        let attached = d.subnets.iter().any(|s| {
+            s.egress
+                .as_ref()
+                .and_then(|e| e.nat_gateway.as_ref())
+                .is_some_and(|(id, _)| crate::links::azure::same_id(id, &n.id))
+        });
+        if attached || (n.subnet.is_none() && !n.zones.is_empty()) {
+            continue;
+        }
         let Some(subnet) = n.subnet.as_deref() else {
             judge.missing(format!("the subnet of NAT gateway {}", n.id));
             continue;
@@ -329,6 +344,12 @@ fn judge_private_subnet(
     usable: &[&NatGateway],
     nats_by_zone: &BTreeMap<String, Vec<&str>>,
 ) {
+    if let (Some(e), Some(nat)) = (&subnet.egress, &tier.nat)
+        && let Some((_, at)) = &e.nat_gateway
+    {
+        attached_nat::judge_attached_nat(judge, d, subnet, nat, at);
+        return;
+    }
     let Some(zone) = subnet.zone.as_deref() else {
         judge.missing(format!("the zone of {}", subnet.id));
         return;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::formats::az_cli;
 use crate::node::{Field, Loc, Node, PULUMI_SECRET_SIG};
 use crate::resources::{
     Reading, autoscaling, databases, dns_records, ecs, kubernetes, load_balancers, network,
@@ -146,6 +147,85 @@ const AWS_TYPES: [(&str, Reader); 25] = [
     ("eks/nodeGroup:NodeGroup", node_groups::from_stack),
 ];
 
+/// The azure-native resource types read, each with the Azure resource type whose az reader
+/// reads it (the provider's outputs are the resource's properties, flattened as az prints them
+/// or under `properties`).
+const AZURE_TYPES: [(&str, &str); 21] = [
+    (
+        "network:ApplicationGateway",
+        "Microsoft.Network/applicationGateways",
+    ),
+    ("network:LoadBalancer", "Microsoft.Network/loadBalancers"),
+    (
+        "network:PublicIPAddress",
+        "Microsoft.Network/publicIPAddresses",
+    ),
+    (
+        "network:VirtualNetwork",
+        "Microsoft.Network/virtualNetworks",
+    ),
+    (
+        "network:Subnet",
+        "Microsoft.Network/virtualNetworks/subnets",
+    ),
+    ("network:NatGateway", "Microsoft.Network/natGateways"),
+    (
+        "network:PrivateEndpoint",
+        "Microsoft.Network/privateEndpoints",
+    ),
+    ("network:PrivateZone", "Microsoft.Network/privateDnsZones"),
+    ("network:RecordSet", "Microsoft.Network/dnszones/A"),
+    ("dns:RecordSet", "Microsoft.Network/dnszones/A"),
+    (
+        "containerservice:ManagedCluster",
+        "Microsoft.ContainerService/managedClusters",
+    ),
+    (
+        "containerservice:AgentPool",
+        "Microsoft.ContainerService/managedClusters/agentPools",
+    ),
+    (
+        "compute:VirtualMachineScaleSet",
+        "Microsoft.Compute/virtualMachineScaleSets",
+    ),
+    (
+        "monitor:AutoscaleSetting",
+        "Microsoft.Insights/autoscaleSettings",
+    ),
+    (
+        "insights:AutoscaleSetting",
+        "Microsoft.Insights/autoscaleSettings",
+    ),
+    (
+        "dbforpostgresql:Server",
+        "Microsoft.DBforPostgreSQL/flexibleServers",
+    ),
+    ("dbformysql:Server", "Microsoft.DBforMySQL/flexibleServers"),
+    (
+        "authorization:ManagementLockAtResourceGroupLevel",
+        "Microsoft.Authorization/locks",
+    ),
+    (
+        "authorization:ManagementLockAtResourceLevel",
+        "Microsoft.Authorization/locks",
+    ),
+    (
+        "authorization:ManagementLockAtSubscriptionLevel",
+        "Microsoft.Authorization/locks",
+    ),
+    (
+        "authorization:ManagementLockByScope",
+        "Microsoft.Authorization/locks",
+    ),
+];
+
+/// The az reader of an azure-native resource type (`azure-native:network:NatGateway`).
+fn azure_reader(kind: &str) -> Option<az_cli::Reader> {
+    let rest = kind.strip_prefix("azure-native:")?;
+    let (_, arm_type) = AZURE_TYPES.iter().find(|(t, _)| *t == rest)?;
+    az_cli::reader_of(arm_type)
+}
+
 /// Reads a stack export. `Err` when it is not one.
 pub(crate) fn read(doc: &mut Value, file: &Arc<str>, r: &mut Reading) -> Result<(), String> {
     match doc.get("version").and_then(Value::as_u64) {
@@ -178,6 +258,18 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, r: &mut Reading) -> Result<
             .find(|(kind, _)| *kind == aws_type(&res.kind))
         {
             reader(&res, r)?;
+        } else if let Some(reader) = azure_reader(&res.kind) {
+            let arm = az_cli::Arm {
+                node: res.outputs.clone(),
+                id: res.id.clone(),
+                name: res
+                    .outputs
+                    .get_ci("name")
+                    .opt_text()
+                    .unwrap_or(res.name.clone()),
+                list_at: res.list_at.clone(),
+            };
+            reader(&arm, r)?;
         }
     }
     Ok(())

@@ -3,10 +3,16 @@
 //! application-autoscaling describe-*`, `aws autoscaling describe-*`) and a stack export
 //! (`aws:appautoscaling/*`, `aws:autoscaling/*`).
 
+mod azure;
+
+pub(crate) use azure::{autoscale_setting_from_az, scale_set_from_az};
+
 use crate::formats::stack_export::Resource;
 use crate::node::{Field, Node, State};
 use crate::resources::Reading;
-use crate::view::{AutoScalingGroup, Input, LifecycleHook, ScalableTarget, ScalingPolicy, Told};
+use crate::view::{
+    AutoScalingGroup, GroupKind, Input, LifecycleHook, ScalableTarget, ScalingPolicy, Told,
+};
 
 /// A scalable target, in either format (their keys differ only in case).
 fn scalable_target(t: &Node<'_>, subject: String) -> ScalableTarget {
@@ -147,6 +153,7 @@ pub(crate) fn groups_from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), Str
             target_groups: g.get_ci("TargetGroupARNs").text_list(),
             health_check_type: g.get_ci("HealthCheckType").text(),
             health_check_grace: g.get_ci("HealthCheckGracePeriod").count(),
+            kind: GroupKind::Ec2,
             name,
         });
     }
@@ -202,6 +209,7 @@ pub(crate) fn group_from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<()
         target_groups: outputs.get_ci("targetGroupArns").text_list(),
         health_check_type: outputs.get_ci("healthCheckType").text(),
         health_check_grace: outputs.get_ci("healthCheckGracePeriod").count(),
+        kind: GroupKind::Ec2,
         name: name.clone(),
     });
     for h in outputs.get_ci("initialLifecycleHooks").items() {

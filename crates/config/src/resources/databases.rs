@@ -1,9 +1,11 @@
 //! Databases and their subnet groups, from the AWS CLI (`aws rds describe-db-instances`, which
 //! holds each instance's subnet group) and a stack export (`aws:rds/instance`,
-//! `aws:rds/clusterInstance`, `aws:rds/subnetGroup`).
+//! `aws:rds/clusterInstance`, `aws:rds/subnetGroup`), and Azure's flexible servers (MySQL,
+//! PostgreSQL) from az and a stack export's azure-native resources.
 
+use crate::formats::az_cli::Arm;
 use crate::formats::stack_export::Resource;
-use crate::node::Node;
+use crate::node::{Field, Node, State};
 use crate::resources::Reading;
 use crate::view::{Database, DbSubnetGroup, Input};
 
@@ -18,6 +20,7 @@ pub(crate) fn from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
             .unwrap_or_default();
         let group = db.get_ci("DBSubnetGroup");
         r.view.databases.push(Database {
+            id: None,
             subject: format!("DB instance {id}"),
             at: db.at.clone(),
             public: db.get_ci("PubliclyAccessible").flag(),
@@ -38,6 +41,7 @@ pub(crate) fn from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
 pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), String> {
     r.view.saw(Input::Databases, &res.list_at);
     r.view.databases.push(Database {
+        id: None,
         subject: res.subject("database"),
         at: res.outputs.at.clone(),
         // The provider's default (false) is filled into the outputs.
@@ -57,6 +61,43 @@ pub(crate) fn subnet_group_from_stack(res: &Resource<'_>, r: &mut Reading) -> Re
             .opt_text()
             .unwrap_or(res.name.clone()),
         subnets: res.outputs.get_ci("subnetIds").text_list(),
+    });
+    Ok(())
+}
+
+/// `az postgres flexible-server list`, `az mysql flexible-server list` (and
+/// `azure-native:dbforpostgresql:Server`, `azure-native:dbformysql:Server`): public network
+/// access, and the subnet delegated to it (VNet integration); one reached through a private
+/// endpoint takes the endpoint's subnet ([`crate::links::azure`]).
+pub(crate) fn flexible_server_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), String> {
+    r.view.saw(Input::Databases, &res.list_at);
+    let network = res.node.arm("network");
+    let access = network.get_ci("publicNetworkAccess");
+    let public = match access.opt_text() {
+        Some(v) if v.eq_ignore_ascii_case("Enabled") => Field::set(access.at.clone(), true),
+        Some(v) if v.eq_ignore_ascii_case("Disabled") => Field::set(access.at.clone(), false),
+        Some(v) => Field {
+            at: access.at.clone(),
+            state: State::Invalid(format!("{v:?} is neither Enabled nor Disabled")),
+        },
+        None => access.flag(),
+    };
+    let kind = if res.id.to_ascii_lowercase().contains("dbformysql") {
+        "MySQL flexible server"
+    } else {
+        "PostgreSQL flexible server"
+    };
+    r.view.databases.push(Database {
+        id: Some(res.id.clone()),
+        subject: res.subject(kind),
+        at: res.node.at.clone(),
+        public,
+        subnets: network
+            .get_ci("delegatedSubnetResourceId")
+            .opt_text()
+            .into_iter()
+            .collect(),
+        subnet_group: None,
     });
     Ok(())
 }

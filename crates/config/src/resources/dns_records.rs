@@ -1,7 +1,8 @@
-//! DNS records, from the AWS CLI (`aws route53 list-resource-record-sets`) and a stack export
-//! (`aws:route53/record:Record`): each record's name and what it leads to (its values and its
+//! DNS records, from the AWS CLI (`aws route53 list-resource-record-sets`), a stack export
+//! (`aws:route53/record:Record`) and Azure DNS (az's record sets, azure-native's): each record's name and what it leads to (its values and its
 //! alias target), compared as [`dns_key`]s.
 
+use crate::formats::az_cli::Arm;
 use crate::formats::stack_export::Resource;
 use crate::node::Node;
 use crate::resources::Reading;
@@ -61,6 +62,46 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
         name: dns_key(&name),
         record_type: outputs.get_ci("type").opt_text().unwrap_or_default(),
         at: outputs.at.clone(),
+        targets,
+    });
+    Ok(())
+}
+
+/// `az network dns record-set a list`, `... cname list` (and `azure-native:dns:RecordSet`,
+/// `azure-native:network:RecordSet`): A values (`aRecords`; the REST API spells it
+/// `ARecords`), the CNAME's target, or an alias of a public IP (`targetResource`), whose
+/// address and name are joined in [`crate::links::azure`].
+pub(crate) fn record_set_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), String> {
+    r.view.saw(Input::Records, &res.list_at);
+    let rec = &res.node;
+    let record_type = rec
+        .get("type")
+        .opt_text()
+        .and_then(|t| t.rsplit('/').next().map(str::to_ascii_uppercase))
+        .unwrap_or_default();
+    let mut targets: Vec<String> = rec
+        .arm("aRecords")
+        .items()
+        .iter()
+        .filter_map(|a| a.get_ci("ipv4Address").opt_text())
+        .collect();
+    targets.extend(
+        rec.arm("cnameRecord")
+            .get_ci("cname")
+            .opt_text()
+            .map(|c| dns_key(&c)),
+    );
+    let name = rec
+        .arm("fqdn")
+        .opt_text()
+        .unwrap_or_else(|| res.name.clone());
+    if let Some(alias) = rec.arm("targetResource").get_ci("id").opt_text() {
+        r.links.azure.aliases.push((r.view.records.len(), alias));
+    }
+    r.view.records.push(DnsRecord {
+        name: dns_key(&name),
+        record_type,
+        at: rec.at.clone(),
         targets,
     });
     Ok(())

@@ -3,6 +3,12 @@
 //! `describe-*-attributes`, `aws elb describe-load-balancers`) and a stack export (`aws:lb/*`,
 //! its `alb` and `elasticloadbalancingv2` aliases, `aws:elb/*`).
 
+mod azure;
+
+pub(crate) use azure::{
+    application_gateway_from_az, azure_load_balancer_from_az, ids, lock_from_az, public_ip_from_az,
+};
+
 use std::collections::BTreeMap;
 
 use crate::formats::stack_export::Resource;
@@ -96,6 +102,7 @@ pub(crate) fn from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
             },
             deletion_protection: Field::unset(lb.at.key("(describe-load-balancer-attributes)")),
             attributes_read: false,
+            addresses: Vec::new(),
         });
     }
     Ok(())
@@ -123,6 +130,7 @@ pub(crate) fn classic_from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), St
             },
             deletion_protection: Field::unset(lb.at.clone()),
             attributes_read: true,
+            addresses: Vec::new(),
         });
     }
     Ok(())
@@ -224,6 +232,7 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
         // The provider's default (false) is filled into the outputs.
         deletion_protection: outputs.get_ci("enableDeletionProtection").flag(),
         attributes_read: true,
+        addresses: Vec::new(),
     });
     Ok(())
 }
@@ -247,6 +256,7 @@ pub(crate) fn classic_from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<
         },
         deletion_protection: Field::unset(outputs.at.clone()),
         attributes_read: true,
+        addresses: Vec::new(),
     });
     Ok(())
 }

@@ -3,6 +3,13 @@
 //! `describe-route-tables`, `describe-vpc-endpoints`) and a stack export (`aws:ec2/*`, where
 //! routes and associations are resources of their own, joined in [`crate::links`]).
 
+mod azure;
+
+pub(crate) use azure::{
+    nat_gateway_from_az, private_dns_zone_from_az, private_endpoint_from_az, subnet_from_az,
+    vnet_from_az,
+};
+
 use std::collections::BTreeMap;
 
 use crate::formats::stack_export::Resource;
@@ -80,6 +87,7 @@ fn subnet(s: &Node<'_>, id: String) -> Subnet {
         vpc: s.get_ci("VpcId").opt_text(),
         map_public_ip: s.get_ci("MapPublicIpOnLaunch").flag().value().copied(),
         tags: tags(&s.get_ci("Tags")),
+        egress: None,
     }
 }
 
@@ -128,6 +136,8 @@ fn nat_gateway(n: &Node<'_>, id: String) -> Option<NatGateway> {
         subnet: n.get_ci("SubnetId").opt_text(),
         subnet_at: n.get_ci("SubnetId").at.clone(),
         state: None,
+        zones: Vec::new(),
+        sku: None,
     })
 }
 
@@ -241,6 +251,7 @@ fn endpoint(e: &Node<'_>, id: String) -> VpcEndpoint {
         route_tables: e.get_ci("RouteTableIds").text_list(),
         route_tables_at: e.get_ci("RouteTableIds").at.clone(),
         private_dns: e.get_ci("PrivateDnsEnabled").flag(),
+        subnet: None,
     }
 }
 

@@ -78,6 +78,9 @@ pub struct LoadBalancer {
     /// Whether an input gave this load balancer's attributes (its stack export resource, an
     /// attributes file): only then does an unset attribute mean the default applies.
     pub attributes_read: bool,
+    /// The public addresses its frontends answer on, where the input names them (Azure's
+    /// public IPs), for records that point at an address rather than a name.
+    pub addresses: Vec<String>,
 }
 
 /// The kind of a load balancer.
@@ -91,6 +94,12 @@ pub enum LbKind {
     Gateway,
     /// A Classic Load Balancer (`aws elb`): the previous generation.
     Classic,
+    /// An Azure Application Gateway (v2: Standard_v2, WAF_v2): layer 7.
+    ApplicationGateway,
+    /// Azure Front Door (Standard, Premium): a global layer-7 entry point.
+    FrontDoor,
+    /// An Azure Load Balancer (Standard): layer 4.
+    AzureLoadBalancer,
 }
 
 impl LbKind {
@@ -112,7 +121,10 @@ impl LbKind {
     }
 
     pub fn is_layer7(self) -> bool {
-        self == LbKind::Application
+        matches!(
+            self,
+            LbKind::Application | LbKind::ApplicationGateway | LbKind::FrontDoor
+        )
     }
 }
 
@@ -123,6 +135,9 @@ impl std::fmt::Display for LbKind {
             LbKind::Network => "a Network Load Balancer (layer 4)",
             LbKind::Gateway => "a Gateway Load Balancer (layer 3, for appliances)",
             LbKind::Classic => "a Classic Load Balancer (previous generation)",
+            LbKind::ApplicationGateway => "an Azure Application Gateway (layer 7)",
+            LbKind::FrontDoor => "Azure Front Door (layer 7)",
+            LbKind::AzureLoadBalancer => "an Azure Load Balancer (layer 4)",
         })
     }
 }
@@ -184,6 +199,24 @@ pub struct Subnet {
     pub vpc: Option<String>,
     pub map_public_ip: Option<bool>,
     pub tags: BTreeMap<String, String>,
+    /// What a subnet says of its own way out where no route table does (Azure), if anything.
+    pub egress: Option<SubnetEgress>,
+}
+
+/// A subnet's own egress settings, on platforms where a NAT gateway is attached to the subnet
+/// rather than named by a route (Azure), and where a subnet spans every zone of its region.
+#[derive(Debug, Clone)]
+pub struct SubnetEgress {
+    /// The NAT gateway attached to it, and where that is written.
+    pub nat_gateway: Option<(String, Loc)>,
+    /// Azure's `defaultOutboundAccess`: unset means on (an implicit public address).
+    pub default_outbound: Field<bool>,
+    /// Its route table, if one is attached (its routes are not read).
+    pub route_table: Option<String>,
+    /// The services it is delegated to (`Microsoft.DBforPostgreSQL/flexibleServers`).
+    pub delegations: Vec<String>,
+    /// Its service endpoints (`Microsoft.Storage`).
+    pub service_endpoints: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -195,6 +228,11 @@ pub struct NatGateway {
     pub subnet_at: Loc,
     /// "available", "deleted", ...; none when the input does not say.
     pub state: Option<String>,
+    /// The zones it is pinned to (Azure: one for a zonal NAT gateway, none for one Azure
+    /// places itself); empty where a subnet tells the zone (AWS).
+    pub zones: Vec<String>,
+    /// Its SKU (Azure: `Standard`, `StandardV2`).
+    pub sku: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -224,12 +262,16 @@ pub struct VpcEndpoint {
     pub route_tables_at: Loc,
     /// An Interface endpoint's `PrivateDnsEnabled`.
     pub private_dns: Field<bool>,
+    /// The subnet a private endpoint's address is in (Azure).
+    pub subnet: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Database {
     pub subject: String,
     pub at: Loc,
+    /// Its resource id, where the input gives one to join on (Azure).
+    pub id: Option<String>,
     pub public: Field<bool>,
     pub subnets: Vec<String>,
     pub subnet_group: Option<String>,
@@ -246,6 +288,9 @@ pub struct NodeGroup {
     pub subject: String,
     pub at: Loc,
     pub subnets: Field<Vec<String>>,
+    /// The zones its nodes are placed in, where the group says so itself (AKS
+    /// `availabilityZones`); unset where its subnets tell them (EKS).
+    pub zones: Field<Vec<String>>,
 }
 
 /// An EC2 auto-scaling group.
@@ -269,6 +314,17 @@ pub struct AutoScalingGroup {
     /// "EC2" or "ELB" (several types: "ELB" among them).
     pub health_check_type: Field<String>,
     pub health_check_grace: Field<u64>,
+    /// What kind of group it is.
+    pub kind: GroupKind,
+}
+
+/// The kind of a group of identical VMs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupKind {
+    /// An EC2 Auto Scaling group.
+    Ec2,
+    /// An Azure virtual machine scale set.
+    AzureScaleSet,
 }
 
 /// An auto-scaling group's lifecycle hook.

@@ -85,6 +85,9 @@ impl Deployment {
     pub fn source(&self, input: Input) -> String {
         match self.denied.get(&input) {
             Some(action) if input == Input::Kubernetes => format!("Forbidden: {action}"),
+            Some(action) if action.starts_with("Microsoft.") => {
+                format!("AuthorizationFailed for {action}")
+            }
             Some(action) => format!("AccessDenied for {action}"),
             None => input.source(),
         }
@@ -435,6 +438,9 @@ impl Deployment {
                 nat: None,
             };
         };
+        if let Some(egress) = &subnet.egress {
+            return super::egress::egress_tier(subnet_id, egress);
+        }
         if self.has(Input::RouteTables)
             && let Some(rt) = self.route_table_of(subnet)
         {
@@ -473,13 +479,13 @@ impl Deployment {
         }
     }
 
-    /// Every DNS name a load balancer is known by.
+    /// Every DNS name (and public address) a load balancer is known by.
     pub fn load_balancer_names(&self) -> BTreeSet<String> {
         let mut names: BTreeSet<String> = self
             .load_balancers
             .iter()
-            .filter_map(|lb| lb.dns_name.as_deref())
-            .map(dns_key)
+            .flat_map(|lb| lb.dns_name.iter().chain(&lb.addresses))
+            .map(|n| dns_key(n))
             .collect();
         names.extend(
             self.ingresses

@@ -25,10 +25,17 @@ pub struct ConfigSettings {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub pulumi_stack_export: Vec<PathGlob>,
+    /// Azure CLI output (JSON, `az ... -o json`): application gateways, load balancers, public
+    /// IPs, virtual networks, NAT gateways, private endpoints, AKS clusters and node pools, VM
+    /// scale sets, autoscale settings, flexible servers, management locks, DNS record sets.
+    /// Each file is what one command prints, told by its resources' `type`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub azure: Vec<PathGlob>,
     /// Read the configuration from the live deployment before verifying: `aws` (through the
     /// AWS CLI, with the user's credentials), `kubernetes` (through kubectl, with the user's
-    /// kubeconfig). The files go into the report directory's `collected/` and are checked as
-    /// if listed in `aws` and `kubernetes`.
+    /// kubeconfig), `azure` (through the Azure CLI, with its login). The files go into the
+    /// report directory's `collected/` and are checked as if listed in `aws`, `kubernetes` and
+    /// `azure`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub collect: Vec<CollectFrom>,
     /// The AWS region collection asks (else the CLI's own: `AWS_REGION`, its profile).
@@ -50,6 +57,15 @@ pub struct ConfigSettings {
     /// The kubectl program (default `kubectl` on PATH).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kubectl: Option<String>,
+    /// The Azure subscription collection reads (else az's default one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<String>,
+    /// The resource group Azure collection lists in (else the whole subscription).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_group: Option<String>,
+    /// The Azure CLI program (default `az` on PATH).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub az_cli: Option<String>,
 }
 
 /// Where `[config] collect` reads the configuration from.
@@ -60,6 +76,8 @@ pub enum CollectFrom {
     Aws,
     /// The cluster, through kubectl.
     Kubernetes,
+    /// The Azure subscription, through the Azure CLI.
+    Azure,
 }
 
 impl<'de> Deserialize<'de> for CollectFrom {
@@ -68,8 +86,9 @@ impl<'de> Deserialize<'de> for CollectFrom {
         match text.as_str() {
             "aws" => Ok(CollectFrom::Aws),
             "kubernetes" => Ok(CollectFrom::Kubernetes),
+            "azure" => Ok(CollectFrom::Azure),
             other => Err(serde::de::Error::custom(format!(
-                "collect from {other:?}? the sources are: \"aws\", \"kubernetes\""
+                "collect from {other:?}? the sources are: \"aws\", \"kubernetes\", \"azure\""
             ))),
         }
     }
@@ -101,6 +120,7 @@ impl ConfigSettings {
     pub fn is_empty(&self) -> bool {
         self.kubernetes.is_empty()
             && self.aws.is_empty()
+            && self.azure.is_empty()
             && self.pulumi_stack_export.is_empty()
             && self.collect.is_empty()
     }

@@ -20,6 +20,16 @@ pub fn check_object_storage_endpoint(d: &Deployment) -> Outcome {
         "object storage is reached through a VPC endpoint",
         Section::NetworkArchitecture,
     );
+    let ids = d.api_subnets();
+    let azure: Vec<&Subnet> = ids
+        .iter()
+        .filter_map(|s| d.subnet(s))
+        .filter(|s| s.egress.is_some())
+        .collect();
+    if !azure.is_empty() {
+        super::blob_storage::judge_blob(&mut judge, d, &azure);
+        return judge.finish();
+    }
     if !d.has(Input::VpcEndpoints) {
         judge.no_input(d, "the VPC endpoints", Input::VpcEndpoints);
         return judge.finish();

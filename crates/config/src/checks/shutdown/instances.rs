@@ -150,10 +150,18 @@ fn judge_termination_hook(
         );
         return;
     }
-    let expected = format!(
-        "a lifecycle hook on {TERMINATING} with a heartbeat of at least {} (the stop timeout)",
-        secs(want)
-    );
+    let scale_set = super::super::azure::is_scale_set(g);
+    let expected = if scale_set {
+        format!(
+            "a terminate notification (virtualMachineProfile.scheduledEventsProfile.terminateNotificationProfile) with notBeforeTimeout of at least {} (the stop timeout)",
+            secs(want)
+        )
+    } else {
+        format!(
+            "a lifecycle hook on {TERMINATING} with a heartbeat of at least {} (the stop timeout)",
+            secs(want)
+        )
+    };
     let hooks: Vec<_> = d
         .hooks_of(g)
         .into_iter()
@@ -164,13 +172,12 @@ fn judge_termination_hook(
             .list_of(Input::LifecycleHooks)
             .cloned()
             .unwrap_or_else(|| g.at.clone());
-        judge.error(
-            guideline,
-            &g.subject,
-            &at,
-            "no termination lifecycle hook: a scale-in terminates the instance right after its deregistration delay",
-            expected,
-        );
+        let actual = if scale_set {
+            "no terminate notification: a scale-in deletes the instance without giving the app its stop timeout"
+        } else {
+            "no termination lifecycle hook: a scale-in terminates the instance right after its deregistration delay"
+        };
+        judge.error(guideline, &g.subject, &at, actual, expected);
         return;
     }
     for h in hooks {

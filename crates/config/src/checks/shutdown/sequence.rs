@@ -361,7 +361,16 @@ fn judge_group_sequence(judge: &mut Judge, d: &Deployment, g: &AutoScalingGroup)
                 Some((defaults::LIFECYCLE_HEARTBEAT, "EC2 Auto Scaling")),
             )
         });
+    let scale_set = super::super::azure::is_scale_set(g);
     let line = match hook {
+        Some(Ok(Some(h))) if scale_set => format!(
+            "the terminate notification holds the instance up to {} ({}), then it leaves the backend pool, which drains up to {} ({}): up to {} per instance",
+            secs(h.secs),
+            h.show(),
+            secs(drain.secs),
+            drain.show(),
+            secs(drain.secs + h.secs)
+        ),
         Some(Ok(Some(h))) => format!(
             "drain up to {} ({}), then the termination hook holds the instance up to {} ({}): up to {} per instance",
             secs(drain.secs),
@@ -380,13 +389,18 @@ fn judge_group_sequence(judge: &mut Judge, d: &Deployment, g: &AutoScalingGroup)
             drain.show()
         ),
     };
-    judge.ok(
-        platform::ASG_TERMINATION,
-        &g.subject,
-        &drain.at,
-        line,
-        "the deregistration delay, then the termination hook: one after the other",
-    );
+    let (cited, expected) = if scale_set {
+        (
+            super::super::azure::TERMINATE_NOTIFICATION,
+            "the terminate notification, then the drain of the backend pool: one after the other",
+        )
+    } else {
+        (
+            platform::ASG_TERMINATION,
+            "the deregistration delay, then the termination hook: one after the other",
+        )
+    };
+    judge.ok(cited, &g.subject, &drain.at, line, expected);
 }
 
 /// The stop sequence as each platform runs it: Kubernetes leaves the app its stop timeout

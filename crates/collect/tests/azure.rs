@@ -1,0 +1,204 @@
+//! Azure collection through az against recorded management-API answers (no Azure can be
+//! reached where the tests run): netconform-testkit's fake az answers from its recorded
+//! subscription, the conformant AKS deployment of the config corpus beside another team's
+//! resources. Discovery goes from the domain's zone to the deployment; only its resources are
+//! written, every call is in the manifest, and a refused call is named by its RBAC action.
+
+use std::path::{Path, PathBuf};
+
+use netconform_collect::azure::COMMANDS;
+use netconform_collect::{AzCli, Manifest, collect_azure};
+use netconform_model::Environment;
+use netconform_testkit::azure::FakeAzure;
+use serde_json::Value;
+
+struct Case {
+    dir: PathBuf,
+    azure: FakeAzure,
+}
+
+impl Case {
+    fn new(name: &str) -> Case {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("az-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let azure = FakeAzure::new(&dir);
+        Case { dir, azure }
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.join("out")
+    }
+
+    async fn collect(&self) -> Manifest {
+        let env = Environment::new("sandbox.test".parse().unwrap());
+        let mut cli = AzCli::new(Some("00000000-0000-0000-0000-000000000000".into()));
+        cli.program = self.azure.az().display().to_string();
+        collect_azure(
+            &env,
+            &cli,
+            &self.out(),
+            "2026-12-01T00:00:00Z".into(),
+            &|_| {},
+        )
+        .await
+        .unwrap_or_else(|e| panic!("failed to collect: {e}"))
+    }
+
+    fn read(&self, file: &str) -> Value {
+        let text = std::fs::read_to_string(self.out().join(file))
+            .unwrap_or_else(|e| panic!("read {file}: {e}"));
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// The names of the resources in `file`.
+    fn names(&self, file: &str) -> Vec<String> {
+        self.read(file)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["name"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn discovery_goes_from_the_domain_to_the_deployment_and_keeps_only_it() {
+    let case = Case::new("discover");
+    let manifest = case.collect().await;
+    let mut files = manifest.files.clone();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "application-gateways.json",
+            "clusters.json",
+            "locks.json",
+            "nat-gateways.json",
+            "postgres-servers.json",
+            "private-dns-zones.json",
+            "private-endpoints.json",
+            "public-ips.json",
+            "records-a.json",
+            "vnets.json",
+        ]
+    );
+    assert_eq!(case.names("records-a.json"), ["api", "app"]);
+    assert_eq!(case.names("public-ips.json"), ["pulumi-appgw-pip"]);
+    assert_eq!(case.names("application-gateways.json"), ["pulumi-appgw"]);
+    assert_eq!(case.names("clusters.json"), ["pulumi-aks"]);
+    assert_eq!(case.names("vnets.json"), ["pulumi-vnet"]);
+    assert_eq!(case.names("nat-gateways.json"), ["nat-1", "nat-2", "nat-3"]);
+    assert_eq!(case.names("postgres-servers.json"), ["pulumi-db"]);
+    assert_eq!(case.names("locks.json"), ["pulumi-rg-nodelete"]);
+    assert_eq!(
+        case.names("private-dns-zones.json"),
+        ["privatelink.blob.core.windows.net"]
+    );
+    assert_eq!(
+        manifest.account.as_deref(),
+        Some("00000000-0000-0000-0000-000000000000")
+    );
+    // Every call is in the manifest, with the action it needs and what it kept.
+    let gateways = manifest
+        .calls
+        .iter()
+        .find(|c| c.command.starts_with("az network application-gateway list"))
+        .expect("the gateways were listed");
+    assert_eq!(
+        gateways.action,
+        "Microsoft.Network/applicationGateways/read"
+    );
+    assert_eq!(gateways.result, "ok: kept 1 of 2");
+    assert_eq!(gateways.file.as_deref(), Some("application-gateways.json"));
+    let calls = case.azure.calls();
+    assert_eq!(calls.lines().count(), manifest.calls.len(), "{calls}");
+    assert!(
+        calls
+            .lines()
+            .all(|l| l.ends_with("--subscription 00000000-0000-0000-0000-000000000000 -o json")),
+        "{calls}"
+    );
+    assert!(
+        calls.contains("network dns record-set a list -g pulumi-rg -z sandbox.test"),
+        "{calls}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_call_is_named_by_its_rbac_action_and_written_for_the_readers() {
+    let case = Case::new("denied");
+    case.azure.forbid(
+        "network application-gateway list",
+        "Microsoft.Network/applicationGateways/read",
+    );
+    let manifest = case.collect().await;
+    assert_eq!(
+        manifest.denied(),
+        [(
+            "Microsoft.Network/applicationGateways/read",
+            "the Application Gateway: kind, zones, subnet, backend settings, probes, draining"
+        )]
+    );
+    let call = manifest
+        .calls
+        .iter()
+        .find(|c| c.result.starts_with("denied"))
+        .unwrap();
+    assert!(
+        call.result.starts_with(
+            "denied: AuthorizationFailed for Microsoft.Network/applicationGateways/read"
+        ),
+        "{}",
+        call.result
+    );
+    let denied = case.read("denied.json");
+    assert_eq!(
+        denied["NetconformDenied"][0]["Action"],
+        "Microsoft.Network/applicationGateways/read"
+    );
+    assert_eq!(
+        denied["NetconformDenied"][0]["Feeds"],
+        "aws elbv2 describe-load-balancers"
+    );
+    assert!(
+        !manifest
+            .files
+            .contains(&"application-gateways.json".to_owned())
+    );
+}
+
+/// The role shipped for collection (`ci/azure/netconform-reader-role.json`) grants exactly the
+/// read actions collection uses, each named for its checks in `netconform-reader-role.md`.
+#[test]
+fn the_reader_role_holds_exactly_the_actions_collection_uses() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ci/azure/netconform-reader-role.json");
+    let role: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let granted: Vec<&str> = role["Actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    let mut used: Vec<&str> = COMMANDS
+        .iter()
+        .map(|c| c.action)
+        .filter(|a| !a.is_empty())
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    let mut sorted = granted.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, used, "the role's Actions and collection's differ");
+    assert!(granted.iter().all(|a| a.ends_with("/read")), "{granted:?}");
+    assert!(role["NotActions"].as_array().unwrap().is_empty());
+    assert!(role["DataActions"].as_array().unwrap().is_empty());
+    let why = std::fs::read_to_string(path.with_extension("md")).unwrap();
+    for a in &used {
+        assert!(
+            why.lines().any(|l| l.starts_with(&format!("| `{a}` |"))),
+            "{a} is not named for its checks in netconform-reader-role.md"
+        );
+    }
+}

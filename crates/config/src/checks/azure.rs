@@ -1,0 +1,180 @@
+//! Microsoft's documentation, for the rules that hold an Azure setting to how Azure behaves
+//! (the citations of [`super::platform`], for Azure), and what the Azure rules share.
+
+use netconform_model::guide::{HEALTH_CHECK_GRACE_PERIOD, HEALTH_CHECK_PATH, HEALTHY_STATUS};
+
+use super::shutdown::api_containers;
+use super::{Judge, guideline};
+use crate::node::{Field, State};
+use crate::view::{AutoScalingGroup, Deployment, GroupKind, Ingress};
+
+pub const NAT_ZONES: &str = "Azure (\"NAT gateway and availability zones\", https://learn.microsoft.com/azure/nat-gateway/nat-availability-zones): a Standard NAT gateway is zonal, in one zone or in \"no zone\" (a zone Azure picks); zone resilience takes one zonal NAT gateway per zone, each serving the VMs of its own zone (zonal stacks), or a zone-redundant StandardV2 NAT gateway.";
+pub const DEFAULT_OUTBOUND: &str = "Azure (\"Default outbound access\", https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access): a subnet without a NAT gateway or another explicit way out gives its VMs an implicit public address, unless defaultOutboundAccess is false (a private subnet).";
+pub const BLOB_ENDPOINT: &str = "Azure (\"Use private endpoints for Azure Storage\", https://learn.microsoft.com/azure/storage/common/storage-private-endpoints; \"Virtual network service endpoints\", https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview): a private endpoint for the storage account's blob sub-resource in the virtual network, or a Microsoft.Storage service endpoint on the subnet.";
+pub const PRIVATE_DNS: &str = "Azure (\"Azure Private Endpoint DNS configuration\", https://learn.microsoft.com/azure/private-link/private-endpoint-dns): a client reaches a storage account's private endpoint only when the account's name resolves to it, through the privatelink.blob.core.windows.net private DNS zone linked to its virtual network.";
+pub const AKS_ZONES: &str = "Azure (\"Availability zones in AKS\", https://learn.microsoft.com/azure/aks/availability-zones): a node pool's availabilityZones places its nodes; without them the pool is in no zone.";
+pub const VMSS_ZONES: &str = "Azure (\"Create a Virtual Machine Scale Set that uses Availability Zones\", https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-use-availability-zones): zones lists the zones the scale set spreads its instances over.";
+pub const AUTOSCALE_RULES: &str = "Azure (\"Best practices for autoscale\", https://learn.microsoft.com/azure/azure-monitor/autoscale/autoscale-best-practices): a scale set scales by rules, out when Percentage CPU goes above a threshold, in below another; its profile's minimum, maximum and default capacity bound it.";
+pub const AUTOMATIC_REPAIRS: &str = "Azure (\"Automatic instance repairs for Azure Virtual Machine Scale Sets\", https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-automatic-instance-repairs): an instance failing its health probe is replaced only with automatic repairs on, and not before gracePeriod (PT10M to PT90M) after it changed state.";
+pub const TERMINATE_NOTIFICATION: &str = "Azure (\"Terminate notification for Azure Virtual Machine Scale Set instances\", https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-terminate-notification): with terminateNotificationProfile enabled a scale set announces an instance's deletion as a scheduled event and waits notBeforeTimeout (5 to 15 minutes) before deleting it: Azure's termination hook.";
+pub const CONNECTION_DRAINING: &str = "Azure (\"Application Gateway backend settings\", https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining): connection draining lets a backend removed from the pool finish its requests for drainTimeoutInSec (1 to 3600 s); it is off unless enabled.";
+pub const MANAGEMENT_LOCKS: &str = "Azure (\"Lock your resources to protect your infrastructure\", https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources): a CanNotDelete or ReadOnly lock on a resource, or on its resource group or subscription (locks are inherited), stops its deletion.";
+pub const AGIC_PROBE: &str = "Azure (Application Gateway Ingress Controller, \"Annotations\", https://azure.github.io/application-gateway-kubernetes-ingress/annotations/): appgw.ingress.kubernetes.io/health-probe-path and health-probe-status-codes set the gateway's probe for the backend; without them AGIC takes the path from the pods' readiness probe (else their liveness probe, else /) and counts 200-399 healthy.";
+
+const AGIC_PROBE_PATH: &str = "appgw.ingress.kubernetes.io/health-probe-path";
+const AGIC_PROBE_CODES: &str = "appgw.ingress.kubernetes.io/health-probe-status-codes";
+
+/// An Ingress the Application Gateway Ingress Controller serves: its class, or its annotations.
+pub(crate) fn is_agic(i: &Ingress) -> bool {
+    i.class.as_deref() == Some("azure-application-gateway")
+        || i.annotations
+            .keys()
+            .any(|k| k.starts_with("appgw.ingress.kubernetes.io/"))
+}
+
+/// The probe AGIC gives the API's backend: the annotations, else the API's readiness (then
+/// liveness) probe path, else `/`; and its status codes, else 200-399. Judged like a target
+/// group's health check; whether any AGIC ingress of the API was judged.
+pub(crate) fn judge_agic_probe(judge: &mut Judge, d: &Deployment) -> bool {
+    let mut any = false;
+    for ing in d.api_ingresses().into_iter().filter(|i| is_agic(i)) {
+        any = true;
+        let mut path = ing.annotation(AGIC_PROBE_PATH);
+        if path.is_unset() {
+            let probes = d
+                .api_workloads()
+                .filter(|w| w.namespace == ing.namespace)
+                .flat_map(|w| api_containers(w))
+                .flat_map(|c| [&c.readiness, &c.liveness]);
+            path = probes
+                .filter_map(|p| match &p.state {
+                    State::Set(probe) => {
+                        probe.http_path.clone().map(|h| Field::set(p.at.clone(), h))
+                    }
+                    _ => None,
+                })
+                .next()
+                .unwrap_or_else(|| Field::set(path.at.clone(), "/".to_owned()));
+        }
+        let mut codes = ing.annotation(AGIC_PROBE_CODES);
+        if codes.is_unset() {
+            codes = Field::set(codes.at.clone(), "200-399".to_owned());
+        }
+        judge.value(
+            AGIC_PROBE,
+            &ing.subject,
+            &path,
+            None,
+            &format!("{HEALTH_CHECK_PATH:?}"),
+            |p| p == HEALTH_CHECK_PATH,
+        );
+        judge.value(
+            guideline::HEALTH_CHECK,
+            &ing.subject,
+            &codes,
+            None,
+            &format!("codes including {HEALTHY_STATUS}"),
+            |m| super::load_balancer::matcher_accepts(m, HEALTHY_STATUS),
+        );
+    }
+    any
+}
+pub const GATEWAY_SUBNET: &str = "Azure (\"Application Gateway infrastructure configuration\", https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure): an Application Gateway needs a subnet of its own; clients reach it through its frontend public IP, whatever the subnet's outbound access.";
+
+/// An internet-facing Application Gateway in an Azure subnet: clients reach it through its
+/// public frontend, so its subnet's tier is not the question; the subnet must be its own (no
+/// node pool or scale set in it). Whether it judged the placement.
+pub(crate) fn judge_gateway_subnet(
+    judge: &mut Judge,
+    d: &Deployment,
+    lb: &crate::view::LoadBalancer,
+    subnet: &str,
+    at: &crate::node::Loc,
+) -> bool {
+    let azure = d.subnet(subnet).is_some_and(|s| s.egress.is_some());
+    if !azure || lb.kind.value() != Some(&crate::view::LbKind::ApplicationGateway) {
+        return false;
+    }
+    let name = subnet.rsplit('/').next().unwrap_or(subnet);
+    let expected = "a subnet of its own, reached through its public frontend IP";
+    let others = compute_in_subnet(d, subnet);
+    if others.is_empty() {
+        judge.ok(
+            GATEWAY_SUBNET,
+            &lb.subject,
+            at,
+            format!("{name}: its own, reached through its public frontend IP"),
+            expected,
+        );
+    } else {
+        let who: Vec<&str> = others.iter().map(|(w, _)| w.as_str()).collect();
+        judge.error(
+            GATEWAY_SUBNET,
+            &lb.subject,
+            at,
+            format!("{name}: shared with {}", who.join(", ")),
+            expected,
+        );
+    }
+    true
+}
+
+/// The metric Azure autoscale reads a scale set's CPU from
+/// (https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-compute-virtualmachinescalesets-metrics).
+pub const CPU_METRIC: &str = "Percentage CPU";
+
+/// The zones of the compute that runs in subnet `subnet`: (what it is, its zones, empty for
+/// none), for each AKS node pool and scale set there.
+pub(crate) fn compute_in_subnet(d: &Deployment, subnet: &str) -> Vec<(String, Vec<String>)> {
+    let here = |ids: Option<&Vec<String>>| {
+        ids.is_some_and(|ids| ids.iter().any(|s| s.eq_ignore_ascii_case(subnet)))
+    };
+    let mut out: Vec<(String, Vec<String>)> = d
+        .node_groups
+        .iter()
+        .filter(|ng| here(ng.subnets.value()))
+        .map(|ng| {
+            (
+                ng.subject.clone(),
+                ng.zones.value().cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    out.extend(
+        d.groups
+            .iter()
+            .filter(|g| here(g.subnets.value()))
+            .map(|g| (g.subject.clone(), g.zones.clone())),
+    );
+    out
+}
+
+/// Whether a group is an Azure scale set.
+pub(crate) fn is_scale_set(g: &AutoScalingGroup) -> bool {
+    g.kind == GroupKind::AzureScaleSet
+}
+
+/// A scale set: nothing replaces a starting instance without automatic repairs; with them,
+/// not before their grace period.
+pub(crate) fn judge_scale_set_grace(judge: &mut Judge, g: &AutoScalingGroup) {
+    let want = HEALTH_CHECK_GRACE_PERIOD.as_secs();
+    let expected = format!(">= {want}");
+    if g.health_check_type.value().map(String::as_str) == Some("repairs") {
+        judge.value(
+            AUTOMATIC_REPAIRS,
+            &g.subject,
+            &g.health_check_grace,
+            None,
+            &expected,
+            |n| *n >= want,
+        );
+    } else {
+        judge.ok(
+            AUTOMATIC_REPAIRS,
+            &g.subject,
+            &g.health_check_type.at,
+            "automatic repairs off: nothing replaces an instance that is still starting",
+            &expected,
+        );
+    }
+}

@@ -1,0 +1,587 @@
+//! The Azure corpus under tests/data (`azure-aks`, `azure-vmss`, `azure-broken`), through the
+//! real loader: the conformant sets pass every check that applies to them; each broken case
+//! fails exactly its check, with the finding pointing at the setting.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use netconform_config::{Deployment, checks, load};
+use netconform_model::environment::ConfigSettings;
+use netconform_model::evidence::Evidence;
+use netconform_model::evidence::config::{Finding, FindingStatus};
+use netconform_model::{Outcome, Verdict};
+
+const DOMAIN: &str = "sandbox.test";
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+/// Every check, by the short name the expectations use.
+const CHECKS: [&str; 20] = [
+    "api-zones",
+    "lb-zones",
+    "replicas",
+    "lb-public",
+    "api-private",
+    "database",
+    "nat",
+    "s3-endpoint",
+    "cpu",
+    "bounds",
+    "stop-timeout",
+    "drain",
+    "timeline",
+    "instances",
+    "alb",
+    "deletion-protection",
+    "health-check",
+    "readiness",
+    "startup-grace",
+    "dns",
+];
+
+fn run(check: &str, d: &Deployment) -> Outcome {
+    match check {
+        "api-zones" => checks::check_api_zones(d),
+        "lb-zones" => checks::check_load_balancer_zones(d),
+        "replicas" => checks::check_api_replicas(d),
+        "lb-public" => checks::check_load_balancer_subnets(d),
+        "api-private" => checks::check_api_private_subnets(d),
+        "database" => checks::check_database_tier(d),
+        "nat" => checks::check_nat_per_zone(d),
+        "s3-endpoint" => checks::check_object_storage_endpoint(d),
+        "cpu" => checks::check_cpu_target(d),
+        "bounds" => checks::check_scaling_bounds(d),
+        "stop-timeout" => checks::check_stop_timeout(d),
+        "drain" => checks::check_drain_hook(d),
+        "timeline" => checks::check_shutdown_timeline(d),
+        "instances" => checks::check_instance_draining(d),
+        "alb" => checks::check_application_load_balancer(d),
+        "deletion-protection" => checks::check_deletion_protection(d),
+        "health-check" => checks::check_health_check_path(d),
+        "readiness" => checks::check_readiness_probe(d),
+        "startup-grace" => checks::check_startup_grace(d),
+        "dns" => checks::check_dns_records(d, DOMAIN, None, &[]),
+        other => panic!("no check {other}"),
+    }
+}
+
+fn findings(outcome: &Outcome) -> Vec<&Finding> {
+    outcome
+        .evidence
+        .iter()
+        .filter_map(|e| match e {
+            Evidence::Config(f) => Some(f),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Files under `dir`, relative to it, sorted.
+fn files(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if dir.is_dir() {
+        walk(dir, dir, &mut out);
+    }
+    out.sort();
+    out
+}
+
+/// What one check must conclude: its verdict, a fragment of its reason, and (for a failure)
+/// the `file: path` of an error finding.
+struct Expect {
+    check: &'static str,
+    verdict: Verdict,
+    at: Cow<'static, str>,
+    reason: &'static str,
+}
+
+const fn fail(check: &'static str, at: &'static str, reason: &'static str) -> Expect {
+    Expect {
+        check,
+        verdict: Verdict::Fail,
+        at: Cow::Borrowed(at),
+        reason,
+    }
+}
+
+fn assert_expected(what: &str, got: &Outcome, want: &Expect) {
+    assert_eq!(
+        got.verdict, want.verdict,
+        "{what}: {} should be {:?}: {}",
+        want.check, want.verdict, got.reason
+    );
+    assert!(
+        got.reason.contains(want.reason),
+        "{what}: {}: reason {:?} lacks {:?}",
+        want.check,
+        got.reason,
+        want.reason
+    );
+    if !want.at.is_empty() {
+        let places: Vec<String> = findings(got)
+            .iter()
+            .filter(|f| f.status == FindingStatus::Error)
+            .map(|f| {
+                if f.path.is_empty() {
+                    f.file.clone()
+                } else {
+                    format!("{}: {}", f.file, f.path)
+                }
+            })
+            .collect();
+        assert!(
+            places.iter().any(|p| *p == want.at),
+            "{what}: {}: no error finding at {:?}; errors at {places:#?}",
+            want.check,
+            want.at
+        );
+    }
+}
+
+/// Checks `d` against `expected`; every check not listed must have the verdict `others`
+/// gives it.
+fn check_all(what: &str, d: &Deployment, expected: &[Expect], others: impl Fn(&str) -> Verdict) {
+    for check in CHECKS {
+        let got = run(check, d);
+        match expected.iter().find(|e| e.check == check) {
+            Some(want) => assert_expected(what, &got, want),
+            None => assert_eq!(
+                got.verdict,
+                others(check),
+                "{what}: {check} should stay {:?}: {}",
+                others(check),
+                got.reason
+            ),
+        }
+    }
+}
+
+/// An Azure set under tests/data (`azure-aks`, `azure-vmss`) with the files of `<case>/` in
+/// place of their namesakes. Files under `kubernetes/` are Kubernetes objects, the rest az
+/// output.
+fn load_set(set: &str, case: Option<&str>) -> Deployment {
+    let base = data().join(set);
+    let mut chosen: Vec<String> = files(&base)
+        .into_iter()
+        .filter(|f| f.ends_with(".json") || f.ends_with(".yaml"))
+        .map(|f| format!("{set}/{f}"))
+        .collect();
+    if let Some(dir) = case {
+        let replacing = files(&data().join(dir));
+        assert!(!replacing.is_empty(), "no files in tests/data/{dir}");
+        for f in replacing {
+            let plain = format!("{set}/{f}");
+            chosen.retain(|c| *c != plain);
+            chosen.push(format!("{dir}/{f}"));
+        }
+    }
+    let mut settings = ConfigSettings::default();
+    for f in chosen {
+        let glob = f.parse().unwrap();
+        if f.contains("/kubernetes/") {
+            settings.kubernetes.push(glob);
+        } else {
+            settings.azure.push(glob);
+        }
+    }
+    load(&settings, &data()).unwrap_or_else(|e| panic!("{set} {case:?}: failed to {e}"))
+}
+
+/// The conformant Azure sets: AKS behind Application Gateway (AGIC), VMs on a scale set
+/// behind Application Gateway.
+const SETS: [&str; 2] = ["azure-aks", "azure-vmss"];
+
+/// A set's verdicts: pass, except what does not apply to the platform (pods have no
+/// instances to hook; readiness probes are Kubernetes'; no input gives the stop timeout of a
+/// scale set's instances).
+fn baseline(set: &str, check: &str) -> Verdict {
+    match (set, check) {
+        ("azure-aks", "instances") => Verdict::NotApplicable,
+        ("azure-vmss", "readiness") => Verdict::NotApplicable,
+        ("azure-vmss", "stop-timeout") => Verdict::NotChecked,
+        _ => Verdict::Pass,
+    }
+}
+
+#[test]
+fn conformant_azure_sets_pass_every_check_that_applies() {
+    for set in SETS {
+        let d = load_set(set, None);
+        check_all(set, &d, &[], |c| baseline(set, c));
+    }
+}
+
+/// Each broken case (`azure-broken/<set>/<case>/`, in place of its namesakes in
+/// `azure-<set>/`) and the check it fails, with the error finding's `file: path` and a
+/// fragment of the reason.
+const BROKEN: &[(&str, &str, Expect)] = &[
+    (
+        "aks",
+        "one-zone",
+        fail(
+            "api-zones",
+            "azure-broken/aks/one-zone/azure/cluster.json: agentPoolProfiles[0].availabilityZones",
+            "zone(s) 1; the node pools together: 1",
+        ),
+    ),
+    (
+        "aks",
+        "no-zones",
+        fail(
+            "api-zones",
+            "azure-broken/aks/no-zones/azure/cluster.json: agentPoolProfiles[0].availabilityZones",
+            "no availabilityZones",
+        ),
+    ),
+    (
+        "aks",
+        "gateway-subnet-shared",
+        fail(
+            "lb-public",
+            "azure-aks/azure/application-gateways.json: [0].zones[0]",
+            "appgw: shared with AKS node pool zone1",
+        ),
+    ),
+    (
+        "aks",
+        "nodes-default-outbound",
+        fail(
+            "api-private",
+            "azure-aks/azure/cluster.json: agentPoolProfiles[1].vnetSubnetId[0]",
+            "defaultOutboundAccess not set (on)",
+        ),
+    ),
+    (
+        "aks",
+        "public-database",
+        fail(
+            "database",
+            "azure-broken/aks/public-database/azure/postgres-servers.json: [0].network.publicNetworkAccess",
+            "= true, expected false (PostgreSQL flexible server pulumi-db)",
+        ),
+    ),
+    (
+        "aks",
+        "nat-one-zone",
+        fail(
+            "nat",
+            "azure-broken/aks/nat-one-zone/azure/vnets.json: [0].subnets[2].natGateway.id",
+            "zonal NAT gateway nat-1 in zone 1 serves AKS node pool zone2 (zones 2)",
+        ),
+    ),
+    (
+        "aks",
+        "no-blob-endpoint",
+        fail(
+            "s3-endpoint",
+            "azure-broken/aks/no-blob-endpoint/azure/private-endpoints.json",
+            "no private endpoint for Blob storage in pulumi-vnet",
+        ),
+    ),
+    (
+        "aks",
+        "no-blob-dns",
+        fail(
+            "s3-endpoint",
+            "azure-broken/aks/no-blob-dns/azure/private-dns-zones.json",
+            "no privatelink.blob.core.windows.net private DNS zone linked to a virtual network",
+        ),
+    ),
+    (
+        "aks",
+        "no-lock",
+        fail(
+            "deletion-protection",
+            "azure-broken/aks/no-lock/azure/locks.json",
+            "false, expected true (application gateway pulumi-appgw)",
+        ),
+    ),
+    (
+        "aks",
+        "probe-root",
+        fail(
+            "health-check",
+            "azure-broken/aks/probe-root/azure/application-gateways.json: [0].probes[0].path",
+            "= /, expected \"/api/status\"",
+        ),
+    ),
+    (
+        "aks",
+        "records-elsewhere",
+        fail(
+            "dns",
+            "azure-broken/aks/records-elsewhere/azure/records.json: [0]",
+            "20.50.60.99",
+        ),
+    ),
+    (
+        "vmss",
+        "one-zone",
+        fail(
+            "api-zones",
+            "azure-broken/vmss/one-zone/azure/scale-sets.json: [0].zones",
+            "1 zone(s): 1",
+        ),
+    ),
+    (
+        "vmss",
+        "cpu-70",
+        fail(
+            "cpu",
+            "azure-broken/vmss/cpu-70/azure/autoscale-settings.json: [0].profiles[0].rules[0].metricTrigger.threshold",
+            "= 70, expected 50-60 % (scale-out rule 1 of autoscale setting pulumi-api-autoscale)",
+        ),
+    ),
+    (
+        "vmss",
+        "max-6",
+        fail(
+            "bounds",
+            "azure-broken/vmss/max-6/azure/autoscale-settings.json: [0].profiles[0].capacity.maximum",
+            "= 6, expected >= 12",
+        ),
+    ),
+    (
+        "vmss",
+        "min-1",
+        fail(
+            "bounds",
+            "azure-broken/vmss/min-1/azure/autoscale-settings.json: [0].profiles[0].capacity.minimum",
+            "= 1, expected >= 2",
+        ),
+    ),
+    (
+        "vmss",
+        "no-draining",
+        fail(
+            "drain",
+            "azure-broken/vmss/no-draining/azure/application-gateways.json: [0].backendHttpSettingsCollection[0].connectionDraining",
+            "connectionDraining = 0, expected set, above 0",
+        ),
+    ),
+    (
+        "vmss",
+        "no-terminate-notification",
+        fail(
+            "instances",
+            "azure-broken/vmss/no-terminate-notification/azure/scale-sets.json",
+            "no terminate notification",
+        ),
+    ),
+    (
+        "vmss",
+        "nat-zonal",
+        fail(
+            "nat",
+            "azure-vmss/azure/vnets.json: [0].subnets[1].natGateway.id",
+            "zonal NAT gateway nat-vms in zone 1 serves scale set pulumi-api (zones 1, 2, 3)",
+        ),
+    ),
+    (
+        "vmss",
+        "nat-no-zone",
+        fail(
+            "nat",
+            "azure-vmss/azure/vnets.json: [0].subnets[1].natGateway.id",
+            "NAT gateway nat-vms has no zone",
+        ),
+    ),
+    (
+        "vmss",
+        "no-lock",
+        fail(
+            "deletion-protection",
+            "azure-broken/vmss/no-lock/azure/locks.json",
+            "false, expected true (application gateway pulumi-appgw)",
+        ),
+    ),
+    (
+        "vmss",
+        "default-probe",
+        fail(
+            "health-check",
+            "azure-broken/vmss/default-probe/azure/application-gateways.json: [0].backendHttpSettingsCollection[0].probe",
+            "= /, expected \"/api/status\"",
+        ),
+    ),
+    (
+        "vmss",
+        "standard-lb",
+        fail(
+            "alb",
+            "azure-broken/vmss/standard-lb/azure/application-gateways.json: [0].sku",
+            "an Azure Load Balancer (layer 4)",
+        ),
+    ),
+];
+
+/// What a broken case breaks beside its check, by its nature.
+fn also(set: &str, case: &str, check: &str) -> Option<Verdict> {
+    match (set, case, check) {
+        // A pool in no zone is served by a zonal NAT gateway it may not share a zone with.
+        ("aks", "no-zones", "nat") => Some(Verdict::Fail),
+        // A node pool in the gateway's subnet is in a subnet without a NAT gateway.
+        ("aks", "gateway-subnet-shared", "api-private") => Some(Verdict::Fail),
+        // An Azure load balancer has no draining of its own to read, and a public one is in no
+        // subnet to tell its tier by.
+        ("vmss", "standard-lb", "drain" | "timeline" | "lb-public") => Some(Verdict::NotChecked),
+        _ => None,
+    }
+}
+
+#[test]
+fn each_broken_azure_case_fails_exactly_its_check() {
+    for (set, case, expected) in BROKEN {
+        let full = format!("azure-{set}");
+        let d = load_set(&full, Some(&format!("azure-broken/{set}/{case}")));
+        let what = format!("{set}/{case}");
+        for check in CHECKS {
+            let got = run(check, &d);
+            if expected.check == check {
+                assert_expected(&what, &got, expected);
+            } else {
+                let want = also(set, case, check).unwrap_or_else(|| baseline(&full, check));
+                assert_eq!(
+                    got.verdict, want,
+                    "{what}: {check} should be {want:?}: {}",
+                    got.reason
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_azure_rule_has_a_broken_case_and_every_case_an_expectation() {
+    for check in [
+        "api-zones",
+        "lb-public",
+        "api-private",
+        "database",
+        "nat",
+        "s3-endpoint",
+        "cpu",
+        "bounds",
+        "drain",
+        "instances",
+        "alb",
+        "deletion-protection",
+        "health-check",
+        "dns",
+    ] {
+        assert!(
+            BROKEN.iter().any(|(_, _, e)| e.check == check),
+            "no Azure broken case fails {check}"
+        );
+    }
+    for set in ["aks", "vmss"] {
+        // (azure-broken/agic/ holds the annotation cases of its own test.)
+        for entry in std::fs::read_dir(data().join("azure-broken").join(set)).unwrap() {
+            let case = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                BROKEN.iter().any(|(s, c, _)| *s == set && *c == case),
+                "tests/data/azure-broken/{set}/{case} is in no expectation"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_scale_set_as_an_azure_native_stack_export_passes_as_the_az_output_does() {
+    let settings = ConfigSettings {
+        pulumi_stack_export: vec!["azure-stack/vmss.json".parse().unwrap()],
+        ..ConfigSettings::default()
+    };
+    let d = load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"));
+    check_all("azure-stack/vmss.json", &d, &[], |c| {
+        baseline("azure-vmss", c)
+    });
+}
+
+/// az output netconform does not read is refused with the types it does read; az's empty
+/// list (what every list command prints when it finds nothing) is no input.
+#[test]
+fn az_output_of_another_command_is_refused_and_an_empty_list_is_no_input() {
+    let err = netconform_config::read_azure_text(
+        r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/x", "type": "Microsoft.Web/sites"}]"#,
+        "sites.json",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains(
+            "sites.json: [0]: type \"Microsoft.Web/sites\" is not a resource netconform reads"
+        ) && err.contains(
+            "Microsoft.Network/applicationGateways (az network application-gateway list)"
+        ),
+        "{err}"
+    );
+    let err = netconform_config::read_azure_text(r#""text""#, "text.json")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not az output"), "{err}");
+    let d = netconform_config::read_azure_text("[]", "empty.json").unwrap();
+    assert!(d.inputs.is_empty(), "{:?}", d.inputs);
+}
+
+/// What `netconform collect` writes when ARM refused the gateways (`denied.json`, here in the
+/// gateways' place): the load balancer is not checked, naming the RBAC action.
+#[test]
+fn a_refused_az_call_leaves_its_checks_not_checked_naming_the_rbac_action() {
+    let d = load_set("azure-aks", Some("azure-denied"));
+    let got = run("lb-zones", &d);
+    assert_eq!(got.verdict, Verdict::NotChecked, "{}", got.reason);
+    assert!(
+        got.reason.contains(
+            "not checked: AuthorizationFailed for Microsoft.Network/applicationGateways/read"
+        ),
+        "{}",
+        got.reason
+    );
+}
+
+/// Kubernetes on AKS without az output: the Application Gateway Ingress Controller's
+/// annotations say the gateway's probe, as the AWS Load Balancer Controller's do.
+#[test]
+fn agic_annotations_give_the_health_check_without_az_output() {
+    let only_kubernetes = |case: Option<&str>| {
+        let mut settings = ConfigSettings::default();
+        for f in files(&data().join("azure-aks/kubernetes")) {
+            let path = match case {
+                Some(dir) if data().join(dir).join("kubernetes").join(&f).exists() => {
+                    format!("{dir}/kubernetes/{f}")
+                }
+                _ => format!("azure-aks/kubernetes/{f}"),
+            };
+            settings.kubernetes.push(path.parse().unwrap());
+        }
+        load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"))
+    };
+    let got = run("health-check", &only_kubernetes(None));
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    let got = run(
+        "health-check",
+        &only_kubernetes(Some("azure-broken/agic/probe-healthz")),
+    );
+    assert_expected(
+        "agic/probe-healthz",
+        &got,
+        &fail(
+            "health-check",
+            "azure-broken/agic/probe-healthz/kubernetes/ingress.yaml: metadata.annotations[\"appgw.ingress.kubernetes.io/health-probe-path\"]",
+            "= /healthz, expected \"/api/status\"",
+        ),
+    );
+}

@@ -1,0 +1,58 @@
+//! az against recorded management-API answers, for the Azure collection tests (no Azure can be
+//! reached where they run): [`FAKE`] answers `az ... -o json` from a directory of recorded
+//! answers ([`ANSWERS`]: the conformant AKS deployment of `crates/config/tests/data/azure-aks`
+//! as az lists it, beside another team's gateway, VNet, NAT gateway, database, zone and lock),
+//! and answers AuthorizationFailed for the commands a test forbids.
+
+use std::path::{Path, PathBuf};
+
+/// `fixtures/fake-az`.
+pub const FAKE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/fake-az");
+
+/// `fixtures/azure`: the recorded answers, one file per az command.
+pub const ANSWERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/azure");
+
+/// One fake subscription: the answers it gives and its state (the calls made, the commands
+/// forbidden), in `dir/state`.
+pub struct FakeAzure {
+    dir: PathBuf,
+}
+
+impl FakeAzure {
+    /// Answering from [`ANSWERS`], its state under `dir` (created).
+    pub fn new(dir: &Path) -> FakeAzure {
+        std::fs::create_dir_all(dir.join("state")).expect("make the fake's state directory");
+        FakeAzure {
+            dir: dir.to_owned(),
+        }
+    }
+
+    /// Writes `dir/az`, az as a user's wrapper would be; returns its path.
+    pub fn az(&self) -> PathBuf {
+        let path = self.dir.join("az");
+        crate::script(
+            &path,
+            &format!(
+                "#!/bin/sh\nFAKE_ANSWERS='{ANSWERS}' FAKE_STATE='{}' exec '{FAKE}' \"$@\"\n",
+                self.dir.join("state").display()
+            ),
+        );
+        path
+    }
+
+    /// From now on, `az <words...>` (`network application-gateway list`) is refused the RBAC
+    /// action `action`, as ARM refuses it.
+    pub fn forbid(&self, words: &str, action: &str) {
+        std::fs::write(
+            self.dir
+                .join(format!("state/forbidden-{}", words.replace(' ', "-"))),
+            action,
+        )
+        .expect("write the fake's state");
+    }
+
+    /// The calls made so far, one line each (az's arguments).
+    pub fn calls(&self) -> String {
+        std::fs::read_to_string(self.dir.join("state/calls")).unwrap_or_default()
+    }
+}

@@ -4,9 +4,13 @@
 //!
 //! - [`aws_cli`]: what one `aws ... describe-*` or `list-*` command prints, told by its
 //!   top-level key;
-//! - [`stack_export`]: `pulumi stack export` (version 3), told by its resources' types;
+//! - [`gcloud`]: what one `gcloud ... --format=json` command prints, told by its resources'
+//!   `kind` (an empty list, which has no content to tell, by its file's name);
+//! - [`stack_export`]: `pulumi stack export` (version 3), told by its resources' types (`aws:`
+//!   and `gcp:`);
 //! - Kubernetes manifests and `kubectl get -o json` go straight to
 //!   [`crate::resources::kubernetes`], which reads objects by their `kind`.
 
 pub(crate) mod aws_cli;
+pub(crate) mod gcloud;
 pub(crate) mod stack_export;

@@ -7,6 +7,8 @@
 //!   tables, which are resources of their own there and parts of the table in the AWS CLI's
 //!   output.
 
+pub(crate) mod gcp;
+
 use std::collections::BTreeMap;
 
 use crate::node::{Field, Loc, State};
@@ -37,11 +39,14 @@ pub(crate) struct Links {
     pub(crate) main_tables: Vec<String>,
     /// (endpoint, route table, where).
     pub(crate) endpoint_tables: Vec<(String, String, Loc)>,
+    /// Google Cloud's resources that name each other.
+    pub(crate) gcp: gcp::GcpLinks,
 }
 
 impl Links {
     /// Joins everything into `view`.
     pub(crate) fn join(self, view: &mut Deployment) -> Result<(), String> {
+        self.gcp.join(view);
         for (table, target) in self.default_routes {
             if let Some(rt) = view
                 .route_tables
@@ -116,6 +121,7 @@ fn attach_to_load_balancer(view: &mut Deployment, attrs: &Attributes) -> Result<
                 internet_facing: None,
                 placements: Field::unset(attrs.at.clone()),
                 deletion_protection: Field::unset(attrs.at.clone()),
+                addresses: Vec::new(),
                 attributes_read: true,
             });
             view.load_balancers.last_mut().expect("just pushed")

@@ -2,6 +2,7 @@
 //! the same types, each value with its location. The checks read only this.
 
 mod aws_resources;
+mod gcp_resources;
 mod joins;
 mod kubernetes_objects;
 
@@ -15,6 +16,7 @@ pub use aws_resources::{
     RouteTable, ScalableTarget, ScalingPolicy, Subnet, TERMINATING, TargetGroup, TaskDefinition,
     Tier, TierOf, VpcEndpoint,
 };
+pub use gcp_resources::{CloudNat, gcp_name, gcp_ref, gcp_zone};
 pub(crate) use joins::{dns_key, looks_like_api};
 pub use joins::{is_api_image, is_console_image};
 pub use kubernetes_objects::{
@@ -54,6 +56,8 @@ pub struct Deployment {
     pub groups: Vec<AutoScalingGroup>,
     pub lifecycle_hooks: Vec<LifecycleHook>,
     pub capacity_providers: Vec<CapacityProvider>,
+    /// Google Cloud's Cloud NAT gateways.
+    pub cloud_nats: Vec<CloudNat>,
     /// The kinds of input read (an empty list counts: it says there are none).
     pub inputs: BTreeSet<Input>,
     /// The kinds collection was refused, with the IAM action denied (`denied.json`, which

@@ -2,6 +2,8 @@
 //! pods' readiness, the grace period before health checks count; and ("DNS") the exported
 //! records for api and app pointing at the load balancer.
 
+mod gcp;
+
 use std::net::IpAddr;
 
 use netconform_model::Outcome;
@@ -11,7 +13,7 @@ use netconform_model::guide::{
 };
 
 use super::shutdown::api_containers;
-use super::{Judge, defaults, guideline, no_api, platform};
+use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api, platform};
 use crate::node::{Field, State};
 use crate::view::{Deployment, Ingress, Input, LbKind, dns_key};
 
@@ -56,6 +58,7 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
                         "the previous generation: no host rules for api and app, no deletion protection"
                     }
                     LbKind::Gateway => "it forwards packets to appliances, not HTTP to the API",
+                    LbKind::GcpNetwork => google_cloud::APPLICATION_LOAD_BALANCER,
                     _ => {
                         "it passes TCP through: no HTTP health checks per request, no host routing, no HTTP/2 to clients"
                     }
@@ -135,7 +138,15 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
 /// Deletion protection on every load balancer (and every ALB an ingress creates).
 pub fn check_deletion_protection(d: &Deployment) -> Outcome {
     let mut judge = Judge::new("deletion protection is on", Section::LoadBalancer);
-    for lb in &d.load_balancers {
+    for lb in judged_load_balancers(&mut judge, d) {
+        if lb.kind.value().is_some_and(|k| k.is_gcp()) {
+            judge.inapplicable(format!(
+                "{} is a Google Cloud load balancer, which has no deletion protection: {}",
+                lb.subject,
+                google_cloud::NO_DELETION_PROTECTION
+            ));
+            continue;
+        }
         if lb.kind.value() == Some(&LbKind::Classic) {
             judge.error(
                 guideline::DELETION_PROTECTION,
@@ -394,6 +405,10 @@ pub fn check_startup_grace(d: &Deployment) -> Outcome {
     }
     for g in d.api_groups() {
         any = true;
+        if d.on_gcp() {
+            gcp::mig_startup_grace(&mut judge, g, want);
+            continue;
+        }
         let uses_elb = |t: &String| t.split(',').any(|t| t.trim().eq_ignore_ascii_case("ELB"));
         judge.value(
             platform::ASG_ELB_HEALTH,

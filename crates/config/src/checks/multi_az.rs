@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use netconform_model::Outcome;
 use netconform_model::guide::{MIN_AVAILABILITY_ZONES, MIN_INSTANCES, Section};
 
-use super::{Judge, defaults, guideline, no_api};
+use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api};
 use crate::node::{Field, State};
 use crate::view::{Deployment, Input};
 
@@ -72,6 +72,24 @@ fn judge_subnet_zones(
     }
 }
 
+/// Judges that `zones` (named, not told by subnets) are at least two.
+fn judge_zone_list(
+    judge: &mut Judge,
+    guideline: &str,
+    subject: &str,
+    zones: &[String],
+    at: &crate::node::Loc,
+) {
+    let zones: BTreeSet<String> = zones.iter().cloned().collect();
+    let actual = format!("{} zone(s): {}", zones.len(), list(&zones));
+    let expected = format!("at least {MIN_AVAILABILITY_ZONES} zones");
+    if zones.len() >= MIN_AVAILABILITY_ZONES as usize {
+        judge.ok(guideline, subject, at, actual, expected);
+    } else {
+        judge.error(guideline, subject, at, actual, expected);
+    }
+}
+
 /// The API's pods or tasks are spread over at least two zones.
 pub fn check_api_zones(d: &Deployment) -> Outcome {
     let mut judge = Judge::new("the API spans two availability zones", Section::MultiAz);
@@ -109,13 +127,26 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
             }
         }
         for ng in &d.node_groups {
-            judge_subnet_zones(
-                &mut judge,
-                d,
-                guideline::TWO_ZONES,
-                &ng.subject,
-                &ng.subnets,
-            );
+            match &ng.zones.state {
+                // Named zones (a GKE cluster's node locations): its subnet is regional.
+                State::Set(zones) => judge_zone_list(
+                    &mut judge,
+                    google_cloud::REGIONAL_CLUSTER,
+                    &ng.subject,
+                    zones,
+                    &ng.zones.at,
+                ),
+                State::Secret | State::Invalid(_) => {
+                    judge.unreadable(google_cloud::REGIONAL_CLUSTER, &ng.subject, &ng.zones)
+                }
+                State::Unset => judge_subnet_zones(
+                    &mut judge,
+                    d,
+                    guideline::TWO_ZONES,
+                    &ng.subject,
+                    &ng.subnets,
+                ),
+            }
         }
     }
     for s in d.api_services() {
@@ -124,16 +155,24 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
     }
     for g in d.api_groups() {
         any = true;
-        if g.subnets.is_unset() && !g.zones.is_empty() {
-            let zones: BTreeSet<String> = g.zones.iter().cloned().collect();
-            let actual = format!("{} zone(s): {}", zones.len(), list(&zones));
-            let expected = format!("at least {MIN_AVAILABILITY_ZONES} zones");
-            let at = g.at.key("AvailabilityZones");
-            if zones.len() >= MIN_AVAILABILITY_ZONES as usize {
-                judge.ok(guideline::SPREAD_VMS, &g.subject, &at, actual, expected);
-            } else {
-                judge.error(guideline::SPREAD_VMS, &g.subject, &at, actual, expected);
-            }
+        if d.on_gcp() {
+            // A managed instance group: its zones are its distribution policy's (its subnets
+            // are regional).
+            judge_zone_list(
+                &mut judge,
+                google_cloud::REGIONAL_MIG,
+                &g.subject,
+                &g.zones,
+                &g.zones_at,
+            );
+        } else if g.subnets.is_unset() && !g.zones.is_empty() {
+            judge_zone_list(
+                &mut judge,
+                guideline::SPREAD_VMS,
+                &g.subject,
+                &g.zones,
+                &g.zones_at,
+            );
         } else {
             judge_subnet_zones(&mut judge, d, guideline::SPREAD_VMS, &g.subject, &g.subnets);
         }
@@ -157,7 +196,11 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
             judge.no_input(d, "the load balancer", Input::LoadBalancers);
         }
     }
-    for lb in &d.load_balancers {
+    for lb in judged_load_balancers(&mut judge, d) {
+        if lb.kind.value().is_some_and(|k| k.is_gcp()) {
+            gcp_backend_zones(&mut judge, d, lb);
+            continue;
+        }
         let expected = format!("nodes in at least {MIN_AVAILABILITY_ZONES} zones");
         match &lb.placements.state {
             State::Set(placements) => {
@@ -215,6 +258,47 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
         }
     }
     judge.finish()
+}
+
+/// A Google Cloud load balancer: the zones of each of its backend services' backends (it has
+/// no zonal nodes of its own; its placements name the backend service as their `subnet`).
+fn gcp_backend_zones(judge: &mut Judge, d: &Deployment, lb: &crate::view::LoadBalancer) {
+    match &lb.placements.state {
+        State::Set(placements) => {
+            let services: BTreeSet<&str> = placements
+                .iter()
+                .filter_map(|p| p.subnet.as_deref())
+                .collect();
+            for service in services {
+                let zones: Vec<String> = placements
+                    .iter()
+                    .filter(|p| p.subnet.as_deref() == Some(service))
+                    .filter_map(|p| p.zone.clone())
+                    .collect();
+                judge_zone_list(
+                    judge,
+                    google_cloud::BACKENDS_IN_ZONES,
+                    &format!(
+                        "backend service {} of {}",
+                        crate::view::gcp_name(service),
+                        lb.subject
+                    ),
+                    &zones,
+                    &d.target_groups
+                        .iter()
+                        .find(|tg| tg.arn.as_deref() == Some(service))
+                        .map_or_else(|| lb.placements.at.clone(), |tg| tg.at.key("backends")),
+                );
+            }
+        }
+        State::Unset => judge.missing(format!(
+            "the backends of {}: its proxy, URL map or backend services are in no input (export `gcloud compute target-https-proxies list`, `url-maps list`, `backend-services list` with --format=json)",
+            lb.subject
+        )),
+        State::Secret | State::Invalid(_) => {
+            judge.unreadable(google_cloud::BACKENDS_IN_ZONES, &lb.subject, &lb.placements)
+        }
+    }
 }
 
 /// The API runs at least two instances: replicas (or the HPA's minimum), desired count.

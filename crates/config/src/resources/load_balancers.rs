@@ -3,6 +3,8 @@
 //! `describe-*-attributes`, `aws elb describe-load-balancers`) and a stack export (`aws:lb/*`,
 //! its `alb` and `elasticloadbalancingv2` aliases, `aws:elb/*`).
 
+pub(crate) mod gcp;
+
 use std::collections::BTreeMap;
 
 use crate::formats::stack_export::Resource;
@@ -95,6 +97,7 @@ pub(crate) fn from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
                 Field::unset(zones.at.clone())
             },
             deletion_protection: Field::unset(lb.at.key("(describe-load-balancer-attributes)")),
+            addresses: Vec::new(),
             attributes_read: false,
         });
     }
@@ -122,6 +125,7 @@ pub(crate) fn classic_from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), St
                 _ => Field::unset(subnets.at.clone()),
             },
             deletion_protection: Field::unset(lb.at.clone()),
+            addresses: Vec::new(),
             attributes_read: true,
         });
     }
@@ -223,6 +227,7 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
         },
         // The provider's default (false) is filled into the outputs.
         deletion_protection: outputs.get_ci("enableDeletionProtection").flag(),
+        addresses: Vec::new(),
         attributes_read: true,
     });
     Ok(())
@@ -246,6 +251,7 @@ pub(crate) fn classic_from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<
             _ => Field::unset(subnets.at.clone()),
         },
         deletion_protection: Field::unset(outputs.at.clone()),
+        addresses: Vec::new(),
         attributes_read: true,
     });
     Ok(())

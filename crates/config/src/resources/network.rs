@@ -3,10 +3,12 @@
 //! `describe-route-tables`, `describe-vpc-endpoints`) and a stack export (`aws:ec2/*`, where
 //! routes and associations are resources of their own, joined in [`crate::links`]).
 
+pub(crate) mod gcp;
+
 use std::collections::BTreeMap;
 
 use crate::formats::stack_export::Resource;
-use crate::node::{Loc, Node};
+use crate::node::{Field, Loc, Node};
 use crate::resources::Reading;
 use crate::view::{Input, NatGateway, RouteTable, Subnet, VpcEndpoint};
 
@@ -80,6 +82,8 @@ fn subnet(s: &Node<'_>, id: String) -> Subnet {
         vpc: s.get_ci("VpcId").opt_text(),
         map_public_ip: s.get_ci("MapPublicIpOnLaunch").flag().value().copied(),
         tags: tags(&s.get_ci("Tags")),
+        region: None,
+        private_google_access: Field::unset(s.at.clone()),
     }
 }
 

@@ -75,6 +75,9 @@ pub struct LoadBalancer {
     /// Its type, and where the input says it.
     pub kind: Field<LbKind>,
     pub deletion_protection: Field<bool>,
+    /// The addresses it answers on, when the input gives them rather than a DNS name (a
+    /// Google Cloud forwarding rule's `IPAddress`).
+    pub addresses: Vec<String>,
     /// Whether an input gave this load balancer's attributes (its stack export resource, an
     /// attributes file): only then does an unset attribute mean the default applies.
     pub attributes_read: bool,
@@ -91,6 +94,12 @@ pub enum LbKind {
     Gateway,
     /// A Classic Load Balancer (`aws elb`): the previous generation.
     Classic,
+    /// A Google Cloud external Application Load Balancer (global or regional, classic or
+    /// `EXTERNAL_MANAGED`): a forwarding rule to a target HTTP(S) proxy: layer 7.
+    GcpApplication,
+    /// A Google Cloud Network Load Balancer: a forwarding rule straight to a backend service
+    /// or target pool (passthrough), or to a target TCP or SSL proxy: layer 4.
+    GcpNetwork,
 }
 
 impl LbKind {
@@ -112,7 +121,13 @@ impl LbKind {
     }
 
     pub fn is_layer7(self) -> bool {
-        self == LbKind::Application
+        matches!(self, LbKind::Application | LbKind::GcpApplication)
+    }
+
+    /// Whether it is one of Google Cloud's (no subnets, no zones, no deletion protection of
+    /// its own: a forwarding rule in front of Google's front ends).
+    pub fn is_gcp(self) -> bool {
+        matches!(self, LbKind::GcpApplication | LbKind::GcpNetwork)
     }
 }
 
@@ -123,6 +138,10 @@ impl std::fmt::Display for LbKind {
             LbKind::Network => "a Network Load Balancer (layer 4)",
             LbKind::Gateway => "a Gateway Load Balancer (layer 3, for appliances)",
             LbKind::Classic => "a Classic Load Balancer (previous generation)",
+            LbKind::GcpApplication => "a Google Cloud external Application Load Balancer (layer 7)",
+            LbKind::GcpNetwork => {
+                "a Google Cloud Network Load Balancer (layer 4, passthrough or TCP proxy)"
+            }
         })
     }
 }
@@ -184,6 +203,11 @@ pub struct Subnet {
     pub vpc: Option<String>,
     pub map_public_ip: Option<bool>,
     pub tags: BTreeMap<String, String>,
+    /// Its region, for a regional subnet (Google Cloud's span every zone of it).
+    pub region: Option<String>,
+    /// Google Cloud's Private Google Access (`privateIpGoogleAccess`): Cloud Storage and the
+    /// other Google APIs reached on internal addresses.
+    pub private_google_access: Field<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +257,9 @@ pub struct Database {
     pub public: Field<bool>,
     pub subnets: Vec<String>,
     pub subnet_group: Option<String>,
+    /// The network it has its private address on, for a database that sits in no subnet of
+    /// its own (Cloud SQL's `settings.ipConfiguration.privateNetwork`), and where it is written.
+    pub private_network: Field<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -246,6 +273,11 @@ pub struct NodeGroup {
     pub subject: String,
     pub at: Loc,
     pub subnets: Field<Vec<String>>,
+    /// The zones its nodes run in, when the input names zones rather than zonal subnets (a GKE
+    /// cluster's `locations`, a node pool's).
+    pub zones: Field<Vec<String>>,
+    /// Whether its nodes have internal addresses only (GKE private nodes), when told.
+    pub private_nodes: Field<bool>,
 }
 
 /// An EC2 auto-scaling group.
@@ -262,8 +294,13 @@ pub struct AutoScalingGroup {
     pub desired_told: Told,
     /// `VPCZoneIdentifier` (a comma-separated list in the CLI's output).
     pub subnets: Field<Vec<String>>,
-    /// `AvailabilityZones`.
+    /// `AvailabilityZones` (a managed instance group's `distributionPolicy.zones`).
     pub zones: Vec<String>,
+    /// Where its zones are written.
+    pub zones_at: Loc,
+    /// Whether its instances get external addresses (a Google Cloud instance template's
+    /// access configs), when an input tells.
+    pub public_ip: Field<bool>,
     /// `TargetGroupARNs`: what it registers its instances with.
     pub target_groups: Vec<String>,
     /// "EC2" or "ELB" (several types: "ELB" among them).

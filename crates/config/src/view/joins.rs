@@ -83,17 +83,22 @@ impl Deployment {
     /// How to provide `input`, for a "not checked" reason: the command to export it, or the
     /// IAM action collection was denied for it.
     pub fn source(&self, input: Input) -> String {
+        let input = self.counterpart(input);
         match self.denied.get(&input) {
             Some(action) if input == Input::Kubernetes => format!("Forbidden: {action}"),
+            Some(action) if input.is_gcp() => format!("PERMISSION_DENIED for {action}"),
             Some(action) => format!("AccessDenied for {action}"),
             None => input.source(),
         }
     }
 
-    /// Notes that `input` was read, at `at`.
+    /// Notes that `input` was read, at `at` (a Google Cloud input also as the kinds it stands
+    /// for: forwarding rules are the load balancers).
     pub(crate) fn saw(&mut self, input: Input, at: &Loc) {
-        self.inputs.insert(input);
-        self.lists.entry(input).or_insert_with(|| at.clone());
+        for kind in std::iter::once(input).chain(input.stands_for().iter().copied()) {
+            self.inputs.insert(kind);
+            self.lists.entry(kind).or_insert_with(|| at.clone());
+        }
     }
 
     /// Notes that the file `shown` was read, keeping its text to locate findings in.
@@ -275,6 +280,7 @@ impl Deployment {
                 lb.dns_name
                     .as_deref()
                     .is_some_and(|n| targets.contains(dns_key(n).as_str()))
+                    || lb.addresses.iter().any(|a| targets.contains(a.as_str()))
             })
             .collect()
     }
@@ -478,8 +484,8 @@ impl Deployment {
         let mut names: BTreeSet<String> = self
             .load_balancers
             .iter()
-            .filter_map(|lb| lb.dns_name.as_deref())
-            .map(dns_key)
+            .flat_map(|lb| lb.dns_name.iter().chain(&lb.addresses)) // a forwarding rule's IP
+            .map(|n| dns_key(n))
             .collect();
         names.extend(
             self.ingresses

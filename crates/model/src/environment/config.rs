@@ -18,6 +18,13 @@ pub struct ConfigSettings {
     /// Route 53. `ecs` is accepted as another name for it.
     #[serde(alias = "ecs", skip_serializing_if = "Vec::is_empty")]
     pub aws: Vec<PathGlob>,
+    /// Google Cloud CLI output (JSON): each file is what one `gcloud ... --format=json`
+    /// command prints (forwarding rules, proxies, URL maps, backend services, health checks,
+    /// network endpoint groups, managed instance groups, autoscalers, instance templates,
+    /// networks, subnets, routers, addresses, `gcloud container clusters describe`, `gcloud sql
+    /// instances list`, `gcloud dns record-sets list`), told by its content.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gcp: Vec<PathGlob>,
     /// `pulumi stack export` output (version 3): a file, or a list of files or globs (the
     /// installers split a deployment over several stacks).
     #[serde(
@@ -101,6 +108,7 @@ impl ConfigSettings {
     pub fn is_empty(&self) -> bool {
         self.kubernetes.is_empty()
             && self.aws.is_empty()
+            && self.gcp.is_empty()
             && self.pulumi_stack_export.is_empty()
             && self.collect.is_empty()
     }

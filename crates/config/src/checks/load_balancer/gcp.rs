@@ -1,0 +1,34 @@
+//! "Load balancer configuration" on a Google Cloud managed instance group: autohealing on the
+//! API's health check stands for the load balancer's health check replacing instances, and its
+//! initial delay is the grace period.
+
+use super::super::{Judge, google_cloud, guideline};
+use crate::node::State;
+
+/// A managed instance group: autohealing on a health check, its initial delay the grace.
+pub(super) fn mig_startup_grace(judge: &mut Judge, g: &crate::view::AutoScalingGroup, want: u64) {
+    match &g.health_check_type.state {
+        State::Set(check) => judge.ok(
+            google_cloud::AUTOHEALING,
+            &g.subject,
+            &g.health_check_type.at,
+            format!("autohealing on {check}"),
+            "an autohealing policy on the API's health check",
+        ),
+        _ => judge.error(
+            google_cloud::AUTOHEALING,
+            &g.subject,
+            &g.health_check_type.at,
+            "no autohealing policy: a VM whose API fails is never replaced",
+            "an autohealing policy on the API's health check",
+        ),
+    }
+    judge.value(
+        guideline::HEALTH_CHECK_GRACE,
+        &g.subject,
+        &g.health_check_grace,
+        Some((0, "Compute Engine")),
+        &format!(">= {want} (autoHealingPolicies[].initialDelaySec)"),
+        |n| *n >= want,
+    );
+}

@@ -646,3 +646,25 @@ fn an_empty_list_is_told_by_its_files_name() {
     assert!(d.has(Input::GcpRouters) && d.has(Input::NatGateways));
     assert_eq!(d.cloud_nats.len(), 1);
 }
+
+/// The managed instance group deployment as a Pulumi program exports it (`gcp:` resources of
+/// the Google Cloud provider): the same verdicts as its gcloud output, but for what a stack does
+/// not hold: the instance template's addresses and the draining are there, the stop timeout on
+/// the VMs is not.
+#[test]
+fn the_gcp_stack_export_reads_as_its_gcloud_output() {
+    let settings = ConfigSettings {
+        pulumi_stack_export: vec!["stack/gcp-mig.json".parse().unwrap()],
+        ..ConfigSettings::default()
+    };
+    let d = load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"));
+    for check in CHECKS {
+        let got = run(check, &d);
+        assert_eq!(
+            got.verdict,
+            baseline("gcp-mig", check),
+            "stack/gcp-mig.json: {check}: {}",
+            got.reason
+        );
+    }
+}

@@ -16,9 +16,15 @@ Feature: The API scales on CPU within the guide's bounds (configuration)
 
   @rec:cpu-target
   Scenario: The API scales on CPU at a 50-60 % target
+    On a managed instance group: its autoscaler's cpuUtilization.utilizationTarget, a fraction
+    (0.6 when unset) read as a percentage (Compute Engine "Scaling based on CPU utilization",
+    https://cloud.google.com/compute/docs/autoscaler/scaling-cpu).
     Enforces: the API's autoscaler targets average CPU utilization between 50 and 60 %.
+    Google Cloud (Compute Engine "Scaling based on CPU utilization"): the MIG autoscaler's
+    utilizationTarget is 0.5-0.6.
     Fails when: no CPU autoscaling, or a target outside 50-60 % (Pulumi's ECS installer sets
     65 %).
+    Google Cloud: another utilizationTarget, or no CPU target.
     Then the API scales on average CPU utilization with a target between 50 and 60 %
 
   @rec:min-instances @rec:max-instances
@@ -28,8 +34,12 @@ Feature: The API scales on CPU within the guide's bounds (configuration)
     stack export's inputs, the group's desired capacity (its MinSize when none is set). When
     only a live value is given (describe-services, describe-auto-scaling-groups, a live object
     without last-applied-configuration) the finding says that is the value used.
+    On a managed instance group: its autoscaler's minNumReplicas and maxNumReplicas against the
+    group's targetSize.
     Enforces: the autoscaler's minimum is at least 2 and its maximum at least 4 times the
     desired count.
+    Google Cloud: the MIG autoscaler's minNumReplicas >= 2 and maxNumReplicas >= 4 x targetSize.
     Fails when: the minimum is below 2 (Pulumi's ECS installer sets 1) or the maximum below
     4x.
+    Google Cloud: minNumReplicas below 2 or maxNumReplicas below 4x.
     Then the API scales between at least 2 instances and at least 4 times its desired count

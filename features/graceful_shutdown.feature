@@ -39,10 +39,17 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     Kubernetes: a preStop hook on the API's containers that waits while the load balancer
     deregisters the pod. ECS and VMs: a deregistration delay configured on the API's target
     groups (unset is the AWS default of 300 s: the guide asks for it to be configured).
+    On Google Cloud the backend service's connection draining
+    (connectionDraining.drainingTimeoutSec, default 0; "Enable connection draining",
+    https://cloud.google.com/load-balancing/docs/enabling-connection-draining), set on GKE by a
+    BackendConfig.
     Enforces: a preStop hook that waits (Kubernetes); a deregistration delay set and above 0
     on the API's target groups (ECS, VMs).
+    Google Cloud ("Enable connection draining"): the API's backend services drain for more than
+    0 s (a MIG).
     Fails when: no preStop hook, a preStop hook that returns at once (`true`, `sleep 0`, an
     echo), or a deregistration delay unset or 0.
+    Google Cloud: drainingTimeoutSec 0 (draining off).
     Then the API drains connections before it stops
 
   @rec:termination-grace-period @rec:ecs-deregistration @rec:in-flight-requests
@@ -55,10 +62,16 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     up to 120 s: up to 420 s per task"); on Fargate Spot a warning when the two-minute
     interruption notice cannot hold the drain and the stop (AWS: Spot termination notices).
     VMs: the drain, then the termination hook, with their worst case.
+    On GKE the network endpoint group's connection draining starts with the pod's termination,
+    beside the preStop hook, and is reported; on a managed instance group, draining is the one
+    timer before Google Cloud deletes the VM.
     Enforces: Kubernetes terminationGracePeriodSeconds - preStop sleep >= 120 s; no ordering
     between a deregistration delay and a stop timeout or preStop hook on any platform.
+    Google Cloud ("Enable connection draining"): a MIG's largest drainingTimeoutSec is at least
+    120 s.
     Fails when: the grace period leaves the app less than 120 s after its preStop sleep; the
     grace period and the hook are named.
+    Google Cloud: a MIG's backend services drain for less than 120 s.
     Then the stop sequence leaves the API its stop timeout after SIGTERM
 
   @rec:drain-hooks @rec:scale-in-draining
@@ -69,8 +82,15 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     heartbeat is at least the stop timeout, or the ECS capacity provider has managedDraining
     ENABLED (AWS: "Managed instance draining"). Fargate tasks and Kubernetes pods have no
     instances of the API's to hook: not applicable, saying why.
+    Compute Engine has no lifecycle hook: Google Cloud delays a managed instance group's
+    deletions (autoscaling, updates, resizes) by the largest connection draining timeout of its
+    backend services ("Enable connection draining",
+    https://cloud.google.com/load-balancing/docs/enabling-connection-draining).
     Enforces: a termination lifecycle hook with a heartbeat >= 120 s (the stop timeout) on
     the API's auto-scaling groups, or managedDraining ENABLED on its capacity providers.
+    Google Cloud: the largest connectionDraining.drainingTimeoutSec of a MIG's backend services
+    is at least 120 s.
     Fails when: no termination hook, a heartbeat shorter than the stop timeout, or managed
     draining DISABLED without a hook of one's own.
+    Google Cloud: it is shorter, or 0 (draining off).
     Then the API's instances are drained before they terminate

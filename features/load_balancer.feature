@@ -21,26 +21,49 @@ Feature: The load balancer is protected and health-checks the API (configuration
     HTTP proxy). The one in front of the API is the one that forwards to its target groups
     (their LoadBalancerArns) or that the api record leads to; when the inputs do not say,
     every internet-facing one is judged. An internal layer-4 balancer beside it is reported.
+    On Google Cloud a forwarding rule is the load balancer: one to a target HTTP(S) proxy
+    (loadBalancingScheme EXTERNAL or EXTERNAL_MANAGED, global or regional) is an external
+    Application Load Balancer; one straight to a backend service or target pool is a passthrough
+    Network Load Balancer ("Load balancer types",
+    https://cloud.google.com/load-balancing/docs/choosing-load-balancer).
     Enforces: an Application Load Balancer (or an HTTP ingress) in front of the API.
+    Google Cloud ("Load balancer types"): the API's forwarding rule targets a target HTTP(S)
+    proxy.
     Fails when: a Network or Gateway Load Balancer, a Classic Load Balancer (`aws elb
     describe-load-balancers`), or a Kubernetes Service of type LoadBalancer (layer 4) in
     front of the API's pods; the setting and the reason are named.
+    Google Cloud: a passthrough Network Load Balancer (a forwarding rule to a backend service or
+    target pool) or a TCP/SSL proxy in front of the API.
     Then a layer-7 load balancer, an Application Load Balancer or equivalent, fronts the API
 
   @rec:deletion-protection
   Scenario: Deletion protection is on
+    Google Cloud's load balancers have no deletion protection setting (the Compute Engine API's
+    forwardingRules, targetHttpsProxies, urlMaps and backendServices have none,
+    https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules; Compute Engine
+    offers it for VM instances only,
+    https://cloud.google.com/compute/docs/instances/preventing-accidental-vm-deletion): there
+    the scenario is not applicable, with that reason and source, never a pass.
     Enforces: deletion_protection.enabled is true on every load balancer.
+    Google Cloud: not applicable, with the reason and source.
     Fails when: it is false or unset (off by default), or the load balancer is a Classic one
     (which has none).
+    Google Cloud: never (not applicable).
     Then deletion protection is on for every load balancer
 
   @rec:health-check
   Scenario: The load balancer health-checks the API on /api/status
     The API's target groups (HealthCheckPath, a matcher that accepts 200), or its Ingress's
     alb.ingress.kubernetes.io/healthcheck-path and success-codes.
+    On Google Cloud the API's backend service's health check (httpHealthCheck.requestPath,
+    default /; it counts 200 only: "Health checks overview",
+    https://cloud.google.com/load-balancing/docs/health-check-concepts).
     Enforces: the API's target groups (or Ingress annotations) check /api/status and accept
     200.
+    Google Cloud ("Health checks overview"): the API's backend service's health check asks
+    /api/status.
     Fails when: another path, or a matcher without 200.
+    Google Cloud: another requestPath, or a TCP health check.
     Then the load balancer health-checks the API on /api/status and counts 200 as healthy
 
   @rec:health-check
@@ -57,10 +80,17 @@ Feature: The load balancer is protected and health-checks the API (configuration
     before it restarts a container; none restarts nothing. VMs: the auto-scaling group's
     HealthCheckGracePeriod, with ELB health checks (AWS: with type EC2 alone the group never
     replaces an instance whose API fails the load balancer's check).
+    On a managed instance group: autohealing on a health check, with
+    autoHealingPolicies[].initialDelaySec as the grace (default 0; Compute Engine "Set up an
+    application health check and autohealing",
+    https://cloud.google.com/compute/docs/instance-groups/autohealing-instances-in-migs).
     Enforces: healthCheckGracePeriodSeconds >= 120 (ECS), startup/liveness probes allowing
     120 s (Kubernetes), HealthCheckType ELB and HealthCheckGracePeriod >= 120 (VMs).
+    Google Cloud: a MIG's autohealing policy names a health check and its initialDelaySec is >=
+    120.
     Fails when: a shorter grace (Pulumi's ECS installer sets 60 s), or an auto-scaling group
     that uses EC2 health checks only.
+    Google Cloud: no autohealing policy, or an initialDelaySec below 120.
     Then the API gets at least 120 seconds to start before failing health checks count
 
   @guide:dns @rec:api-record @rec:app-record
@@ -69,7 +99,11 @@ Feature: The load balancer is protected and health-checks the API (configuration
     app.{domain}. In the exported records (Route 53 record sets, a stack export's records): an
     alias or CNAME to a load balancer of the inputs (or dns.load_balancer), or an address of
     dns.load_balancer_addresses. The dns feature checks what resolvers answer.
+    Cloud DNS record sets (`gcloud dns record-sets list`): an A record's rrdatas lead to the
+    load balancer when they hold its forwarding rule's IPAddress.
     Enforces: the exported records for api.{domain} and app.{domain} alias or CNAME to the
     load balancer.
+    Google Cloud: the A records for api and app hold the API's forwarding rule's IPAddress.
     Fails when: a record is missing or points elsewhere.
+    Google Cloud: a record holds another address.
     Then the exported records for api.{domain} and app.{domain} point to the load balancer

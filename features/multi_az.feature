@@ -21,16 +21,32 @@ Feature: The API and its load balancer span availability zones (configuration)
     (VPCZoneIdentifier) of an auto-scaling group that registers in the API's target group in
     two zones. A spread that is only preferred (ScheduleAnyway, preferred anti-affinity) passes
     with a warning, shown in every report: the scheduler may ignore it when a zone is full.
+    On Google Cloud a subnet spans its region, so zones are named instead: a GKE cluster's node
+    locations (GKE, "Regional clusters",
+    https://cloud.google.com/kubernetes-engine/docs/concepts/regional-clusters) and a managed
+    instance group's distribution policy (Compute Engine, "Regional MIGs",
+    https://cloud.google.com/compute/docs/instance-groups/regional-migs).
     Enforces: the API's pods, tasks or instances may run in at least two availability zones
     (a zone topology spread or anti-affinity; subnets in two zones).
+    Google Cloud (GKE "Regional clusters", Compute Engine "Regional MIGs"): the node pool's
+    locations or the MIG's distributionPolicy.zones name at least two zones.
     Fails when: no zone spread is set, or the subnets are all in one zone; the file and path
     are named.
+    Google Cloud: a zonal cluster or node pool, or a MIG in one zone.
     Then the API's pods or tasks are spread over at least two availability zones
 
   @rec:multi-az
   Scenario: The load balancer has nodes in at least two availability zones
+    A Google Cloud load balancer has no zonal nodes: it is served from Google's front ends
+    ("External Application Load Balancer overview",
+    https://cloud.google.com/load-balancing/docs/https); what spans zones is each backend
+    service's backends, zonal network endpoint groups or instance groups.
     Enforces: every load balancer has subnets in at least two availability zones.
+    Google Cloud ("External Application Load Balancer overview"): each backend service behind
+    the API's forwarding rule has backends in at least two zones.
     Fails when: a load balancer's subnets are in one zone; its file and path are named.
+    Google Cloud: a backend service's network endpoint groups or instance groups are in one
+    zone.
     Then every load balancer has nodes in at least two availability zones
 
   @rec:multi-az @rec:min-instances
@@ -38,7 +54,10 @@ Feature: The API and its load balancer span availability zones (configuration)
     The Deployment's replicas (the HPA's minReplicas when one scales it), the ECS service's
     desired count, the auto-scaling group's desired capacity (its MinSize when none is set). A
     value read live (`kubectl get`, `aws ... describe-*`) is said to be one.
+    On Google Cloud a managed instance group's targetSize.
     Enforces: the API's replicas (or minReplicas, the ECS desired count, the group's desired
     capacity) are at least 2.
+    Google Cloud: a managed instance group's targetSize is at least 2.
     Fails when: the count is 1 or unset (Kubernetes default 1); the setting is named.
+    Google Cloud: a targetSize of 1.
     Then the API runs at least two instances

@@ -633,6 +633,13 @@ fn an_empty_list_is_told_by_its_files_name() {
             "instance-groups-managed.json",
             Input::GcpInstanceGroupManagers,
         ),
+        (
+            "compute-instance-groups-managed.json",
+            Input::GcpInstanceGroupManagers,
+        ),
+        ("compute-networks-subnets.json", Input::GcpSubnets),
+        ("compute-networks.json", Input::GcpNetworks),
+        ("target-https-proxies.json", Input::GcpTargetHttpsProxies),
     ] {
         let d = netconform_config::read_gcloud_text("[]", name).unwrap();
         assert!(d.has(input), "{name}: {input:?} not read");

@@ -213,15 +213,16 @@ fn empty(doc: &Node<'_>, name: &str, r: &mut Reading) -> Result<(), String> {
         .next()
         .unwrap_or(name)
         .trim_end_matches(".json");
-    // The longest name the file's ends with (`networks-subnets` is the subnets), else starts
-    // with (`instance-groups-managed`).
-    let longest = |fits: &dyn Fn(&str) -> bool| {
-        KINDS
-            .iter()
-            .filter(|k| fits(k.file))
-            .max_by_key(|k| k.file.len())
-    };
-    let found = longest(&|f| base.ends_with(f)).or_else(|| longest(&|f| base.starts_with(f)));
+    // The name in it that ends last, then the longest: `compute-networks-subnets` is the
+    // subnets, `compute-instance-groups-managed` the instance groups.
+    let found = KINDS
+        .iter()
+        .filter_map(|k| {
+            base.rfind(k.file)
+                .map(|at| (at + k.file.len(), k.file.len(), k))
+        })
+        .max_by_key(|(end, len, _)| (*end, *len))
+        .map(|(_, _, k)| k);
     match found {
         Some(k) => {
             r.view.saw(k.input, &doc.at);

@@ -346,7 +346,7 @@ const BROKEN: &[(&str, &str, &[Expect])] = &[
         &[
             fail(
                 "api-zones",
-                "broken/gcp-mig/one-zone/gcp/instance-groups.json: [0].distributionPolicy.zones",
+                "broken/gcp-mig/one-zone/gcp/instance-groups-managed.json: [0].distributionPolicy.zones",
                 "1 zone(s): us-central1-a",
             ),
             // Its instance group is the backend service's only backend: one zone there too.
@@ -362,7 +362,7 @@ const BROKEN: &[(&str, &str, &[Expect])] = &[
         "broken/gcp-mig/one-instance",
         &[fail(
             "replicas",
-            "broken/gcp-mig/one-instance/gcp/instance-groups.json: [0].targetSize",
+            "broken/gcp-mig/one-instance/gcp/instance-groups-managed.json: [0].targetSize",
             "targetSize = 1, expected >= 2",
         )],
     ),
@@ -407,7 +407,7 @@ const BROKEN: &[(&str, &str, &[Expect])] = &[
         "broken/gcp-mig/cpu-target-80",
         &[fail(
             "cpu",
-            "broken/gcp-mig/cpu-target-80/gcp/autoscalers.json: [0].autoscalingPolicy.cpuUtilization.utilizationTarget",
+            "broken/gcp-mig/cpu-target-80/gcp/instance-groups-managed.json: [0].autoscaler.autoscalingPolicy.cpuUtilization.utilizationTarget",
             "utilizationTarget = 80, expected 50-60 %",
         )],
     ),
@@ -416,7 +416,7 @@ const BROKEN: &[(&str, &str, &[Expect])] = &[
         "broken/gcp-mig/max-below-4x",
         &[fail(
             "bounds",
-            "broken/gcp-mig/max-below-4x/gcp/autoscalers.json: [0].autoscalingPolicy.maxNumReplicas",
+            "broken/gcp-mig/max-below-4x/gcp/instance-groups-managed.json: [0].autoscaler.autoscalingPolicy.maxNumReplicas",
             "maxNumReplicas = 6, expected >= 12",
         )],
     ),
@@ -489,7 +489,7 @@ const BROKEN: &[(&str, &str, &[Expect])] = &[
         "broken/gcp-mig/short-initial-delay",
         &[fail(
             "startup-grace",
-            "broken/gcp-mig/short-initial-delay/gcp/instance-groups.json: [0].autoHealingPolicies[0].initialDelaySec",
+            "broken/gcp-mig/short-initial-delay/gcp/instance-groups-managed.json: [0].autoHealingPolicies[0].initialDelaySec",
             "initialDelaySec = 60, expected >= 120",
         )],
     ),
@@ -626,7 +626,7 @@ fn gcloud_output_that_cannot_be_read_is_refused_with_the_fix() {
 fn an_empty_list_is_told_by_its_files_name() {
     use netconform_model::inputs::Input;
     for (name, input) in [
-        ("autoscalers.json", Input::GcpAutoscalers),
+        ("region-autoscalers.json", Input::GcpAutoscalers),
         ("networks-subnets.json", Input::GcpSubnets),
         ("target-http-proxies.json", Input::GcpTargetHttpProxies),
         (
@@ -643,7 +643,13 @@ fn an_empty_list_is_told_by_its_files_name() {
     ] {
         let d = netconform_config::read_gcloud_text("[]", name).unwrap();
         assert!(d.has(input), "{name}: {input:?} not read");
-        assert_eq!(d.inputs.iter().filter(|i| i.is_gcp()).count(), 1, "{name}");
+        // An empty list of groups says there is no autoscaler either.
+        let also = usize::from(input == Input::GcpInstanceGroupManagers);
+        assert_eq!(
+            d.inputs.iter().filter(|i| i.is_gcp()).count(),
+            1 + also,
+            "{name}"
+        );
     }
     let d = netconform_config::read_gcloud_text(
         &std::fs::read_to_string(data().join("gcp-mig/gcp/routers.json")).unwrap(),

@@ -127,7 +127,7 @@ impl Input {
             Input::GcpHealthChecks => "gcloud compute health-checks list",
             Input::GcpNetworkEndpointGroups => "gcloud compute network-endpoint-groups list",
             Input::GcpInstanceGroupManagers => "gcloud compute instance-groups managed list",
-            Input::GcpAutoscalers => "gcloud compute autoscalers list",
+            Input::GcpAutoscalers => "gcloud compute instance-groups managed list (autoscalers)",
             Input::GcpInstanceTemplates => "gcloud compute instance-templates list",
             Input::GcpNetworks => "gcloud compute networks list",
             Input::GcpSubnets => "gcloud compute networks subnets list",

@@ -84,7 +84,7 @@ const KINDS: [Kind; 17] = [
     ),
     kind(
         "compute#autoscaler",
-        "autoscalers",
+        "region-autoscalers",
         Input::GcpAutoscalers,
         autoscaling::gcp::autoscaler_from_gcloud,
     ),
@@ -226,6 +226,10 @@ fn empty(doc: &Node<'_>, name: &str, r: &mut Reading) -> Result<(), String> {
     match found {
         Some(k) => {
             r.view.saw(k.input, &doc.at);
+            if k.input == Input::GcpInstanceGroupManagers {
+                // gcloud adds the autoscalers to their groups: no group, no autoscaler.
+                r.view.saw(Input::GcpAutoscalers, &doc.at);
+            }
             Ok(())
         }
         None => Err(format!(

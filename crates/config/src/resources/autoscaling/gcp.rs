@@ -83,10 +83,18 @@ fn mig(n: &Node<'_>, subject: String, r: &mut Reading) {
     });
 }
 
-/// `gcloud compute instance-groups managed list`: one group.
+/// `gcloud compute instance-groups managed list`: one group, with its autoscaler, which gcloud
+/// adds to each autoscaled group (`autoscaler`; a group without one is not autoscaled, so the
+/// list says the autoscalers too).
 pub(crate) fn mig_from_gcloud(n: &Node<'_>, r: &mut Reading) -> Result<(), String> {
     let name = n.get_ci("name").opt_text().unwrap_or_default();
+    r.view.saw(Input::GcpAutoscalers, &n.at);
     mig(n, format!("managed instance group {name}"), r);
+    let embedded = n.get("autoscaler");
+    if embedded.is_object() {
+        let scaler = embedded.get_ci("name").opt_text().unwrap_or_default();
+        autoscaler(&embedded, format!("autoscaler {scaler}"), r);
+    }
     Ok(())
 }
 
@@ -139,7 +147,8 @@ fn autoscaler(n: &Node<'_>, subject: String, r: &mut Reading) {
     });
 }
 
-/// `gcloud compute autoscalers list`: one autoscaler.
+/// An autoscaler on its own (`kind: compute#autoscaler`, as the Compute Engine API lists
+/// them): one autoscaler.
 pub(crate) fn autoscaler_from_gcloud(n: &Node<'_>, r: &mut Reading) -> Result<(), String> {
     let name = n.get_ci("name").opt_text().unwrap_or_default();
     autoscaler(n, format!("autoscaler {name}"), r);

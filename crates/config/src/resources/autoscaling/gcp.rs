@@ -1,6 +1,6 @@
 //! Google Cloud's managed instance groups, their autoscalers and instance templates, from
-//! `gcloud compute instance-groups managed list`, `autoscalers list`, `instance-templates
-//! list` (`--format=json`) and a stack export (`gcp:compute/regionInstanceGroupManager:*`,
+//! `gcloud compute instance-groups managed list` (each group with its `autoscaler`, which
+//! gcloud adds), `instance-templates list` (`--format=json`) and a stack export (`gcp:compute/regionInstanceGroupManager:*`,
 //! `regionAutoscaler`, `instanceTemplate`). A managed instance group is read as an
 //! auto-scaling group: its zones are its distribution policy's (a regional group) or its zone;
 //! its bounds are its autoscaler's and its grace period its autohealing policy's initial delay,

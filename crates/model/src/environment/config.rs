@@ -57,6 +57,12 @@ pub struct ConfigSettings {
     /// The kubectl program (default `kubectl` on PATH).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kubectl: Option<String>,
+    /// The Google Cloud project `collect = ["gcp"]` reads (else gcloud's own: `core/project`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    /// The gcloud program (default `gcloud` on PATH).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gcloud: Option<String>,
 }
 
 /// Where `[config] collect` reads the configuration from.
@@ -67,6 +73,8 @@ pub enum CollectFrom {
     Aws,
     /// The cluster, through kubectl.
     Kubernetes,
+    /// The Google Cloud project, through the gcloud CLI.
+    Gcp,
 }
 
 impl<'de> Deserialize<'de> for CollectFrom {
@@ -75,8 +83,9 @@ impl<'de> Deserialize<'de> for CollectFrom {
         match text.as_str() {
             "aws" => Ok(CollectFrom::Aws),
             "kubernetes" => Ok(CollectFrom::Kubernetes),
+            "gcp" => Ok(CollectFrom::Gcp),
             other => Err(serde::de::Error::custom(format!(
-                "collect from {other:?}? the sources are: \"aws\", \"kubernetes\""
+                "collect from {other:?}? the sources are: \"aws\", \"kubernetes\", \"gcp\""
             ))),
         }
     }

@@ -681,3 +681,61 @@ fn the_gcp_stack_export_reads_as_its_gcloud_output() {
         );
     }
 }
+
+/// A GKE cluster and node pool as a Pulumi program on the Google Cloud provider exports them
+/// (`gcp:container/cluster:Cluster`, `gcp:container/nodePool:NodePool`: `nodeLocations`,
+/// `privateClusterConfig.enablePrivateNodes`, `networkConfig.enablePrivateNodes`).
+#[test]
+fn a_gke_cluster_in_a_stack_export_reads_its_zones_and_private_nodes() {
+    let resource = |kind: &str, name: &str, outputs: serde_json::Value| {
+        serde_json::json!({
+            "urn": format!("urn:pulumi:prod::gke::{kind}::{name}"),
+            "custom": true,
+            "type": kind,
+            "id": name,
+            "inputs": outputs.clone(),
+            "outputs": outputs,
+        })
+    };
+    let export = serde_json::json!({"version": 3, "deployment": {"resources": [
+        resource("gcp:container/cluster:Cluster", "pulumi", serde_json::json!({
+            "name": "pulumi", "location": "us-central1",
+            "nodeLocations": ["us-central1-a", "us-central1-b", "us-central1-c"],
+            "network": "projects/pulumi-prod/global/networks/pulumi",
+            "subnetwork": "projects/pulumi-prod/regions/us-central1/subnetworks/pulumi-app",
+            "privateClusterConfig": {"enablePrivateNodes": true, "masterIpv4CidrBlock": "172.16.0.0/28"},
+            "removeDefaultNodePool": true
+        })),
+        resource("gcp:container/nodePool:NodePool", "api", serde_json::json!({
+            "name": "api", "cluster": "pulumi", "location": "us-central1",
+            "nodeLocations": ["us-central1-a"],
+            "networkConfig": {"enablePrivateNodes": false}
+        })),
+    ]}});
+    let d = netconform_config::read_stack_export_text(&export.to_string(), "stack.json").unwrap();
+    assert!(d.has(netconform_model::inputs::Input::GkeClusters));
+    let zones: Vec<Option<&Vec<String>>> = d.node_groups.iter().map(|n| n.zones.value()).collect();
+    assert_eq!(zones.len(), 2);
+    assert_eq!(
+        zones[0].map(Vec::len),
+        Some(3),
+        "the cluster's node locations"
+    );
+    assert_eq!(
+        zones[1].cloned(),
+        Some(vec!["us-central1-a".to_owned()]),
+        "the pool's"
+    );
+    let private: Vec<Option<bool>> = d
+        .node_groups
+        .iter()
+        .map(|n| n.private_nodes.value().copied())
+        .collect();
+    assert_eq!(private, [Some(true), Some(false)]);
+    assert_eq!(
+        d.node_groups[0].subnets.value().cloned(),
+        Some(vec![
+            "projects/pulumi-prod/regions/us-central1/subnetworks/pulumi-app".to_owned()
+        ])
+    );
+}

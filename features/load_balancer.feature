@@ -61,7 +61,8 @@ Feature: The load balancer is protected and health-checks the API (configuration
     Enforces: the API's target groups (or Ingress annotations) check /api/status and accept
     200.
     Google Cloud ("Health checks overview"): the API's backend service's health check asks
-    /api/status.
+    /api/status; behind GKE Ingress without its gcloud output, the BackendConfig's
+    healthCheck.requestPath, else the readiness probe's path, which the controller infers.
     Fails when: another path, or a matcher without 200.
     Google Cloud: another requestPath, or a TCP health check.
     Then the load balancer health-checks the API on /api/status and counts 200 as healthy

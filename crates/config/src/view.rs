@@ -20,7 +20,7 @@ pub use gcp_resources::{CloudNat, gcp_name, gcp_ref, gcp_zone};
 pub(crate) use joins::{dns_key, looks_like_api};
 pub use joins::{is_api_image, is_console_image};
 pub use kubernetes_objects::{
-    Hpa, Ingress, KubeContainer, KubeService, KubeWorkload, PreStop, Probe, ZoneRule,
+    BackendConfig, Hpa, Ingress, KubeContainer, KubeService, KubeWorkload, PreStop, Probe, ZoneRule,
 };
 
 pub use netconform_model::inputs::Input;
@@ -39,6 +39,8 @@ pub struct Deployment {
     pub hpas: Vec<Hpa>,
     pub kube_services: Vec<KubeService>,
     pub ingresses: Vec<Ingress>,
+    /// GKE's BackendConfigs.
+    pub backend_configs: Vec<BackendConfig>,
     pub ecs_services: Vec<EcsService>,
     pub task_definitions: Vec<TaskDefinition>,
     pub load_balancers: Vec<LoadBalancer>,

@@ -739,3 +739,52 @@ fn a_gke_cluster_in_a_stack_export_reads_its_zones_and_private_nodes() {
         ])
     );
 }
+
+/// GKE Ingress without the load balancer's gcloud output: the health check the controller makes
+/// is the BackendConfig's requestPath, else the readiness probe's path.
+#[test]
+fn gke_ingress_health_check_is_the_backend_configs_or_the_readiness_probes() {
+    let kube = |service: &str| {
+        let dir = data().join("gcp-gke/kubernetes");
+        let mut text = String::new();
+        for f in ["deployment.yaml", "hpa.yaml"] {
+            text.push_str(&std::fs::read_to_string(dir.join(f)).unwrap());
+            text.push_str("\n---\n");
+        }
+        text.push_str(service);
+        netconform_config::read_kubernetes_text(&text, "gke.yaml").unwrap()
+    };
+    let service = std::fs::read_to_string(data().join("gcp-gke/kubernetes/service.yaml")).unwrap();
+    let got = checks::check_health_check_path(&kube(&service));
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.reason.contains("BackendConfig pulumi/pulumi-api"),
+        "{}",
+        got.reason
+    );
+
+    let healthz = service.replace("requestPath: /api/status", "requestPath: /healthz");
+    let got = checks::check_health_check_path(&kube(&healthz));
+    assert_eq!(got.verdict, Verdict::Fail, "{}", got.reason);
+    assert!(
+        error_places(&got)
+            .iter()
+            .any(|p| p.ends_with("spec.healthCheck.requestPath")),
+        "{:?}",
+        error_places(&got)
+    );
+
+    // No BackendConfig named: the controller infers the path from the readiness probe.
+    let inferred = service.replace(
+        "    cloud.google.com/backend-config: '{\"default\": \"pulumi-api\"}'\n",
+        "",
+    );
+    let got = checks::check_health_check_path(&kube(&inferred));
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("infers /api/status from the readinessProbe"),
+        "{}",
+        got.reason
+    );
+}

@@ -304,7 +304,7 @@ pub fn check_health_check_path(d: &Deployment) -> Outcome {
             accepts,
         );
     }
-    if groups.is_empty() && ingresses.is_empty() && !gcp::target_groups_denied(&mut judge, d) {
+    if groups.is_empty() && ingresses.is_empty() && !gcp::judged_otherwise(&mut judge, d) {
         if !d.target_groups.is_empty() {
             let tg = &d.target_groups[0];
             judge.undecided(

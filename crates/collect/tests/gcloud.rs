@@ -26,8 +26,8 @@ fn dir(name: &str) -> PathBuf {
     dir
 }
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/tests/data/gcp-gke/gcp")
+fn corpus(set: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../config/tests/data/{set}/gcp"))
 }
 
 /// The role's permissions.
@@ -45,10 +45,16 @@ fn role() -> BTreeSet<String> {
         .collect()
 }
 
-/// Runs collection through the fake holding `allowed`; the output directory and manifest.
+/// Runs collection through the fake holding `allowed` and the `gcp-gke` corpus; the output
+/// directory and manifest.
 fn collect(name: &str, allowed: &[&str]) -> (PathBuf, Manifest, FakeGoogle) {
+    collect_set("gcp-gke", name, allowed)
+}
+
+/// [`collect`] of the corpus set `set`.
+fn collect_set(set: &str, name: &str, allowed: &[&str]) -> (PathBuf, Manifest, FakeGoogle) {
     let work = dir(name);
-    let fake = FakeGoogle::start(&google::state(&corpus()), allowed, &work.join("fake"));
+    let fake = FakeGoogle::start(&google::state(&corpus(set)), allowed, &work.join("fake"));
     let mut cli = Gcloud::new(Some(PROJECT.into()));
     cli.program = fake.gcloud_wrapper(&work).display().to_string();
     let out = work.join("collected");
@@ -191,4 +197,56 @@ fn a_refused_call_is_named_by_its_permission() {
         "{}",
         outcome.reason
     );
+}
+
+/// A managed instance group deployment: the groups behind the backend services, with the
+/// autoscalers gcloud adds to them (through the compute batch endpoint), their templates and
+/// health checks; GKE's and the other team's groups left out.
+#[test]
+fn collection_follows_the_backend_services_to_their_managed_instance_groups() {
+    let (out, manifest, fake) = collect_set("gcp-mig", "mig", &["*"]);
+    assert!(manifest.denied().is_empty(), "{:?}", manifest.denied());
+    assert_eq!(
+        names(&out.join("instance-groups-managed.json")),
+        ["pulumi-api", "pulumi-console"]
+    );
+    let groups: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("instance-groups-managed.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        groups[0]["autoscaler"]["autoscalingPolicy"]["cpuUtilization"]["utilizationTarget"], 0.6,
+        "gcloud adds the autoscaler"
+    );
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r.starts_with("POST /batch/compute/v1"))
+    );
+    assert_eq!(
+        names(&out.join("instance-templates.json")),
+        ["pulumi-api-20261101", "pulumi-console-20261101"]
+    );
+    assert_eq!(names(&out.join("network-endpoint-groups.json")).len(), 0);
+    assert_eq!(names(&out.join("clusters.json")).len(), 0);
+    let settings = ConfigSettings {
+        gcp: vec![format!("{}/*.json", out.display()).parse().unwrap()],
+        ..ConfigSettings::default()
+    };
+    let d = load(&settings, &out).unwrap_or_else(|e| panic!("failed to {e}"));
+    for (name, outcome) in [
+        ("api-zones", checks::check_api_zones(&d)),
+        ("api-private", checks::check_api_private_subnets(&d)),
+        ("cpu", checks::check_cpu_target(&d)),
+        ("bounds", checks::check_scaling_bounds(&d)),
+        ("instances", checks::check_instance_draining(&d)),
+        ("startup-grace", checks::check_startup_grace(&d)),
+        ("health-check", checks::check_health_check_path(&d)),
+        (
+            "dns",
+            checks::check_dns_records(&d, "sandbox.test", None, &[]),
+        ),
+    ] {
+        assert_eq!(outcome.verdict, Verdict::Pass, "{name}: {}", outcome.reason);
+    }
 }

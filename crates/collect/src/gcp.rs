@@ -89,10 +89,30 @@ pub async fn collect_gcp(
         denied: Default::default(),
     };
     let mut found = Found::default();
+    // The load balancer's addresses the environment names, beside the records'.
+    found.addresses.extend(
+        env.dns
+            .load_balancer_addresses
+            .iter()
+            .map(ToString::to_string),
+    );
     records(&mut run, &domain, &mut found).await?;
-    let rules = load_balancer(&mut run, &mut found).await?;
-    backends(&mut run, &mut found).await?;
-    network(&mut run, &mut found, rules).await?;
+    // What cannot be filtered to the deployment is not written: an empty list would say
+    // "there is none", where the truth is "not read".
+    if found.addresses.is_empty() {
+        (run.on_line)(
+            "  no api or app record (nor dns.load_balancer_addresses) gives the load balancer's address: the load balancer, its backends and network are not collected",
+        );
+    } else {
+        let rules = load_balancer(&mut run, &mut found).await?;
+        if backends(&mut run, &mut found).await? {
+            network(&mut run, &mut found, rules).await?;
+        } else {
+            (run.on_line)(
+                "  the backend services were not read: their backends, the cluster and the network are not collected",
+            );
+        }
+    }
     if !run.denied.denied.is_empty() {
         denied::write(out, &run.denied, &mut run.manifest)?;
     }
@@ -113,8 +133,9 @@ async fn records(
             "the Cloud DNS zones, for the one of the domain",
         )
         .await;
+    // Refused or failed: the manifest (and denied.json) say so.
+    let Some(zones) = zones else { return Ok(()) };
     let zone = zones
-        .unwrap_or_default()
         .into_iter()
         .filter_map(|z| {
             let dns = plain(text(&z, "dnsName")?);
@@ -218,8 +239,9 @@ async fn load_balancer(
 }
 
 /// The backend services, their health checks and backends: network endpoint groups, managed
-/// instance groups (gcloud adds their autoscalers) and their instance templates.
-async fn backends(run: &mut GcpRun<'_>, found: &mut Found) -> Result<(), CollectError> {
+/// instance groups (gcloud adds their autoscalers) and their instance templates. Whether the
+/// backend services were read (without them nothing after can be told the deployment's).
+async fn backends(run: &mut GcpRun<'_>, found: &mut Found) -> Result<bool, CollectError> {
     let (at, services) = run
         .list(
             call("compute backend-services"),
@@ -227,7 +249,10 @@ async fn backends(run: &mut GcpRun<'_>, found: &mut Found) -> Result<(), Collect
             "the backend services the URL maps route to",
         )
         .await;
-    if let Some(services) = services {
+    let Some(services) = services else {
+        return Ok(false);
+    };
+    {
         let total = services.len();
         let kept: Vec<Value> = services
             .into_iter()
@@ -327,7 +352,7 @@ async fn backends(run: &mut GcpRun<'_>, found: &mut Found) -> Result<(), Collect
         }
         run.write(at, "instance-templates.json", kept, total)?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Keeps of `all` (its call at `at`) what `keep` says, and writes it as `file`.

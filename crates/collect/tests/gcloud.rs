@@ -250,3 +250,37 @@ fn collection_follows_the_backend_services_to_their_managed_instance_groups() {
         assert_eq!(outcome.verdict, Verdict::Pass, "{name}: {}", outcome.reason);
     }
 }
+
+/// Without the records, nothing can be told the deployment's: the load balancer, its backends
+/// and network are not written (an empty list would read as "there is none"), and the checks
+/// say the DNS zones were refused.
+#[test]
+fn without_the_records_nothing_is_claimed() {
+    let role = role();
+    let held: Vec<&str> = role
+        .iter()
+        .map(String::as_str)
+        .filter(|p| *p != "dns.managedZones.list")
+        .collect();
+    let (out, manifest, _) = collect("no-dns", &held);
+    assert_eq!(manifest.calls.len(), 1, "{:#?}", manifest.calls);
+    assert_eq!(
+        manifest.files,
+        ["denied.json"],
+        "only the refusal is written: {:?}",
+        manifest.files
+    );
+    let d = checked(&out);
+    let outcome = checks::check_dns_records(&d, "sandbox.test", None, &[]);
+    assert_eq!(outcome.verdict, Verdict::NotChecked, "{}", outcome.reason);
+    assert!(
+        outcome
+            .reason
+            .contains("PERMISSION_DENIED for dns.managedZones.list"),
+        "{}",
+        outcome.reason
+    );
+    // No forwarding rule is claimed: the load balancer's checks have only the manifests.
+    let zones = checks::check_load_balancer_zones(&d);
+    assert_eq!(zones.verdict, Verdict::NotChecked, "{}", zones.reason);
+}

@@ -5,9 +5,10 @@ use crate::node::{Field, Loc};
 use crate::view::{Deployment, Input};
 
 impl Deployment {
-    /// Whether the inputs are Google Cloud's (any `gcloud` output or `gcp:` resource read).
+    /// Whether the inputs are Google Cloud's (any `gcloud` output or `gcp:` resource read, or
+    /// a gcloud call collection was refused).
     pub fn on_gcp(&self) -> bool {
-        self.inputs.iter().any(|i| i.is_gcp())
+        self.inputs.iter().chain(self.denied.keys()).any(|i| i.is_gcp())
     }
 
     /// The input to ask for `input` on this deployment's cloud: on Google Cloud, the `gcloud`

@@ -8,7 +8,10 @@ impl Deployment {
     /// Whether the inputs are Google Cloud's (any `gcloud` output or `gcp:` resource read, or
     /// a gcloud call collection was refused).
     pub fn on_gcp(&self) -> bool {
-        self.inputs.iter().chain(self.denied.keys()).any(|i| i.is_gcp())
+        self.inputs
+            .iter()
+            .chain(self.denied.keys())
+            .any(|i| i.is_gcp())
     }
 
     /// The input to ask for `input` on this deployment's cloud: on Google Cloud, the `gcloud`

@@ -43,13 +43,20 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     enabled with drainTimeoutInSec ("Application Gateway backend settings",
     https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining:
     off unless enabled).
+    On Google Cloud the backend service's connection draining
+    (connectionDraining.drainingTimeoutSec, default 0; "Enable connection draining",
+    https://cloud.google.com/load-balancing/docs/enabling-connection-draining), set on GKE by a
+    BackendConfig.
     Enforces: a preStop hook that waits (Kubernetes); a deregistration delay set and above 0 on
     the API's target groups (ECS, VMs). Azure ("Application Gateway backend settings",
     https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining):
     connectionDraining enabled on the API's backend settings.
+    Google Cloud ("Enable connection draining"): the API's backend services drain for more than
+    0 s (a MIG).
     Fails when: no preStop hook, a preStop hook that returns at once (`true`, `sleep 0`, an
     echo), or a deregistration delay unset or 0. On Azure: connectionDraining disabled or
     absent.
+    Google Cloud: drainingTimeoutSec 0 (draining off).
     Then the API drains connections before it stops
 
   @rec:termination-grace-period @rec:ecs-deregistration @rec:in-flight-requests
@@ -62,10 +69,16 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     up to 120 s: up to 420 s per task"); on Fargate Spot a warning when the two-minute
     interruption notice cannot hold the drain and the stop (AWS: Spot termination notices).
     VMs: the drain, then the termination hook, with their worst case.
+    On GKE the network endpoint group's connection draining starts with the pod's termination,
+    beside the preStop hook, and is reported; on a managed instance group, draining is the one
+    timer before Google Cloud deletes the VM.
     Enforces: Kubernetes terminationGracePeriodSeconds - preStop sleep >= 120 s; no ordering
     between a deregistration delay and a stop timeout or preStop hook on any platform.
+    Google Cloud ("Enable connection draining"): a MIG's largest drainingTimeoutSec is at least
+    120 s.
     Fails when: the grace period leaves the app less than 120 s after its preStop sleep; the
     grace period and the hook are named.
+    Google Cloud: a MIG's backend services drain for less than 120 s.
     Then the stop sequence leaves the API its stop timeout after SIGTERM
 
   @rec:drain-hooks @rec:scale-in-draining
@@ -81,11 +94,18 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     notification for Azure Virtual Machine Scale Set instances",
     https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-terminate-notification)
     with notBeforeTimeout at least the stop timeout.
+    Compute Engine has no lifecycle hook: Google Cloud delays a managed instance group's
+    deletions (autoscaling, updates, resizes) by the largest connection draining timeout of its
+    backend services ("Enable connection draining",
+    https://cloud.google.com/load-balancing/docs/enabling-connection-draining).
     Enforces: a termination lifecycle hook with a heartbeat >= 120 s (the stop timeout) on the
     API's auto-scaling groups, or managedDraining ENABLED on its capacity providers. Azure
     ("Terminate notification for Virtual Machine Scale Set instances",
     https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-terminate-notification):
     a terminate notification enabled with notBeforeTimeout >= 120 s.
+    Google Cloud: the largest connectionDraining.drainingTimeoutSec of a MIG's backend services
+    is at least 120 s.
     Fails when: no termination hook, a heartbeat shorter than the stop timeout, or managed
     draining DISABLED without a hook of one's own. On Azure: no terminate notification.
+    Google Cloud: it is shorter, or 0 (draining off).
     Then the API's instances are drained before they terminate

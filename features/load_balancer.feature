@@ -25,13 +25,22 @@ Feature: The load balancer is protected and health-checks the API (configuration
     https://learn.microsoft.com/azure/application-gateway/overview: a layer-7 load balancer) is
     the equivalent, so is an Ingress of the Application Gateway Ingress Controller; an Azure
     load balancer (layer 4, "What is Azure Load Balancer") straight to the API is not.
+    On Google Cloud a forwarding rule is the load balancer: one to a target HTTP(S) proxy
+    (loadBalancingScheme EXTERNAL or EXTERNAL_MANAGED, global or regional) is an external
+    Application Load Balancer; one straight to a backend service or target pool is a passthrough
+    Network Load Balancer ("Load balancer types",
+    https://cloud.google.com/load-balancing/docs/choosing-load-balancer).
     Enforces: an Application Load Balancer (or an HTTP ingress) in front of the API. Azure
     ("What is Azure Application Gateway",
     https://learn.microsoft.com/azure/application-gateway/overview): an Application Gateway.
+    Google Cloud ("Load balancer types"): the API's forwarding rule targets a target HTTP(S)
+    proxy.
     Fails when: a Network or Gateway Load Balancer, a Classic Load Balancer (`aws elb
     describe-load-balancers`), or a Kubernetes Service of type LoadBalancer (layer 4) in front
     of the API's pods; the setting and the reason are named. On Azure: an Azure load balancer
     in front of the API's scale set.
+    Google Cloud: a passthrough Network Load Balancer (a forwarding rule to a backend service or
+    target pool) or a TCP/SSL proxy in front of the API.
     Then a layer-7 load balancer, an Application Load Balancer or equivalent, fronts the API
 
   @rec:deletion-protection
@@ -40,12 +49,20 @@ Feature: The load balancer is protected and health-checks the API (configuration
     group or its subscription ("Lock your resources to protect your infrastructure",
     https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources: child
     scopes inherit locks), from az lock list.
+    Google Cloud's load balancers have no deletion protection setting (the Compute Engine API's
+    forwardingRules, targetHttpsProxies, urlMaps and backendServices have none,
+    https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules; Compute Engine
+    offers it for VM instances only,
+    https://cloud.google.com/compute/docs/instances/preventing-accidental-vm-deletion): there
+    the scenario is not applicable, with that reason and source, never a pass.
     Enforces: deletion_protection.enabled is true on every load balancer. Azure ("Lock your
     resources to protect your infrastructure",
     https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources): a
     CanNotDelete or ReadOnly lock on the gateway or a scope above it.
+    Google Cloud: not applicable, with the reason and source.
     Fails when: it is false or unset (off by default), or the load balancer is a Classic one
     (which has none). On Azure: no such lock.
+    Google Cloud: never (not applicable).
     Then deletion protection is on for every load balancer
 
   @rec:health-check
@@ -59,12 +76,19 @@ Feature: The load balancer is protected and health-checks the API (configuration
     for an Ingress of the Application Gateway Ingress Controller, its
     appgw.ingress.kubernetes.io/health-probe-path and health-probe-status-codes, else the pods'
     readiness probe (AGIC, "Annotations").
+    On Google Cloud the API's backend service's health check (httpHealthCheck.requestPath,
+    default /; it counts 200 only: "Health checks overview",
+    https://cloud.google.com/load-balancing/docs/health-check-concepts).
     Enforces: the API's target groups (or Ingress annotations) check /api/status and accept 200.
     Azure ("Application Gateway health probes overview",
     https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview):
     the API's backend settings' probe on /api/status, its status codes including 200.
+    Google Cloud ("Health checks overview"): the API's backend service's health check asks
+    /api/status; behind GKE Ingress without its gcloud output, the BackendConfig's
+    healthCheck.requestPath, else the readiness probe's path, which the controller infers.
     Fails when: another path, or a matcher without 200. On Azure: another path, or the default
     probe.
+    Google Cloud: another requestPath, or a TCP health check.
     Then the load balancer health-checks the API on /api/status and counts 200 as healthy
 
   @rec:health-check
@@ -86,13 +110,20 @@ Feature: The load balancer is protected and health-checks the API (configuration
     Sets",
     https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-automatic-instance-repairs);
     off, nothing replaces a starting instance.
+    On a managed instance group: autohealing on a health check, with
+    autoHealingPolicies[].initialDelaySec as the grace (default 0; Compute Engine "Set up an
+    application health check and autohealing",
+    https://cloud.google.com/compute/docs/instance-groups/autohealing-instances-in-migs).
     Enforces: healthCheckGracePeriodSeconds >= 120 (ECS), startup/liveness probes allowing 120 s
     (Kubernetes), HealthCheckType ELB and HealthCheckGracePeriod >= 120 (VMs). Azure ("Automatic
     instance repairs for Virtual Machine Scale Sets",
     https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-automatic-instance-repairs):
     automatic repairs' gracePeriod >= 120 s when they are on.
+    Google Cloud: a MIG's autohealing policy names a health check and its initialDelaySec is >=
+    120.
     Fails when: a shorter grace (Pulumi's ECS installer sets 60 s), or an auto-scaling group
     that uses EC2 health checks only.
+    Google Cloud: no autohealing policy, or an initialDelaySec below 120.
     Then the API gets at least 120 seconds to start before failing health checks count
 
   @guide:dns @rec:api-record @rec:app-record
@@ -104,9 +135,13 @@ Feature: The load balancer is protected and health-checks the API (configuration
     Azure DNS: an A record that is an alias of the gateway's public IP (targetResource; "Azure
     DNS alias records", https://learn.microsoft.com/azure/dns/dns-alias), an A record with its
     address, or a CNAME to its DNS name.
+    Cloud DNS record sets (`gcloud dns record-sets list`): an A record's rrdatas lead to the
+    load balancer when they hold its forwarding rule's IPAddress.
     Enforces: the exported records for api.{domain} and app.{domain} alias or CNAME to the load
     balancer. Azure ("Azure DNS alias records",
     https://learn.microsoft.com/azure/dns/dns-alias): an alias of the gateway's public IP, its
     address or its DNS name.
+    Google Cloud: the A records for api and app hold the API's forwarding rule's IPAddress.
     Fails when: a record is missing or points elsewhere.
+    Google Cloud: a record holds another address.
     Then the exported records for api.{domain} and app.{domain} point to the load balancer

@@ -26,25 +26,41 @@ Feature: The API and its load balancer span availability zones (configuration)
     https://learn.microsoft.com/azure/aks/availability-zones), a VM scale set's zones ("Create a
     Virtual Machine Scale Set that uses Availability Zones"): an Azure subnet spans every zone
     of its region, so zones come from the compute.
+    On Google Cloud a subnet spans its region, so zones are named instead: a GKE cluster's node
+    locations (GKE, "Regional clusters",
+    https://cloud.google.com/kubernetes-engine/docs/concepts/regional-clusters) and a managed
+    instance group's distribution policy (Compute Engine, "Regional MIGs",
+    https://cloud.google.com/compute/docs/instance-groups/regional-migs).
     Enforces: the API's pods, tasks or instances may run in at least two availability zones (a
     zone topology spread or anti-affinity; subnets in two zones). Azure ("Availability zones in
     AKS", "Virtual Machine Scale Sets that use Availability Zones",
     https://learn.microsoft.com/azure/aks/availability-zones): node pools in at least two zones
     together, each with availabilityZones; a scale set's zones at least two.
+    Google Cloud (GKE "Regional clusters", Compute Engine "Regional MIGs"): the node pool's
+    locations or the MIG's distributionPolicy.zones name at least two zones.
     Fails when: no zone spread is set, or the subnets are all in one zone; the file and path are
     named. On Azure: a node pool without availabilityZones, or node pools or a scale set in one
     zone.
+    Google Cloud: a zonal cluster or node pool, or a MIG in one zone.
     Then the API's pods or tasks are spread over at least two availability zones
 
   @rec:multi-az
   Scenario: The load balancer has nodes in at least two availability zones
     Azure: an Application Gateway's zones (its gateway subnet spans them), an Azure load
     balancer's frontend public IP's zones.
+    A Google Cloud load balancer has no zonal nodes: it is served from Google's front ends
+    ("External Application Load Balancer overview",
+    https://cloud.google.com/load-balancing/docs/https); what spans zones is each backend
+    service's backends, zonal network endpoint groups or instance groups.
     Enforces: every load balancer has subnets in at least two availability zones. Azure
     ("Application Gateway v2: autoscaling and zone redundancy",
     https://learn.microsoft.com/azure/application-gateway/application-gateway-autoscaling-zone-redundant):
     the Application Gateway's zones at least two.
+    Google Cloud ("External Application Load Balancer overview"): each backend service behind
+    the API's forwarding rule has backends in at least two zones.
     Fails when: a load balancer's subnets are in one zone; its file and path are named.
+    Google Cloud: a backend service's network endpoint groups or instance groups are in one
+    zone.
     Then every load balancer has nodes in at least two availability zones
 
   @rec:multi-az @rec:min-instances
@@ -52,7 +68,10 @@ Feature: The API and its load balancer span availability zones (configuration)
     The Deployment's replicas (the HPA's minReplicas when one scales it), the ECS service's
     desired count, the auto-scaling group's desired capacity (its MinSize when none is set). A
     value read live (`kubectl get`, `aws ... describe-*`) is said to be one.
+    On Google Cloud a managed instance group's targetSize.
     Enforces: the API's replicas (or minReplicas, the ECS desired count, the group's desired
     capacity) are at least 2.
+    Google Cloud: a managed instance group's targetSize is at least 2.
     Fails when: the count is 1 or unset (Kubernetes default 1); the setting is named.
+    Google Cloud: a targetSize of 1.
     Then the API runs at least two instances

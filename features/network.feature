@@ -22,12 +22,18 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access): a
     NAT gateway attached is private, defaultOutboundAccess false without one is isolated,
     default outbound access on is public.
+    Not applicable on Google Cloud: an external load balancer's forwarding rule is served by
+    Google's front ends and sits in no subnet of the VPC ("External Application Load Balancer
+    overview", https://cloud.google.com/load-balancing/docs/https); the verdict says so with
+    that source.
     Enforces: every internet-facing load balancer is in subnets that route 0.0.0.0/0 to an
     internet gateway. Azure ("Application Gateway infrastructure configuration",
     https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure): an
     internet-facing Application Gateway in a subnet of its own.
+    Google Cloud: not applicable, with the reason and source.
     Fails when: a load balancer sits in a private or isolated subnet; the subnet and its route
     are named. On Azure: the gateway's subnet shared with a node pool or scale set.
+    Google Cloud: never (not applicable).
     Then every internet-facing load balancer is in public subnets
 
   @rec:subnets-by-tier
@@ -37,13 +43,22 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     auto-scaling group that registers in the API's target group.
     Azure: the subnets (vnetSubnetId) of the AKS node pools, of the scale set in the API's
     backend pool: a NAT gateway attached, not Azure's default outbound access.
+    Google Cloud's subnets have no tier of their own: private nodes (enablePrivateNodes, GKE
+    "About network isolation",
+    https://cloud.google.com/kubernetes-engine/docs/concepts/network-isolation) or instance
+    templates without an access config (Compute Engine "IP addresses",
+    https://cloud.google.com/compute/docs/ip-addresses) keep the API on internal addresses.
     Enforces: the API's tasks or nodes are in private subnets, with assignPublicIp off. Azure
     ("Default outbound access",
     https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access): the
     nodes' subnets have a NAT gateway (not default outbound access).
+    Google Cloud (GKE "About network isolation", Compute Engine "IP addresses"): the API's node
+    pools have private nodes; its MIG's instance template has no access config.
     Fails when: a task or node group is in a public subnet or gets a public IP address. On
     Azure: a node pool's or scale set's subnet without a NAT gateway whose default outbound
     access is on.
+    Google Cloud: public nodes, or an access config (an external IP) on the template's network
+    interface.
     Then the API's tasks or nodes are in private subnets without public IP addresses
 
   @rec:database-private
@@ -54,12 +69,18 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     subnet delegated to it (VNet integration) or reached through a private endpoint (Microsoft,
     "Networking overview for Azure Database for PostgreSQL with private access"); its subnet
     without a NAT gateway and with defaultOutboundAccess false.
+    Cloud SQL sits in no subnet of the VPC: its private IP is on the VPC through private
+    services access (Cloud SQL "Configure private IP",
+    https://cloud.google.com/sql/docs/mysql/configure-private-ip).
     Enforces: every database has PubliclyAccessible false and subnets apart from the API's.
     Azure ("Networking with private access for Azure Database for PostgreSQL",
     https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-private):
     publicNetworkAccess Disabled, its delegated subnet isolated and apart from the nodes'.
+    Google Cloud (Cloud SQL "Configure private IP"): settings.ipConfiguration.ipv4Enabled false
+    and a privateNetwork.
     Fails when: a database is publicly accessible or shares the API's subnets. On Azure:
     publicNetworkAccess Enabled.
+    Google Cloud: a public IP (ipv4Enabled true, the default) or no private network.
     Then the database is not publicly accessible and is in database subnets
 
   @rec:nat-per-az
@@ -72,13 +93,23 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     gateway is zonal, so a NAT gateway per zone is a zonal NAT gateway on each subnet whose node
     pools or scale sets run only in its zone (Microsoft's "zonal stacks"), or a zone-redundant
     StandardV2 NAT gateway.
+    On Google Cloud, Cloud NAT is a regional, distributed, software-defined service on a Cloud
+    Router that depends on no VM or gateway in a zone ("Cloud NAT overview",
+    https://cloud.google.com/nat/docs/overview): one Cloud NAT per region meets "one NAT gateway
+    per AZ" (a zone loss does not take it down); what is checked is that it translates the API's
+    subnets and has addresses.
     Enforces: each private subnet's default route goes to a NAT gateway in its own zone, and
     every NAT gateway is in a public subnet. Azure ("NAT gateway and availability zones",
     https://learn.microsoft.com/azure/nat-gateway/nat-availability-zones): each private subnet's
     NAT gateway is StandardV2, or zonal and serving only compute of its zone.
+    Google Cloud ("Cloud NAT overview"): every subnet the API runs in is among the ranges a
+    Cloud NAT of its region translates (sourceSubnetworkIpRangesToNat), and that NAT has
+    addresses (AUTO_ONLY, or MANUAL_ONLY with natIps).
     Fails when: a zone has no NAT gateway, a private subnet routes to another zone's, or a NAT
     gateway sits in a private or isolated subnet. On Azure: a NAT gateway with no zone, or a
     zonal one serving node pools or a scale set in other zones.
+    Google Cloud: no Cloud NAT translates an API subnet (LIST_OF_SUBNETWORKS without it), or a
+    MANUAL_ONLY NAT has no natIps.
     Then every private subnet reaches the internet through a NAT gateway in its own availability zone
 
   @rec:storage-endpoints
@@ -92,15 +123,24 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     service endpoints"): a private endpoint for a storage account's blob sub-resource in the
     virtual network of the API's subnets, approved, or a Microsoft.Storage service endpoint on
     those subnets.
+    On Google Cloud: Private Google Access on the API's subnets
+    (https://cloud.google.com/vpc/docs/private-google-access) or a Private Service Connect
+    endpoint for Google APIs
+    (https://cloud.google.com/vpc/docs/configure-private-service-connect-apis).
     Enforces: every subnet the API runs in reaches S3 through a VPC endpoint. Azure ("Use
     private endpoints for Azure Storage",
     https://learn.microsoft.com/azure/storage/common/storage-private-endpoints): Blob storage
     through a private endpoint in the subnets' virtual network, resolved through the
     privatelink.blob.core.windows.net private DNS zone ("Azure Private Endpoint DNS
     configuration"), or a Microsoft.Storage service endpoint.
+    Google Cloud ("Private Google Access", "Access Google APIs through endpoints"): every subnet
+    the API runs in has privateIpGoogleAccess true, or its network a Private Service Connect
+    endpoint for Google APIs.
     Fails when: no S3 endpoint exists in the VPC, a Gateway endpoint is on no route table of the
     API's subnets (the subnets and route tables are named), or an Interface endpoint has private
     DNS off. On Azure: neither a blob private endpoint in the virtual network nor a service
     endpoint on the subnet, or the endpoint without the privatelink.blob.core.windows.net zone
     linked.
+    Google Cloud: privateIpGoogleAccess off and no such endpoint (Cloud Storage goes through the
+    NAT).
     Then every subnet the API runs in reaches S3 through a VPC endpoint

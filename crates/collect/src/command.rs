@@ -38,6 +38,9 @@ pub enum CallError {
     Missing { program: String, why: String },
     #[error("AccessDenied for {action}: {message}")]
     Denied { action: String, message: String },
+    /// Google Cloud's refusal: the IAM permission it names.
+    #[error("PERMISSION_DENIED for {permission}: {message}")]
+    PermissionDenied { permission: String, message: String },
     #[error("throttled {attempts} times in a row: {message}")]
     Throttled { attempts: u32, message: String },
     #[error("no answer within {}", netconform_model::HumanDuration(*.0))]
@@ -54,6 +57,8 @@ fn install_hint(program: &str) -> &'static str {
         "install kubectl (https://kubernetes.io/docs/tasks/tools/) or set config.kubectl"
     } else if program.ends_with("az") {
         "install the Azure CLI (https://learn.microsoft.com/cli/azure/install-azure-cli) or set config.az_cli"
+    } else if program.contains("gcloud") {
+        "install the Google Cloud CLI (https://cloud.google.com/sdk/docs/install) or set config.gcloud"
     } else {
         "install the AWS CLI (https://aws.amazon.com/cli/) or set config.aws_cli"
     }

@@ -1,5 +1,5 @@
-//! Collects a deployment's configuration from the live account, through the AWS CLI with the
-//! user's own credentials, as the files `[config]` reads (`aws ... describe-*` output), and a
+//! Collects a deployment's configuration from the live account, through the AWS CLI (or, on
+//! Google Cloud, gcloud: [`gcp`]) with the user's own credentials, as the files `[config]` reads (`aws ... describe-*` output), and a
 //! manifest of every call made (`collected.json`).
 //!
 //! Discovery starts from what the environment file says and never reads the whole account
@@ -17,12 +17,14 @@ pub mod aws;
 pub mod azure;
 pub mod command;
 pub mod denied;
+pub mod gcp;
 pub mod kubernetes;
 pub mod manifest;
 
 pub use aws::collect_aws;
 pub use azure::{AzCli, collect_azure};
 pub use command::{AwsCli, CallError, action_of};
+pub use gcp::{Gcloud, collect_gcp};
 pub use kubernetes::{Kubectl, collect_kubernetes};
 pub use manifest::{Call, Manifest};
 

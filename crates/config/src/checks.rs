@@ -6,6 +6,7 @@
 
 mod autoscaling;
 pub mod azure;
+pub mod google_cloud;
 mod load_balancer;
 mod multi_az;
 mod network;
@@ -294,6 +295,7 @@ impl Judge {
     /// "no input for subnets (`aws ec2 describe-subnets`)", or, when collection was refused
     /// it, "AccessDenied for ec2:DescribeSubnets (the subnets)".
     pub(crate) fn no_input(&mut self, d: &Deployment, what: &str, input: Input) {
+        let input = d.counterpart(input);
         if d.denied.contains_key(&input) {
             let how = self.source(d, input);
             self.missing(format!("{how} ({what})"));
@@ -302,10 +304,17 @@ impl Judge {
         self.gap.get_or_insert_with(|| {
             Gap::new(
                 format!("no {} output in [config]", input.source()),
-                format!(
-                    "export {} (`--output json`) and name the file in [config] (docs/environment.md#config)",
-                    input.source()
-                ),
+                if input.is_gcp() {
+                    format!(
+                        "export {} and name the file in [config] gcp (docs/environment.md#config)",
+                        input.source()
+                    )
+                } else {
+                    format!(
+                        "export {} (`--output json`) and name the file in [config] (docs/environment.md#config)",
+                        input.source()
+                    )
+                },
             )
         });
         self.missing(format!("no input for {what} ({})", input.source()));
@@ -314,10 +323,13 @@ impl Judge {
     /// How to provide `input`, for a reason: the command to export it or, when collection
     /// was denied it, "AccessDenied for <action>" (and that denial becomes the check's gap).
     pub(crate) fn source(&self, d: &Deployment, input: Input) -> String {
+        let input = d.counterpart(input);
         let how = d.source(input);
         if let Some(action) = d.denied.get(&input) {
             let policy = if input == Input::Kubernetes {
                 "ci/kubernetes/rbac.yaml lists every permission collection uses"
+            } else if input.is_gcp() {
+                "ci/gcp/netconform-reader-role.yaml lists every permission collection uses"
             } else {
                 "ci/aws/netconform-read-policy.json lists every action collection uses"
             };
@@ -504,6 +516,25 @@ pub(crate) fn no_api(judge: &mut Judge, d: &Deployment) {
             Input::AutoScalingGroups.source()
         ));
     }
+}
+
+/// The load balancers a check judges: every AWS one; of Google Cloud's forwarding rules, those
+/// in front of the API (its backend services' or its records'), so another team's rule or a
+/// redirect beside them is left alone (all of them when none is tied to the API).
+pub(crate) fn judged_load_balancers<'a>(
+    _judge: &mut Judge,
+    d: &'a Deployment,
+) -> Vec<&'a crate::view::LoadBalancer> {
+    let is_gcp = |lb: &crate::view::LoadBalancer| lb.kind.value().is_some_and(|k| k.is_gcp());
+    let api: Vec<&crate::view::LoadBalancer> = d
+        .api_load_balancers()
+        .into_iter()
+        .filter(|lb| is_gcp(lb))
+        .collect();
+    d.load_balancers
+        .iter()
+        .filter(|lb| !is_gcp(lb) || api.is_empty() || api.iter().any(|a| std::ptr::eq(*a, *lb)))
+        .collect()
 }
 
 /// Seconds for messages: "130 s".

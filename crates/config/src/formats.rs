@@ -6,10 +6,14 @@
 //!   top-level key;
 //! - [`az_cli`]: what one `az ... -o json` list or show command prints, told by its
 //!   resources' `type`;
-//! - [`stack_export`]: `pulumi stack export` (version 3), told by its resources' types;
+//! - [`gcloud`]: what one `gcloud ... --format=json` command prints, told by its resources'
+//!   `kind` (an empty list, which has no content to tell, by its file's name);
+//! - [`stack_export`]: `pulumi stack export` (version 3), told by its resources' types (`aws:`,
+//!   `azure-native:` and `gcp:`);
 //! - Kubernetes manifests and `kubectl get -o json` go straight to
 //!   [`crate::resources::kubernetes`], which reads objects by their `kind`.
 
 pub(crate) mod aws_cli;
 pub(crate) mod az_cli;
+pub(crate) mod gcloud;
 pub(crate) mod stack_export;

@@ -80,6 +80,16 @@ pub fn read_azure_text(text: &str, name: &str) -> Result<Deployment, ConfigError
     r.finish().map_err(ConfigError::Content)
 }
 
+/// Parses one `gcloud ... --format=json` output file's text and reads it.
+pub fn read_gcloud_text(text: &str, name: &str) -> Result<Deployment, ConfigError> {
+    let mut r = Reading::default();
+    let doc = load::parse_json(text, name)?;
+    let shown: std::sync::Arc<str> = std::sync::Arc::from(name);
+    formats::gcloud::read(&node::Node::new(&doc, Loc::new(&shown, "")), name, &mut r)
+        .map_err(ConfigError::Content)?;
+    r.finish().map_err(ConfigError::Content)
+}
+
 /// Parses one stack export's text and reads it.
 pub fn read_stack_export_text(text: &str, name: &str) -> Result<Deployment, ConfigError> {
     let mut r = Reading::default();

@@ -11,6 +11,8 @@
 
 pub(crate) mod azure;
 
+pub(crate) mod gcp;
+
 use std::collections::BTreeMap;
 
 use crate::node::{Field, Loc, State};
@@ -42,12 +44,15 @@ pub(crate) struct Links {
     /// (endpoint, route table, where).
     pub(crate) endpoint_tables: Vec<(String, String, Loc)>,
     pub(crate) azure: azure::AzureLinks,
+    /// Google Cloud's resources that name each other.
+    pub(crate) gcp: gcp::GcpLinks,
 }
 
 impl Links {
     /// Joins everything into `view`.
     pub(crate) fn join(self, view: &mut Deployment) -> Result<(), String> {
         self.azure.join(view);
+        self.gcp.join(view);
         for (table, target) in self.default_routes {
             if let Some(rt) = view
                 .route_tables
@@ -122,8 +127,8 @@ fn attach_to_load_balancer(view: &mut Deployment, attrs: &Attributes) -> Result<
                 internet_facing: None,
                 placements: Field::unset(attrs.at.clone()),
                 deletion_protection: Field::unset(attrs.at.clone()),
-                attributes_read: true,
                 addresses: Vec::new(),
+                attributes_read: true,
             });
             view.load_balancers.last_mut().expect("just pushed")
         }

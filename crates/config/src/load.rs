@@ -13,7 +13,7 @@ use serde_json::Value;
 use netconform_model::inputs::DeniedCalls;
 
 use crate::ConfigError;
-use crate::formats::{aws_cli, az_cli, stack_export};
+use crate::formats::{aws_cli, az_cli, gcloud, stack_export};
 use crate::node::{Loc, Node};
 use crate::resources::{Reading, denied, kubernetes};
 use crate::view::{Deployment, Input};
@@ -43,6 +43,14 @@ pub fn load(settings: &ConfigSettings, base_dir: &Path) -> Result<Deployment, Co
         let doc: Value = parse_json(&text, &shown)?;
         let name: Arc<str> = Arc::from(shown.as_str());
         az_cli::read(&Node::new(&doc, Loc::new(&name, "")), &mut r)
+            .map_err(ConfigError::Content)?;
+        r.view.read_file(shown, &text);
+    }
+    for (file, shown) in expand("gcp", &settings.gcp, base_dir)? {
+        let text = read_text(&file, &shown)?;
+        let doc: Value = parse_json(&text, &shown)?;
+        let name: Arc<str> = Arc::from(shown.as_str());
+        gcloud::read(&Node::new(&doc, Loc::new(&name, "")), &shown, &mut r)
             .map_err(ConfigError::Content)?;
         r.view.read_file(shown, &text);
     }

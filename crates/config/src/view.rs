@@ -3,6 +3,7 @@
 
 mod aws_resources;
 mod egress;
+mod gcp_resources;
 mod joins;
 mod kubernetes_objects;
 
@@ -16,10 +17,11 @@ pub use aws_resources::{
     Placement, RouteTable, ScalableTarget, ScalingPolicy, Subnet, SubnetEgress, TERMINATING,
     TargetGroup, TaskDefinition, Tier, TierOf, VpcEndpoint,
 };
+pub use gcp_resources::{CloudNat, gcp_name, gcp_ref, gcp_zone};
 pub(crate) use joins::{dns_key, looks_like_api};
 pub use joins::{is_api_image, is_console_image};
 pub use kubernetes_objects::{
-    Hpa, Ingress, KubeContainer, KubeService, KubeWorkload, PreStop, Probe, ZoneRule,
+    BackendConfig, Hpa, Ingress, KubeContainer, KubeService, KubeWorkload, PreStop, Probe, ZoneRule,
 };
 
 pub use netconform_model::inputs::Input;
@@ -38,6 +40,8 @@ pub struct Deployment {
     pub hpas: Vec<Hpa>,
     pub kube_services: Vec<KubeService>,
     pub ingresses: Vec<Ingress>,
+    /// GKE's BackendConfigs.
+    pub backend_configs: Vec<BackendConfig>,
     pub ecs_services: Vec<EcsService>,
     pub task_definitions: Vec<TaskDefinition>,
     pub load_balancers: Vec<LoadBalancer>,
@@ -55,6 +59,8 @@ pub struct Deployment {
     pub groups: Vec<AutoScalingGroup>,
     pub lifecycle_hooks: Vec<LifecycleHook>,
     pub capacity_providers: Vec<CapacityProvider>,
+    /// Google Cloud's Cloud NAT gateways.
+    pub cloud_nats: Vec<CloudNat>,
     /// The kinds of input read (an empty list counts: it says there are none).
     pub inputs: BTreeSet<Input>,
     /// The kinds collection was refused, with the IAM action denied (`denied.json`, which

@@ -32,11 +32,28 @@ pub enum Input {
     GroupPolicies,
     LifecycleHooks,
     CapacityProviders,
+    GcpForwardingRules,
+    GcpTargetHttpsProxies,
+    GcpTargetHttpProxies,
+    GcpUrlMaps,
+    GcpBackendServices,
+    GcpHealthChecks,
+    GcpNetworkEndpointGroups,
+    GcpInstanceGroupManagers,
+    GcpAutoscalers,
+    GcpInstanceTemplates,
+    GcpNetworks,
+    GcpSubnets,
+    GcpRouters,
+    GcpAddresses,
+    GkeClusters,
+    CloudSqlInstances,
+    CloudDnsRecords,
 }
 
 impl Input {
     /// Every kind.
-    pub const ALL: [Input; 21] = [
+    pub const ALL: [Input; 38] = [
         Input::Kubernetes,
         Input::EcsServices,
         Input::TaskDefinitions,
@@ -58,6 +75,23 @@ impl Input {
         Input::GroupPolicies,
         Input::LifecycleHooks,
         Input::CapacityProviders,
+        Input::GcpForwardingRules,
+        Input::GcpTargetHttpsProxies,
+        Input::GcpTargetHttpProxies,
+        Input::GcpUrlMaps,
+        Input::GcpBackendServices,
+        Input::GcpHealthChecks,
+        Input::GcpNetworkEndpointGroups,
+        Input::GcpInstanceGroupManagers,
+        Input::GcpAutoscalers,
+        Input::GcpInstanceTemplates,
+        Input::GcpNetworks,
+        Input::GcpSubnets,
+        Input::GcpRouters,
+        Input::GcpAddresses,
+        Input::GkeClusters,
+        Input::CloudSqlInstances,
+        Input::CloudDnsRecords,
     ];
 
     /// The command whose output provides it (`aws elbv2 describe-target-groups`): how a
@@ -85,6 +119,23 @@ impl Input {
             Input::GroupPolicies => "aws autoscaling describe-policies",
             Input::LifecycleHooks => "aws autoscaling describe-lifecycle-hooks",
             Input::CapacityProviders => "aws ecs describe-capacity-providers",
+            Input::GcpForwardingRules => "gcloud compute forwarding-rules list",
+            Input::GcpTargetHttpsProxies => "gcloud compute target-https-proxies list",
+            Input::GcpTargetHttpProxies => "gcloud compute target-http-proxies list",
+            Input::GcpUrlMaps => "gcloud compute url-maps list",
+            Input::GcpBackendServices => "gcloud compute backend-services list",
+            Input::GcpHealthChecks => "gcloud compute health-checks list",
+            Input::GcpNetworkEndpointGroups => "gcloud compute network-endpoint-groups list",
+            Input::GcpInstanceGroupManagers => "gcloud compute instance-groups managed list",
+            Input::GcpAutoscalers => "gcloud compute instance-groups managed list (autoscalers)",
+            Input::GcpInstanceTemplates => "gcloud compute instance-templates list",
+            Input::GcpNetworks => "gcloud compute networks list",
+            Input::GcpSubnets => "gcloud compute networks subnets list",
+            Input::GcpRouters => "gcloud compute routers list",
+            Input::GcpAddresses => "gcloud compute addresses list",
+            Input::GkeClusters => "gcloud container clusters describe",
+            Input::CloudSqlInstances => "gcloud sql instances list",
+            Input::CloudDnsRecords => "gcloud dns record-sets list",
         }
     }
 
@@ -95,8 +146,51 @@ impl Input {
                 "Kubernetes manifests or `kubectl get deploy,hpa,pdb,svc,ingress -o json`"
                     .to_owned()
             }
+            Input::GkeClusters => {
+                "`gcloud container clusters describe` (or `clusters list`), `--format=json`"
+                    .to_owned()
+            }
+            other if other.is_gcp() => format!("`{} --format=json`", other.command()),
             other => format!("`{}`", other.command()),
         }
+    }
+
+    /// Whether the input is Google Cloud's (`gcloud ... --format=json`).
+    pub fn is_gcp(self) -> bool {
+        self.command().starts_with("gcloud ")
+    }
+
+    /// The kind the checks ask for that this Google Cloud input provides: a forwarding rule and
+    /// its proxy stand for a load balancer, a backend service for a target group and its
+    /// attributes (its connection draining is on it), a managed instance group for an
+    /// auto-scaling group. Each kind stands for itself otherwise.
+    pub fn stands_for(self) -> &'static [Input] {
+        match self {
+            Input::GcpForwardingRules => &[Input::LoadBalancers, Input::LoadBalancerAttributes],
+            Input::GcpBackendServices => &[Input::TargetGroups, Input::TargetGroupAttributes],
+            Input::GcpInstanceGroupManagers => &[Input::AutoScalingGroups],
+            Input::GcpAutoscalers => &[Input::GroupPolicies],
+            Input::GcpSubnets => &[Input::Subnets],
+            Input::GcpRouters => &[Input::NatGateways],
+            Input::GkeClusters => &[Input::NodeGroups],
+            Input::CloudSqlInstances => &[Input::Databases],
+            Input::CloudDnsRecords => &[Input::Records],
+            _ => &[],
+        }
+    }
+
+    /// The Google Cloud input that provides `self` (what to export for it on Google Cloud).
+    pub fn on_gcp(self) -> Option<Input> {
+        Input::ALL
+            .into_iter()
+            .find(|i| i.is_gcp() && i.stands_for().first() == Some(&self))
+            .or(match self {
+                Input::LoadBalancerAttributes => Some(Input::GcpForwardingRules),
+                Input::TargetGroupAttributes => Some(Input::GcpBackendServices),
+                Input::VpcEndpoints => Some(Input::GcpSubnets),
+                Input::RouteTables => Some(Input::GcpSubnets),
+                _ => None,
+            })
     }
 
     /// The kind whose command is `command`.

@@ -1,12 +1,13 @@
 //! `netconform collect`, and `[config] collect` for `verify`: the deployment's configuration
 //! read from the live account through the AWS CLI, the cluster through kubectl, the Azure
-//! subscription through the Azure CLI (netconform-collect), written as the files `[config]`
-//! reads, with `collected.json` beside them.
+//! subscription through the Azure CLI, the Google Cloud project through gcloud
+//! (netconform-collect), written as the files `[config]` reads, with `collected.json` beside
+//! them.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use netconform_collect::{AwsCli, AzCli, Kubectl, Manifest};
+use netconform_collect::{AwsCli, AzCli, Gcloud, Kubectl, Manifest};
 use netconform_model::dates::rfc3339_utc;
 use netconform_model::environment::CollectFrom;
 use netconform_model::{Environment, exit};
@@ -44,11 +45,22 @@ fn az_cli(env: &Environment) -> AzCli {
     cli
 }
 
+/// gcloud as the environment says to run it: `config.project`, and the program
+/// `config.gcloud` (default `gcloud` on PATH).
+fn gcloud(env: &Environment) -> Gcloud {
+    let mut cli = Gcloud::new(env.config.project.clone());
+    if let Some(program) = &env.config.gcloud {
+        cli.program = program.clone();
+    }
+    cli
+}
+
 /// What one collection wrote: the globs of its files, for `[config]`.
 pub(crate) struct Collected {
     pub(crate) aws: Option<PathBuf>,
     pub(crate) kubernetes: Option<PathBuf>,
     pub(crate) azure: Option<PathBuf>,
+    pub(crate) gcp: Option<PathBuf>,
 }
 
 /// Collects what `env` asks (`from`) into `dir`: `dir/aws/*.json`, `dir/kubernetes/*.json`
@@ -64,6 +76,7 @@ pub(crate) async fn collect(
         aws: None,
         kubernetes: None,
         azure: None,
+        gcp: None,
     };
     let note = |line: &str| crate::note(line);
     if from.contains(&CollectFrom::Aws) {
@@ -79,6 +92,20 @@ pub(crate) async fn collect(
                 .map_err(|e| format!("failed to collect: {e}"))?;
         manifest.absorb(aws, "aws");
         collected.aws = Some(aws_dir.join("*.json"));
+    }
+    if from.contains(&CollectFrom::Gcp) {
+        let gcp_dir = dir.join("gcp");
+        crate::note(&format!(
+            "collecting the configuration of {} through gcloud into {}",
+            env.domain,
+            gcp_dir.display()
+        ));
+        let gcp =
+            netconform_collect::collect_gcp(env, &gcloud(env), &gcp_dir, started.clone(), &note)
+                .await
+                .map_err(|e| format!("failed to collect: {e}"))?;
+        manifest.absorb(gcp, "gcp");
+        collected.gcp = Some(gcp_dir.join("*.json"));
     }
     if from.contains(&CollectFrom::Kubernetes) {
         let kube_dir = dir.join("kubernetes");
@@ -133,6 +160,9 @@ pub(crate) async fn collect(
             "ci/aws/netconform-read-policy.json"
         } else if action.starts_with("Microsoft.") {
             "ci/azure/netconform-reader-role.json"
+        } else if action.split(' ').next().is_some_and(|w| w.contains('.')) {
+            // Google Cloud permissions (`compute.backendServices.list`); RBAC's start with a verb.
+            "ci/gcp/netconform-reader-role.yaml"
         } else {
             "ci/kubernetes/rbac.yaml"
         };
@@ -178,6 +208,7 @@ pub(crate) async fn run(args: CollectArgs) -> i32 {
                 ("aws", collected.aws),
                 ("kubernetes", collected.kubernetes),
                 ("azure", collected.azure),
+                ("gcp", collected.gcp),
             ] {
                 if let Some(glob) = glob {
                     println!("{key} = [{:?}]", glob.display().to_string());
@@ -229,6 +260,9 @@ pub(crate) async fn before_verify(
     }
     if let Some(glob) = collected.azure {
         env.config.azure.push(parse(&glob)?);
+    }
+    if let Some(glob) = collected.gcp {
+        env.config.gcp.push(parse(&glob)?);
     }
     Ok(temporary)
 }

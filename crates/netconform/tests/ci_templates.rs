@@ -782,3 +782,72 @@ fn the_pipelines_get_credentials_through_oidc_and_pin_what_they_run() {
         "{before:?}"
     );
 }
+
+/// On Google Cloud the pipelines log in without stored keys: GitHub through
+/// google-github-actions/auth (workload identity federation) and a GKE kubeconfig, GitLab
+/// through its ID token made into a credential configuration gcloud logs in with, the
+/// Kubernetes Job through GKE Workload Identity on its ServiceAccount.
+#[test]
+fn the_pipelines_log_in_to_google_cloud_without_stored_keys() {
+    let workflow = yaml("ci/github/post-deploy.yml");
+    let steps = workflow["jobs"]["verify"]["steps"].as_array().unwrap();
+    let step = |name: &str| {
+        steps
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("no step {name:?}"))
+    };
+    let auth = step("Google Cloud credentials (workload identity federation)");
+    assert!(
+        auth["uses"]
+            .as_str()
+            .unwrap()
+            .starts_with("google-github-actions/auth@")
+    );
+    assert_eq!(
+        auth["with"]["workload_identity_provider"],
+        "${{ inputs.gcp-workload-identity-provider }}"
+    );
+    assert_eq!(
+        auth["with"]["service_account"],
+        "${{ inputs.gcp-service-account }}"
+    );
+    assert!(auth.get("credentials_json").is_none(), "no key file");
+    let gke = step("Kubeconfig for the GKE cluster");
+    assert!(
+        gke["uses"]
+            .as_str()
+            .unwrap()
+            .starts_with("google-github-actions/get-gke-credentials@")
+    );
+    let names: Vec<&str> = steps.iter().filter_map(|s| s["name"].as_str()).collect();
+    let at = |n: &str| names.iter().position(|x| *x == n).unwrap();
+    assert!(
+        at("Google Cloud credentials (workload identity federation)") < at("Verify the deployment"),
+        "credentials before the run"
+    );
+
+    let gitlab = yaml("ci/gitlab/post-deploy.yml");
+    let job = &gitlab[".netconform-verify"];
+    assert_eq!(
+        job["id_tokens"]["GCP_ID_TOKEN"]["aud"],
+        "https://iam.googleapis.com/${GCP_WORKLOAD_IDENTITY_PROVIDER}"
+    );
+    let before = job["before_script"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        before.contains("gcloud iam workload-identity-pools create-cred-config \"$GCP_WORKLOAD_IDENTITY_PROVIDER\"")
+            && before.contains("gcloud auth login --cred-file="),
+        "{before}"
+    );
+
+    let (_, _, accounts, _) = manifests_with_roles("ci/kubernetes/verify-job.yaml");
+    let annotations = accounts[0].metadata.annotations.as_ref().unwrap();
+    assert!(annotations["iam.gke.io/gcp-service-account"].ends_with(".iam.gserviceaccount.com"));
+    assert!(read("ci/Dockerfile").contains("google-cloud-cli"));
+}

@@ -230,7 +230,7 @@ fn an_unknown_config_key_is_an_environment_error() {
     let run = verify_config("config-typo", "[config]\nkubernetes_files = [\"x.yaml\"]\n");
     assert_eq!(run.code, 2, "{}", run.explain());
     assert!(
-        run.stderr.contains("unknown field `kubernetes_files`, expected one of `kubernetes`, `aws`, `ecs`, `pulumi_stack_export`"),
+        run.stderr.contains("unknown field `kubernetes_files`, expected one of `kubernetes`, `aws`, `ecs`, `gcp`, `pulumi_stack_export`"),
         "{}",
         run.explain()
     );

@@ -1,12 +1,14 @@
 //! The tests' helpers: moto's AWS API emulator with the deployment fixture built in it
 //! ([`moto`], for the collection tests), kubectl against a recorded cluster ([`kubectl`]), az
-//! against recorded management-API answers ([`azure`]), byte-level edits for the readers' fuzz
-//! tests ([`mutate`]) and executable wrapper scripts
+//! against recorded management-API answers ([`azure`]), a fake of Google Cloud's APIs for
+//! gcloud ([`google`]), byte-level edits for the readers' fuzz tests ([`mutate`]) and
+//! executable wrapper scripts
 //! ([`script`]). A dev-dependency only, never part of the shipped binary's graph (a tidy test
 //! keeps it so); what the sandbox and the test bed share at run time is netconform-replica's.
 //! Depends on no other crate of the workspace.
 
 pub mod azure;
+pub mod google;
 pub mod kubectl;
 pub mod moto;
 pub mod mutate;

@@ -49,7 +49,11 @@ pub fn check_cpu_target(d: &Deployment) -> Outcome {
                 subject: &g.subject,
                 at: &g.at,
                 input: Input::GroupPolicies,
-                metric: ASG_CPU_METRIC,
+                metric: if d.on_gcp() {
+                    crate::resources::autoscaling::gcp::GCE_CPU_METRIC
+                } else {
+                    ASG_CPU_METRIC
+                },
                 policy: TARGET_TRACKING,
             }
         };

@@ -2,19 +2,21 @@
 //! pods' readiness, the grace period before health checks count; and ("DNS") the exported
 //! records for api and app pointing at the load balancer.
 
-use std::net::IpAddr;
+mod dns_records;
+mod gcp;
+
+pub use dns_records::{check_dns_records, check_dns_records_of};
 
 use netconform_model::Outcome;
 use netconform_model::guide::{
-    API_RECORD_LABEL, APP_RECORD_LABEL, HEALTH_CHECK_GRACE_PERIOD, HEALTH_CHECK_PATH,
-    HEALTHY_STATUS, Section,
+    HEALTH_CHECK_GRACE_PERIOD, HEALTH_CHECK_PATH, HEALTHY_STATUS, Section,
 };
 
 use super::azure::{is_scale_set, judge_scale_set_grace};
 use super::shutdown::api_containers;
-use super::{Judge, defaults, guideline, no_api, platform};
+use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api, platform};
 use crate::node::{Field, State};
-use crate::view::{Deployment, Ingress, Input, LbKind, dns_key};
+use crate::view::{Deployment, Ingress, Input, LbKind};
 
 const LB_ATTRIBUTES: &str = "alb.ingress.kubernetes.io/load-balancer-attributes";
 const HEALTHCHECK_PATH: &str = "alb.ingress.kubernetes.io/healthcheck-path";
@@ -57,6 +59,7 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
                         "the previous generation: no host rules for api and app, no deletion protection"
                     }
                     LbKind::Gateway => "it forwards packets to appliances, not HTTP to the API",
+                    LbKind::GcpNetwork => google_cloud::APPLICATION_LOAD_BALANCER,
                     _ => {
                         "it passes TCP through: no HTTP health checks per request, no host routing, no HTTP/2 to clients"
                     }
@@ -136,7 +139,15 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
 /// Deletion protection on every load balancer (and every ALB an ingress creates).
 pub fn check_deletion_protection(d: &Deployment) -> Outcome {
     let mut judge = Judge::new("deletion protection is on", Section::LoadBalancer);
-    for lb in &d.load_balancers {
+    for lb in judged_load_balancers(&mut judge, d) {
+        if lb.kind.value().is_some_and(|k| k.is_gcp()) {
+            judge.inapplicable(format!(
+                "{} is a Google Cloud load balancer, which has no deletion protection: {}",
+                lb.subject,
+                google_cloud::NO_DELETION_PROTECTION
+            ));
+            continue;
+        }
         if lb.kind.value() == Some(&LbKind::Classic) {
             judge.error(
                 guideline::DELETION_PROTECTION,
@@ -295,7 +306,7 @@ pub fn check_health_check_path(d: &Deployment) -> Outcome {
         );
     }
     let agic = super::azure::judge_agic_probe(&mut judge, d);
-    if groups.is_empty() && ingresses.is_empty() && !agic {
+    if groups.is_empty() && ingresses.is_empty() && !agic && !gcp::judged_otherwise(&mut judge, d) {
         if !d.target_groups.is_empty() {
             let tg = &d.target_groups[0];
             judge.undecided(
@@ -400,6 +411,10 @@ pub fn check_startup_grace(d: &Deployment) -> Outcome {
             judge_scale_set_grace(&mut judge, g);
             continue;
         }
+        if d.on_gcp() {
+            gcp::mig_startup_grace(&mut judge, g, want);
+            continue;
+        }
         let uses_elb = |t: &String| t.split(',').any(|t| t.trim().eq_ignore_ascii_case("ELB"));
         judge.value(
             platform::ASG_ELB_HEALTH,
@@ -469,106 +484,6 @@ pub fn check_startup_grace(d: &Deployment) -> Outcome {
     }
     if !any {
         no_api(&mut judge, d);
-    }
-    judge.finish()
-}
-
-/// [`check_dns_records`] for the records and the load balancer an environment file names.
-pub fn check_dns_records_of(d: &Deployment, env: &netconform_model::Environment) -> Outcome {
-    let load_balancer = env
-        .dns
-        .load_balancer
-        .as_ref()
-        .map(|n| n.as_str().to_owned());
-    check_dns_records(
-        d,
-        &env.domain.to_string(),
-        load_balancer.as_deref(),
-        &env.dns.load_balancer_addresses,
-    )
-}
-
-/// The exported records for `api.{domain}` and `app.{domain}` point at a load balancer of the
-/// inputs (or `load_balancer`, `addresses` from the environment).
-pub fn check_dns_records(
-    d: &Deployment,
-    domain: &str,
-    load_balancer: Option<&str>,
-    addresses: &[IpAddr],
-) -> Outcome {
-    let mut judge = Judge::new(
-        "the exported records point api and app to the load balancer",
-        Section::Dns,
-    );
-    if !d.has(Input::Records) {
-        judge.no_input(d, "the DNS records", Input::Records);
-        return judge.finish();
-    }
-    let mut lbs = d.load_balancer_names();
-    lbs.extend(load_balancer.map(dns_key));
-    let list_at = d
-        .list_of(Input::Records)
-        .cloned()
-        .expect("records were read");
-    for label in [API_RECORD_LABEL, APP_RECORD_LABEL] {
-        let name = format!("{label}.{}", dns_key(domain));
-        let records: Vec<_> = d
-            .records
-            .iter()
-            .filter(|r| r.name == name && matches!(r.record_type.as_str(), "A" | "AAAA" | "CNAME"))
-            .collect();
-        if records.is_empty() {
-            judge.error(
-                guideline::DNS_RECORDS,
-                &name,
-                &list_at,
-                format!("no A, AAAA or CNAME record for {name}"),
-                "a record pointing to the load balancer",
-            );
-        }
-        for r in records {
-            let subject = format!("{} record {name}", r.record_type);
-            let expected = if lbs.is_empty() {
-                "the load balancer".to_owned()
-            } else {
-                format!(
-                    "the load balancer ({})",
-                    lbs.iter().cloned().collect::<Vec<_>>().join(" or ")
-                )
-            };
-            let to_lb = r.targets.iter().any(|t| {
-                lbs.contains(t) || t.parse::<IpAddr>().is_ok_and(|ip| addresses.contains(&ip))
-            });
-            if to_lb {
-                judge.ok(
-                    guideline::DNS_RECORDS,
-                    &subject,
-                    &r.at,
-                    format!("-> {}", r.targets.join(", ")),
-                    expected,
-                );
-            } else if lbs.is_empty() && addresses.is_empty() {
-                judge.missing(format!(
-                    "where {name} should point: no load balancer in the inputs ({}) and no dns.load_balancer",
-                    judge.source(d, Input::LoadBalancers)
-                ));
-            } else {
-                judge.error(
-                    guideline::DNS_RECORDS,
-                    &subject,
-                    &r.at,
-                    format!(
-                        "-> {}",
-                        if r.targets.is_empty() {
-                            "nothing".to_owned()
-                        } else {
-                            r.targets.join(", ")
-                        }
-                    ),
-                    expected,
-                );
-            }
-        }
     }
     judge.finish()
 }

@@ -7,7 +7,7 @@ use netconform_model::Outcome;
 use netconform_model::guide::{MIN_AVAILABILITY_ZONES, MIN_INSTANCES, Section};
 
 use super::azure::{AKS_ZONES, VMSS_ZONES, is_scale_set};
-use super::{Judge, defaults, guideline, no_api};
+use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api};
 use crate::node::{Field, Loc, State};
 use crate::view::{Deployment, Input};
 
@@ -118,23 +118,25 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
     for g in d.api_groups() {
         any = true;
         if is_scale_set(g) {
+            judge_zone_list(&mut judge, VMSS_ZONES, &g.subject, &g.zones_at, &g.zones);
+        } else if d.on_gcp() {
+            // A managed instance group: its zones are its distribution policy's (its subnets
+            // are regional).
             judge_zone_list(
                 &mut judge,
-                VMSS_ZONES,
+                google_cloud::REGIONAL_MIG,
                 &g.subject,
-                &g.at.key("zones"),
+                &g.zones_at,
                 &g.zones,
             );
         } else if g.subnets.is_unset() && !g.zones.is_empty() {
-            let zones: BTreeSet<String> = g.zones.iter().cloned().collect();
-            let actual = format!("{} zone(s): {}", zones.len(), list(&zones));
-            let expected = format!("at least {MIN_AVAILABILITY_ZONES} zones");
-            let at = g.at.key("AvailabilityZones");
-            if zones.len() >= MIN_AVAILABILITY_ZONES as usize {
-                judge.ok(guideline::SPREAD_VMS, &g.subject, &at, actual, expected);
-            } else {
-                judge.error(guideline::SPREAD_VMS, &g.subject, &at, actual, expected);
-            }
+            judge_zone_list(
+                &mut judge,
+                guideline::SPREAD_VMS,
+                &g.subject,
+                &g.zones_at,
+                &g.zones,
+            );
         } else {
             judge_subnet_zones(&mut judge, d, guideline::SPREAD_VMS, &g.subject, &g.subnets);
         }
@@ -145,7 +147,9 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
     judge.finish()
 }
 
-/// Judges that `zones` (a group's own, where its subnets span every zone) are at least two.
+/// Judges that `zones` (a group's own, where its subnets span every zone: an Azure scale set's,
+/// a managed instance group's distribution policy, a GKE cluster's node locations) are at
+/// least two.
 fn judge_zone_list(judge: &mut Judge, guideline: &str, subject: &str, at: &Loc, zones: &[String]) {
     let zones: BTreeSet<String> = zones.iter().cloned().collect();
     let expected = format!("at least {MIN_AVAILABILITY_ZONES} zones");
@@ -177,7 +181,8 @@ fn judge_zone_list(judge: &mut Judge, guideline: &str, subject: &str, at: &Loc, 
 }
 
 /// The node groups: by their subnets' zones (EKS), or by their own (AKS node pools, whose
-/// subnet spans every zone): together at least two zones, each pool in a zone.
+/// subnet spans every zone: together at least two zones, each pool in a zone; a GKE cluster's
+/// or node pool's locations: at least two each, its subnet being regional).
 fn judge_node_groups(judge: &mut Judge, d: &Deployment) {
     let own: Vec<_> = d
         .node_groups
@@ -190,6 +195,20 @@ fn judge_node_groups(judge: &mut Judge, d: &Deployment) {
         .collect();
     let expected = format!("node pools in at least {MIN_AVAILABILITY_ZONES} zones together");
     for ng in &d.node_groups {
+        if d.on_gcp() && !ng.zones.is_unset() {
+            // Named zones (a GKE cluster's node locations): its subnet is regional.
+            match &ng.zones.state {
+                State::Set(zones) => judge_zone_list(
+                    judge,
+                    google_cloud::REGIONAL_CLUSTER,
+                    &ng.subject,
+                    &ng.zones.at,
+                    zones,
+                ),
+                _ => judge.unreadable(google_cloud::REGIONAL_CLUSTER, &ng.subject, &ng.zones),
+            }
+            continue;
+        }
         let State::Set(zones) = &ng.zones.state else {
             if ng.zones.is_unset()
                 && ng.subnets.value().is_some_and(|s| {
@@ -255,7 +274,11 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
             judge.no_input(d, "the load balancer", Input::LoadBalancers);
         }
     }
-    for lb in &d.load_balancers {
+    for lb in judged_load_balancers(&mut judge, d) {
+        if lb.kind.value().is_some_and(|k| k.is_gcp()) {
+            gcp_backend_zones(&mut judge, d, lb);
+            continue;
+        }
         let expected = format!("nodes in at least {MIN_AVAILABILITY_ZONES} zones");
         match &lb.placements.state {
             State::Set(placements) => {
@@ -313,6 +336,47 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
         }
     }
     judge.finish()
+}
+
+/// A Google Cloud load balancer: the zones of each of its backend services' backends (it has
+/// no zonal nodes of its own; its placements name the backend service as their `subnet`).
+fn gcp_backend_zones(judge: &mut Judge, d: &Deployment, lb: &crate::view::LoadBalancer) {
+    match &lb.placements.state {
+        State::Set(placements) => {
+            let services: BTreeSet<&str> = placements
+                .iter()
+                .filter_map(|p| p.subnet.as_deref())
+                .collect();
+            for service in services {
+                let zones: Vec<String> = placements
+                    .iter()
+                    .filter(|p| p.subnet.as_deref() == Some(service))
+                    .filter_map(|p| p.zone.clone())
+                    .collect();
+                judge_zone_list(
+                    judge,
+                    google_cloud::BACKENDS_IN_ZONES,
+                    &format!(
+                        "backend service {} of {}",
+                        crate::view::gcp_name(service),
+                        lb.subject
+                    ),
+                    &d.target_groups
+                        .iter()
+                        .find(|tg| tg.arn.as_deref() == Some(service))
+                        .map_or_else(|| lb.placements.at.clone(), |tg| tg.at.key("backends")),
+                    &zones,
+                );
+            }
+        }
+        State::Unset => judge.missing(format!(
+            "the backends of {}: its proxy, URL map or backend services are in no input (export `gcloud compute target-https-proxies list`, `url-maps list`, `backend-services list` with --format=json)",
+            lb.subject
+        )),
+        State::Secret | State::Invalid(_) => {
+            judge.unreadable(google_cloud::BACKENDS_IN_ZONES, &lb.subject, &lb.placements)
+        }
+    }
 }
 
 /// The API runs at least two instances: replicas (or the HPA's minimum), desired count.

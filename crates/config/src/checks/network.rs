@@ -8,11 +8,12 @@ use netconform_model::guide::Section;
 
 mod attached_nat;
 mod blob_storage;
+mod gcp;
 mod object_storage;
 
 pub use object_storage::check_object_storage_endpoint;
 
-use super::{Judge, guideline, no_api};
+use super::{Judge, google_cloud, guideline, judged_load_balancers, no_api};
 use crate::node::State;
 use crate::view::{Deployment, Input, NatGateway, Subnet, Tier, TierOf};
 
@@ -34,8 +35,17 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
         judge.no_input(d, "the load balancer", Input::LoadBalancers);
     }
     let mut checked = false;
-    for lb in &d.load_balancers {
+    for lb in judged_load_balancers(&mut judge, d) {
         if lb.internet_facing == Some(false) {
+            continue;
+        }
+        if lb.kind.value().is_some_and(|k| k.is_gcp()) {
+            checked = true;
+            judge.inapplicable(format!(
+                "{} is served by Google's front ends, in no subnet of the VPC: {}",
+                lb.subject,
+                google_cloud::LB_NOT_IN_SUBNETS
+            ));
             continue;
         }
         let State::Set(placements) = &lb.placements.state else {
@@ -97,6 +107,10 @@ pub fn check_api_private_subnets(d: &Deployment) -> Outcome {
         "the API runs in private subnets",
         Section::NetworkArchitecture,
     );
+    if d.on_gcp() {
+        gcp::api_private(&mut judge, d);
+        return judge.finish();
+    }
     let mut any = false;
     let expected = "a private subnet (no default route to an internet gateway)";
     let judge_subnets = |judge: &mut Judge,
@@ -180,6 +194,10 @@ pub fn check_database_tier(d: &Deployment) -> Outcome {
     // Subnets the API runs in: a database there shares the application tier.
     let api_subnets: BTreeSet<String> = d.api_subnets().into_iter().collect();
     for db in &d.databases {
+        if d.on_gcp() {
+            gcp::database(&mut judge, db);
+            continue;
+        }
         judge.value(
             guideline::DATABASE_TIER,
             &db.subject,
@@ -242,6 +260,9 @@ pub fn check_database_tier(d: &Deployment) -> Outcome {
 /// Every zone with private subnets has its own NAT gateway, and (with the route tables) each
 /// private subnet routes to the one in its zone.
 pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
+    if d.on_gcp() {
+        return gcp::check_cloud_nat(d);
+    }
     let mut judge = Judge::new(
         "one NAT gateway per availability zone",
         Section::NetworkArchitecture,

@@ -226,6 +226,99 @@ fn azure_reader(kind: &str) -> Option<az_cli::Reader> {
     az_cli::reader_of(arm_type)
 }
 
+/// The Google Cloud resource types read (`gcp:` stripped), each with its reader. Type names:
+/// the Pulumi Google Cloud provider's registry pages
+/// (<https://www.pulumi.com/registry/packages/gcp/api-docs/compute/backendservice/>, ...).
+const GCP_TYPES: [(&str, Reader); 24] = [
+    (
+        "compute/globalForwardingRule:GlobalForwardingRule",
+        load_balancers::gcp::forwarding_rule_from_stack,
+    ),
+    (
+        "compute/forwardingRule:ForwardingRule",
+        load_balancers::gcp::forwarding_rule_from_stack,
+    ),
+    (
+        "compute/targetHttpsProxy:TargetHttpsProxy",
+        load_balancers::gcp::proxy_from_stack,
+    ),
+    (
+        "compute/targetHttpProxy:TargetHttpProxy",
+        load_balancers::gcp::proxy_from_stack,
+    ),
+    (
+        "compute/regionTargetHttpsProxy:RegionTargetHttpsProxy",
+        load_balancers::gcp::proxy_from_stack,
+    ),
+    (
+        "compute/uRLMap:URLMap",
+        load_balancers::gcp::url_map_from_stack,
+    ),
+    (
+        "compute/regionUrlMap:RegionUrlMap",
+        load_balancers::gcp::url_map_from_stack,
+    ),
+    (
+        "compute/backendService:BackendService",
+        load_balancers::gcp::backend_service_from_stack,
+    ),
+    (
+        "compute/regionBackendService:RegionBackendService",
+        load_balancers::gcp::backend_service_from_stack,
+    ),
+    (
+        "compute/healthCheck:HealthCheck",
+        load_balancers::gcp::health_check_from_stack,
+    ),
+    (
+        "compute/regionHealthCheck:RegionHealthCheck",
+        load_balancers::gcp::health_check_from_stack,
+    ),
+    (
+        "compute/networkEndpointGroup:NetworkEndpointGroup",
+        load_balancers::gcp::neg_from_stack,
+    ),
+    (
+        "compute/regionInstanceGroupManager:RegionInstanceGroupManager",
+        autoscaling::gcp::mig_from_stack,
+    ),
+    (
+        "compute/instanceGroupManager:InstanceGroupManager",
+        autoscaling::gcp::mig_from_stack,
+    ),
+    (
+        "compute/regionAutoscaler:RegionAutoscaler",
+        autoscaling::gcp::autoscaler_from_stack,
+    ),
+    (
+        "compute/autoscaler:Autoscaler",
+        autoscaling::gcp::autoscaler_from_stack,
+    ),
+    (
+        "compute/instanceTemplate:InstanceTemplate",
+        autoscaling::gcp::template_from_stack,
+    ),
+    (
+        "compute/subnetwork:Subnetwork",
+        network::gcp::subnet_from_stack,
+    ),
+    ("compute/router:Router", network::gcp::router_from_stack),
+    (
+        "compute/routerNat:RouterNat",
+        network::gcp::router_nat_from_stack,
+    ),
+    ("container/cluster:Cluster", node_groups::gke_from_stack),
+    (
+        "container/nodePool:NodePool",
+        node_groups::gke_pool_from_stack,
+    ),
+    (
+        "sql/databaseInstance:DatabaseInstance",
+        databases::cloud_sql_from_stack,
+    ),
+    ("dns/recordSet:RecordSet", dns_records::cloud_dns_from_stack),
+];
+
 /// Reads a stack export. `Err` when it is not one.
 pub(crate) fn read(doc: &mut Value, file: &Arc<str>, r: &mut Reading) -> Result<(), String> {
     match doc.get("version").and_then(Value::as_u64) {
@@ -270,6 +363,12 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, r: &mut Reading) -> Result<
                 list_at: res.list_at.clone(),
             };
             reader(&arm, r)?;
+        } else if let Some((_, reader)) = res
+            .kind
+            .strip_prefix("gcp:")
+            .and_then(|kind| GCP_TYPES.iter().find(|(k, _)| *k == kind))
+        {
+            reader(&res, r)?;
         }
     }
     Ok(())

@@ -6,6 +6,7 @@
 mod azure;
 
 pub(crate) use azure::{autoscale_setting_from_az, scale_set_from_az};
+pub(crate) mod gcp;
 
 use crate::formats::stack_export::Resource;
 use crate::node::{Field, Node, State};
@@ -150,6 +151,8 @@ pub(crate) fn groups_from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), Str
             desired_told: Told::Live,
             subnets: comma_separated(&g.get_ci("VPCZoneIdentifier")),
             zones: g.get_ci("AvailabilityZones").text_list(),
+            zones_at: g.at.key("AvailabilityZones"),
+            public_ip: Field::unset(g.at.clone()),
             target_groups: g.get_ci("TargetGroupARNs").text_list(),
             health_check_type: g.get_ci("HealthCheckType").text(),
             health_check_grace: g.get_ci("HealthCheckGracePeriod").count(),
@@ -206,6 +209,8 @@ pub(crate) fn group_from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<()
             Field::unset(subnets.at.clone())
         },
         zones: outputs.get_ci("availabilityZones").text_list(),
+        zones_at: outputs.at.key("availabilityZones"),
+        public_ip: Field::unset(outputs.at.clone()),
         target_groups: outputs.get_ci("targetGroupArns").text_list(),
         health_check_type: outputs.get_ci("healthCheckType").text(),
         health_check_grace: outputs.get_ci("healthCheckGracePeriod").count(),

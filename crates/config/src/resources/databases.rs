@@ -1,7 +1,10 @@
 //! Databases and their subnet groups, from the AWS CLI (`aws rds describe-db-instances`, which
 //! holds each instance's subnet group) and a stack export (`aws:rds/instance`,
-//! `aws:rds/clusterInstance`, `aws:rds/subnetGroup`), and Azure's flexible servers (MySQL,
-//! PostgreSQL) from az and a stack export's azure-native resources.
+//! `aws:rds/clusterInstance`, `aws:rds/subnetGroup`), Azure's flexible servers (MySQL,
+//! PostgreSQL) from az and a stack export's azure-native resources, and Cloud SQL instances
+//! from `gcloud sql instances list --format=json` and
+//! `gcp:sql/databaseInstance:DatabaseInstance` (field names: the Cloud SQL Admin API v1
+//! reference, <https://cloud.google.com/sql/docs/mysql/admin-api/rest/v1/instances>).
 
 use crate::formats::az_cli::Arm;
 use crate::formats::stack_export::Resource;
@@ -31,6 +34,7 @@ pub(crate) fn from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
                 .filter_map(|s| s.get_ci("SubnetIdentifier").opt_text())
                 .collect(),
             subnet_group: group.get_ci("DBSubnetGroupName").opt_text(),
+            private_network: Field::unset(db.at.clone()),
         });
     }
     Ok(())
@@ -48,6 +52,7 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
         public: res.outputs.get_ci("publiclyAccessible").flag(),
         subnets: Vec::new(),
         subnet_group: res.outputs.get_ci("dbSubnetGroupName").opt_text(),
+        private_network: Field::unset(res.outputs.at.clone()),
     });
     Ok(())
 }
@@ -98,6 +103,42 @@ pub(crate) fn flexible_server_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<
             .into_iter()
             .collect(),
         subnet_group: None,
+        private_network: Field::unset(res.node.at.clone()),
     });
+    Ok(())
+}
+
+/// One Cloud SQL instance, either format: public when it has a public IPv4 address
+/// (`settings.ipConfiguration.ipv4Enabled`, on unless turned off), its private network beside.
+fn cloud_sql(n: &Node<'_>, subject: String, r: &mut Reading) {
+    let ip = n.path_ci("settings.ipConfiguration");
+    let ip = ip.items().into_iter().next().unwrap_or(ip);
+    let enabled = ip.get_ci("ipv4Enabled");
+    let public = match enabled.flag().state {
+        crate::node::State::Unset => Field::set(enabled.at.clone(), true),
+        _ => enabled.flag(),
+    };
+    r.view.databases.push(Database {
+        id: None,
+        subject,
+        at: n.at.clone(),
+        public,
+        subnets: Vec::new(),
+        subnet_group: None,
+        private_network: ip.get_ci("privateNetwork").text(),
+    });
+}
+
+/// `gcloud sql instances list`: one instance.
+pub(crate) fn from_gcloud(n: &Node<'_>, r: &mut Reading) -> Result<(), String> {
+    let name = n.get_ci("name").opt_text().unwrap_or_default();
+    cloud_sql(n, format!("Cloud SQL instance {name}"), r);
+    Ok(())
+}
+
+/// `gcp:sql/databaseInstance:DatabaseInstance`.
+pub(crate) fn cloud_sql_from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), String> {
+    r.view.saw(Input::CloudSqlInstances, &res.list_at);
+    cloud_sql(&res.outputs, res.subject("Cloud SQL instance"), r);
     Ok(())
 }

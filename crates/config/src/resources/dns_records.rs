@@ -1,5 +1,8 @@
 //! DNS records, from the AWS CLI (`aws route53 list-resource-record-sets`), a stack export
-//! (`aws:route53/record:Record`) and Azure DNS (az's record sets, azure-native's): each record's name and what it leads to (its values and its
+//! (`aws:route53/record:Record`), Azure DNS (az's record sets, azure-native's) and Cloud DNS
+//! (`gcloud dns record-sets list --format=json`, `gcp:dns/recordSet:RecordSet`; the Cloud DNS
+//! API v1 `ResourceRecordSet`: `name`, `type`, `rrdatas`): each record's name and what it
+//! leads to (its values and its
 //! alias target), compared as [`dns_key`]s.
 
 use crate::formats::az_cli::Arm;
@@ -104,5 +107,33 @@ pub(crate) fn record_set_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), S
         at: rec.at.clone(),
         targets,
     });
+    Ok(())
+}
+
+/// One Cloud DNS record set, either format: `name`, `type`, `rrdatas`.
+fn cloud_dns(n: &Node<'_>, r: &mut Reading) {
+    r.view.records.push(DnsRecord {
+        name: dns_key(&n.get_ci("name").opt_text().unwrap_or_default()),
+        record_type: n.get_ci("type").opt_text().unwrap_or_default(),
+        at: n.at.clone(),
+        targets: n
+            .get_ci("rrdatas")
+            .text_list()
+            .iter()
+            .map(|v| dns_key(v))
+            .collect(),
+    });
+}
+
+/// `gcloud dns record-sets list`: one record set.
+pub(crate) fn from_gcloud(n: &Node<'_>, r: &mut Reading) -> Result<(), String> {
+    cloud_dns(n, r);
+    Ok(())
+}
+
+/// `gcp:dns/recordSet:RecordSet`.
+pub(crate) fn cloud_dns_from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), String> {
+    r.view.saw(Input::CloudDnsRecords, &res.list_at);
+    cloud_dns(&res.outputs, r);
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! `kubernetes:*` resources: Deployments and StatefulSets, HPAs, Services and Ingresses are
 //! read; other kinds are skipped.
 
+mod gke;
+
 use std::collections::BTreeMap;
 
 use crate::formats::stack_export::Resource;
@@ -65,6 +67,7 @@ pub(crate) fn read(obj: &Node<'_>, view: &mut Deployment) -> Result<(), String> 
             });
         }
         "Ingress" => view.ingresses.push(ingress(obj)),
+        "BackendConfig" => view.backend_configs.push(gke::backend_config(obj)),
         _ => {}
     }
     Ok(())

@@ -8,6 +8,7 @@ mod azure;
 pub(crate) use azure::{
     application_gateway_from_az, azure_load_balancer_from_az, ids, lock_from_az, public_ip_from_az,
 };
+pub(crate) mod gcp;
 
 use std::collections::BTreeMap;
 
@@ -101,8 +102,8 @@ pub(crate) fn from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
                 Field::unset(zones.at.clone())
             },
             deletion_protection: Field::unset(lb.at.key("(describe-load-balancer-attributes)")),
-            attributes_read: false,
             addresses: Vec::new(),
+            attributes_read: false,
         });
     }
     Ok(())
@@ -129,8 +130,8 @@ pub(crate) fn classic_from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), St
                 _ => Field::unset(subnets.at.clone()),
             },
             deletion_protection: Field::unset(lb.at.clone()),
-            attributes_read: true,
             addresses: Vec::new(),
+            attributes_read: true,
         });
     }
     Ok(())
@@ -231,8 +232,8 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
         },
         // The provider's default (false) is filled into the outputs.
         deletion_protection: outputs.get_ci("enableDeletionProtection").flag(),
-        attributes_read: true,
         addresses: Vec::new(),
+        attributes_read: true,
     });
     Ok(())
 }
@@ -255,8 +256,8 @@ pub(crate) fn classic_from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<
             _ => Field::unset(subnets.at.clone()),
         },
         deletion_protection: Field::unset(outputs.at.clone()),
-        attributes_read: true,
         addresses: Vec::new(),
+        attributes_read: true,
     });
     Ok(())
 }

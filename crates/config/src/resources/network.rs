@@ -9,11 +9,12 @@ pub(crate) use azure::{
     nat_gateway_from_az, private_dns_zone_from_az, private_endpoint_from_az, subnet_from_az,
     vnet_from_az,
 };
+pub(crate) mod gcp;
 
 use std::collections::BTreeMap;
 
 use crate::formats::stack_export::Resource;
-use crate::node::{Loc, Node};
+use crate::node::{Field, Loc, Node};
 use crate::resources::Reading;
 use crate::view::{Input, NatGateway, RouteTable, Subnet, VpcEndpoint};
 
@@ -88,6 +89,8 @@ fn subnet(s: &Node<'_>, id: String) -> Subnet {
         map_public_ip: s.get_ci("MapPublicIpOnLaunch").flag().value().copied(),
         tags: tags(&s.get_ci("Tags")),
         egress: None,
+        region: None,
+        private_google_access: Field::unset(s.at.clone()),
     }
 }
 

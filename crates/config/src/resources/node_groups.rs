@@ -1,13 +1,17 @@
 //! EKS managed node groups, from the AWS CLI (`aws eks describe-nodegroup`) and a stack export
-//! (`aws:eks/nodeGroup:NodeGroup`), and AKS node pools, from az (`az aks show`, `az aks
-//! nodepool list`) and a stack export's azure-native resources: where the cluster's nodes, and
-//! so its pods, can run.
+//! (`aws:eks/nodeGroup:NodeGroup`), AKS node pools, from az (`az aks show`, `az aks nodepool
+//! list`) and a stack export's azure-native resources, and GKE clusters' node pools (`gcloud
+//! container clusters describe --format=json`, `gcp:container/cluster:Cluster`,
+//! `gcp:container/nodePool:NodePool`; field names: the Kubernetes Engine API v1 reference,
+//! <https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters>):
+//! where the cluster's nodes, and so its pods, can run.
 
 use crate::formats::az_cli::Arm;
 use crate::formats::stack_export::Resource;
+use crate::links::gcp::reference;
 use crate::node::{Field, Node};
 use crate::resources::Reading;
-use crate::view::{Input, NodeGroup};
+use crate::view::{Input, NodeGroup, gcp_name};
 
 /// `aws eks describe-nodegroup`'s `nodegroup`.
 pub(crate) fn from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
@@ -19,6 +23,7 @@ pub(crate) fn from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
         at: ng.at.clone(),
         subnets: ng.get_ci("subnets").texts(),
         zones: Field::unset(ng.at.clone()),
+        private_nodes: Field::unset(ng.at.clone()),
     });
     Ok(())
 }
@@ -31,6 +36,114 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
         at: res.outputs.at.clone(),
         subnets: res.outputs.get_ci("subnetIds").texts(),
         zones: Field::unset(res.outputs.at.clone()),
+        private_nodes: Field::unset(res.outputs.at.clone()),
+    });
+    Ok(())
+}
+
+/// A GKE cluster's zones as a field: `locations` (`nodeLocations` in a stack export), else
+/// the zone of a zonal cluster.
+fn gke_zones<'a>(n: &Node<'a>, pool: Option<&Node<'a>>) -> Field<Vec<String>> {
+    fn from<'a>(node: &Node<'a>) -> Option<Node<'a>> {
+        ["locations", "nodeLocations"]
+            .iter()
+            .map(|k| node.get_ci(k))
+            .find(|l| !l.text_list().is_empty())
+    }
+    if let Some(l) = pool.and_then(from).or_else(|| from(n)) {
+        return l
+            .texts()
+            .map(|z| z.iter().map(|z| gcp_name(z).to_owned()).collect());
+    }
+    let location = n.get_ci("location");
+    match location.opt_text() {
+        // A zone (`us-central1-a`) has three dash-separated parts; a region two.
+        Some(l) if l.split('-').count() >= 3 => Field::set(location.at.clone(), vec![l]),
+        _ => Field::unset(location.at.clone()),
+    }
+}
+
+/// A GKE node pool's (or cluster's) private nodes: the pool's `networkConfig.enablePrivateNodes`,
+/// else the cluster's `privateClusterConfig.enablePrivateNodes`, else its
+/// `networkConfig.defaultEnablePrivateNodes`.
+fn gke_private(n: &Node<'_>, pool: Option<&Node<'_>>) -> Field<bool> {
+    let candidates = [
+        pool.map(|p| p.path_ci("networkConfig.enablePrivateNodes")),
+        Some(n.path_ci("privateClusterConfig.enablePrivateNodes")),
+        Some(n.path_ci("networkConfig.defaultEnablePrivateNodes")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(Node::exists)
+        .map(|f| f.flag())
+        .unwrap_or_else(|| Field::unset(n.path_ci("privateClusterConfig").at.clone()))
+}
+
+/// A GKE cluster's subnet: `networkConfig.subnetwork` (a path), else `subnetwork` (a name).
+fn gke_subnets(n: &Node<'_>) -> Field<Vec<String>> {
+    let path = n.path_ci("networkConfig.subnetwork");
+    let node = if path.exists() {
+        path
+    } else {
+        n.get_ci("subnetwork")
+    };
+    match reference(&node) {
+        Some(s) => Field::set(node.at.clone(), vec![s]),
+        None => Field::unset(node.at.clone()),
+    }
+}
+
+/// One GKE cluster, either format: a node group per node pool (the cluster itself when it
+/// lists none: Autopilot, or a stack whose pools are resources of their own).
+fn gke(n: &Node<'_>, subject: &str, r: &mut Reading) {
+    let pools = n.get_ci("nodePools").items();
+    if pools.is_empty() {
+        r.view.node_groups.push(NodeGroup {
+            subject: subject.to_owned(),
+            at: n.at.clone(),
+            subnets: gke_subnets(n),
+            zones: gke_zones(n, None),
+            private_nodes: gke_private(n, None),
+        });
+    }
+    for p in &pools {
+        let pool = p.get_ci("name").opt_text().unwrap_or_default();
+        r.view.node_groups.push(NodeGroup {
+            subject: format!("node pool {pool} of {subject}"),
+            at: p.at.clone(),
+            subnets: gke_subnets(n),
+            zones: gke_zones(n, Some(p)),
+            private_nodes: gke_private(n, Some(p)),
+        });
+    }
+}
+
+/// `gcloud container clusters describe` (one cluster) or `clusters list` (each).
+pub(crate) fn from_gcloud(n: &Node<'_>, r: &mut Reading) -> Result<(), String> {
+    let name = n.get_ci("name").opt_text().unwrap_or_default();
+    let location = n.get_ci("location").opt_text().unwrap_or_default();
+    gke(n, &format!("GKE cluster {name} ({location})"), r);
+    Ok(())
+}
+
+/// `gcp:container/cluster:Cluster`.
+pub(crate) fn gke_from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), String> {
+    r.view.saw(Input::GkeClusters, &res.list_at);
+    gke(&res.outputs, &res.subject("GKE cluster"), r);
+    Ok(())
+}
+
+/// `gcp:container/nodePool:NodePool`: its zones are `nodeLocations` (else its cluster's).
+pub(crate) fn gke_pool_from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), String> {
+    r.view.saw(Input::GkeClusters, &res.list_at);
+    let o = &res.outputs;
+    r.view.node_groups.push(NodeGroup {
+        subject: res.subject("GKE node pool"),
+        at: o.at.clone(),
+        subnets: Field::unset(o.at.clone()),
+        zones: gke_zones(o, None),
+        private_nodes: gke_private(o, Some(o)),
     });
     Ok(())
 }
@@ -56,6 +169,7 @@ fn agent_pool(pool: &Node<'_>, name: &str, r: &mut Reading) {
         } else {
             Field::unset(zones.at.clone())
         },
+        private_nodes: Field::unset(pool.at.clone()),
     });
 }
 

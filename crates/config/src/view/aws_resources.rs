@@ -78,8 +78,9 @@ pub struct LoadBalancer {
     /// Whether an input gave this load balancer's attributes (its stack export resource, an
     /// attributes file): only then does an unset attribute mean the default applies.
     pub attributes_read: bool,
-    /// The public addresses its frontends answer on, where the input names them (Azure's
-    /// public IPs), for records that point at an address rather than a name.
+    /// The addresses it answers on, where the input names them rather than (or beside) a DNS
+    /// name: Azure's frontend public IPs, a Google Cloud forwarding rule's `IPAddress`; for
+    /// records that point at an address rather than a name.
     pub addresses: Vec<String>,
 }
 
@@ -100,6 +101,12 @@ pub enum LbKind {
     FrontDoor,
     /// An Azure Load Balancer (Standard): layer 4.
     AzureLoadBalancer,
+    /// A Google Cloud external Application Load Balancer (global or regional, classic or
+    /// `EXTERNAL_MANAGED`): a forwarding rule to a target HTTP(S) proxy: layer 7.
+    GcpApplication,
+    /// A Google Cloud Network Load Balancer: a forwarding rule straight to a backend service
+    /// or target pool (passthrough), or to a target TCP or SSL proxy: layer 4.
+    GcpNetwork,
 }
 
 impl LbKind {
@@ -123,8 +130,17 @@ impl LbKind {
     pub fn is_layer7(self) -> bool {
         matches!(
             self,
-            LbKind::Application | LbKind::ApplicationGateway | LbKind::FrontDoor
+            LbKind::Application
+                | LbKind::ApplicationGateway
+                | LbKind::FrontDoor
+                | LbKind::GcpApplication
         )
+    }
+
+    /// Whether it is one of Google Cloud's (no subnets, no zones, no deletion protection of
+    /// its own: a forwarding rule in front of Google's front ends).
+    pub fn is_gcp(self) -> bool {
+        matches!(self, LbKind::GcpApplication | LbKind::GcpNetwork)
     }
 }
 
@@ -138,6 +154,10 @@ impl std::fmt::Display for LbKind {
             LbKind::ApplicationGateway => "an Azure Application Gateway (layer 7)",
             LbKind::FrontDoor => "Azure Front Door (layer 7)",
             LbKind::AzureLoadBalancer => "an Azure Load Balancer (layer 4)",
+            LbKind::GcpApplication => "a Google Cloud external Application Load Balancer (layer 7)",
+            LbKind::GcpNetwork => {
+                "a Google Cloud Network Load Balancer (layer 4, passthrough or TCP proxy)"
+            }
         })
     }
 }
@@ -201,6 +221,11 @@ pub struct Subnet {
     pub tags: BTreeMap<String, String>,
     /// What a subnet says of its own way out where no route table does (Azure), if anything.
     pub egress: Option<SubnetEgress>,
+    /// Its region, for a regional subnet (Google Cloud's span every zone of it).
+    pub region: Option<String>,
+    /// Google Cloud's Private Google Access (`privateIpGoogleAccess`): Cloud Storage and the
+    /// other Google APIs reached on internal addresses.
+    pub private_google_access: Field<bool>,
 }
 
 /// A subnet's own egress settings, on platforms where a NAT gateway is attached to the subnet
@@ -275,6 +300,9 @@ pub struct Database {
     pub public: Field<bool>,
     pub subnets: Vec<String>,
     pub subnet_group: Option<String>,
+    /// The network it has its private address on, for a database that sits in no subnet of
+    /// its own (Cloud SQL's `settings.ipConfiguration.privateNetwork`), and where it is written.
+    pub private_network: Field<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -289,8 +317,11 @@ pub struct NodeGroup {
     pub at: Loc,
     pub subnets: Field<Vec<String>>,
     /// The zones its nodes are placed in, where the group says so itself (AKS
-    /// `availabilityZones`); unset where its subnets tell them (EKS).
+    /// `availabilityZones`, a GKE cluster's `locations` or a node pool's); unset where its
+    /// subnets tell them (EKS).
     pub zones: Field<Vec<String>>,
+    /// Whether its nodes have internal addresses only (GKE private nodes), when told.
+    pub private_nodes: Field<bool>,
 }
 
 /// An EC2 auto-scaling group.
@@ -307,8 +338,13 @@ pub struct AutoScalingGroup {
     pub desired_told: Told,
     /// `VPCZoneIdentifier` (a comma-separated list in the CLI's output).
     pub subnets: Field<Vec<String>>,
-    /// `AvailabilityZones`.
+    /// `AvailabilityZones` (a managed instance group's `distributionPolicy.zones`).
     pub zones: Vec<String>,
+    /// Where its zones are written.
+    pub zones_at: Loc,
+    /// Whether its instances get external addresses (a Google Cloud instance template's
+    /// access configs), when an input tells.
+    pub public_ip: Field<bool>,
     /// `TargetGroupARNs`: what it registers its instances with.
     pub target_groups: Vec<String>,
     /// "EC2" or "ELB" (several types: "ELB" among them).
@@ -325,6 +361,8 @@ pub enum GroupKind {
     Ec2,
     /// An Azure virtual machine scale set.
     AzureScaleSet,
+    /// A Google Cloud managed instance group.
+    GcpManagedGroup,
 }
 
 /// An auto-scaling group's lifecycle hook.

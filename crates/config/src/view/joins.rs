@@ -1,7 +1,7 @@
 //! The queries over the view that join its parts: which workload, service or group is the
 //! API's, what a service registers with and runs, a subnet's tier, the places of findings.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use netconform_model::Outcome;
 use netconform_model::evidence::Evidence;
@@ -83,20 +83,25 @@ impl Deployment {
     /// How to provide `input`, for a "not checked" reason: the command to export it, or the
     /// IAM action collection was denied for it.
     pub fn source(&self, input: Input) -> String {
+        let input = self.counterpart(input);
         match self.denied.get(&input) {
             Some(action) if input == Input::Kubernetes => format!("Forbidden: {action}"),
             Some(action) if action.starts_with("Microsoft.") => {
                 format!("AuthorizationFailed for {action}")
             }
+            Some(action) if input.is_gcp() => format!("PERMISSION_DENIED for {action}"),
             Some(action) => format!("AccessDenied for {action}"),
             None => input.source(),
         }
     }
 
-    /// Notes that `input` was read, at `at`.
+    /// Notes that `input` was read, at `at` (a Google Cloud input also as the kinds it stands
+    /// for: forwarding rules are the load balancers).
     pub(crate) fn saw(&mut self, input: Input, at: &Loc) {
-        self.inputs.insert(input);
-        self.lists.entry(input).or_insert_with(|| at.clone());
+        for kind in std::iter::once(input).chain(input.stands_for().iter().copied()) {
+            self.inputs.insert(kind);
+            self.lists.entry(kind).or_insert_with(|| at.clone());
+        }
     }
 
     /// Notes that the file `shown` was read, keeping its text to locate findings in.
@@ -278,6 +283,7 @@ impl Deployment {
                 lb.dns_name
                     .as_deref()
                     .is_some_and(|n| targets.contains(dns_key(n).as_str()))
+                    || lb.addresses.iter().any(|a| targets.contains(a.as_str()))
             })
             .collect()
     }
@@ -462,7 +468,7 @@ impl Deployment {
                 },
             };
         }
-        if let Some((how, tier)) = tier_from_tags(&subnet.tags) {
+        if let Some((how, tier)) = super::egress::tier_from_tags(&subnet.tags) {
             return TierOf {
                 tier: Some(tier),
                 how,
@@ -484,7 +490,7 @@ impl Deployment {
         let mut names: BTreeSet<String> = self
             .load_balancers
             .iter()
-            .flat_map(|lb| lb.dns_name.iter().chain(&lb.addresses))
+            .flat_map(|lb| lb.dns_name.iter().chain(&lb.addresses)) // a forwarding rule's IP
             .map(|n| dns_key(n))
             .collect();
         names.extend(
@@ -523,39 +529,6 @@ fn resource_matches(resource_id: &str, service: &EcsService) -> bool {
         }
 }
 
-/// A tier told by the tags the usual tools write: the Kubernetes load balancer roles, awsx's
-/// and CDK's subnet type, a Name that says it.
-fn tier_from_tags(tags: &BTreeMap<String, String>) -> Option<(String, Tier)> {
-    let word = |value: &str| -> Option<Tier> {
-        let v = value.to_ascii_lowercase();
-        let words: Vec<&str> = v.split(|c: char| !c.is_ascii_alphanumeric()).collect();
-        let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
-        if has(&["public"]) {
-            Some(Tier::Public)
-        } else if has(&["isolated", "database", "db"]) {
-            Some(Tier::Isolated)
-        } else if has(&["private"]) {
-            Some(Tier::Private)
-        } else {
-            None
-        }
-    };
-    if tags.contains_key("kubernetes.io/role/elb") {
-        return Some(("tag kubernetes.io/role/elb".into(), Tier::Public));
-    }
-    if tags.contains_key("kubernetes.io/role/internal-elb") {
-        return Some(("tag kubernetes.io/role/internal-elb".into(), Tier::Private));
-    }
-    for key in ["SubnetType", "aws-cdk:subnet-type", "Tier", "tier", "Name"] {
-        if let Some(value) = tags.get(key)
-            && let Some(tier) = word(value)
-        {
-            return Some((format!("tag {key}={value}"), tier));
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -573,27 +546,5 @@ mod tests {
         assert!(!looks_like_api("api", ["pulumi/console:1"].into_iter()));
         assert!(looks_like_api("pulumi-api", std::iter::empty()));
         assert!(!looks_like_api("rapid", std::iter::empty()));
-    }
-
-    #[test]
-    fn tiers_from_tags() {
-        let tags = |k: &str, v: &str| BTreeMap::from([(k.to_owned(), v.to_owned())]);
-        assert_eq!(
-            tier_from_tags(&tags("SubnetType", "Public")).map(|t| t.1),
-            Some(Tier::Public)
-        );
-        assert_eq!(
-            tier_from_tags(&tags("Name", "pulumi-isolated-1")).map(|t| t.1),
-            Some(Tier::Isolated)
-        );
-        assert_eq!(
-            tier_from_tags(&tags("kubernetes.io/role/internal-elb", "1")).map(|t| t.1),
-            Some(Tier::Private)
-        );
-        assert_eq!(tier_from_tags(&tags("Name", "subnet-a")).map(|t| t.1), None);
-        assert_eq!(
-            tier_from_tags(&tags("Name", "sandbox-a")).map(|t| t.1),
-            None
-        );
     }
 }

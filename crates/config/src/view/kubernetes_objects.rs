@@ -152,3 +152,17 @@ impl Ingress {
         }
     }
 }
+
+/// A GKE BackendConfig: what the GKE Ingress controller sets on the backend service of a
+/// Service that names it (`cloud.google.com/backend-config`).
+#[derive(Debug, Clone)]
+pub struct BackendConfig {
+    pub subject: String,
+    pub namespace: String,
+    pub name: String,
+    pub at: Loc,
+    /// `spec.healthCheck.requestPath`.
+    pub health_path: Field<String>,
+    /// `spec.connectionDraining.drainingTimeoutSec`.
+    pub draining: Field<u64>,
+}

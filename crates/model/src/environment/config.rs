@@ -18,6 +18,13 @@ pub struct ConfigSettings {
     /// Route 53. `ecs` is accepted as another name for it.
     #[serde(alias = "ecs", skip_serializing_if = "Vec::is_empty")]
     pub aws: Vec<PathGlob>,
+    /// Google Cloud CLI output (JSON): each file is what one `gcloud ... --format=json`
+    /// command prints (forwarding rules, proxies, URL maps, backend services, health checks,
+    /// network endpoint groups, managed instance groups, autoscalers, instance templates,
+    /// networks, subnets, routers, addresses, `gcloud container clusters describe`, `gcloud sql
+    /// instances list`, `gcloud dns record-sets list`), told by its content.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gcp: Vec<PathGlob>,
     /// `pulumi stack export` output (version 3): a file, or a list of files or globs (the
     /// installers split a deployment over several stacks).
     #[serde(
@@ -33,9 +40,9 @@ pub struct ConfigSettings {
     pub azure: Vec<PathGlob>,
     /// Read the configuration from the live deployment before verifying: `aws` (through the
     /// AWS CLI, with the user's credentials), `kubernetes` (through kubectl, with the user's
-    /// kubeconfig), `azure` (through the Azure CLI, with its login). The files go into the
-    /// report directory's `collected/` and are checked as if listed in `aws`, `kubernetes` and
-    /// `azure`.
+    /// kubeconfig), `azure` (through the Azure CLI, with its login), `gcp` (through gcloud,
+    /// with its login). The files go into the report directory's `collected/` and are checked
+    /// as if listed in `aws`, `kubernetes`, `azure` and `gcp`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub collect: Vec<CollectFrom>,
     /// The AWS region collection asks (else the CLI's own: `AWS_REGION`, its profile).
@@ -66,6 +73,12 @@ pub struct ConfigSettings {
     /// The Azure CLI program (default `az` on PATH).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub az_cli: Option<String>,
+    /// The Google Cloud project `collect = ["gcp"]` reads (else gcloud's own: `core/project`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    /// The gcloud program (default `gcloud` on PATH).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gcloud: Option<String>,
 }
 
 /// Where `[config] collect` reads the configuration from.
@@ -78,6 +91,8 @@ pub enum CollectFrom {
     Kubernetes,
     /// The Azure subscription, through the Azure CLI.
     Azure,
+    /// The Google Cloud project, through the gcloud CLI.
+    Gcp,
 }
 
 impl<'de> Deserialize<'de> for CollectFrom {
@@ -87,8 +102,9 @@ impl<'de> Deserialize<'de> for CollectFrom {
             "aws" => Ok(CollectFrom::Aws),
             "kubernetes" => Ok(CollectFrom::Kubernetes),
             "azure" => Ok(CollectFrom::Azure),
+            "gcp" => Ok(CollectFrom::Gcp),
             other => Err(serde::de::Error::custom(format!(
-                "collect from {other:?}? the sources are: \"aws\", \"kubernetes\", \"azure\""
+                "collect from {other:?}? the sources are: \"aws\", \"kubernetes\", \"azure\", \"gcp\""
             ))),
         }
     }
@@ -121,6 +137,7 @@ impl ConfigSettings {
         self.kubernetes.is_empty()
             && self.aws.is_empty()
             && self.azure.is_empty()
+            && self.gcp.is_empty()
             && self.pulumi_stack_export.is_empty()
             && self.collect.is_empty()
     }

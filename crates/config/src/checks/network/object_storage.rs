@@ -16,6 +16,9 @@ const EXPECTED: &str = "a Gateway endpoint for com.amazonaws.<region>.s3 on the 
 /// the route table of every subnet the API runs in, or an Interface endpoint for S3 in its
 /// VPC with private DNS on.
 pub fn check_object_storage_endpoint(d: &Deployment) -> Outcome {
+    if d.on_gcp() {
+        return super::gcp::check_private_google_access(d);
+    }
     let mut judge = Judge::new(
         "object storage is reached through a VPC endpoint",
         Section::NetworkArchitecture,

@@ -4,7 +4,7 @@
 use netconform_model::Outcome;
 use netconform_model::guide::{STOP_TIMEOUT_MIN, Section};
 
-use super::super::{Judge, defaults, guideline, no_api, platform, secs};
+use super::super::{Judge, defaults, google_cloud, guideline, no_api, platform, secs};
 use crate::node::State;
 use crate::view::{AutoScalingGroup, Deployment, EcsService, Input, Launch, TERMINATING};
 
@@ -20,7 +20,11 @@ pub fn check_instance_draining(d: &Deployment) -> Outcome {
     let want = STOP_TIMEOUT_MIN.as_secs();
     for g in d.api_groups() {
         any = true;
-        judge_termination_hook(&mut judge, d, g, want, guideline::DRAIN_HOOKS);
+        if d.on_gcp() {
+            judge_mig_draining(&mut judge, d, g, want);
+        } else {
+            judge_termination_hook(&mut judge, d, g, want, guideline::DRAIN_HOOKS);
+        }
     }
     for s in d.api_services() {
         any = true;
@@ -65,6 +69,82 @@ pub fn check_instance_draining(d: &Deployment) -> Outcome {
         no_api(&mut judge, d);
     }
     judge.finish()
+}
+
+/// A managed instance group's VMs drain before it deletes them: Google Cloud delays deleting a
+/// VM (autoscaling, an update, a resize) by the largest connection draining timeout of the
+/// backend services it is in, so that timeout must hold the guide's stop timeout. Compute
+/// Engine has no lifecycle hook: this is the window in-flight requests get.
+pub(super) fn judge_mig_draining(
+    judge: &mut Judge,
+    d: &Deployment,
+    g: &AutoScalingGroup,
+    want: u64,
+) {
+    let services: Vec<_> = d
+        .target_groups
+        .iter()
+        .filter(|tg| {
+            tg.arn
+                .as_deref()
+                .is_some_and(|a| g.target_groups.iter().any(|t| t == a))
+        })
+        .collect();
+    if services.is_empty() {
+        judge.missing(format!(
+            "the backend services of {} ({})",
+            g.subject,
+            judge.source(d, Input::TargetGroups)
+        ));
+        return;
+    }
+    let longest = services
+        .iter()
+        .filter_map(|tg| tg.deregistration_delay.value().map(|v| (*v, *tg)))
+        .max_by_key(|(v, _)| *v);
+    let expected = format!(
+        ">= {} (the largest connectionDraining.drainingTimeoutSec of its backend services: how long the VM's in-flight requests get before it is deleted)",
+        secs(want)
+    );
+    match longest {
+        Some((v, tg)) if v >= want => judge.ok(
+            google_cloud::CONNECTION_DRAINING,
+            &g.subject,
+            &tg.deregistration_delay.at,
+            format!("{} on {}", secs(v), tg.subject),
+            expected,
+        ),
+        Some((v, tg)) => judge.error(
+            google_cloud::CONNECTION_DRAINING,
+            &g.subject,
+            &tg.deregistration_delay.at,
+            format!(
+                "{} on {}{}",
+                secs(v),
+                tg.subject,
+                if v == 0 {
+                    " (draining off: the VM is deleted with its requests in flight)"
+                } else {
+                    ""
+                }
+            ),
+            expected,
+        ),
+        None => {
+            for tg in services {
+                judge.unreadable(
+                    google_cloud::CONNECTION_DRAINING,
+                    &tg.subject,
+                    &tg.deregistration_delay,
+                );
+            }
+            judge.missing(format!(
+                "the connection draining timeout of the backend services of {} ({})",
+                g.subject,
+                judge.source(d, Input::TargetGroupAttributes)
+            ));
+        }
+    }
 }
 
 /// An ECS capacity provider drains its instances: managed draining, else a termination hook

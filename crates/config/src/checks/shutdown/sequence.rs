@@ -4,7 +4,7 @@
 use netconform_model::Outcome;
 use netconform_model::guide::{STOP_TIMEOUT_MIN, Section};
 
-use super::super::{Judge, defaults, no_api, platform, secs};
+use super::super::{Judge, defaults, google_cloud, no_api, platform, secs};
 use super::{
     DEREGISTRATION_KEY, TG_ATTRIBUTES, api_containers, describe_pre_stop, ecs_containers,
     platforms, pre_stop_does_nothing,
@@ -148,6 +148,31 @@ fn judge_kubernetes_sequence(judge: &mut Judge, d: &Deployment, w: &KubeWorkload
         );
     }
     judge_drain_beside_hook(judge, d, w, hook.as_ref());
+    if d.on_gcp() {
+        judge_neg_drain_beside_hook(judge, d, hook.as_ref());
+    }
+}
+
+/// GKE: the API's network endpoint groups' backend services drain (connection draining, set
+/// by a BackendConfig) from when the pod starts terminating, beside the preStop hook:
+/// reported, never ordered, as on EKS.
+fn judge_neg_drain_beside_hook(judge: &mut Judge, d: &Deployment, hook: Option<&Timer>) {
+    for tg in d.api_target_groups() {
+        let Some(v) = tg.deregistration_delay.value() else {
+            continue;
+        };
+        judge.ok(
+            google_cloud::CONNECTION_DRAINING,
+            &tg.subject,
+            &tg.deregistration_delay.at,
+            format!(
+                "connection draining {} runs beside the {}",
+                secs(*v),
+                hook.map_or("(absent) preStop hook".to_owned(), Timer::show)
+            ),
+            "the endpoint's removal and the preStop hook start together: no order between them",
+        );
+    }
 }
 
 /// The longest preStop hook of the API's containers (the pod's SIGTERM waits for each's own):
@@ -421,7 +446,12 @@ pub fn check_shutdown_timeline(d: &Deployment) -> Outcome {
     }
     for g in d.api_groups() {
         any = true;
-        judge_group_sequence(&mut judge, d, g);
+        if d.on_gcp() {
+            // Connection draining, then the deletion: the one timer Compute Engine runs.
+            super::instances::judge_mig_draining(&mut judge, d, g, STOP_TIMEOUT_MIN.as_secs());
+        } else {
+            judge_group_sequence(&mut judge, d, g);
+        }
     }
     if any {
         judge.applied(platforms(d));

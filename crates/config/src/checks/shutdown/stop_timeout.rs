@@ -64,6 +64,13 @@ pub fn check_stop_timeout(d: &Deployment) -> Outcome {
     }
     for g in d.api_groups() {
         any = true;
+        if d.on_gcp() {
+            judge.missing(format!(
+                "the container stop timeout on the VMs of {}: it is set by their instance template's startup script or container runtime, which no input gives (the connection draining that gives them time is in 'Instances drain before they terminate')",
+                g.subject
+            ));
+            continue;
+        }
         judge.missing(format!(
             "the container stop timeout on the instances of {}: it is set by their launch template's user data or container runtime, which no input gives (the termination hook that gives them time is in 'Instances drain before they terminate')",
             g.subject

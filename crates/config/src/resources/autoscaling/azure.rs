@@ -105,6 +105,8 @@ pub(crate) fn scale_set_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), St
             Field::set(nics_at, subnets)
         },
         zones: vmss.get_ci("zones").text_list(),
+        zones_at: vmss.at.key("zones"),
+        public_ip: Field::unset(vmss.at.clone()),
         target_groups: pools,
         health_check_type: Field::set(
             repairs.get_ci("enabled").at.clone(),

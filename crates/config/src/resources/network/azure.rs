@@ -36,6 +36,8 @@ fn subnet(s: &Node<'_>, id: String, vnet: Option<String>) -> Subnet {
                 .filter_map(|e| e.arm("service").opt_text())
                 .collect(),
         }),
+        region: None,
+        private_google_access: Field::unset(s.at.clone()),
     }
 }
 

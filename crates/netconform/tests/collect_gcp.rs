@@ -1,0 +1,97 @@
+//! `[config] collect = ["gcp"]` through the binary: `verify` collects the GKE deployment
+//! through the real gcloud from a loopback fake of Google's APIs (another team's resources
+//! beside it), writes the files under the report directory's `collected/gcp/`, and judges
+//! them with the cluster's manifests; `netconform collect` prints the `[config] gcp` line.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use netconform_testkit::google::{self, FakeGoogle, PROJECT};
+use serde_json::Value;
+
+fn data(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../config/tests/data")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn verify_collects_through_gcloud_and_judges_what_it_collected() {
+    let dir = TempDir::new("collect-gcp");
+    let state = google::state(Path::new(&data("gcp-gke/gcp")));
+    let fake = FakeGoogle::start(&state, &["*"], &dir.path().join("fake"));
+    let gcloud = fake.gcloud_wrapper(dir.path());
+    let config = format!(
+        "collect = [\"gcp\"]\nproject = {PROJECT:?}\ngcloud = {:?}\nkubernetes = [{:?}]\n",
+        gcloud.display().to_string(),
+        data("gcp-gke/kubernetes/*.yaml")
+    );
+    let env = dir.path().join("env.toml");
+    std::fs::write(
+        &env,
+        format!("domain = \"sandbox.test\"\n\n[config]\n{config}"),
+    )
+    .unwrap();
+    let reports = dir.path().join("reports");
+    let out = Command::new(BIN)
+        .args(["verify", "--tags", "@config", "--env"])
+        .arg(&env)
+        .arg("--report-dir")
+        .arg(&reports)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(stderr.contains("through gcloud"), "{stderr}");
+    assert!(
+        reports
+            .join("collected/gcp/forwarding-rules.json")
+            .is_file(),
+        "{stderr}"
+    );
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(reports.join("collected/collected.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        manifest["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["result"].as_str().unwrap().starts_with("ok")),
+        "{manifest:#}"
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(reports.join("report.json")).unwrap())
+            .unwrap();
+    for s in report["scenarios"].as_array().unwrap() {
+        let verdict = s["verdict"].as_str().unwrap();
+        assert!(
+            !matches!(verdict, "fail" | "inconclusive"),
+            "{}: {verdict}: {s:#}",
+            s["name"]
+        );
+    }
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+
+    let exported = dir.path().join("exported");
+    let out = Command::new(BIN)
+        .args(["collect", "--env"])
+        .arg(&env)
+        .arg("--out")
+        .arg(&exported)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.contains("\ngcp = ["), "{printed}");
+    assert!(exported.join("gcp/backend-services.json").is_file());
+}

@@ -2,6 +2,8 @@
 //! the same types, each value with its location. The checks read only this.
 
 mod aws_resources;
+mod gateway_api;
+mod gateway_resolve;
 mod joins;
 mod kubernetes_objects;
 
@@ -15,6 +17,11 @@ pub use aws_resources::{
     RouteTable, ScalableTarget, ScalingPolicy, Subnet, TERMINATING, TargetGroup, TaskDefinition,
     Tier, TierOf, VpcEndpoint,
 };
+pub use gateway_api::{
+    AWS_GROUP, Attribute, Backend, GATEWAY_GROUP, Gateway, GatewayClass, GatewayImpl, LbConfig,
+    Listener, ListenerRuleConfig, ParamsRef, Route, RouteTgProps, TgConfig, TgHealth, TgProps,
+};
+pub use gateway_resolve::{Resolved, TgLayers};
 pub(crate) use joins::{dns_key, looks_like_api};
 pub use joins::{is_api_image, is_console_image};
 pub use kubernetes_objects::{
@@ -37,6 +44,13 @@ pub struct Deployment {
     pub hpas: Vec<Hpa>,
     pub kube_services: Vec<KubeService>,
     pub ingresses: Vec<Ingress>,
+    pub gateway_classes: Vec<GatewayClass>,
+    pub gateways: Vec<Gateway>,
+    /// HTTPRoutes, GRPCRoutes, TLSRoutes and TCPRoutes.
+    pub routes: Vec<Route>,
+    pub lb_configs: Vec<LbConfig>,
+    pub tg_configs: Vec<TgConfig>,
+    pub listener_rule_configs: Vec<ListenerRuleConfig>,
     pub ecs_services: Vec<EcsService>,
     pub task_definitions: Vec<TaskDefinition>,
     pub load_balancers: Vec<LoadBalancer>,

@@ -232,8 +232,9 @@ fn check_all(what: &str, d: &Deployment, expected: &[Expect], others: impl Fn(&s
 
 /// The conformant sets, one per platform, each written the way its vendor recommends: EKS
 /// with the AWS Load Balancer Controller, ECS on Fargate, ECS on EC2 with managed draining,
-/// VMs on EC2 auto-scaling groups.
-const SETS: [&str; 4] = ["eks", "ecs", "ecs-ec2", "vms"];
+/// VMs on EC2 auto-scaling groups; EKS exposed through the Gateway API with the controller's
+/// ALB gateway controller.
+const SETS: [&str; 5] = ["eks", "ecs", "ecs-ec2", "vms", "gateway"];
 
 /// The conformant set's verdicts: pass, except the checks that do not apply to the platform
 /// (pods and Fargate tasks have no instances to hook; readiness probes are Kubernetes'; no
@@ -241,7 +242,7 @@ const SETS: [&str; 4] = ["eks", "ecs", "ecs-ec2", "vms"];
 fn baseline(set: &str, check: &str) -> Verdict {
     match (set, check) {
         ("ecs" | "ecs-ec2" | "vms" | "stack", "readiness") => Verdict::NotApplicable,
-        ("eks" | "ecs" | "stack", "instances") => Verdict::NotApplicable,
+        ("eks" | "gateway" | "ecs" | "stack", "instances") => Verdict::NotApplicable,
         // No input gives the container stop timeout on the instances: a gap, not the nature.
         ("vms", "stop-timeout") => Verdict::NotChecked,
         _ => Verdict::Pass,
@@ -680,6 +681,77 @@ const BROKEN: &[(&str, &str, Expect)] = &[
             "dns",
             "broken/eks/no-app-record/aws/records.json: ResourceRecordSets",
             "no A, AAAA or CNAME record for app.sandbox.test",
+        ),
+    ),
+    (
+        "gateway",
+        "nlb-gateway-class",
+        fail(
+            "alb",
+            "broken/gateway/nlb-gateway-class/kubernetes/gateway.yaml: spec.gatewayClassName",
+            "class aws-alb (controllerName gateway.k8s.aws/nlb): the AWS Load Balancer Controller makes a Network Load Balancer of it (layer 4)",
+        ),
+    ),
+    (
+        "gateway",
+        "no-deletion-protection",
+        fail(
+            "deletion-protection",
+            "broken/gateway/no-deletion-protection/kubernetes/gateway.yaml: spec.loadBalancerAttributes[0].value",
+            "deletion_protection.enabled=false (from LoadBalancerConfiguration pulumi/pulumi (the Gateway's))",
+        ),
+    ),
+    (
+        "gateway",
+        "no-load-balancer-attributes",
+        fail(
+            "deletion-protection",
+            "broken/gateway/no-load-balancer-attributes/kubernetes/gateway.yaml: spec.loadBalancerAttributes",
+            "not set (the controller creates the load balancer without deletion protection)",
+        ),
+    ),
+    (
+        "gateway",
+        "class-wins-deletion-protection",
+        fail(
+            "deletion-protection",
+            "broken/gateway/class-wins-deletion-protection/kubernetes/gateway.yaml: spec.loadBalancerAttributes[0].value",
+            "deletion_protection.enabled=false (from LoadBalancerConfiguration kube-system/platform-defaults (the GatewayClass's))",
+        ),
+    ),
+    (
+        "gateway",
+        "health-check-root",
+        fail(
+            "health-check",
+            "broken/gateway/health-check-root/kubernetes/gateway.yaml: spec.defaultConfiguration.healthCheckConfig.healthCheckPath",
+            "= /, expected \"/api/status\" (the target group of Service pulumi/pulumi-api-service (HTTPRoute pulumi/pulumi-api on Gateway pulumi/pulumi) from TargetGroupConfiguration pulumi/pulumi-api)",
+        ),
+    ),
+    (
+        "gateway",
+        "health-check-302",
+        fail(
+            "health-check",
+            "broken/gateway/health-check-302/kubernetes/gateway.yaml: spec.defaultConfiguration.healthCheckConfig.matcher.httpCode",
+            "= 302, expected codes including 200",
+        ),
+    ),
+    (
+        "gateway",
+        "route-overrides-health-check",
+        fail(
+            "health-check",
+            "broken/gateway/route-overrides-health-check/kubernetes/gateway.yaml: spec.routeConfigurations[0].targetGroupProps.healthCheckConfig.healthCheckPath",
+            "= /healthz, expected \"/api/status\"",
+        ),
+    ),
+    (
+        "gateway",
+        "deregistration-delay-unreadable",
+        inconclusive(
+            "timeline",
+            "deregistration_delay.timeout_seconds=ten is not a whole number",
         ),
     ),
 ];
@@ -1301,5 +1373,73 @@ fn findings_carry_the_line_and_column_of_their_setting() {
     assert!(
         line[error.column.unwrap() - 1..].starts_with("\"false\""),
         "{error:?} points at {line:?}"
+    );
+}
+
+#[test]
+fn the_records_lead_to_the_load_balancer_a_gateway_status_names() {
+    let k8s = [
+        "gateway/kubernetes/deployment.yaml",
+        "gateway/kubernetes/gateway.yaml",
+    ];
+    let d = load_files(&k8s, &["gateway/aws/records.json"], &[]);
+    let got = run("dns", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("k8s-pulumi-pulumi-5e6f7a8b9c-1234567890.us-east-1.elb.amazonaws.com"),
+        "{}",
+        got.reason
+    );
+    let d = load_files(
+        &[
+            "gateway/kubernetes/deployment.yaml",
+            "gateway-status/elsewhere.yaml",
+        ],
+        &["gateway/aws/records.json"],
+        &[],
+    );
+    assert_expected(
+        "gateway-status/elsewhere",
+        &run("dns", &d),
+        &fail(
+            "dns",
+            "gateway/aws/records.json: ResourceRecordSets[2]",
+            "expected the load balancer (k8s-pulumi-other-0f0f0f0f0f-9988776655.us-east-1.elb.amazonaws.com)",
+        ),
+    );
+}
+
+#[test]
+fn the_stop_sequence_reports_the_deregistration_delay_of_the_gateway_target_group() {
+    let d = load_set("gateway", None);
+    let got = run("timeline", &d);
+    let drain = findings(&got)
+        .into_iter()
+        .find(|f| f.actual.starts_with("deregistration delay"))
+        .unwrap_or_else(|| panic!("no deregistration delay in {:#?}", got.evidence));
+    assert_eq!(
+        format!("{}: {}", drain.file, drain.path),
+        "gateway/kubernetes/gateway.yaml: spec.defaultConfiguration.targetGroupAttributes[0].value"
+    );
+    assert!(
+        drain
+            .actual
+            .contains("deregistration delay 10 s runs beside the preStop sleep 20 s"),
+        "{}",
+        drain.actual
+    );
+}
+
+#[test]
+fn another_gateway_implementation_is_named_and_judged_on_its_route() {
+    let d = load_set("gateway", Some("gateway-envoy"));
+    let alb = run("alb", &d);
+    assert_eq!(alb.verdict, Verdict::Pass, "{}", alb.reason);
+    assert!(
+        alb.reason
+            .contains("a HTTPRoute on Envoy Gateway (a proxy in the cluster)"),
+        "{}",
+        alb.reason
     );
 }

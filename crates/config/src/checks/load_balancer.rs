@@ -10,6 +10,10 @@ use netconform_model::guide::{
     HEALTHY_STATUS, Section,
 };
 
+mod gateway;
+
+pub(crate) use gateway::api_deregistration_delay;
+
 use super::shutdown::api_containers;
 use super::{Judge, defaults, guideline, no_api, platform};
 use crate::node::{Field, State};
@@ -107,6 +111,7 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
         };
         judge.ok(g, &ing.subject, &ing.at, actual, expected);
     }
+    let gateways = gateway::judge_application_load_balancer(&mut judge, d, expected);
     for svc in d.api_kube_services() {
         if svc.service_type.value().map(String::as_str) == Some("LoadBalancer") {
             judge.error(
@@ -120,6 +125,7 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
     }
     if d.load_balancers.is_empty()
         && d.ingresses.is_empty()
+        && !gateways
         && !d
             .api_kube_services()
             .iter()
@@ -222,7 +228,8 @@ pub fn check_deletion_protection(d: &Deployment) -> Outcome {
             ),
         }
     }
-    if d.load_balancers.is_empty() && !d.ingresses.iter().any(|i| i.alb) {
+    let gateways = gateway::judge_deletion_protection(&mut judge, d);
+    if d.load_balancers.is_empty() && !d.ingresses.iter().any(|i| i.alb) && !gateways {
         judge.no_input(d, "the load balancer", Input::LoadBalancers);
     }
     judge.finish()
@@ -293,7 +300,9 @@ pub fn check_health_check_path(d: &Deployment) -> Outcome {
             accepts,
         );
     }
-    if groups.is_empty() && ingresses.is_empty() {
+    let gateways =
+        gateway::judge_health_check(&mut judge, d, &path_expected, &code_expected, accepts);
+    if groups.is_empty() && ingresses.is_empty() && !gateways {
         if !d.target_groups.is_empty() {
             let tg = &d.target_groups[0];
             judge.undecided(
@@ -313,7 +322,7 @@ pub fn check_health_check_path(d: &Deployment) -> Outcome {
                 "or the Ingress".to_owned()
             };
             judge.missing(format!(
-                "no target group or ALB ingress of the API in the inputs ({}, {ingress})",
+                "no target group, ALB ingress or Gateway route of the API in the inputs ({}, {ingress})",
                 judge.source(d, Input::TargetGroups)
             ));
         }

@@ -1,9 +1,10 @@
 //! Kubernetes objects, from manifests, `kubectl get -o json` Lists and a stack export's
 //! `kubernetes:*` resources: Deployments and StatefulSets, HPAs, Services and Ingresses are
-//! read; other kinds are skipped.
+//! read, the Gateway API's kinds by [`super::gateway_api`]; other kinds are skipped.
 
 use std::collections::BTreeMap;
 
+use super::gateway_api;
 use crate::formats::stack_export::Resource;
 use crate::node::{Field, Node, State};
 use crate::resources::Reading;
@@ -49,6 +50,11 @@ pub(crate) fn read(obj: &Node<'_>, view: &mut Deployment) -> Result<(), String> 
         }
         return Ok(());
     }
+    let api_version = obj.get("apiVersion").opt_text().unwrap_or_default();
+    if gateway_api::is_read(&api_version, &kind) {
+        gateway_api::read(obj, &kind, view);
+        return Ok(());
+    }
     match kind.as_str() {
         "Deployment" | "StatefulSet" => view.workloads.push(workload(obj, &kind)),
         "HorizontalPodAutoscaler" => view.hpas.push(hpa(obj)),
@@ -77,7 +83,8 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
     if !matches!(
         kind,
         "Deployment" | "StatefulSet" | "HorizontalPodAutoscaler" | "Service" | "Ingress"
-    ) || !res.outputs.get("kind").exists()
+    ) && !gateway_api::KINDS.iter().any(|(_, k)| *k == kind)
+        || !res.outputs.get("kind").exists()
     {
         return Ok(());
     }
@@ -93,13 +100,13 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
     Ok(())
 }
 
-fn namespace(obj: &Node<'_>) -> String {
+pub(super) fn namespace(obj: &Node<'_>) -> String {
     obj.path("metadata.namespace")
         .opt_text()
         .unwrap_or_else(|| "default".to_owned())
 }
 
-fn name(obj: &Node<'_>) -> String {
+pub(super) fn name(obj: &Node<'_>) -> String {
     obj.path("metadata.name")
         .opt_text()
         .unwrap_or_else(|| "(unnamed)".to_owned())

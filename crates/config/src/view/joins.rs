@@ -325,7 +325,12 @@ impl Deployment {
     }
 
     /// Whether a Kubernetes service sends to a workload's pods.
-    fn service_selects(&self, namespace: &str, service: &str, workload: &KubeWorkload) -> bool {
+    pub(crate) fn service_selects(
+        &self,
+        namespace: &str,
+        service: &str,
+        workload: &KubeWorkload,
+    ) -> bool {
         match self
             .kube_services
             .iter()
@@ -471,23 +476,6 @@ impl Deployment {
             ),
             nat: None,
         }
-    }
-
-    /// Every DNS name a load balancer is known by.
-    pub fn load_balancer_names(&self) -> BTreeSet<String> {
-        let mut names: BTreeSet<String> = self
-            .load_balancers
-            .iter()
-            .filter_map(|lb| lb.dns_name.as_deref())
-            .map(dns_key)
-            .collect();
-        names.extend(
-            self.ingresses
-                .iter()
-                .flat_map(|i| i.status_hostnames.iter())
-                .map(|h| dns_key(h)),
-        );
-        names
     }
 
     /// The subnets of a database, directly or through its subnet group.

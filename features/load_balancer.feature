@@ -7,8 +7,11 @@ Feature: The load balancer is protected and health-checks the API (configuration
 
   The load balancer's own attributes (describe-load-balancer-attributes, a stack export's
   enableDeletionProtection) and, for an ALB the AWS Load Balancer Controller creates, the
-  Ingress annotations it is made from. Checked in the configuration [config] names; what no
-  input covers is not checked, visibly.
+  Ingress annotations it is made from, or the Kubernetes Gateway API's objects and the
+  controller's own resources (LoadBalancerConfiguration, TargetGroupConfiguration), merged by
+  its precedence rules (AWS Load Balancer Controller, docs/guide/gateway/customization.md,
+  loadbalancerconfig.md "MergingMode", targetgroupconfig.md "Configuration Resolution Order").
+  Checked in the configuration [config] names; what no input covers is not checked, visibly.
 
   Background:
     Given the configuration exported from the deployment
@@ -21,23 +24,44 @@ Feature: The load balancer is protected and health-checks the API (configuration
     HTTP proxy). The one in front of the API is the one that forwards to its target groups
     (their LoadBalancerArns) or that the api record leads to; when the inputs do not say,
     every internet-facing one is judged. An internal layer-4 balancer beside it is reported.
-    Enforces: an Application Load Balancer (or an HTTP ingress) in front of the API.
+    Through the Gateway API (gateway.networking.k8s.io/v1), the API's route (an HTTPRoute,
+    GRPCRoute, TLSRoute or TCPRoute sending to the API's Service, or for api.{domain}) and the
+    GatewayClass of its Gateway: controllerName gateway.k8s.aws/alb makes an ALB,
+    gateway.k8s.aws/nlb an NLB (AWS Load Balancer Controller, docs/guide/gateway/l7gateway.md
+    and l4gateway.md); another implementation is named and judged on the route's kind
+    (HTTPRoute and GRPCRoute route HTTP; TLSRoute and TCPRoute pass connections through: the
+    Gateway API reference).
+    Enforces: an Application Load Balancer (or an HTTP ingress, or a Gateway with an HTTPRoute)
+    in front of the API.
     Fails when: a Network or Gateway Load Balancer, a Classic Load Balancer (`aws elb
-    describe-load-balancers`), or a Kubernetes Service of type LoadBalancer (layer 4) in
-    front of the API's pods; the setting and the reason are named.
+    describe-load-balancers`), a Gateway of the NLB gateway controller, a TLSRoute or TCPRoute,
+    or a Kubernetes Service of type LoadBalancer (layer 4) in front of the API's pods; the
+    setting and the reason are named.
     Then a layer-7 load balancer, an Application Load Balancer or equivalent, fronts the API
 
   @rec:deletion-protection
   Scenario: Deletion protection is on
+    For a Gateway of the AWS Load Balancer Controller: deletion_protection.enabled in the
+    loadBalancerAttributes of the LoadBalancerConfigurations of its GatewayClass and of the
+    Gateway, merged key by key, the class's mergingMode deciding which wins (prefer-gateway-class
+    by default) (AWS Load Balancer Controller, docs/guide/gateway/customization.md, "Conflict
+    Resolution for LoadBalancerConfiguration").
     Enforces: deletion_protection.enabled is true on every load balancer.
     Fails when: it is false or unset (off by default), or the load balancer is a Classic one
-    (which has none).
+    (which has none); for a Gateway, the configuration the value came from is named.
     Then deletion protection is on for every load balancer
 
   @rec:health-check
   Scenario: The load balancer health-checks the API on /api/status
     The API's target groups (HealthCheckPath, a matcher that accepts 200), or its Ingress's
-    alb.ingress.kubernetes.io/healthcheck-path and success-codes.
+    alb.ingress.kubernetes.io/healthcheck-path and success-codes, or, behind a Gateway of the
+    AWS Load Balancer Controller, the healthCheckConfig (healthCheckPath, matcher.httpCode) of
+    the API Service's TargetGroupConfiguration (its most specific routeConfigurations entry
+    over its defaultConfiguration), else of the Gateway-level default TargetGroupConfiguration,
+    taken whole (AWS Load Balancer Controller, docs/guide/gateway/targetgroupconfig.md,
+    "Configuration Resolution Order", "Route Matching Logic"); unset, the AWS defaults (/ and
+    200). Another Gateway implementation's health check is its own: not checked, with what to
+    export.
     Enforces: the API's target groups (or Ingress annotations) check /api/status and accept
     200.
     Fails when: another path, or a matcher without 200.
@@ -67,7 +91,9 @@ Feature: The load balancer is protected and health-checks the API (configuration
   Scenario: The exported DNS records point api and app to the load balancer
     The guide ("DNS"): two records pointing to your load balancer, api.{domain} and
     app.{domain}. In the exported records (Route 53 record sets, a stack export's records): an
-    alias or CNAME to a load balancer of the inputs (or dns.load_balancer), or an address of
+    alias or CNAME to a load balancer of the inputs (its DNS name, an Ingress's
+    status.loadBalancer, a Gateway's status.addresses, which the AWS Load Balancer Controller
+    sets to the load balancer's DNS name) (or dns.load_balancer), or an address of
     dns.load_balancer_addresses. The dns feature checks what resolvers answer.
     Enforces: the exported records for api.{domain} and app.{domain} alias or CNAME to the
     load balancer.

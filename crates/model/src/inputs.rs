@@ -92,7 +92,7 @@ impl Input {
     pub fn source(self) -> String {
         match self {
             Input::Kubernetes => {
-                "Kubernetes manifests or `kubectl get deploy,hpa,pdb,svc,ingress -o json`"
+                "Kubernetes manifests or `kubectl get deploy,hpa,pdb,svc,ingress -o json` (and `kubectl get gatewayclass,gateway,httproute -A -o json` for the Gateway API)"
                     .to_owned()
             }
             other => format!("`{}`", other.command()),

@@ -1443,3 +1443,57 @@ fn another_gateway_implementation_is_named_and_judged_on_its_route() {
         alb.reason
     );
 }
+
+#[test]
+fn the_recorded_clusters_gateway_deployment_passes_as_kubectl_prints_it() {
+    // What `kubectl get -o json` prints for the Gateway API deployment of the recorded cluster
+    // (namespace pulumi-gw behind the shared Gateway gateway-system/platform): the same rules
+    // hold as for the manifests, read from Lists of live objects.
+    // The objects collection keeps (tests/kubectl.rs of netconform-collect): the namespace's,
+    // and, of the cluster-wide lists, what its routes lead to (not another team's route, nor
+    // the internal Gateway no route of the API attaches to).
+    let cluster = netconform_testkit::kubectl::CLUSTER;
+    let mut items: Vec<serde_json::Value> = Vec::new();
+    for entry in std::fs::read_dir(cluster).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let around = name.starts_with("all-") && name.contains(".gateway.");
+        if !(name.starts_with("pulumi-gw-") || around) {
+            continue;
+        }
+        let list: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for item in list["items"].as_array().unwrap() {
+            let (ns, n) = (&item["metadata"]["namespace"], &item["metadata"]["name"]);
+            let kept =
+                !around || (ns != "pulumi-gw" && ns != "shop" && n != "internal" && n != "aws-nlb");
+            if kept {
+                items.push(item.clone());
+            }
+        }
+    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("gw-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("objects.json");
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+    std::fs::write(&file, serde_json::to_string_pretty(&list).unwrap()).unwrap();
+    let d = load_files(&[file.to_str().unwrap()], &[], &[]);
+    for check in ["alb", "deletion-protection", "health-check", "timeline"] {
+        let got = run(check, &d);
+        assert_eq!(got.verdict, Verdict::Pass, "{check}: {}", got.reason);
+    }
+    let alb = run("alb", &d);
+    assert!(
+        alb.reason
+            .contains("Gateway gateway-system/platform (HTTPRoute pulumi-gw/pulumi-api)"),
+        "{}",
+        alb.reason
+    );
+    let dp = run("deletion-protection", &d);
+    assert!(
+        dp.reason
+            .contains("from LoadBalancerConfiguration gateway-system/platform (the Gateway's)"),
+        "{}",
+        dp.reason
+    );
+}

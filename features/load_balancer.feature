@@ -30,13 +30,20 @@ Feature: The load balancer is protected and health-checks the API (configuration
     gateway.k8s.aws/nlb an NLB (AWS Load Balancer Controller, docs/guide/gateway/l7gateway.md
     and l4gateway.md); another implementation is named and judged on the route's kind
     (HTTPRoute and GRPCRoute route HTTP; TLSRoute and TCPRoute pass connections through: the
-    Gateway API reference).
+    Gateway API reference). An HTTP proxy in the cluster (ingress-nginx, Envoy Gateway, Traefik,
+    HAProxy's or NGINX's controller, told by its image) that the API's Ingress (a class no
+    cloud controller serves) or Gateway leads through is judged as the load balancer tier
+    behind its Service of type LoadBalancer, whose layer-4 balancer is then no failure: the
+    guide's "or equivalent" held to what the guide asks of a tier that serves the API
+    ("Multi-AZ deployment", "Auto-scaling": minimum 2, "Graceful shutdown").
     Enforces: an Application Load Balancer (or an HTTP ingress, or a Gateway with an HTTPRoute)
     in front of the API.
     Fails when: a Network or Gateway Load Balancer, a Classic Load Balancer (`aws elb
     describe-load-balancers`), a Gateway of the NLB gateway controller, a TLSRoute or TCPRoute,
-    or a Kubernetes Service of type LoadBalancer (layer 4) in front of the API's pods; the
-    setting and the reason are named.
+    or a Kubernetes Service of type LoadBalancer (layer 4) straight to the API's pods; an
+    in-cluster proxy tier with fewer than 2 replicas (or HPA minimum), no zone spread, no
+    preStop hook (or a grace period that ends before its sleep), or no rule for api or app; the
+    verdict says which of the two it found, and names the setting and the reason.
     Then a layer-7 load balancer, an Application Load Balancer or equivalent, fronts the API
 
   @rec:deletion-protection

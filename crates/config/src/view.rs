@@ -6,6 +6,7 @@ mod gateway_api;
 mod gateway_resolve;
 mod joins;
 mod kubernetes_objects;
+mod proxies;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -25,8 +26,9 @@ pub use gateway_resolve::{Resolved, TgLayers};
 pub(crate) use joins::{dns_key, looks_like_api};
 pub use joins::{is_api_image, is_console_image};
 pub use kubernetes_objects::{
-    Hpa, Ingress, KubeContainer, KubeService, KubeWorkload, PreStop, Probe, ZoneRule,
+    Hpa, Ingress, IngressClass, KubeContainer, KubeService, KubeWorkload, PreStop, Probe, ZoneRule,
 };
+pub use proxies::{Proxy, ProxyTier, proxy_of_image};
 
 pub use netconform_model::inputs::Input;
 
@@ -44,6 +46,7 @@ pub struct Deployment {
     pub hpas: Vec<Hpa>,
     pub kube_services: Vec<KubeService>,
     pub ingresses: Vec<Ingress>,
+    pub ingress_classes: Vec<IngressClass>,
     pub gateway_classes: Vec<GatewayClass>,
     pub gateways: Vec<Gateway>,
     /// HTTPRoutes, GRPCRoutes, TLSRoutes and TCPRoutes.

@@ -234,7 +234,9 @@ fn check_all(what: &str, d: &Deployment, expected: &[Expect], others: impl Fn(&s
 /// with the AWS Load Balancer Controller, ECS on Fargate, ECS on EC2 with managed draining,
 /// VMs on EC2 auto-scaling groups; EKS exposed through the Gateway API with the controller's
 /// ALB gateway controller.
-const SETS: [&str; 5] = ["eks", "ecs", "ecs-ec2", "vms", "gateway"];
+/// ingress-nginx (an HTTP proxy in the cluster) behind a Network Load Balancer, as its chart
+/// sets it up for high availability.
+const SETS: [&str; 6] = ["eks", "ecs", "ecs-ec2", "vms", "gateway", "ingress-nginx"];
 
 /// The conformant set's verdicts: pass, except the checks that do not apply to the platform
 /// (pods and Fargate tasks have no instances to hook; readiness probes are Kubernetes'; no
@@ -242,7 +244,12 @@ const SETS: [&str; 5] = ["eks", "ecs", "ecs-ec2", "vms", "gateway"];
 fn baseline(set: &str, check: &str) -> Verdict {
     match (set, check) {
         ("ecs" | "ecs-ec2" | "vms" | "stack", "readiness") => Verdict::NotApplicable,
-        ("eks" | "gateway" | "ecs" | "stack", "instances") => Verdict::NotApplicable,
+        ("eks" | "gateway" | "ingress-nginx" | "ecs" | "stack", "instances") => {
+            Verdict::NotApplicable
+        }
+        // ingress-nginx health-checks its backends through the pods' readiness: its own, not
+        // read (the readiness probe scenario checks the API's).
+        ("ingress-nginx", "health-check") => Verdict::NotChecked,
         // No input gives the container stop timeout on the instances: a gap, not the nature.
         ("vms", "stop-timeout") => Verdict::NotChecked,
         _ => Verdict::Pass,
@@ -752,6 +759,51 @@ const BROKEN: &[(&str, &str, Expect)] = &[
         inconclusive(
             "timeline",
             "deregistration_delay.timeout_seconds=ten is not a whole number",
+        ),
+    ),
+    (
+        "ingress-nginx",
+        "proxy-one-replica",
+        fail(
+            "alb",
+            "broken/ingress-nginx/proxy-one-replica/kubernetes/ingress-nginx.yaml: spec.replicas",
+            "spec.replicas = 1, expected >= 2 (Deployment ingress-nginx/ingress-nginx-controller (ingress-nginx, an HTTP proxy in the cluster))",
+        ),
+    ),
+    (
+        "ingress-nginx",
+        "proxy-no-zone-spread",
+        fail(
+            "alb",
+            "broken/ingress-nginx/proxy-no-zone-spread/kubernetes/ingress-nginx.yaml: spec.template.spec.topologySpreadConstraints",
+            "no zone spread",
+        ),
+    ),
+    (
+        "ingress-nginx",
+        "proxy-no-pre-stop",
+        fail(
+            "alb",
+            "broken/ingress-nginx/proxy-no-pre-stop/kubernetes/ingress-nginx.yaml: spec.template.spec.containers[0].lifecycle.preStop",
+            "no preStop hook: the proxy stops while the load balancer still sends it connections",
+        ),
+    ),
+    (
+        "ingress-nginx",
+        "proxy-grace-before-sleep",
+        fail(
+            "alb",
+            "broken/ingress-nginx/proxy-grace-before-sleep/kubernetes/ingress-nginx.yaml: spec.template.spec.terminationGracePeriodSeconds",
+            "terminationGracePeriodSeconds 20 s ends before the preStop sleep of 30 s",
+        ),
+    ),
+    (
+        "ingress-nginx",
+        "proxy-no-app-route",
+        fail(
+            "alb",
+            "ingress-nginx/kubernetes/ingress-nginx.yaml",
+            "no Ingress rule or route for app.{domain} through it",
         ),
     ),
 ];
@@ -1437,10 +1489,22 @@ fn another_gateway_implementation_is_named_and_judged_on_its_route() {
     let alb = run("alb", &d);
     assert_eq!(alb.verdict, Verdict::Pass, "{}", alb.reason);
     assert!(
-        alb.reason
-            .contains("a HTTPRoute on Envoy Gateway (a proxy in the cluster)"),
+        alb.reason.contains("a HTTPRoute on Envoy Gateway (a proxy in the cluster)")
+            && alb.reason.contains(
+                "type LoadBalancer in front of Envoy (Envoy Gateway), an HTTP proxy in the cluster (HTTPRoute pulumi/pulumi-api on Gateway pulumi/eg): judged as the load balancer tier"
+            ),
         "{}",
         alb.reason
+    );
+    // Its health check is Envoy Gateway's own: not checked, saying what to export.
+    let health = run("health-check", &d);
+    assert_eq!(health.verdict, Verdict::NotChecked, "{}", health.reason);
+    assert!(
+        health
+            .reason
+            .contains("Envoy Gateway (a proxy in the cluster)"),
+        "{}",
+        health.reason
     );
 }
 

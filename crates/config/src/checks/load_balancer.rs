@@ -1,23 +1,25 @@
 //! "Load balancer configuration": a layer-7 load balancer in front of the API, deletion protection, the health check on /api/status, the
-//! pods' readiness, the grace period before health checks count; and ("DNS") the exported
-//! records for api and app pointing at the load balancer.
-
-use std::net::IpAddr;
+//! pods' readiness, the grace period before health checks count (the Gateway API's side in
+//! `gateway`, an HTTP proxy tier in the cluster in `proxy`); and ("DNS") the exported records
+//! for api and app pointing at the load balancer (`dns`).
 
 use netconform_model::Outcome;
 use netconform_model::guide::{
-    API_RECORD_LABEL, APP_RECORD_LABEL, HEALTH_CHECK_GRACE_PERIOD, HEALTH_CHECK_PATH,
-    HEALTHY_STATUS, Section,
+    HEALTH_CHECK_GRACE_PERIOD, HEALTH_CHECK_PATH, HEALTHY_STATUS, Section,
 };
 
+mod dns;
 mod gateway;
+mod proxy;
+
+pub use dns::{check_dns_records, check_dns_records_of};
 
 pub(crate) use gateway::api_deregistration_delay;
 
 use super::shutdown::api_containers;
 use super::{Judge, defaults, guideline, no_api, platform};
 use crate::node::{Field, State};
-use crate::view::{Deployment, Ingress, Input, LbKind, dns_key};
+use crate::view::{Deployment, Ingress, Input, LbKind, LoadBalancer, dns_key};
 
 const LB_ATTRIBUTES: &str = "alb.ingress.kubernetes.io/load-balancer-attributes";
 const HEALTHCHECK_PATH: &str = "alb.ingress.kubernetes.io/healthcheck-path";
@@ -35,6 +37,8 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
     );
     let g = guideline::APPLICATION_LOAD_BALANCER;
     let expected = "an Application Load Balancer (or another layer-7 balancer)";
+    let tier = d.proxy_tier();
+    let fronting = proxy::fronting(tier.as_ref());
     let attributed = d.api_load_balancers();
     let lbs: Vec<_> = if attributed.is_empty() {
         if !d.load_balancers.is_empty() {
@@ -50,40 +54,7 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
         attributed
     };
     for lb in lbs {
-        match &lb.kind.state {
-            State::Set(kind) if kind.is_layer7() => {
-                judge.ok(g, &lb.subject, &lb.kind.at, kind.to_string(), expected)
-            }
-            State::Set(kind) => {
-                let why = match kind {
-                    LbKind::Classic => {
-                        "the previous generation: no host rules for api and app, no deletion protection"
-                    }
-                    LbKind::Gateway => "it forwards packets to appliances, not HTTP to the API",
-                    _ => {
-                        "it passes TCP through: no HTTP health checks per request, no host routing, no HTTP/2 to clients"
-                    }
-                };
-                let actual = format!("{kind}: {why}");
-                if lb.internet_facing == Some(false) {
-                    judge.warn(
-                        g,
-                        &lb.subject,
-                        &lb.kind.at,
-                        format!("internal, {actual}"),
-                        expected,
-                    );
-                } else {
-                    judge.error(g, &lb.subject, &lb.kind.at, actual, expected);
-                }
-            }
-            State::Unset => judge.missing(format!(
-                "the type of {} (`Type` in {})",
-                lb.subject,
-                judge.source(d, Input::LoadBalancers)
-            )),
-            _ => judge.unreadable(g, &lb.subject, &lb.kind),
-        }
+        judge_kind(&mut judge, d, lb, &fronting, expected);
     }
     for s in d.api_services() {
         if !s.classic_load_balancers.is_empty() {
@@ -112,13 +83,16 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
         judge.ok(g, &ing.subject, &ing.at, actual, expected);
     }
     let gateways = gateway::judge_application_load_balancer(&mut judge, d, expected);
+    if let Some(tier) = &tier {
+        proxy::judge_proxy_tier(&mut judge, d, tier);
+    }
     for svc in d.api_kube_services() {
         if svc.service_type.value().map(String::as_str) == Some("LoadBalancer") {
             judge.error(
                 g,
                 &svc.subject,
                 &svc.service_type.at,
-                "type LoadBalancer: a layer-4 balancer (on EKS, a Network Load Balancer) in front of the API's pods",
+                "type LoadBalancer: a layer-4 balancer (on EKS, a Network Load Balancer) straight to the API's pods, no HTTP proxy in between",
                 "an Ingress (ALB) in front of the API; its Service of type ClusterIP or NodePort",
             );
         }
@@ -136,6 +110,67 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
         judge.no_input(d, "the load balancer", Input::LoadBalancers);
     }
     judge.finish()
+}
+
+/// One load balancer's kind: layer 7 passes; layer 4 in front of an in-cluster proxy tier
+/// (`fronting`: its Service's load balancer) passes, the tier being judged apart; otherwise
+/// layer 3 or 4 fails (an internal one is only reported).
+fn judge_kind(
+    judge: &mut Judge,
+    d: &Deployment,
+    lb: &LoadBalancer,
+    fronting: &std::collections::BTreeSet<String>,
+    expected: &str,
+) {
+    let g = guideline::APPLICATION_LOAD_BALANCER;
+    match &lb.kind.state {
+        State::Set(kind) if kind.is_layer7() => {
+            judge.ok(g, &lb.subject, &lb.kind.at, kind.to_string(), expected)
+        }
+        State::Set(kind)
+            if lb
+                .dns_name
+                .as_deref()
+                .is_some_and(|n| fronting.contains(&dns_key(n))) =>
+        {
+            judge.ok(
+                proxy::PROXY_TIER,
+                &lb.subject,
+                &lb.kind.at,
+                format!("{kind} in front of an HTTP proxy in the cluster (its Service's load balancer): the proxy tier is judged as the load balancer"),
+                expected,
+            )
+        }
+        State::Set(kind) => {
+            let why = match kind {
+                LbKind::Classic => {
+                    "the previous generation: no host rules for api and app, no deletion protection"
+                }
+                LbKind::Gateway => "it forwards packets to appliances, not HTTP to the API",
+                _ => {
+                    "it passes TCP through: no HTTP health checks per request, no host routing, no HTTP/2 to clients"
+                }
+            };
+            let actual = format!("{kind}: {why}");
+            if lb.internet_facing == Some(false) {
+                judge.warn(
+                    g,
+                    &lb.subject,
+                    &lb.kind.at,
+                    format!("internal, {actual}"),
+                    expected,
+                );
+            } else {
+                judge.error(g, &lb.subject, &lb.kind.at, actual, expected);
+            }
+        }
+        State::Unset => judge.missing(format!(
+            "the type of {} (`Type` in {})",
+            lb.subject,
+            judge.source(d, Input::LoadBalancers)
+        )),
+        _ => judge.unreadable(g, &lb.subject, &lb.kind),
+    }
 }
 
 /// Deletion protection on every load balancer (and every ALB an ingress creates).
@@ -472,106 +507,6 @@ pub fn check_startup_grace(d: &Deployment) -> Outcome {
     }
     if !any {
         no_api(&mut judge, d);
-    }
-    judge.finish()
-}
-
-/// [`check_dns_records`] for the records and the load balancer an environment file names.
-pub fn check_dns_records_of(d: &Deployment, env: &netconform_model::Environment) -> Outcome {
-    let load_balancer = env
-        .dns
-        .load_balancer
-        .as_ref()
-        .map(|n| n.as_str().to_owned());
-    check_dns_records(
-        d,
-        &env.domain.to_string(),
-        load_balancer.as_deref(),
-        &env.dns.load_balancer_addresses,
-    )
-}
-
-/// The exported records for `api.{domain}` and `app.{domain}` point at a load balancer of the
-/// inputs (or `load_balancer`, `addresses` from the environment).
-pub fn check_dns_records(
-    d: &Deployment,
-    domain: &str,
-    load_balancer: Option<&str>,
-    addresses: &[IpAddr],
-) -> Outcome {
-    let mut judge = Judge::new(
-        "the exported records point api and app to the load balancer",
-        Section::Dns,
-    );
-    if !d.has(Input::Records) {
-        judge.no_input(d, "the DNS records", Input::Records);
-        return judge.finish();
-    }
-    let mut lbs = d.load_balancer_names();
-    lbs.extend(load_balancer.map(dns_key));
-    let list_at = d
-        .list_of(Input::Records)
-        .cloned()
-        .expect("records were read");
-    for label in [API_RECORD_LABEL, APP_RECORD_LABEL] {
-        let name = format!("{label}.{}", dns_key(domain));
-        let records: Vec<_> = d
-            .records
-            .iter()
-            .filter(|r| r.name == name && matches!(r.record_type.as_str(), "A" | "AAAA" | "CNAME"))
-            .collect();
-        if records.is_empty() {
-            judge.error(
-                guideline::DNS_RECORDS,
-                &name,
-                &list_at,
-                format!("no A, AAAA or CNAME record for {name}"),
-                "a record pointing to the load balancer",
-            );
-        }
-        for r in records {
-            let subject = format!("{} record {name}", r.record_type);
-            let expected = if lbs.is_empty() {
-                "the load balancer".to_owned()
-            } else {
-                format!(
-                    "the load balancer ({})",
-                    lbs.iter().cloned().collect::<Vec<_>>().join(" or ")
-                )
-            };
-            let to_lb = r.targets.iter().any(|t| {
-                lbs.contains(t) || t.parse::<IpAddr>().is_ok_and(|ip| addresses.contains(&ip))
-            });
-            if to_lb {
-                judge.ok(
-                    guideline::DNS_RECORDS,
-                    &subject,
-                    &r.at,
-                    format!("-> {}", r.targets.join(", ")),
-                    expected,
-                );
-            } else if lbs.is_empty() && addresses.is_empty() {
-                judge.missing(format!(
-                    "where {name} should point: no load balancer in the inputs ({}) and no dns.load_balancer",
-                    judge.source(d, Input::LoadBalancers)
-                ));
-            } else {
-                judge.error(
-                    guideline::DNS_RECORDS,
-                    &subject,
-                    &r.at,
-                    format!(
-                        "-> {}",
-                        if r.targets.is_empty() {
-                            "nothing".to_owned()
-                        } else {
-                            r.targets.join(", ")
-                        }
-                    ),
-                    expected,
-                );
-            }
-        }
     }
     judge.finish()
 }

@@ -9,8 +9,8 @@ use crate::formats::stack_export::Resource;
 use crate::node::{Field, Node, State};
 use crate::resources::Reading;
 use crate::view::{
-    Deployment, Hpa, Ingress, Input, KubeContainer, KubeService, KubeWorkload, PreStop, Probe,
-    Told, ZoneRule, looks_like_api,
+    Deployment, Hpa, Ingress, IngressClass, Input, KubeContainer, KubeService, KubeWorkload,
+    PreStop, Probe, Told, ZoneRule, looks_like_api,
 };
 
 /// The annotation `kubectl apply` keeps the applied object in: the configured values of an
@@ -68,8 +68,19 @@ pub(crate) fn read(obj: &Node<'_>, view: &mut Deployment) -> Result<(), String> 
                 selector: string_map(&obj.path("spec.selector")),
                 service_type: obj.path("spec.type").text(),
                 annotations: string_map(&obj.path("metadata.annotations")),
+                status_hostnames: obj
+                    .path("status.loadBalancer.ingress")
+                    .items()
+                    .iter()
+                    .filter_map(|i| i.get("hostname").opt_text().or(i.get("ip").opt_text()))
+                    .collect(),
             });
         }
+        "IngressClass" => view.ingress_classes.push(IngressClass {
+            name: name(obj),
+            at: obj.at.clone(),
+            controller: obj.path("spec.controller").opt_text(),
+        }),
         "Ingress" => view.ingresses.push(ingress(obj)),
         _ => {}
     }
@@ -82,7 +93,12 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
     let kind = res.kind.rsplit(':').next().unwrap_or_default();
     if !matches!(
         kind,
-        "Deployment" | "StatefulSet" | "HorizontalPodAutoscaler" | "Service" | "Ingress"
+        "Deployment"
+            | "StatefulSet"
+            | "HorizontalPodAutoscaler"
+            | "Service"
+            | "Ingress"
+            | "IngressClass"
     ) && !gateway_api::KINDS.iter().any(|(_, k)| *k == kind)
         || !res.outputs.get("kind").exists()
     {

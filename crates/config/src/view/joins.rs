@@ -9,7 +9,7 @@ use netconform_model::evidence::Evidence;
 use super::*;
 
 /// The name of a container image without registry and tag: `pulumi/service`.
-fn image_repository(image: &str) -> &str {
+pub(crate) fn image_repository(image: &str) -> &str {
     let no_digest = image.split('@').next().unwrap_or(image);
     let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
     match no_digest[last_slash..].find(':') {

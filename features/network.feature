@@ -43,10 +43,15 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     Each private subnet's default route goes to the NAT gateway in its own zone: a route to
     another zone's NAT gateway is cut off when that zone fails. Each NAT gateway sits in a
     public subnet (the guide's "Public subnets: ... NAT gateways"): one in a private subnet
-    has no way out itself.
-    Enforces: each private subnet's default route goes to a NAT gateway in its own zone, and
-    every NAT gateway is in a public subnet.
-    Fails when: a zone has no NAT gateway, a private subnet routes to another zone's, or a NAT
+    has no way out itself. The guide predates regional NAT gateways (AWS, VPC user guide,
+    "Regional NAT gateways for automatic multi-AZ expansion"): one gateway (AvailabilityMode
+    regional) that runs in every zone it serves and has no subnet of its own; it is the guide's
+    NAT gateway per zone when it serves the subnet's zone (AutoProvisionZones enabled, or an
+    address in that zone).
+    Enforces: each private subnet's default route goes to a NAT gateway in its own zone (or a
+    regional one serving that zone), and every zonal NAT gateway is in a public subnet.
+    Fails when: a zone has no NAT gateway, a private subnet routes to another zone's (or to a
+    regional one with AutoProvisionZones disabled and no address in its zone), or a NAT
     gateway sits in a private or isolated subnet.
     Then every private subnet reaches the internet through a NAT gateway in its own availability zone
 

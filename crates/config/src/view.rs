@@ -15,8 +15,8 @@ use serde_saphyr::Spanned;
 pub use aws_resources::{
     AutoScalingGroup, CapacityProvider, Database, DbSubnetGroup, DnsRecord, EcsContainer,
     EcsService, Launch, LbKind, LifecycleHook, LoadBalancer, NatGateway, NodeGroup, Placement,
-    RouteTable, ScalableTarget, ScalingPolicy, Subnet, TERMINATING, TargetGroup, TaskDefinition,
-    Tier, TierOf, VpcEndpoint,
+    RegionalNat, RouteTable, ScalableTarget, ScalingPolicy, Subnet, TERMINATING, TargetGroup,
+    TaskDefinition, Tier, TierOf, VpcEndpoint,
 };
 pub use gateway_api::{
     AWS_GROUP, Attribute, Backend, GATEWAY_GROUP, Gateway, GatewayClass, GatewayImpl, LbConfig,

@@ -806,6 +806,15 @@ const BROKEN: &[(&str, &str, Expect)] = &[
             "no Ingress rule or route for app.{domain} through it",
         ),
     ),
+    (
+        "ecs",
+        "regional-nat-missing-zone",
+        fail(
+            "nat",
+            "broken/ecs/regional-nat-missing-zone/route-tables.json: RouteTables[3].Routes[1].NatGatewayId",
+            "routes to nat-regional, regional with AutoProvisionZones disabled and no address in us-east-1b (its zones: us-east-1a)",
+        ),
+    ),
 ];
 
 /// Broken files that break a second rule by their nature: a grace period below the guide's
@@ -1560,4 +1569,19 @@ fn the_recorded_clusters_gateway_deployment_passes_as_kubectl_prints_it() {
         "{}",
         dp.reason
     );
+}
+
+#[test]
+fn a_regional_nat_gateway_serves_every_zone_without_a_subnet_of_its_own() {
+    // AWS, VPC user guide, "Regional NAT gateways for automatic multi-AZ expansion".
+    let d = load_set("ecs", Some("regional-nat"));
+    let got = run("nat", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("routes to nat-regional, regional with AutoProvisionZones enabled: it runs in us-east-1b"),
+        "{}",
+        got.reason
+    );
+    check_all("ecs/regional-nat", &d, &[], |c| baseline("ecs", c));
 }

@@ -10,9 +10,9 @@ mod object_storage;
 
 pub use object_storage::check_object_storage_endpoint;
 
-use super::{Judge, guideline, no_api};
-use crate::node::State;
-use crate::view::{Deployment, Input, NatGateway, Subnet, Tier, TierOf};
+use super::{Judge, guideline, no_api, platform};
+use crate::node::{Loc, State};
+use crate::view::{Deployment, Input, NatGateway, RegionalNat, Subnet, Tier, TierOf};
 
 fn tier_name(tier: Tier) -> &'static str {
     match tier {
@@ -265,6 +265,20 @@ pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
         if let Some(z) = n.subnet.as_deref().and_then(|s| d.zone_of(s)) {
             nats_by_zone.entry(z.to_owned()).or_default().push(&n.id);
         }
+        // A regional NAT gateway runs in the zones it serves: all of the VPC's, or its own.
+        if let Some(r) = &n.regional {
+            let zones: Vec<&str> = if r.auto_zones {
+                d.subnets.iter().filter_map(|s| s.zone.as_deref()).collect()
+            } else {
+                r.zones.iter().map(String::as_str).collect()
+            };
+            for z in zones {
+                let ids = nats_by_zone.entry(z.to_owned()).or_default();
+                if !ids.contains(&n.id.as_str()) {
+                    ids.push(&n.id);
+                }
+            }
+        }
     }
     let mut private = 0;
     for subnet in &d.subnets {
@@ -288,6 +302,16 @@ pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
 /// Each NAT gateway in a public subnet: one in a private subnet has no way out itself.
 fn judge_nat_subnets(judge: &mut Judge, d: &Deployment, usable: &[&NatGateway]) {
     for n in usable {
+        if let Some(regional) = &n.regional {
+            judge.ok(
+                platform::REGIONAL_NAT,
+                &format!("NAT gateway {}", n.id),
+                &regional.at,
+                "regional: no subnet of its own, AWS runs it in each zone it serves",
+                "a public subnet, or a regional NAT gateway",
+            );
+            continue;
+        }
         let Some(subnet) = n.subnet.as_deref() else {
             judge.missing(format!("the subnet of NAT gateway {}", n.id));
             continue;
@@ -316,6 +340,47 @@ fn judge_nat_subnets(judge: &mut Judge, d: &Deployment, usable: &[&NatGateway]) 
             ),
             None => judge.missing(format!("the tier of {subnet}: {}", tier.how)),
         }
+    }
+}
+
+/// A private subnet routing to a regional NAT gateway: served in its own zone when the gateway
+/// provisions zones itself or lists this one.
+fn judge_regional(
+    judge: &mut Judge,
+    subject: &str,
+    route_at: &Loc,
+    nat: &str,
+    r: &RegionalNat,
+    zone: &str,
+) {
+    let expected = format!("a NAT gateway in {zone} (a regional one serving {zone})");
+    if r.auto_zones {
+        judge.ok(
+            platform::REGIONAL_NAT,
+            subject,
+            route_at,
+            format!("routes to {nat}, regional with AutoProvisionZones enabled: it runs in {zone}"),
+            expected,
+        );
+    } else if r.zones.iter().any(|z| z == zone) {
+        judge.ok(
+            platform::REGIONAL_NAT,
+            subject,
+            route_at,
+            format!("routes to {nat}, regional, with an address in {zone}"),
+            expected,
+        );
+    } else {
+        judge.error(
+            platform::REGIONAL_NAT,
+            subject,
+            route_at,
+            format!(
+                "routes to {nat}, regional with AutoProvisionZones disabled and no address in {zone} (its zones: {})",
+                if r.zones.is_empty() { "none".to_owned() } else { r.zones.join(", ") }
+            ),
+            expected,
+        );
     }
 }
 
@@ -349,6 +414,14 @@ fn judge_private_subnet(
                 .route_table_of(subnet)
                 .and_then(|rt| rt.default_route.as_ref().map(|(_, at)| at.clone()))
                 .unwrap_or_else(|| subnet.at.clone());
+            let regional = usable
+                .iter()
+                .find(|n| n.id == *nat)
+                .and_then(|n| n.regional.as_ref());
+            if let Some(r) = regional {
+                judge_regional(judge, &subject, &route_at, nat, r, zone);
+                return;
+            }
             match nat_zone(nat) {
                 Some(z) if z == zone => judge.ok(guideline::NAT_PER_ZONE, &subject, &route_at, format!("routes to {nat} in {z}"), expected),
                 Some(z) => judge.error(

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::formats::stack_export::Resource;
 use crate::node::{Loc, Node};
 use crate::resources::Reading;
-use crate::view::{Input, NatGateway, RouteTable, Subnet, VpcEndpoint};
+use crate::view::{Input, NatGateway, RegionalNat, RouteTable, Subnet, VpcEndpoint};
 
 /// The destination of a default route.
 const DEFAULT_ROUTE: &str = "0.0.0.0/0";
@@ -128,6 +128,33 @@ fn nat_gateway(n: &Node<'_>, id: String) -> Option<NatGateway> {
         subnet: n.get_ci("SubnetId").opt_text(),
         subnet_at: n.get_ci("SubnetId").at.clone(),
         state: None,
+        regional: regional_nat(n),
+    })
+}
+
+/// A regional NAT gateway's zones (`AvailabilityMode: regional`; `AutoProvisionZones`
+/// enabled by default, else the zones of its addresses).
+fn regional_nat(n: &Node<'_>) -> Option<RegionalNat> {
+    let mode = n.get_ci("AvailabilityMode");
+    if !mode.opt_text()?.eq_ignore_ascii_case("regional") {
+        return None;
+    }
+    let auto_zones = n
+        .get_ci("AutoProvisionZones")
+        .opt_text()
+        .is_none_or(|v| v.eq_ignore_ascii_case("enabled"));
+    let mut zones: Vec<String> = n
+        .get_ci("NatGatewayAddresses")
+        .items()
+        .iter()
+        .filter_map(|a| a.get_ci("AvailabilityZone").opt_text())
+        .collect();
+    zones.sort();
+    zones.dedup();
+    Some(RegionalNat {
+        auto_zones,
+        zones,
+        at: mode.at.clone(),
     })
 }
 

@@ -195,6 +195,22 @@ pub struct NatGateway {
     pub subnet_at: Loc,
     /// "available", "deleted", ...; none when the input does not say.
     pub state: Option<String>,
+    /// A regional NAT gateway (`AvailabilityMode: regional`): one gateway for every zone,
+    /// with no subnet of its own (AWS, VPC user guide, "Regional NAT gateways for automatic
+    /// multi-AZ expansion").
+    pub regional: Option<RegionalNat>,
+}
+
+/// The zones a regional NAT gateway serves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionalNat {
+    /// `AutoProvisionZones: enabled` (the default): it expands to every zone where the VPC
+    /// has subnets.
+    pub auto_zones: bool,
+    /// Otherwise the zones of its `NatGatewayAddresses`.
+    pub zones: Vec<String>,
+    /// Where its mode is written.
+    pub at: Loc,
 }
 
 #[derive(Debug, Clone)]

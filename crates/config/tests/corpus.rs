@@ -1585,3 +1585,18 @@ fn a_regional_nat_gateway_serves_every_zone_without_a_subnet_of_its_own() {
     );
     check_all("ecs/regional-nat", &d, &[], |c| baseline("ecs", c));
 }
+
+#[test]
+fn a_tcp_route_to_the_api_is_layer_4_whatever_the_implementation() {
+    // The Gateway API reference: a TCPRoute forwards connections by port, no HTTP routing.
+    let d = load_set("gateway", Some("gateway-tcproute"));
+    assert_expected(
+        "gateway-tcproute",
+        &run("alb", &d),
+        &fail(
+            "alb",
+            "gateway-tcproute/kubernetes/gateway.yaml",
+            "a TCPRoute on Envoy Gateway (a proxy in the cluster): the connection is passed through by port, layer 4",
+        ),
+    );
+}

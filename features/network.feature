@@ -15,10 +15,16 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
 
   @rec:subnets-by-tier
   Scenario: Internet-facing load balancers sit in public subnets
+    The guide predates VPC Block Public Access (AWS, EC2 API VpcBlockPublicAccessOptions and
+    VpcBlockPublicAccessExclusion): when `aws ec2 describe-vpc-block-public-access-options`
+    (and its exclusions) is exported, a subnet routing to an internet gateway is public only
+    if the account does not block ingress, or an allow-bidirectional exclusion names the
+    subnet or its VPC.
     Enforces: every internet-facing load balancer is in subnets that route 0.0.0.0/0 to an
-    internet gateway.
-    Fails when: a load balancer sits in a private or isolated subnet; the subnet and its
-    route are named.
+    internet gateway (and that VPC Block Public Access, when exported, leaves reachable).
+    Fails when: a load balancer sits in a private or isolated subnet, or in a public one VPC
+    Block Public Access blocks (block-bidirectional or block-ingress, no allow-bidirectional
+    exclusion); the subnet and its route are named.
     Then every internet-facing load balancer is in public subnets
 
   @rec:subnets-by-tier

@@ -13,10 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_saphyr::Spanned;
 
 pub use aws_resources::{
-    AutoScalingGroup, CapacityProvider, Database, DbSubnetGroup, DnsRecord, EcsContainer,
-    EcsService, Launch, LbKind, LifecycleHook, LoadBalancer, NatGateway, NodeGroup, Placement,
-    RegionalNat, RouteTable, ScalableTarget, ScalingPolicy, Subnet, TERMINATING, TargetGroup,
-    TaskDefinition, Tier, TierOf, VpcEndpoint,
+    AutoScalingGroup, BlockPublicAccess, BpaExclusion, CapacityProvider, Database, DbSubnetGroup,
+    DnsRecord, EcsContainer, EcsService, Launch, LbKind, LifecycleHook, LoadBalancer, NatGateway,
+    NodeGroup, Placement, RegionalNat, RouteTable, ScalableTarget, ScalingPolicy, Subnet,
+    TERMINATING, TargetGroup, TaskDefinition, Tier, TierOf, VpcEndpoint,
 };
 pub use gateway_api::{
     AWS_GROUP, Attribute, Backend, GATEWAY_GROUP, Gateway, GatewayClass, GatewayImpl, LbConfig,
@@ -71,6 +71,9 @@ pub struct Deployment {
     pub groups: Vec<AutoScalingGroup>,
     pub lifecycle_hooks: Vec<LifecycleHook>,
     pub capacity_providers: Vec<CapacityProvider>,
+    /// VPC Block Public Access (`describe-vpc-block-public-access-options`), when exported.
+    pub block_public_access: Option<BlockPublicAccess>,
+    pub bpa_exclusions: Vec<BpaExclusion>,
     /// The kinds of input read (an empty list counts: it says there are none).
     pub inputs: BTreeSet<Input>,
     /// The kinds collection was refused, with the IAM action denied (`denied.json`, which

@@ -1600,3 +1600,39 @@ fn a_tcp_route_to_the_api_is_layer_4_whatever_the_implementation() {
         ),
     );
 }
+
+#[test]
+fn vpc_block_public_access_keeps_the_internet_from_a_public_load_balancer_unless_excluded() {
+    // AWS, EC2 API: VpcBlockPublicAccessOptions, VpcBlockPublicAccessExclusion.
+    let with = |extra: &[&str]| {
+        let mut aws: Vec<String> = files(&data().join("ecs"))
+            .into_iter()
+            .filter(|f| f.ends_with(".json"))
+            .map(|f| format!("ecs/{f}"))
+            .collect();
+        aws.extend(extra.iter().map(|f| format!("block-public-access/{f}")));
+        let aws: Vec<&str> = aws.iter().map(String::as_str).collect();
+        load_files(&[], &aws, &[])
+    };
+    let blocked = run("lb-public", &with(&["block-ingress.json"]));
+    assert_expected(
+        "block-ingress",
+        &blocked,
+        &fail(
+            "lb-public",
+            "ecs/load-balancers.json: LoadBalancers[0].AvailabilityZones[0]",
+            "but VPC Block Public Access is block-ingress and no allow-bidirectional exclusion names subnet-pub-a or its VPC",
+        ),
+    );
+    // An allow-egress exclusion lets no connection in.
+    let egress = run(
+        "lb-public",
+        &with(&["block-ingress.json", "exclusion-egress.json"]),
+    );
+    assert_eq!(egress.verdict, Verdict::Fail, "{}", egress.reason);
+    let excluded = run(
+        "lb-public",
+        &with(&["block-ingress.json", "exclusion-vpc.json"]),
+    );
+    assert_eq!(excluded.verdict, Verdict::Pass, "{}", excluded.reason);
+}

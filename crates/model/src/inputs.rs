@@ -32,11 +32,13 @@ pub enum Input {
     GroupPolicies,
     LifecycleHooks,
     CapacityProviders,
+    BlockPublicAccess,
+    BlockPublicAccessExclusions,
 }
 
 impl Input {
     /// Every kind.
-    pub const ALL: [Input; 21] = [
+    pub const ALL: [Input; 23] = [
         Input::Kubernetes,
         Input::EcsServices,
         Input::TaskDefinitions,
@@ -58,6 +60,8 @@ impl Input {
         Input::GroupPolicies,
         Input::LifecycleHooks,
         Input::CapacityProviders,
+        Input::BlockPublicAccess,
+        Input::BlockPublicAccessExclusions,
     ];
 
     /// The command whose output provides it (`aws elbv2 describe-target-groups`): how a
@@ -85,6 +89,10 @@ impl Input {
             Input::GroupPolicies => "aws autoscaling describe-policies",
             Input::LifecycleHooks => "aws autoscaling describe-lifecycle-hooks",
             Input::CapacityProviders => "aws ecs describe-capacity-providers",
+            Input::BlockPublicAccess => "aws ec2 describe-vpc-block-public-access-options",
+            Input::BlockPublicAccessExclusions => {
+                "aws ec2 describe-vpc-block-public-access-exclusions"
+            }
         }
     }
 

@@ -53,13 +53,22 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
             let at = lb.placements.at.index(i);
             let tier = d.tier(subnet);
             match tier.tier {
-                Some(Tier::Public) => judge.ok(
-                    guideline::PUBLIC_TIER,
-                    &lb.subject,
-                    &at,
-                    format!("{subnet}: public ({})", tier.how),
-                    "a public subnet",
-                ),
+                Some(Tier::Public) => match blocked(d, subnet) {
+                    Some(why) => judge.error(
+                        platform::BLOCK_PUBLIC_ACCESS,
+                        &lb.subject,
+                        &at,
+                        format!("{subnet}: public ({}), but {why}", tier.how),
+                        "a public subnet the internet can reach (no VPC Block Public Access, or an allow-bidirectional exclusion for it or its VPC)",
+                    ),
+                    None => judge.ok(
+                        guideline::PUBLIC_TIER,
+                        &lb.subject,
+                        &at,
+                        format!("{subnet}: public ({})", tier.how),
+                        "a public subnet",
+                    ),
+                },
                 Some(t) => judge.error(
                     guideline::PUBLIC_TIER,
                     &lb.subject,
@@ -84,6 +93,27 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
         judge.missing("no internet-facing load balancer in the inputs");
     }
     judge.finish()
+}
+
+/// Why VPC Block Public Access keeps the internet from a subnet, if it does: the account
+/// blocks ingress (either mode) and no `allow-bidirectional` exclusion exempts the subnet or
+/// its VPC (an `allow-egress` one lets no connection in).
+fn blocked(d: &Deployment, subnet: &str) -> Option<String> {
+    let mode = d.block_public_access.as_ref()?.mode.value()?.clone();
+    if !matches!(mode.as_str(), "block-bidirectional" | "block-ingress") {
+        return None;
+    }
+    let vpc = d.subnet(subnet).and_then(|s| s.vpc.clone());
+    let exempt = d.bpa_exclusions.iter().any(|e| {
+        e.mode == "allow-bidirectional"
+            && e.state.as_deref().is_none_or(|s| !s.starts_with("delete"))
+            && (e.resource == subnet || Some(&e.resource) == vpc.as_ref())
+    });
+    (!exempt).then(|| {
+        format!(
+            "VPC Block Public Access is {mode} and no allow-bidirectional exclusion names {subnet} or its VPC: no connection from the internet reaches it"
+        )
+    })
 }
 
 /// The API's tasks (or its nodes) are in private subnets, without public addresses.

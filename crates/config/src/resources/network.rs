@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 use crate::formats::stack_export::Resource;
 use crate::node::{Loc, Node};
 use crate::resources::Reading;
-use crate::view::{Input, NatGateway, RegionalNat, RouteTable, Subnet, VpcEndpoint};
+use crate::view::{
+    BlockPublicAccess, BpaExclusion, Input, NatGateway, RegionalNat, RouteTable, Subnet,
+    VpcEndpoint,
+};
 
 /// The destination of a default route.
 const DEFAULT_ROUTE: &str = "0.0.0.0/0";
@@ -303,6 +306,35 @@ pub(crate) fn endpoint_association_from_stack(
         r.links
             .endpoint_tables
             .push((endpoint, table, res.outputs.at.clone()));
+    }
+    Ok(())
+}
+
+/// `aws ec2 describe-vpc-block-public-access-options`: the account's mode in the Region.
+pub(crate) fn block_public_access_from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
+    let options = doc.get_ci("VpcBlockPublicAccessOptions");
+    r.view.saw(Input::BlockPublicAccess, &options.at);
+    r.view.block_public_access = Some(BlockPublicAccess {
+        mode: options.get_ci("InternetGatewayBlockMode").text(),
+    });
+    Ok(())
+}
+
+/// `aws ec2 describe-vpc-block-public-access-exclusions`: the VPCs and subnets exempted.
+pub(crate) fn bpa_exclusions_from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
+    let list = doc.get_ci("VpcBlockPublicAccessExclusions");
+    r.view.saw(Input::BlockPublicAccessExclusions, &list.at);
+    for e in list.items() {
+        let arn = e.get_ci("ResourceArn").opt_text().unwrap_or_default();
+        r.view.bpa_exclusions.push(BpaExclusion {
+            resource: arn.rsplit('/').next().unwrap_or_default().to_owned(),
+            mode: e
+                .get_ci("InternetGatewayExclusionMode")
+                .opt_text()
+                .unwrap_or_default(),
+            state: e.get_ci("State").opt_text(),
+            at: e.at.clone(),
+        });
     }
     Ok(())
 }

@@ -201,6 +201,25 @@ pub struct NatGateway {
     pub regional: Option<RegionalNat>,
 }
 
+/// VPC Block Public Access, the account's mode in a Region (`InternetGatewayBlockMode`:
+/// "off", "block-bidirectional", "block-ingress").
+#[derive(Debug, Clone)]
+pub struct BlockPublicAccess {
+    pub mode: Field<String>,
+}
+
+/// A VPC Block Public Access exclusion of a VPC or a subnet.
+#[derive(Debug, Clone)]
+pub struct BpaExclusion {
+    /// The VPC or subnet it exempts (`vpc-...`, `subnet-...`, from its ARN).
+    pub resource: String,
+    /// `InternetGatewayExclusionMode`: "allow-bidirectional" or "allow-egress".
+    pub mode: String,
+    /// "create-complete", "delete-complete", ...
+    pub state: Option<String>,
+    pub at: Loc,
+}
+
 /// The zones a regional NAT gateway serves.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionalNat {

@@ -65,7 +65,10 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     SIGTERM, which must be at least the guide's 120 s stop timeout (the guide's own 130 s
     leaves room for a 10 s sleep); the deregistration delay runs beside the hook and is
     reported, in no order with it (a target that has drained before the hook ends is the safer
-    setup). ECS: shown as its sequence and worst case ("drain up to 300 s, then SIGTERM, then
+    setup); behind a Gateway of the AWS Load Balancer Controller it is the
+    deregistration_delay.timeout_seconds of the API Service's TargetGroupConfiguration
+    targetGroupAttributes, merged key by key over the Gateway-level default
+    (docs/guide/gateway/targetgroupconfig.md). ECS: shown as its sequence and worst case ("drain up to 300 s, then SIGTERM, then
     up to 120 s: up to 420 s per task"); on Fargate Spot a warning when the two-minute
     interruption notice cannot hold the drain and the stop (AWS: Spot termination notices).
     VMs: the drain, then the termination hook, with their worst case.

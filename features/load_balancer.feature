@@ -7,8 +7,11 @@ Feature: The load balancer is protected and health-checks the API (configuration
 
   The load balancer's own attributes (describe-load-balancer-attributes, a stack export's
   enableDeletionProtection) and, for an ALB the AWS Load Balancer Controller creates, the
-  Ingress annotations it is made from. Checked in the configuration [config] names; what no
-  input covers is not checked, visibly.
+  Ingress annotations it is made from, or the Kubernetes Gateway API's objects and the
+  controller's own resources (LoadBalancerConfiguration, TargetGroupConfiguration), merged by
+  its precedence rules (AWS Load Balancer Controller, docs/guide/gateway/customization.md,
+  loadbalancerconfig.md "MergingMode", targetgroupconfig.md "Configuration Resolution Order").
+  Checked in the configuration [config] names; what no input covers is not checked, visibly.
 
   Background:
     Given the configuration exported from the deployment
@@ -21,6 +24,18 @@ Feature: The load balancer is protected and health-checks the API (configuration
     HTTP proxy). The one in front of the API is the one that forwards to its target groups
     (their LoadBalancerArns) or that the api record leads to; when the inputs do not say,
     every internet-facing one is judged. An internal layer-4 balancer beside it is reported.
+    Through the Gateway API (gateway.networking.k8s.io/v1), the API's route (an HTTPRoute,
+    GRPCRoute, TLSRoute or TCPRoute sending to the API's Service, or for api.{domain}) and the
+    GatewayClass of its Gateway: controllerName gateway.k8s.aws/alb makes an ALB,
+    gateway.k8s.aws/nlb an NLB (AWS Load Balancer Controller, docs/guide/gateway/l7gateway.md
+    and l4gateway.md); another implementation is named and judged on the route's kind
+    (HTTPRoute and GRPCRoute route HTTP; TLSRoute and TCPRoute pass connections through: the
+    Gateway API reference). An HTTP proxy in the cluster (ingress-nginx, Envoy Gateway, Traefik,
+    HAProxy's or NGINX's controller, told by its image) that the API's Ingress (a class no
+    cloud controller serves) or Gateway leads through is judged as the load balancer tier
+    behind its Service of type LoadBalancer, whose layer-4 balancer is then no failure: the
+    guide's "or equivalent" held to what the guide asks of a tier that serves the API
+    ("Multi-AZ deployment", "Auto-scaling": minimum 2, "Graceful shutdown").
     Azure: an Application Gateway ("What is Azure Application Gateway",
     https://learn.microsoft.com/azure/application-gateway/overview: a layer-7 load balancer) is
     the equivalent, so is an Ingress of the Application Gateway Ingress Controller; an Azure
@@ -30,14 +45,19 @@ Feature: The load balancer is protected and health-checks the API (configuration
     Application Load Balancer; one straight to a backend service or target pool is a passthrough
     Network Load Balancer ("Load balancer types",
     https://cloud.google.com/load-balancing/docs/choosing-load-balancer).
-    Enforces: an Application Load Balancer (or an HTTP ingress) in front of the API. Azure
-    ("What is Azure Application Gateway",
+    Enforces: an Application Load Balancer (or an HTTP ingress, or a Gateway with an HTTPRoute)
+    in front of the API.
+    Azure ("What is Azure Application Gateway",
     https://learn.microsoft.com/azure/application-gateway/overview): an Application Gateway.
     Google Cloud ("Load balancer types"): the API's forwarding rule targets a target HTTP(S)
     proxy.
     Fails when: a Network or Gateway Load Balancer, a Classic Load Balancer (`aws elb
-    describe-load-balancers`), or a Kubernetes Service of type LoadBalancer (layer 4) in front
-    of the API's pods; the setting and the reason are named. On Azure: an Azure load balancer
+    describe-load-balancers`), a Gateway of the NLB gateway controller, a TLSRoute or TCPRoute,
+    or a Kubernetes Service of type LoadBalancer (layer 4) straight to the API's pods; an
+    in-cluster proxy tier with fewer than 2 replicas (or HPA minimum), no zone spread, no
+    preStop hook (or a grace period that ends before its sleep), or no rule for api or app; the
+    verdict says which of the two it found, and names the setting and the reason.
+    On Azure: an Azure load balancer
     in front of the API's scale set.
     Google Cloud: a passthrough Network Load Balancer (a forwarding rule to a backend service or
     target pool) or a TCP/SSL proxy in front of the API.
@@ -45,6 +65,11 @@ Feature: The load balancer is protected and health-checks the API (configuration
 
   @rec:deletion-protection
   Scenario: Deletion protection is on
+    For a Gateway of the AWS Load Balancer Controller: deletion_protection.enabled in the
+    loadBalancerAttributes of the LoadBalancerConfigurations of its GatewayClass and of the
+    Gateway, merged key by key, the class's mergingMode deciding which wins (prefer-gateway-class
+    by default) (AWS Load Balancer Controller, docs/guide/gateway/customization.md, "Conflict
+    Resolution for LoadBalancerConfiguration").
     Azure: a CanNotDelete or ReadOnly management lock on the Application Gateway, its resource
     group or its subscription ("Lock your resources to protect your infrastructure",
     https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources: child
@@ -55,20 +80,29 @@ Feature: The load balancer is protected and health-checks the API (configuration
     offers it for VM instances only,
     https://cloud.google.com/compute/docs/instances/preventing-accidental-vm-deletion): there
     the scenario is not applicable, with that reason and source, never a pass.
-    Enforces: deletion_protection.enabled is true on every load balancer. Azure ("Lock your
+    Enforces: deletion_protection.enabled is true on every load balancer.
+    Azure ("Lock your
     resources to protect your infrastructure",
     https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources): a
     CanNotDelete or ReadOnly lock on the gateway or a scope above it.
     Google Cloud: not applicable, with the reason and source.
     Fails when: it is false or unset (off by default), or the load balancer is a Classic one
-    (which has none). On Azure: no such lock.
+    (which has none); for a Gateway, the configuration the value came from is named.
+    On Azure: no such lock.
     Google Cloud: never (not applicable).
     Then deletion protection is on for every load balancer
 
   @rec:health-check
   Scenario: The load balancer health-checks the API on /api/status
     The API's target groups (HealthCheckPath, a matcher that accepts 200), or its Ingress's
-    alb.ingress.kubernetes.io/healthcheck-path and success-codes.
+    alb.ingress.kubernetes.io/healthcheck-path and success-codes, or, behind a Gateway of the
+    AWS Load Balancer Controller, the healthCheckConfig (healthCheckPath, matcher.httpCode) of
+    the API Service's TargetGroupConfiguration (its most specific routeConfigurations entry
+    over its defaultConfiguration), else of the Gateway-level default TargetGroupConfiguration,
+    taken whole (AWS Load Balancer Controller, docs/guide/gateway/targetgroupconfig.md,
+    "Configuration Resolution Order", "Route Matching Logic"); unset, the AWS defaults (/ and
+    200). Another Gateway implementation's health check is its own: not checked, with what to
+    export.
     Azure: the probe of the API's backend settings on the Application Gateway, its path and
     match.statusCodes; without a custom probe the default probe asks for / ("Application Gateway
     health probes overview",
@@ -79,14 +113,16 @@ Feature: The load balancer is protected and health-checks the API (configuration
     On Google Cloud the API's backend service's health check (httpHealthCheck.requestPath,
     default /; it counts 200 only: "Health checks overview",
     https://cloud.google.com/load-balancing/docs/health-check-concepts).
-    Enforces: the API's target groups (or Ingress annotations) check /api/status and accept 200.
+    Enforces: the API's target groups (or Ingress annotations) check /api/status and accept
+    200.
     Azure ("Application Gateway health probes overview",
     https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview):
     the API's backend settings' probe on /api/status, its status codes including 200.
     Google Cloud ("Health checks overview"): the API's backend service's health check asks
     /api/status; behind GKE Ingress without its gcloud output, the BackendConfig's
     healthCheck.requestPath, else the readiness probe's path, which the controller infers.
-    Fails when: another path, or a matcher without 200. On Azure: another path, or the default
+    Fails when: another path, or a matcher without 200.
+    On Azure: another path, or the default
     probe.
     Google Cloud: another requestPath, or a TCP health check.
     Then the load balancer health-checks the API on /api/status and counts 200 as healthy
@@ -130,7 +166,9 @@ Feature: The load balancer is protected and health-checks the API (configuration
   Scenario: The exported DNS records point api and app to the load balancer
     The guide ("DNS"): two records pointing to your load balancer, api.{domain} and
     app.{domain}. In the exported records (Route 53 record sets, a stack export's records): an
-    alias or CNAME to a load balancer of the inputs (or dns.load_balancer), or an address of
+    alias or CNAME to a load balancer of the inputs (its DNS name, an Ingress's
+    status.loadBalancer, a Gateway's status.addresses, which the AWS Load Balancer Controller
+    sets to the load balancer's DNS name) (or dns.load_balancer), or an address of
     dns.load_balancer_addresses. The dns feature checks what resolvers answer.
     Azure DNS: an A record that is an alias of the gateway's public IP (targetResource; "Azure
     DNS alias records", https://learn.microsoft.com/azure/dns/dns-alias), an A record with its

@@ -15,6 +15,11 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
 
   @rec:subnets-by-tier
   Scenario: Internet-facing load balancers sit in public subnets
+    The guide predates VPC Block Public Access (AWS, EC2 API VpcBlockPublicAccessOptions and
+    VpcBlockPublicAccessExclusion): when `aws ec2 describe-vpc-block-public-access-options`
+    (and its exclusions) is exported, a subnet routing to an internet gateway is public only
+    if the account does not block ingress, or an allow-bidirectional exclusion names the
+    subnet or its VPC.
     Azure: an internet-facing Application Gateway is reached through its public frontend IP,
     whatever its subnet's outbound access; Microsoft requires it a subnet of its own
     ("Application Gateway infrastructure configuration"). An Azure subnet's tier is its own
@@ -27,12 +32,15 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     overview", https://cloud.google.com/load-balancing/docs/https); the verdict says so with
     that source.
     Enforces: every internet-facing load balancer is in subnets that route 0.0.0.0/0 to an
-    internet gateway. Azure ("Application Gateway infrastructure configuration",
+    internet gateway (and that VPC Block Public Access, when exported, leaves reachable).
+    Azure ("Application Gateway infrastructure configuration",
     https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure): an
     internet-facing Application Gateway in a subnet of its own.
     Google Cloud: not applicable, with the reason and source.
-    Fails when: a load balancer sits in a private or isolated subnet; the subnet and its route
-    are named. On Azure: the gateway's subnet shared with a node pool or scale set.
+    Fails when: a load balancer sits in a private or isolated subnet, or in a public one VPC
+    Block Public Access blocks (block-bidirectional or block-ingress, no allow-bidirectional
+    exclusion); the subnet and its route are named.
+    On Azure: the gateway's subnet shared with a node pool or scale set.
     Google Cloud: never (not applicable).
     Then every internet-facing load balancer is in public subnets
 
@@ -87,8 +95,13 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
   Scenario: Every availability zone has its own NAT gateway
     Each private subnet's default route goes to the NAT gateway in its own zone: a route to
     another zone's NAT gateway is cut off when that zone fails. Each NAT gateway sits in a
-    public subnet (the guide's "Public subnets: ... NAT gateways"): one in a private subnet has
-    no way out itself. Azure ("NAT gateway and availability zones",
+    public subnet (the guide's "Public subnets: ... NAT gateways"): one in a private subnet
+    has no way out itself. The guide predates regional NAT gateways (AWS, VPC user guide,
+    "Regional NAT gateways for automatic multi-AZ expansion"): one gateway (AvailabilityMode
+    regional) that runs in every zone it serves and has no subnet of its own; it is the guide's
+    NAT gateway per zone when it serves the subnet's zone (AutoProvisionZones enabled, or an
+    address in that zone).
+    Azure ("NAT gateway and availability zones",
     https://learn.microsoft.com/azure/nat-gateway/nat-availability-zones): a Standard NAT
     gateway is zonal, so a NAT gateway per zone is a zonal NAT gateway on each subnet whose node
     pools or scale sets run only in its zone (Microsoft's "zonal stacks"), or a zone-redundant
@@ -98,15 +111,18 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     https://cloud.google.com/nat/docs/overview): one Cloud NAT per region meets "one NAT gateway
     per AZ" (a zone loss does not take it down); what is checked is that it translates the API's
     subnets and has addresses.
-    Enforces: each private subnet's default route goes to a NAT gateway in its own zone, and
-    every NAT gateway is in a public subnet. Azure ("NAT gateway and availability zones",
+    Enforces: each private subnet's default route goes to a NAT gateway in its own zone (or a
+    regional one serving that zone), and every zonal NAT gateway is in a public subnet.
+    Azure ("NAT gateway and availability zones",
     https://learn.microsoft.com/azure/nat-gateway/nat-availability-zones): each private subnet's
     NAT gateway is StandardV2, or zonal and serving only compute of its zone.
     Google Cloud ("Cloud NAT overview"): every subnet the API runs in is among the ranges a
     Cloud NAT of its region translates (sourceSubnetworkIpRangesToNat), and that NAT has
     addresses (AUTO_ONLY, or MANUAL_ONLY with natIps).
-    Fails when: a zone has no NAT gateway, a private subnet routes to another zone's, or a NAT
-    gateway sits in a private or isolated subnet. On Azure: a NAT gateway with no zone, or a
+    Fails when: a zone has no NAT gateway, a private subnet routes to another zone's (or to a
+    regional one with AutoProvisionZones disabled and no address in its zone), or a NAT
+    gateway sits in a private or isolated subnet.
+    On Azure: a NAT gateway with no zone, or a
     zonal one serving node pools or a scale set in other zones.
     Google Cloud: no Cloud NAT translates an API subnet (LIST_OF_SUBNETWORKS without it), or a
     MANUAL_ONLY NAT has no natIps.

@@ -1,8 +1,11 @@
 //! Discovery over kubectl, with the user's kubeconfig (its context, auth plugins, IRSA or Pod
-//! Identity through `aws eks get-token`): the API's namespace from the Ingress whose host is
-//! `api.{domain}` (or `config.namespace`), then that namespace's Deployments, StatefulSets,
-//! HPAs, PDBs, Services, Ingresses and TargetGroupBindings, written as one `kubectl get -o
-//! json` List, the file `[config] kubernetes` reads.
+//! Identity through `aws eks get-token`): the API's namespace from the Ingress or HTTPRoute
+//! whose host is `api.{domain}` (or `config.namespace`), then that namespace's Deployments,
+//! StatefulSets, HPAs, PDBs, Services, Ingresses, TargetGroupBindings and Gateway API objects,
+//! with what its routes lead to elsewhere ([`gateway`]), written as one `kubectl get -o json`
+//! List, the file `[config] kubernetes` reads.
+
+mod gateway;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -18,9 +21,10 @@ use netconform_model::inputs::{Denied, DeniedCalls, Input};
 use crate::denied::{self, DENIED_FILE};
 use crate::manifest::{Call, Manifest};
 
-/// The kinds read in the API's namespace, as kubectl names them (resource.group). The last,
-/// the AWS Load Balancer Controller's, may not exist in a cluster: then it is left out.
-pub const KINDS: [&str; 7] = [
+/// The kinds read in the API's namespace, as kubectl names them (resource.group). The AWS
+/// Load Balancer Controller's TargetGroupBindings and the Gateway API's kinds may not exist in
+/// a cluster: then they are left out.
+pub const KINDS: [&str; 15] = [
     "deployments.apps",
     "statefulsets.apps",
     "horizontalpodautoscalers.autoscaling",
@@ -28,11 +32,35 @@ pub const KINDS: [&str; 7] = [
     "services",
     "ingresses.networking.k8s.io",
     "targetgroupbindings.elbv2.k8s.aws",
+    "gateways.gateway.networking.k8s.io",
+    "httproutes.gateway.networking.k8s.io",
+    "grpcroutes.gateway.networking.k8s.io",
+    "tlsroutes.gateway.networking.k8s.io",
+    "tcproutes.gateway.networking.k8s.io",
+    "loadbalancerconfigurations.gateway.k8s.aws",
+    "targetgroupconfigurations.gateway.k8s.aws",
+    "listenerruleconfigurations.gateway.k8s.aws",
 ];
 
-/// A kind whose absence from the cluster is no gap (a cluster without the AWS Load Balancer
-/// Controller has no TargetGroupBinding resource).
-const OPTIONAL: &str = "targetgroupbindings.elbv2.k8s.aws";
+/// The kinds listed at the cluster scope: the Ingresses and HTTPRoutes that tell the API's
+/// namespace, and what the namespace's routes lead to elsewhere ([`gateway::AROUND`]).
+pub const CLUSTER_KINDS: [&str; 6] = [
+    "ingresses.networking.k8s.io",
+    gateway::ROUTES,
+    gateway::AROUND[0],
+    gateway::AROUND[1],
+    gateway::AROUND[2],
+    gateway::AROUND[3],
+];
+
+/// A kind only kept as evidence: no check reads it, so its denial is no gap (a cluster
+/// without the AWS Load Balancer Controller has no TargetGroupBinding resource).
+const EVIDENCE_ONLY: &str = "targetgroupbindings.elbv2.k8s.aws";
+
+/// Whether a kind's absence from the cluster (its CRD not installed) means none.
+fn optional(kind: &str) -> bool {
+    kind == EVIDENCE_ONLY || gateway::is_gateway_kind(kind)
+}
 
 /// The file the objects go into.
 pub const OBJECTS_FILE: &str = "objects.json";
@@ -213,7 +241,14 @@ pub async fn collect_kubernetes(
     };
     on_line(&format!("  the API's namespace: {namespace}"));
     manifest.namespace = Some(namespace.clone());
-    let read = read_kinds(kubectl, &mut manifest, &namespace, on_line).await?;
+    let mut read = read_kinds(kubectl, &mut manifest, &namespace, on_line).await?;
+    if read.denied.denied.is_empty() {
+        let around = gateway::read_around(kubectl, &mut manifest, &read.items, on_line).await?;
+        read.items.extend(around.items);
+        for d in around.denied.denied {
+            read.denied.record(d);
+        }
+    }
     if !read.denied.denied.is_empty() {
         denied::write(out, &read.denied, &mut manifest)?;
         on_line(&format!(
@@ -226,44 +261,54 @@ pub async fn collect_kubernetes(
     Ok(manifest)
 }
 
-/// The namespace of the one Ingress serving `api` (`api.{domain}`), found by listing the
-/// Ingresses of every namespace; none or several is an error saying to set
-/// `config.namespace`.
+/// The namespace of the one Ingress or HTTPRoute serving `api` (`api.{domain}`), found by
+/// listing both in every namespace (a cluster without the Gateway API has no HTTPRoutes);
+/// none or several is an error saying to set `config.namespace`.
 async fn find_namespace(
     kubectl: &Kubectl,
     manifest: &mut Manifest,
     api: &str,
     on_line: &(dyn Fn(&str) + Sync),
 ) -> Result<String, CollectError> {
-    let (_, answer) = call(
-        kubectl,
-        manifest,
-        vec![
-            "ingresses.networking.k8s.io".into(),
-            "--all-namespaces".into(),
-        ],
-        "list ingresses.networking.k8s.io at the cluster scope".into(),
-        format!("the namespace of the Ingress serving {api}"),
-        on_line,
-    )
-    .await;
-    let ingresses = match answer {
-        Ok(list) => list,
-        Err(e @ CallError::Missing { .. }) => return Err(CollectError::Cli(e)),
-        Err(e) => {
-            return Err(CollectError::Discovery(format!(
-                "find the API's namespace (the Ingress serving {api}): {e}; set config.namespace"
-            )));
+    let mut found: Vec<String> = Vec::new();
+    for kind in [CLUSTER_KINDS[0], gateway::ROUTES] {
+        let (_, answer) = call(
+            kubectl,
+            manifest,
+            vec![kind.into(), "--all-namespaces".into()],
+            format!("list {kind} at the cluster scope"),
+            format!("the namespace of the {kind} serving {api}"),
+            on_line,
+        )
+        .await;
+        let list = match answer {
+            Ok(list) => list,
+            Err(e) if kind == gateway::ROUTES && no_such_kind(&e) => continue,
+            Err(e @ CallError::Missing { .. }) => return Err(CollectError::Cli(e)),
+            Err(e) => {
+                return Err(CollectError::Discovery(format!(
+                    "find the API's namespace (the {kind} serving {api}): {e}; set config.namespace"
+                )));
+            }
+        };
+        let serving = if kind == gateway::ROUTES {
+            gateway::namespaces_routing(&list, api)
+        } else {
+            namespaces_serving(&list, api)
+        };
+        for ns in serving {
+            if !found.contains(&ns) {
+                found.push(ns);
+            }
         }
-    };
-    let found = namespaces_serving(&ingresses, api);
+    }
     match found.as_slice() {
         [one] => Ok(one.clone()),
         [] => Err(CollectError::Discovery(format!(
-            "find the API's namespace: no Ingress in the cluster has a rule for {api}; set config.namespace"
+            "find the API's namespace: no Ingress or HTTPRoute in the cluster has a rule for {api}; set config.namespace"
         ))),
         many => Err(CollectError::Discovery(format!(
-            "find the API's namespace: Ingresses in {} all serve {api}; set config.namespace to the deployment's",
+            "find the API's namespace: Ingresses or HTTPRoutes in {} all serve {api}; set config.namespace to the deployment's",
             many.join(", ")
         ))),
     }
@@ -315,7 +360,7 @@ async fn read_kinds(
             Ok(list) => read
                 .items
                 .extend(list["items"].as_array().into_iter().flatten().cloned()),
-            Err(CallError::Denied { action, .. }) if *kind != OPTIONAL => {
+            Err(CallError::Denied { action, .. }) if *kind != EVIDENCE_ONLY => {
                 let command = format!("kubectl get {kind} -n {namespace} -o json");
                 read.denied.record(Denied {
                     feeds: Input::Kubernetes,
@@ -324,12 +369,11 @@ async fn read_kinds(
                 });
             }
             Err(e @ CallError::Missing { .. }) => return Err(CollectError::Cli(e)),
-            Err(e) if *kind == OPTIONAL => {
-                if !no_such_kind(&e) {
-                    on_line(&format!(
-                        "  {kind}: {e} (only kept as evidence: no check reads it)"
-                    ));
-                }
+            Err(e) if optional(kind) && no_such_kind(&e) => {}
+            Err(e) if *kind == EVIDENCE_ONLY => {
+                on_line(&format!(
+                    "  {kind}: {e} (only kept as evidence: no check reads it)"
+                ));
             }
             Err(e) => {
                 return Err(CollectError::Discovery(format!(

@@ -107,26 +107,29 @@ async fn the_api_namespace_is_found_from_its_ingress_and_only_it_is_written() {
         ],
         "the deployment's objects, not shop/storefront"
     );
-    // One cluster-wide list to find the namespace, then one list per kind in it, each with
-    // the context.
+    // Two cluster-wide lists to find the namespace (Ingresses, HTTPRoutes), then one list per
+    // kind in it, each with the context; no Gateway API route in it, so nothing around it.
     let calls = case.calls();
     assert!(
         calls.starts_with(
-            "--context prod get ingresses.networking.k8s.io --all-namespaces -o json\n"
+            "--context prod get ingresses.networking.k8s.io --all-namespaces -o json\n--context prod get httproutes.gateway.networking.k8s.io --all-namespaces -o json\n"
         ),
         "{calls}"
     );
-    assert_eq!(calls.lines().count(), 8, "{calls}");
+    assert_eq!(calls.lines().count(), 2 + 15, "{calls}");
     assert!(
         calls
             .lines()
-            .skip(1)
+            .skip(2)
             .all(|c| c.starts_with("--context prod get ") && c.ends_with(" -n pulumi -o json")),
         "{calls}"
     );
     assert!(manifest.denied().is_empty());
     for call in &manifest.calls {
-        assert!(call.result.starts_with("ok"), "{call:?}");
+        // The recorded cluster has no GRPCRoute, TLSRoute, TCPRoute or ListenerRuleConfiguration
+        // resource type: absent, no gap.
+        let absent = call.command.contains(".gateway") && call.result.starts_with("absent");
+        assert!(call.result.starts_with("ok") || absent, "{call:?}");
         assert!(call.action.starts_with("list "), "{call:?}");
     }
 }
@@ -138,7 +141,7 @@ async fn a_namespace_given_is_read_without_listing_the_cluster() {
         .collect("sandbox.test", &case.kubectl(None), Some("pulumi"))
         .await
         .unwrap();
-    assert_eq!(manifest.calls.len(), 7);
+    assert_eq!(manifest.calls.len(), 15);
     assert!(
         !case.calls().contains("--all-namespaces"),
         "{}",
@@ -183,7 +186,8 @@ async fn a_cluster_without_the_load_balancer_controller_is_no_gap() {
     for entry in std::fs::read_dir(CLUSTER).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.ends_with(".json") && !name.contains("targetgroupbindings") {
+        let crd = name.contains("targetgroupbindings") || name.contains(".gateway.");
+        if name.ends_with(".json") && !crd {
             std::fs::copy(&path, answers.join(&name)).unwrap();
         }
     }
@@ -201,6 +205,17 @@ async fn a_cluster_without_the_load_balancer_controller_is_no_gap() {
         .find(|c| c.command.contains("targetgroupbindings"))
         .unwrap();
     assert!(tgb.result.starts_with("absent"), "{tgb:?}");
+    // Nor is a cluster without the Gateway API's CRDs.
+    let routes = manifest
+        .calls
+        .iter()
+        .filter(|c| c.command.contains(".gateway."))
+        .collect::<Vec<_>>();
+    assert_eq!(routes.len(), 1 + 8, "{routes:#?}");
+    assert!(
+        routes.iter().all(|c| c.result.starts_with("absent")),
+        "{routes:#?}"
+    );
     assert!(manifest.denied().is_empty());
 }
 
@@ -211,7 +226,7 @@ async fn no_ingress_for_the_api_says_to_set_the_namespace() {
     let err = result.unwrap_err().to_string();
     assert!(
         err.contains(
-            "no Ingress in the cluster has a rule for api.other.test; set config.namespace"
+            "no Ingress or HTTPRoute in the cluster has a rule for api.other.test; set config.namespace"
         ),
         "{err}"
     );
@@ -303,12 +318,111 @@ fn the_shipped_rbac_allows_exactly_what_collection_lists() {
     for (group, resource, verbs) in &granted {
         assert_eq!(verbs, &["get", "list"], "{group}/{resource}");
     }
+    let mut cluster: Vec<(String, String, Vec<String>)> = rules("ClusterRole");
+    cluster.sort();
+    let mut wanted: Vec<(String, String, Vec<String>)> =
+        netconform_collect::kubernetes::CLUSTER_KINDS
+            .iter()
+            .map(|kind| {
+                let (resource, group) = kind.split_once('.').unwrap();
+                (
+                    group.to_owned(),
+                    resource.to_owned(),
+                    vec!["list".to_owned()],
+                )
+            })
+            .collect();
+    wanted.sort();
+    assert_eq!(cluster, wanted);
+}
+
+#[tokio::test]
+async fn the_api_namespace_is_found_from_its_http_route_and_its_shared_gateway_is_kept() {
+    // pulumi-gw serves gateway.test through a Gateway shared with another team's route, in
+    // gateway-system, whose class's LoadBalancerConfiguration lives in kube-system.
+    let case = Case::new("gateway");
+    let manifest = case
+        .collect("gateway.test", &case.kubectl(None), None)
+        .await
+        .unwrap();
+    assert_eq!(manifest.namespace.as_deref(), Some("pulumi-gw"));
+    let list: Value =
+        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
+            .unwrap();
+    let names = kinds_and_names_any(&list);
+    for wanted in [
+        "HTTPRoute pulumi-gw/pulumi-api",
+        "HTTPRoute pulumi-gw/pulumi-console",
+        "TargetGroupConfiguration pulumi-gw/pulumi-api",
+        "Gateway gateway-system/platform",
+        "GatewayClass /aws-alb",
+        "LoadBalancerConfiguration kube-system/platform-defaults",
+        "LoadBalancerConfiguration gateway-system/platform",
+        "TargetGroupConfiguration kube-system/platform-target-groups",
+    ] {
+        assert!(
+            names.iter().any(|n| n == wanted),
+            "{wanted} not in {names:#?}"
+        );
+    }
+    for unwanted in ["storefront", "internal", "aws-nlb"] {
+        assert!(
+            !names.iter().any(|n| n.contains(unwanted)),
+            "{unwanted} in {names:#?}"
+        );
+    }
+    let calls = case.calls();
+    let mut around: Vec<&str> = calls
+        .lines()
+        .filter(|c| c.contains("--all-namespaces"))
+        .map(|c| c.split_whitespace().nth(1).unwrap())
+        .collect();
+    // The four around the namespace go at once: in any order.
+    around[2..].sort();
     assert_eq!(
-        rules("ClusterRole"),
+        around,
+        [
+            "ingresses.networking.k8s.io",
+            "httproutes.gateway.networking.k8s.io",
+            "gatewayclasses.gateway.networking.k8s.io",
+            "gateways.gateway.networking.k8s.io",
+            "loadbalancerconfigurations.gateway.k8s.aws",
+            "targetgroupconfigurations.gateway.k8s.aws",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_forbidden_gateway_class_list_is_denied_not_a_partial_set() {
+    let case = Case::new("gateway-forbidden");
+    case.forbid("gatewayclasses.gateway.networking.k8s.io");
+    let manifest = case
+        .collect("gateway.test", &case.kubectl(None), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        manifest.denied(),
         [(
-            "networking.k8s.io".to_owned(),
-            "ingresses".to_owned(),
-            vec!["list".to_owned()]
+            "list gatewayclasses.gateway.networking.k8s.io at the cluster scope",
+            "the gatewayclasses.gateway.networking.k8s.io the API's routes lead to"
         )]
     );
+    assert!(!case.out().join("objects.json").exists());
+}
+
+/// Like [`kinds_and_names`], for cluster-scoped objects too (no namespace: empty).
+fn kinds_and_names_any(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            format!(
+                "{} {}/{}",
+                o["kind"].as_str().unwrap(),
+                o["metadata"]["namespace"].as_str().unwrap_or_default(),
+                o["metadata"]["name"].as_str().unwrap()
+            )
+        })
+        .collect()
 }

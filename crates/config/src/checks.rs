@@ -115,6 +115,8 @@ pub mod platform {
     pub const EKS_LOAD_BALANCING: &str = "AWS (EKS best practices guide, \"Load balancing\"): with the AWS Load Balancer Controller, deregistration from the target group and the preStop hook start together when the pod is deleted; a target that has drained before the hook ends is the safer setup.";
     pub const ASG_TERMINATION: &str = "AWS (EC2 Auto Scaling, \"Lifecycle hooks\"): a terminating instance drains from its target groups, then a termination lifecycle hook holds it in Terminating:Wait up to its heartbeat timeout.";
     pub const ECS_MANAGED_DRAINING: &str = "AWS (ECS, \"Managed instance draining\"): a capacity provider with managedDraining ENABLED drains an instance's tasks before its auto-scaling group terminates it.";
+    pub const BLOCK_PUBLIC_ACCESS: &str = "AWS (EC2 API, VpcBlockPublicAccessOptions and VpcBlockPublicAccessExclusion, 2024): with InternetGatewayBlockMode block-bidirectional or block-ingress, traffic from internet gateways into the Region's VPCs is blocked, except for VPCs and subnets an allow-bidirectional exclusion names.";
+    pub const REGIONAL_NAT: &str = "AWS (VPC user guide, \"Regional NAT gateways for automatic multi-AZ expansion\", 2025): a regional NAT gateway (AvailabilityMode regional) is one gateway that runs in every zone it serves, with no public subnet of its own; with AutoProvisionZones enabled it follows the VPC's subnets to every zone. It is the one-NAT-per-zone layout by construction.";
     pub const ASG_ELB_HEALTH: &str = "AWS (EC2 Auto Scaling, \"Health checks\"): with health check type EC2 the group replaces only instances whose EC2 status fails; ELB adds the load balancer's health check, after the grace period.";
 }
 

@@ -13,6 +13,7 @@ pub(crate) mod databases;
 pub(crate) mod denied;
 pub(crate) mod dns_records;
 pub(crate) mod ecs;
+pub(crate) mod gateway_api;
 pub(crate) mod kubernetes;
 pub(crate) mod load_balancers;
 pub(crate) mod network;

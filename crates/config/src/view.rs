@@ -3,26 +3,36 @@
 
 mod aws_resources;
 mod egress;
+mod gateway_api;
+mod gateway_resolve;
 mod gcp_resources;
 mod joins;
 mod kubernetes_objects;
+mod proxies;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_saphyr::Spanned;
 
 pub use aws_resources::{
-    AutoScalingGroup, CapacityProvider, Database, DbSubnetGroup, DnsRecord, EcsContainer,
-    EcsService, GroupKind, Launch, LbKind, LifecycleHook, LoadBalancer, NatGateway, NodeGroup,
-    Placement, RouteTable, ScalableTarget, ScalingPolicy, Subnet, SubnetEgress, TERMINATING,
-    TargetGroup, TaskDefinition, Tier, TierOf, VpcEndpoint,
+    AutoScalingGroup, BlockPublicAccess, BpaExclusion, CapacityProvider, Database, DbSubnetGroup,
+    DnsRecord, EcsContainer, EcsService, GroupKind, Launch, LbKind, LifecycleHook, LoadBalancer,
+    NatGateway, NodeGroup, Placement, RegionalNat, RouteTable, ScalableTarget, ScalingPolicy,
+    Subnet, SubnetEgress, TERMINATING, TargetGroup, TaskDefinition, Tier, TierOf, VpcEndpoint,
 };
+pub use gateway_api::{
+    AWS_GROUP, Attribute, Backend, GATEWAY_GROUP, Gateway, GatewayClass, GatewayImpl, LbConfig,
+    Listener, ListenerRuleConfig, ParamsRef, Route, RouteTgProps, TgConfig, TgHealth, TgProps,
+};
+pub use gateway_resolve::{Resolved, TgLayers};
 pub use gcp_resources::{CloudNat, gcp_name, gcp_ref, gcp_zone};
 pub(crate) use joins::{dns_key, looks_like_api};
 pub use joins::{is_api_image, is_console_image};
 pub use kubernetes_objects::{
-    BackendConfig, Hpa, Ingress, KubeContainer, KubeService, KubeWorkload, PreStop, Probe, ZoneRule,
+    BackendConfig, Hpa, Ingress, IngressClass, KubeContainer, KubeService, KubeWorkload, PreStop,
+    Probe, ZoneRule,
 };
+pub use proxies::{Proxy, ProxyTier, proxy_of_image};
 
 pub use netconform_model::inputs::Input;
 
@@ -42,6 +52,14 @@ pub struct Deployment {
     pub ingresses: Vec<Ingress>,
     /// GKE's BackendConfigs.
     pub backend_configs: Vec<BackendConfig>,
+    pub ingress_classes: Vec<IngressClass>,
+    pub gateway_classes: Vec<GatewayClass>,
+    pub gateways: Vec<Gateway>,
+    /// HTTPRoutes, GRPCRoutes, TLSRoutes and TCPRoutes.
+    pub routes: Vec<Route>,
+    pub lb_configs: Vec<LbConfig>,
+    pub tg_configs: Vec<TgConfig>,
+    pub listener_rule_configs: Vec<ListenerRuleConfig>,
     pub ecs_services: Vec<EcsService>,
     pub task_definitions: Vec<TaskDefinition>,
     pub load_balancers: Vec<LoadBalancer>,
@@ -61,6 +79,9 @@ pub struct Deployment {
     pub capacity_providers: Vec<CapacityProvider>,
     /// Google Cloud's Cloud NAT gateways.
     pub cloud_nats: Vec<CloudNat>,
+    /// VPC Block Public Access (`describe-vpc-block-public-access-options`), when exported.
+    pub block_public_access: Option<BlockPublicAccess>,
+    pub bpa_exclusions: Vec<BpaExclusion>,
     /// The kinds of input read (an empty list counts: it says there are none).
     pub inputs: BTreeSet<Input>,
     /// The kinds collection was refused, with the IAM action denied (`denied.json`, which

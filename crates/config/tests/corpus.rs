@@ -232,8 +232,11 @@ fn check_all(what: &str, d: &Deployment, expected: &[Expect], others: impl Fn(&s
 
 /// The conformant sets, one per platform, each written the way its vendor recommends: EKS
 /// with the AWS Load Balancer Controller, ECS on Fargate, ECS on EC2 with managed draining,
-/// VMs on EC2 auto-scaling groups.
-const SETS: [&str; 4] = ["eks", "ecs", "ecs-ec2", "vms"];
+/// VMs on EC2 auto-scaling groups; EKS exposed through the Gateway API with the controller's
+/// ALB gateway controller.
+/// ingress-nginx (an HTTP proxy in the cluster) behind a Network Load Balancer, as its chart
+/// sets it up for high availability.
+const SETS: [&str; 6] = ["eks", "ecs", "ecs-ec2", "vms", "gateway", "ingress-nginx"];
 
 /// The conformant set's verdicts: pass, except the checks that do not apply to the platform
 /// (pods and Fargate tasks have no instances to hook; readiness probes are Kubernetes'; no
@@ -241,7 +244,12 @@ const SETS: [&str; 4] = ["eks", "ecs", "ecs-ec2", "vms"];
 fn baseline(set: &str, check: &str) -> Verdict {
     match (set, check) {
         ("ecs" | "ecs-ec2" | "vms" | "stack", "readiness") => Verdict::NotApplicable,
-        ("eks" | "ecs" | "stack", "instances") => Verdict::NotApplicable,
+        ("eks" | "gateway" | "ingress-nginx" | "ecs" | "stack", "instances") => {
+            Verdict::NotApplicable
+        }
+        // ingress-nginx health-checks its backends through the pods' readiness: its own, not
+        // read (the readiness probe scenario checks the API's).
+        ("ingress-nginx", "health-check") => Verdict::NotChecked,
         // No input gives the container stop timeout on the instances: a gap, not the nature.
         ("vms", "stop-timeout") => Verdict::NotChecked,
         _ => Verdict::Pass,
@@ -680,6 +688,131 @@ const BROKEN: &[(&str, &str, Expect)] = &[
             "dns",
             "broken/eks/no-app-record/aws/records.json: ResourceRecordSets",
             "no A, AAAA or CNAME record for app.sandbox.test",
+        ),
+    ),
+    (
+        "gateway",
+        "nlb-gateway-class",
+        fail(
+            "alb",
+            "broken/gateway/nlb-gateway-class/kubernetes/gateway.yaml: spec.gatewayClassName",
+            "class aws-alb (controllerName gateway.k8s.aws/nlb): the AWS Load Balancer Controller makes a Network Load Balancer of it (layer 4)",
+        ),
+    ),
+    (
+        "gateway",
+        "no-deletion-protection",
+        fail(
+            "deletion-protection",
+            "broken/gateway/no-deletion-protection/kubernetes/gateway.yaml: spec.loadBalancerAttributes[0].value",
+            "deletion_protection.enabled=false (from LoadBalancerConfiguration pulumi/pulumi (the Gateway's))",
+        ),
+    ),
+    (
+        "gateway",
+        "no-load-balancer-attributes",
+        fail(
+            "deletion-protection",
+            "broken/gateway/no-load-balancer-attributes/kubernetes/gateway.yaml: spec.loadBalancerAttributes",
+            "not set (the controller creates the load balancer without deletion protection)",
+        ),
+    ),
+    (
+        "gateway",
+        "class-wins-deletion-protection",
+        fail(
+            "deletion-protection",
+            "broken/gateway/class-wins-deletion-protection/kubernetes/gateway.yaml: spec.loadBalancerAttributes[0].value",
+            "deletion_protection.enabled=false (from LoadBalancerConfiguration kube-system/platform-defaults (the GatewayClass's))",
+        ),
+    ),
+    (
+        "gateway",
+        "health-check-root",
+        fail(
+            "health-check",
+            "broken/gateway/health-check-root/kubernetes/gateway.yaml: spec.defaultConfiguration.healthCheckConfig.healthCheckPath",
+            "= /, expected \"/api/status\" (the target group of Service pulumi/pulumi-api-service (HTTPRoute pulumi/pulumi-api on Gateway pulumi/pulumi) from TargetGroupConfiguration pulumi/pulumi-api)",
+        ),
+    ),
+    (
+        "gateway",
+        "health-check-302",
+        fail(
+            "health-check",
+            "broken/gateway/health-check-302/kubernetes/gateway.yaml: spec.defaultConfiguration.healthCheckConfig.matcher.httpCode",
+            "= 302, expected codes including 200",
+        ),
+    ),
+    (
+        "gateway",
+        "route-overrides-health-check",
+        fail(
+            "health-check",
+            "broken/gateway/route-overrides-health-check/kubernetes/gateway.yaml: spec.routeConfigurations[0].targetGroupProps.healthCheckConfig.healthCheckPath",
+            "= /healthz, expected \"/api/status\"",
+        ),
+    ),
+    (
+        "gateway",
+        "deregistration-delay-unreadable",
+        inconclusive(
+            "timeline",
+            "deregistration_delay.timeout_seconds=ten is not a whole number",
+        ),
+    ),
+    (
+        "ingress-nginx",
+        "proxy-one-replica",
+        fail(
+            "alb",
+            "broken/ingress-nginx/proxy-one-replica/kubernetes/ingress-nginx.yaml: spec.replicas",
+            "spec.replicas = 1, expected >= 2 (Deployment ingress-nginx/ingress-nginx-controller (ingress-nginx, an HTTP proxy in the cluster))",
+        ),
+    ),
+    (
+        "ingress-nginx",
+        "proxy-no-zone-spread",
+        fail(
+            "alb",
+            "broken/ingress-nginx/proxy-no-zone-spread/kubernetes/ingress-nginx.yaml: spec.template.spec.topologySpreadConstraints",
+            "no zone spread",
+        ),
+    ),
+    (
+        "ingress-nginx",
+        "proxy-no-pre-stop",
+        fail(
+            "alb",
+            "broken/ingress-nginx/proxy-no-pre-stop/kubernetes/ingress-nginx.yaml: spec.template.spec.containers[0].lifecycle.preStop",
+            "no preStop hook: the proxy stops while the load balancer still sends it connections",
+        ),
+    ),
+    (
+        "ingress-nginx",
+        "proxy-grace-before-sleep",
+        fail(
+            "alb",
+            "broken/ingress-nginx/proxy-grace-before-sleep/kubernetes/ingress-nginx.yaml: spec.template.spec.terminationGracePeriodSeconds",
+            "terminationGracePeriodSeconds 20 s ends before the preStop sleep of 30 s",
+        ),
+    ),
+    (
+        "ingress-nginx",
+        "proxy-no-app-route",
+        fail(
+            "alb",
+            "ingress-nginx/kubernetes/ingress-nginx.yaml",
+            "no Ingress rule or route for app.{domain} through it",
+        ),
+    ),
+    (
+        "ecs",
+        "regional-nat-missing-zone",
+        fail(
+            "nat",
+            "broken/ecs/regional-nat-missing-zone/route-tables.json: RouteTables[3].Routes[1].NatGatewayId",
+            "routes to nat-regional, regional with AutoProvisionZones disabled and no address in us-east-1b (its zones: us-east-1a)",
         ),
     ),
 ];
@@ -1302,4 +1435,204 @@ fn findings_carry_the_line_and_column_of_their_setting() {
         line[error.column.unwrap() - 1..].starts_with("\"false\""),
         "{error:?} points at {line:?}"
     );
+}
+
+#[test]
+fn the_records_lead_to_the_load_balancer_a_gateway_status_names() {
+    let k8s = [
+        "gateway/kubernetes/deployment.yaml",
+        "gateway/kubernetes/gateway.yaml",
+    ];
+    let d = load_files(&k8s, &["gateway/aws/records.json"], &[]);
+    let got = run("dns", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("k8s-pulumi-pulumi-5e6f7a8b9c-1234567890.us-east-1.elb.amazonaws.com"),
+        "{}",
+        got.reason
+    );
+    let d = load_files(
+        &[
+            "gateway/kubernetes/deployment.yaml",
+            "gateway-status/elsewhere.yaml",
+        ],
+        &["gateway/aws/records.json"],
+        &[],
+    );
+    assert_expected(
+        "gateway-status/elsewhere",
+        &run("dns", &d),
+        &fail(
+            "dns",
+            "gateway/aws/records.json: ResourceRecordSets[2]",
+            "expected the load balancer (k8s-pulumi-other-0f0f0f0f0f-9988776655.us-east-1.elb.amazonaws.com)",
+        ),
+    );
+}
+
+#[test]
+fn the_stop_sequence_reports_the_deregistration_delay_of_the_gateway_target_group() {
+    let d = load_set("gateway", None);
+    let got = run("timeline", &d);
+    let drain = findings(&got)
+        .into_iter()
+        .find(|f| f.actual.starts_with("deregistration delay"))
+        .unwrap_or_else(|| panic!("no deregistration delay in {:#?}", got.evidence));
+    assert_eq!(
+        format!("{}: {}", drain.file, drain.path),
+        "gateway/kubernetes/gateway.yaml: spec.defaultConfiguration.targetGroupAttributes[0].value"
+    );
+    assert!(
+        drain
+            .actual
+            .contains("deregistration delay 10 s runs beside the preStop sleep 20 s"),
+        "{}",
+        drain.actual
+    );
+}
+
+#[test]
+fn another_gateway_implementation_is_named_and_judged_on_its_route() {
+    let d = load_set("gateway", Some("gateway-envoy"));
+    let alb = run("alb", &d);
+    assert_eq!(alb.verdict, Verdict::Pass, "{}", alb.reason);
+    assert!(
+        alb.reason.contains("a HTTPRoute on Envoy Gateway (a proxy in the cluster)")
+            && alb.reason.contains(
+                "type LoadBalancer in front of Envoy (Envoy Gateway), an HTTP proxy in the cluster (HTTPRoute pulumi/pulumi-api on Gateway pulumi/eg): judged as the load balancer tier"
+            ),
+        "{}",
+        alb.reason
+    );
+    // Its health check is Envoy Gateway's own: not checked, saying what to export.
+    let health = run("health-check", &d);
+    assert_eq!(health.verdict, Verdict::NotChecked, "{}", health.reason);
+    assert!(
+        health
+            .reason
+            .contains("Envoy Gateway (a proxy in the cluster)"),
+        "{}",
+        health.reason
+    );
+}
+
+#[test]
+fn the_recorded_clusters_gateway_deployment_passes_as_kubectl_prints_it() {
+    // What `kubectl get -o json` prints for the Gateway API deployment of the recorded cluster
+    // (namespace pulumi-gw behind the shared Gateway gateway-system/platform): the same rules
+    // hold as for the manifests, read from Lists of live objects.
+    // The objects collection keeps (tests/kubectl.rs of netconform-collect): the namespace's,
+    // and, of the cluster-wide lists, what its routes lead to (not another team's route, nor
+    // the internal Gateway no route of the API attaches to).
+    let cluster = netconform_testkit::kubectl::CLUSTER;
+    let mut items: Vec<serde_json::Value> = Vec::new();
+    for entry in std::fs::read_dir(cluster).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let around = name.starts_with("all-") && name.contains(".gateway.");
+        if !(name.starts_with("pulumi-gw-") || around) {
+            continue;
+        }
+        let list: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for item in list["items"].as_array().unwrap() {
+            let (ns, n) = (&item["metadata"]["namespace"], &item["metadata"]["name"]);
+            let kept =
+                !around || (ns != "pulumi-gw" && ns != "shop" && n != "internal" && n != "aws-nlb");
+            if kept {
+                items.push(item.clone());
+            }
+        }
+    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("gw-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("objects.json");
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+    std::fs::write(&file, serde_json::to_string_pretty(&list).unwrap()).unwrap();
+    let d = load_files(&[file.to_str().unwrap()], &[], &[]);
+    for check in ["alb", "deletion-protection", "health-check", "timeline"] {
+        let got = run(check, &d);
+        assert_eq!(got.verdict, Verdict::Pass, "{check}: {}", got.reason);
+    }
+    let alb = run("alb", &d);
+    assert!(
+        alb.reason
+            .contains("Gateway gateway-system/platform (HTTPRoute pulumi-gw/pulumi-api)"),
+        "{}",
+        alb.reason
+    );
+    let dp = run("deletion-protection", &d);
+    assert!(
+        dp.reason
+            .contains("from LoadBalancerConfiguration gateway-system/platform (the Gateway's)"),
+        "{}",
+        dp.reason
+    );
+}
+
+#[test]
+fn a_regional_nat_gateway_serves_every_zone_without_a_subnet_of_its_own() {
+    // AWS, VPC user guide, "Regional NAT gateways for automatic multi-AZ expansion".
+    let d = load_set("ecs", Some("regional-nat"));
+    let got = run("nat", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("routes to nat-regional, regional with AutoProvisionZones enabled: it runs in us-east-1b"),
+        "{}",
+        got.reason
+    );
+    check_all("ecs/regional-nat", &d, &[], |c| baseline("ecs", c));
+}
+
+#[test]
+fn a_tcp_route_to_the_api_is_layer_4_whatever_the_implementation() {
+    // The Gateway API reference: a TCPRoute forwards connections by port, no HTTP routing.
+    let d = load_set("gateway", Some("gateway-tcproute"));
+    assert_expected(
+        "gateway-tcproute",
+        &run("alb", &d),
+        &fail(
+            "alb",
+            "gateway-tcproute/kubernetes/gateway.yaml",
+            "a TCPRoute on Envoy Gateway (a proxy in the cluster): the connection is passed through by port, layer 4",
+        ),
+    );
+}
+
+#[test]
+fn vpc_block_public_access_keeps_the_internet_from_a_public_load_balancer_unless_excluded() {
+    // AWS, EC2 API: VpcBlockPublicAccessOptions, VpcBlockPublicAccessExclusion.
+    let with = |extra: &[&str]| {
+        let mut aws: Vec<String> = files(&data().join("ecs"))
+            .into_iter()
+            .filter(|f| f.ends_with(".json"))
+            .map(|f| format!("ecs/{f}"))
+            .collect();
+        aws.extend(extra.iter().map(|f| format!("block-public-access/{f}")));
+        let aws: Vec<&str> = aws.iter().map(String::as_str).collect();
+        load_files(&[], &aws, &[])
+    };
+    let blocked = run("lb-public", &with(&["block-ingress.json"]));
+    assert_expected(
+        "block-ingress",
+        &blocked,
+        &fail(
+            "lb-public",
+            "ecs/load-balancers.json: LoadBalancers[0].AvailabilityZones[0]",
+            "but VPC Block Public Access is block-ingress and no allow-bidirectional exclusion names subnet-pub-a or its VPC",
+        ),
+    );
+    // An allow-egress exclusion lets no connection in.
+    let egress = run(
+        "lb-public",
+        &with(&["block-ingress.json", "exclusion-egress.json"]),
+    );
+    assert_eq!(egress.verdict, Verdict::Fail, "{}", egress.reason);
+    let excluded = run(
+        "lb-public",
+        &with(&["block-ingress.json", "exclusion-vpc.json"]),
+    );
+    assert_eq!(excluded.verdict, Verdict::Pass, "{}", excluded.reason);
 }

@@ -15,14 +15,18 @@ use proptest::test_runner::Config;
 use serde_json::Value;
 
 /// Valid documents of each reader, from the corpus.
-const KUBERNETES: [&str; 4] = [
+const KUBERNETES: [&str; 7] = [
     "eks/kubernetes/deployment.yaml",
     "eks/kubernetes/ingress.yaml",
+    "gateway/kubernetes/gateway.yaml",
+    "ingress-nginx/kubernetes/ingress-nginx.yaml",
+    "gateway-envoy/kubernetes/gateway.yaml",
     "kubernetes/stock-eks.yaml",
     "kubernetes/list.json",
 ];
-const AWS: [&str; 6] = [
+const AWS: [&str; 7] = [
     "ecs/services.json",
+    "regional-nat/nat-gateways.json",
     "ecs/task-definition.json",
     "ecs/route-tables.json",
     "ecs/target-group-attributes-api.json",

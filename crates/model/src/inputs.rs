@@ -49,11 +49,13 @@ pub enum Input {
     GkeClusters,
     CloudSqlInstances,
     CloudDnsRecords,
+    BlockPublicAccess,
+    BlockPublicAccessExclusions,
 }
 
 impl Input {
     /// Every kind.
-    pub const ALL: [Input; 38] = [
+    pub const ALL: [Input; 40] = [
         Input::Kubernetes,
         Input::EcsServices,
         Input::TaskDefinitions,
@@ -92,6 +94,8 @@ impl Input {
         Input::GkeClusters,
         Input::CloudSqlInstances,
         Input::CloudDnsRecords,
+        Input::BlockPublicAccess,
+        Input::BlockPublicAccessExclusions,
     ];
 
     /// The command whose output provides it (`aws elbv2 describe-target-groups`): how a
@@ -136,6 +140,10 @@ impl Input {
             Input::GkeClusters => "gcloud container clusters describe",
             Input::CloudSqlInstances => "gcloud sql instances list",
             Input::CloudDnsRecords => "gcloud dns record-sets list",
+            Input::BlockPublicAccess => "aws ec2 describe-vpc-block-public-access-options",
+            Input::BlockPublicAccessExclusions => {
+                "aws ec2 describe-vpc-block-public-access-exclusions"
+            }
         }
     }
 
@@ -143,7 +151,7 @@ impl Input {
     pub fn source(self) -> String {
         match self {
             Input::Kubernetes => {
-                "Kubernetes manifests or `kubectl get deploy,hpa,pdb,svc,ingress -o json`"
+                "Kubernetes manifests or `kubectl get deploy,hpa,pdb,svc,ingress -o json` (and `kubectl get gatewayclass,gateway,httproute -A -o json` for the Gateway API)"
                     .to_owned()
             }
             Input::GkeClusters => {

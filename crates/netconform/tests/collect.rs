@@ -602,3 +602,37 @@ fn a_hand_export_and_a_collection_give_the_same_verdicts() {
     let passed = by_hand.values().filter(|v| *v == "pass").count();
     assert!(passed >= 14, "{by_hand:#?}");
 }
+
+#[test]
+fn the_gateway_api_deployment_collected_through_kubectl_passes_the_load_balancer_scenarios() {
+    // The recorded cluster's pulumi-gw namespace serves gateway.test through a Gateway shared
+    // with another team (gateway-system/platform) whose class's LoadBalancerConfiguration is
+    // in kube-system: found from its HTTPRoute, read with what its routes lead to.
+    let dir = TempDir::new("collect-gateway");
+    let cluster = FakeCluster::new(&dir.path().join("cluster"));
+    let env = dir.path().join("gateway.toml");
+    std::fs::write(
+        &env,
+        format!(
+            "domain = \"gateway.test\"\n\n[config]\ncollect = [\"kubernetes\"]\nkubectl = {:?}\n",
+            cluster.kubectl().display().to_string()
+        ),
+    )
+    .unwrap();
+    let reports = dir.path().join("reports");
+    let (_, report, stderr) = verify(&env, &reports);
+    assert!(
+        stderr.contains("the API's namespace: pulumi-gw"),
+        "{stderr}"
+    );
+    let got = verdicts(&report, &reports.join("collected"));
+    for scenario in [
+        "An Application Load Balancer fronts the API",
+        "Deletion protection is on",
+        "The load balancer health-checks the API on /api/status",
+        "The stop sequence leaves the API its stop timeout",
+    ] {
+        let (verdict, reason) = &got[scenario];
+        assert_eq!(verdict, "pass", "{scenario}: {reason}");
+    }
+}

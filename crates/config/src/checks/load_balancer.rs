@@ -1,11 +1,10 @@
 //! "Load balancer configuration": a layer-7 load balancer in front of the API, deletion protection, the health check on /api/status, the
-//! pods' readiness, the grace period before health checks count; and ("DNS") the exported
-//! records for api and app pointing at the load balancer.
+//! pods' readiness, the grace period before health checks count (the Gateway API's side in
+//! `gateway`, an HTTP proxy tier in the cluster in `proxy`, a managed instance group's
+//! autohealing in `gcp`); and ("DNS") the exported records for api and app pointing at the
+//! load balancer (`dns`).
 
-mod dns_records;
 mod gcp;
-
-pub use dns_records::{check_dns_records, check_dns_records_of};
 
 use netconform_model::Outcome;
 use netconform_model::guide::{
@@ -13,10 +12,18 @@ use netconform_model::guide::{
 };
 
 use super::azure::{is_scale_set, judge_scale_set_grace};
+mod dns;
+mod gateway;
+mod proxy;
+
+pub use dns::{check_dns_records, check_dns_records_of};
+
+pub(crate) use gateway::api_deregistration_delay;
+
 use super::shutdown::api_containers;
 use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api, platform};
 use crate::node::{Field, State};
-use crate::view::{Deployment, Ingress, Input, LbKind};
+use crate::view::{Deployment, Ingress, Input, LbKind, LoadBalancer, dns_key};
 
 const LB_ATTRIBUTES: &str = "alb.ingress.kubernetes.io/load-balancer-attributes";
 const HEALTHCHECK_PATH: &str = "alb.ingress.kubernetes.io/healthcheck-path";
@@ -34,6 +41,8 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
     );
     let g = guideline::APPLICATION_LOAD_BALANCER;
     let expected = "an Application Load Balancer (or another layer-7 balancer)";
+    let tier = d.proxy_tier();
+    let fronting = proxy::fronting(tier.as_ref());
     let attributed = d.api_load_balancers();
     let lbs: Vec<_> = if attributed.is_empty() {
         if !d.load_balancers.is_empty() {
@@ -49,41 +58,7 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
         attributed
     };
     for lb in lbs {
-        match &lb.kind.state {
-            State::Set(kind) if kind.is_layer7() => {
-                judge.ok(g, &lb.subject, &lb.kind.at, kind.to_string(), expected)
-            }
-            State::Set(kind) => {
-                let why = match kind {
-                    LbKind::Classic => {
-                        "the previous generation: no host rules for api and app, no deletion protection"
-                    }
-                    LbKind::Gateway => "it forwards packets to appliances, not HTTP to the API",
-                    LbKind::GcpNetwork => google_cloud::APPLICATION_LOAD_BALANCER,
-                    _ => {
-                        "it passes TCP through: no HTTP health checks per request, no host routing, no HTTP/2 to clients"
-                    }
-                };
-                let actual = format!("{kind}: {why}");
-                if lb.internet_facing == Some(false) {
-                    judge.warn(
-                        g,
-                        &lb.subject,
-                        &lb.kind.at,
-                        format!("internal, {actual}"),
-                        expected,
-                    );
-                } else {
-                    judge.error(g, &lb.subject, &lb.kind.at, actual, expected);
-                }
-            }
-            State::Unset => judge.missing(format!(
-                "the type of {} (`Type` in {})",
-                lb.subject,
-                judge.source(d, Input::LoadBalancers)
-            )),
-            _ => judge.unreadable(g, &lb.subject, &lb.kind),
-        }
+        judge_kind(&mut judge, d, lb, &fronting, expected);
     }
     for s in d.api_services() {
         if !s.classic_load_balancers.is_empty() {
@@ -111,19 +86,24 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
         };
         judge.ok(g, &ing.subject, &ing.at, actual, expected);
     }
+    let gateways = gateway::judge_application_load_balancer(&mut judge, d, expected);
+    if let Some(tier) = &tier {
+        proxy::judge_proxy_tier(&mut judge, d, tier);
+    }
     for svc in d.api_kube_services() {
         if svc.service_type.value().map(String::as_str) == Some("LoadBalancer") {
             judge.error(
                 g,
                 &svc.subject,
                 &svc.service_type.at,
-                "type LoadBalancer: a layer-4 balancer (on EKS, a Network Load Balancer) in front of the API's pods",
+                "type LoadBalancer: a layer-4 balancer (on EKS, a Network Load Balancer) straight to the API's pods, no HTTP proxy in between",
                 "an Ingress (ALB) in front of the API; its Service of type ClusterIP or NodePort",
             );
         }
     }
     if d.load_balancers.is_empty()
         && d.ingresses.is_empty()
+        && !gateways
         && !d
             .api_kube_services()
             .iter()
@@ -134,6 +114,68 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
         judge.no_input(d, "the load balancer", Input::LoadBalancers);
     }
     judge.finish()
+}
+
+/// One load balancer's kind: layer 7 passes; layer 4 in front of an in-cluster proxy tier
+/// (`fronting`: its Service's load balancer) passes, the tier being judged apart; otherwise
+/// layer 3 or 4 fails (an internal one is only reported).
+fn judge_kind(
+    judge: &mut Judge,
+    d: &Deployment,
+    lb: &LoadBalancer,
+    fronting: &std::collections::BTreeSet<String>,
+    expected: &str,
+) {
+    let g = guideline::APPLICATION_LOAD_BALANCER;
+    match &lb.kind.state {
+        State::Set(kind) if kind.is_layer7() => {
+            judge.ok(g, &lb.subject, &lb.kind.at, kind.to_string(), expected)
+        }
+        State::Set(kind)
+            if lb
+                .dns_name
+                .as_deref()
+                .is_some_and(|n| fronting.contains(&dns_key(n))) =>
+        {
+            judge.ok(
+                proxy::PROXY_TIER,
+                &lb.subject,
+                &lb.kind.at,
+                format!("{kind} in front of an HTTP proxy in the cluster (its Service's load balancer): the proxy tier is judged as the load balancer"),
+                expected,
+            )
+        }
+        State::Set(kind) => {
+            let why = match kind {
+                LbKind::Classic => {
+                    "the previous generation: no host rules for api and app, no deletion protection"
+                }
+                LbKind::Gateway => "it forwards packets to appliances, not HTTP to the API",
+                LbKind::GcpNetwork => google_cloud::APPLICATION_LOAD_BALANCER,
+                _ => {
+                    "it passes TCP through: no HTTP health checks per request, no host routing, no HTTP/2 to clients"
+                }
+            };
+            let actual = format!("{kind}: {why}");
+            if lb.internet_facing == Some(false) {
+                judge.warn(
+                    g,
+                    &lb.subject,
+                    &lb.kind.at,
+                    format!("internal, {actual}"),
+                    expected,
+                );
+            } else {
+                judge.error(g, &lb.subject, &lb.kind.at, actual, expected);
+            }
+        }
+        State::Unset => judge.missing(format!(
+            "the type of {} (`Type` in {})",
+            lb.subject,
+            judge.source(d, Input::LoadBalancers)
+        )),
+        _ => judge.unreadable(g, &lb.subject, &lb.kind),
+    }
 }
 
 /// Deletion protection on every load balancer (and every ALB an ingress creates).
@@ -234,7 +276,8 @@ pub fn check_deletion_protection(d: &Deployment) -> Outcome {
             ),
         }
     }
-    if d.load_balancers.is_empty() && !d.ingresses.iter().any(|i| i.alb) {
+    let gateways = gateway::judge_deletion_protection(&mut judge, d);
+    if d.load_balancers.is_empty() && !d.ingresses.iter().any(|i| i.alb) && !gateways {
         judge.no_input(d, "the load balancer", Input::LoadBalancers);
     }
     judge.finish()
@@ -306,7 +349,14 @@ pub fn check_health_check_path(d: &Deployment) -> Outcome {
         );
     }
     let agic = super::azure::judge_agic_probe(&mut judge, d);
-    if groups.is_empty() && ingresses.is_empty() && !agic && !gcp::judged_otherwise(&mut judge, d) {
+    let gateways =
+        gateway::judge_health_check(&mut judge, d, &path_expected, &code_expected, accepts);
+    if groups.is_empty()
+        && ingresses.is_empty()
+        && !agic
+        && !gateways
+        && !gcp::judged_otherwise(&mut judge, d)
+    {
         if !d.target_groups.is_empty() {
             let tg = &d.target_groups[0];
             judge.undecided(
@@ -326,7 +376,7 @@ pub fn check_health_check_path(d: &Deployment) -> Outcome {
                 "or the Ingress".to_owned()
             };
             judge.missing(format!(
-                "no target group or ALB ingress of the API in the inputs ({}, {ingress})",
+                "no target group, ALB ingress or Gateway route of the API in the inputs ({}, {ingress})",
                 judge.source(d, Input::TargetGroups)
             ));
         }

@@ -13,9 +13,9 @@ mod object_storage;
 
 pub use object_storage::check_object_storage_endpoint;
 
-use super::{Judge, google_cloud, guideline, judged_load_balancers, no_api};
-use crate::node::State;
-use crate::view::{Deployment, Input, NatGateway, Subnet, Tier, TierOf};
+use super::{Judge, google_cloud, guideline, judged_load_balancers, no_api, platform};
+use crate::node::{Loc, State};
+use crate::view::{Deployment, Input, NatGateway, RegionalNat, Subnet, Tier, TierOf};
 
 fn tier_name(tier: Tier) -> &'static str {
     match tier {
@@ -68,13 +68,22 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
             }
             let tier = d.tier(subnet);
             match tier.tier {
-                Some(Tier::Public) => judge.ok(
-                    guideline::PUBLIC_TIER,
-                    &lb.subject,
-                    &at,
-                    format!("{subnet}: public ({})", tier.how),
-                    "a public subnet",
-                ),
+                Some(Tier::Public) => match blocked(d, subnet) {
+                    Some(why) => judge.error(
+                        platform::BLOCK_PUBLIC_ACCESS,
+                        &lb.subject,
+                        &at,
+                        format!("{subnet}: public ({}), but {why}", tier.how),
+                        "a public subnet the internet can reach (no VPC Block Public Access, or an allow-bidirectional exclusion for it or its VPC)",
+                    ),
+                    None => judge.ok(
+                        guideline::PUBLIC_TIER,
+                        &lb.subject,
+                        &at,
+                        format!("{subnet}: public ({})", tier.how),
+                        "a public subnet",
+                    ),
+                },
                 Some(t) => judge.error(
                     guideline::PUBLIC_TIER,
                     &lb.subject,
@@ -99,6 +108,27 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
         judge.missing("no internet-facing load balancer in the inputs");
     }
     judge.finish()
+}
+
+/// Why VPC Block Public Access keeps the internet from a subnet, if it does: the account
+/// blocks ingress (either mode) and no `allow-bidirectional` exclusion exempts the subnet or
+/// its VPC (an `allow-egress` one lets no connection in).
+fn blocked(d: &Deployment, subnet: &str) -> Option<String> {
+    let mode = d.block_public_access.as_ref()?.mode.value()?.clone();
+    if !matches!(mode.as_str(), "block-bidirectional" | "block-ingress") {
+        return None;
+    }
+    let vpc = d.subnet(subnet).and_then(|s| s.vpc.clone());
+    let exempt = d.bpa_exclusions.iter().any(|e| {
+        e.mode == "allow-bidirectional"
+            && e.state.as_deref().is_none_or(|s| !s.starts_with("delete"))
+            && (e.resource == subnet || Some(&e.resource) == vpc.as_ref())
+    });
+    (!exempt).then(|| {
+        format!(
+            "VPC Block Public Access is {mode} and no allow-bidirectional exclusion names {subnet} or its VPC: no connection from the internet reaches it"
+        )
+    })
 }
 
 /// The API's tasks (or its nodes) are in private subnets, without public addresses.
@@ -291,6 +321,20 @@ pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
         if let Some(z) = n.subnet.as_deref().and_then(|s| d.zone_of(s)) {
             nats_by_zone.entry(z.to_owned()).or_default().push(&n.id);
         }
+        // A regional NAT gateway runs in the zones it serves: all of the VPC's, or its own.
+        if let Some(r) = &n.regional {
+            let zones: Vec<&str> = if r.auto_zones {
+                d.subnets.iter().filter_map(|s| s.zone.as_deref()).collect()
+            } else {
+                r.zones.iter().map(String::as_str).collect()
+            };
+            for z in zones {
+                let ids = nats_by_zone.entry(z.to_owned()).or_default();
+                if !ids.contains(&n.id.as_str()) {
+                    ids.push(&n.id);
+                }
+            }
+        }
     }
     let mut private = 0;
     for subnet in &d.subnets {
@@ -315,6 +359,16 @@ pub fn check_nat_per_zone(d: &Deployment) -> Outcome {
 /// attached to subnets (Azure) is in none.
 fn judge_nat_subnets(judge: &mut Judge, d: &Deployment, usable: &[&NatGateway]) {
     for n in usable {
+        if let Some(regional) = &n.regional {
+            judge.ok(
+                platform::REGIONAL_NAT,
+                &format!("NAT gateway {}", n.id),
+                &regional.at,
+                "regional: no subnet of its own, AWS runs it in each zone it serves",
+                "a public subnet, or a regional NAT gateway",
+            );
+            continue;
+        }
         let attached = d.subnets.iter().any(|s| {
             s.egress
                 .as_ref()
@@ -355,6 +409,47 @@ fn judge_nat_subnets(judge: &mut Judge, d: &Deployment, usable: &[&NatGateway]) 
     }
 }
 
+/// A private subnet routing to a regional NAT gateway: served in its own zone when the gateway
+/// provisions zones itself or lists this one.
+fn judge_regional(
+    judge: &mut Judge,
+    subject: &str,
+    route_at: &Loc,
+    nat: &str,
+    r: &RegionalNat,
+    zone: &str,
+) {
+    let expected = format!("a NAT gateway in {zone} (a regional one serving {zone})");
+    if r.auto_zones {
+        judge.ok(
+            platform::REGIONAL_NAT,
+            subject,
+            route_at,
+            format!("routes to {nat}, regional with AutoProvisionZones enabled: it runs in {zone}"),
+            expected,
+        );
+    } else if r.zones.iter().any(|z| z == zone) {
+        judge.ok(
+            platform::REGIONAL_NAT,
+            subject,
+            route_at,
+            format!("routes to {nat}, regional, with an address in {zone}"),
+            expected,
+        );
+    } else {
+        judge.error(
+            platform::REGIONAL_NAT,
+            subject,
+            route_at,
+            format!(
+                "routes to {nat}, regional with AutoProvisionZones disabled and no address in {zone} (its zones: {})",
+                if r.zones.is_empty() { "none".to_owned() } else { r.zones.join(", ") }
+            ),
+            expected,
+        );
+    }
+}
+
 /// A private subnet's way out: the NAT gateway its route table names, in its own zone; without
 /// route tables, a NAT gateway in its zone.
 fn judge_private_subnet(
@@ -391,6 +486,14 @@ fn judge_private_subnet(
                 .route_table_of(subnet)
                 .and_then(|rt| rt.default_route.as_ref().map(|(_, at)| at.clone()))
                 .unwrap_or_else(|| subnet.at.clone());
+            let regional = usable
+                .iter()
+                .find(|n| n.id == *nat)
+                .and_then(|n| n.regional.as_ref());
+            if let Some(r) = regional {
+                judge_regional(judge, &subject, &route_at, nat, r, zone);
+                return;
+            }
             match nat_zone(nat) {
                 Some(z) if z == zone => judge.ok(guideline::NAT_PER_ZONE, &subject, &route_at, format!("routes to {nat} in {z}"), expected),
                 Some(z) => judge.error(

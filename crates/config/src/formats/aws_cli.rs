@@ -37,7 +37,17 @@ const fn object(key: &'static str, command: &'static str, reader: Reader) -> Out
 }
 
 /// Every output read, in the order its keys are looked for in a document.
-const OUTPUTS: [Output; 19] = [
+const OUTPUTS: [Output; 21] = [
+    object(
+        "VpcBlockPublicAccessOptions",
+        "aws ec2 describe-vpc-block-public-access-options",
+        network::block_public_access_from_cli,
+    ),
+    list(
+        "VpcBlockPublicAccessExclusions",
+        "aws ec2 describe-vpc-block-public-access-exclusions",
+        network::bpa_exclusions_from_cli,
+    ),
     list(
         "services",
         "aws ecs describe-services",

@@ -1,17 +1,18 @@
 //! Kubernetes objects, from manifests, `kubectl get -o json` Lists and a stack export's
 //! `kubernetes:*` resources: Deployments and StatefulSets, HPAs, Services and Ingresses are
-//! read; other kinds are skipped.
+//! read, the Gateway API's kinds by [`super::gateway_api`]; other kinds are skipped.
 
 mod gke;
 
 use std::collections::BTreeMap;
 
+use super::gateway_api;
 use crate::formats::stack_export::Resource;
 use crate::node::{Field, Node, State};
 use crate::resources::Reading;
 use crate::view::{
-    Deployment, Hpa, Ingress, Input, KubeContainer, KubeService, KubeWorkload, PreStop, Probe,
-    Told, ZoneRule, looks_like_api,
+    Deployment, Hpa, Ingress, IngressClass, Input, KubeContainer, KubeService, KubeWorkload,
+    PreStop, Probe, Told, ZoneRule, looks_like_api,
 };
 
 /// The annotation `kubectl apply` keeps the applied object in: the configured values of an
@@ -51,6 +52,11 @@ pub(crate) fn read(obj: &Node<'_>, view: &mut Deployment) -> Result<(), String> 
         }
         return Ok(());
     }
+    let api_version = obj.get("apiVersion").opt_text().unwrap_or_default();
+    if gateway_api::is_read(&api_version, &kind) {
+        gateway_api::read(obj, &kind, view);
+        return Ok(());
+    }
     match kind.as_str() {
         "Deployment" | "StatefulSet" => view.workloads.push(workload(obj, &kind)),
         "HorizontalPodAutoscaler" => view.hpas.push(hpa(obj)),
@@ -64,8 +70,19 @@ pub(crate) fn read(obj: &Node<'_>, view: &mut Deployment) -> Result<(), String> 
                 selector: string_map(&obj.path("spec.selector")),
                 service_type: obj.path("spec.type").text(),
                 annotations: string_map(&obj.path("metadata.annotations")),
+                status_hostnames: obj
+                    .path("status.loadBalancer.ingress")
+                    .items()
+                    .iter()
+                    .filter_map(|i| i.get("hostname").opt_text().or(i.get("ip").opt_text()))
+                    .collect(),
             });
         }
+        "IngressClass" => view.ingress_classes.push(IngressClass {
+            name: name(obj),
+            at: obj.at.clone(),
+            controller: obj.path("spec.controller").opt_text(),
+        }),
         "Ingress" => view.ingresses.push(ingress(obj)),
         "BackendConfig" => view.backend_configs.push(gke::backend_config(obj)),
         _ => {}
@@ -79,8 +96,14 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
     let kind = res.kind.rsplit(':').next().unwrap_or_default();
     if !matches!(
         kind,
-        "Deployment" | "StatefulSet" | "HorizontalPodAutoscaler" | "Service" | "Ingress"
-    ) || !res.outputs.get("kind").exists()
+        "Deployment"
+            | "StatefulSet"
+            | "HorizontalPodAutoscaler"
+            | "Service"
+            | "Ingress"
+            | "IngressClass"
+    ) && !gateway_api::KINDS.iter().any(|(_, k)| *k == kind)
+        || !res.outputs.get("kind").exists()
     {
         return Ok(());
     }
@@ -96,13 +119,13 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
     Ok(())
 }
 
-fn namespace(obj: &Node<'_>) -> String {
+pub(super) fn namespace(obj: &Node<'_>) -> String {
     obj.path("metadata.namespace")
         .opt_text()
         .unwrap_or_else(|| "default".to_owned())
 }
 
-fn name(obj: &Node<'_>) -> String {
+pub(super) fn name(obj: &Node<'_>) -> String {
     obj.path("metadata.name")
         .opt_text()
         .unwrap_or_else(|| "(unnamed)".to_owned())

@@ -16,7 +16,10 @@ use std::collections::BTreeMap;
 use crate::formats::stack_export::Resource;
 use crate::node::{Field, Loc, Node};
 use crate::resources::Reading;
-use crate::view::{Input, NatGateway, RouteTable, Subnet, VpcEndpoint};
+use crate::view::{
+    BlockPublicAccess, BpaExclusion, Input, NatGateway, RegionalNat, RouteTable, Subnet,
+    VpcEndpoint,
+};
 
 /// The destination of a default route.
 const DEFAULT_ROUTE: &str = "0.0.0.0/0";
@@ -141,6 +144,33 @@ fn nat_gateway(n: &Node<'_>, id: String) -> Option<NatGateway> {
         state: None,
         zones: Vec::new(),
         sku: None,
+        regional: regional_nat(n),
+    })
+}
+
+/// A regional NAT gateway's zones (`AvailabilityMode: regional`; `AutoProvisionZones`
+/// enabled by default, else the zones of its addresses).
+fn regional_nat(n: &Node<'_>) -> Option<RegionalNat> {
+    let mode = n.get_ci("AvailabilityMode");
+    if !mode.opt_text()?.eq_ignore_ascii_case("regional") {
+        return None;
+    }
+    let auto_zones = n
+        .get_ci("AutoProvisionZones")
+        .opt_text()
+        .is_none_or(|v| v.eq_ignore_ascii_case("enabled"));
+    let mut zones: Vec<String> = n
+        .get_ci("NatGatewayAddresses")
+        .items()
+        .iter()
+        .filter_map(|a| a.get_ci("AvailabilityZone").opt_text())
+        .collect();
+    zones.sort();
+    zones.dedup();
+    Some(RegionalNat {
+        auto_zones,
+        zones,
+        at: mode.at.clone(),
     })
 }
 
@@ -290,6 +320,35 @@ pub(crate) fn endpoint_association_from_stack(
         r.links
             .endpoint_tables
             .push((endpoint, table, res.outputs.at.clone()));
+    }
+    Ok(())
+}
+
+/// `aws ec2 describe-vpc-block-public-access-options`: the account's mode in the Region.
+pub(crate) fn block_public_access_from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
+    let options = doc.get_ci("VpcBlockPublicAccessOptions");
+    r.view.saw(Input::BlockPublicAccess, &options.at);
+    r.view.block_public_access = Some(BlockPublicAccess {
+        mode: options.get_ci("InternetGatewayBlockMode").text(),
+    });
+    Ok(())
+}
+
+/// `aws ec2 describe-vpc-block-public-access-exclusions`: the VPCs and subnets exempted.
+pub(crate) fn bpa_exclusions_from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
+    let list = doc.get_ci("VpcBlockPublicAccessExclusions");
+    r.view.saw(Input::BlockPublicAccessExclusions, &list.at);
+    for e in list.items() {
+        let arn = e.get_ci("ResourceArn").opt_text().unwrap_or_default();
+        r.view.bpa_exclusions.push(BpaExclusion {
+            resource: arn.rsplit('/').next().unwrap_or_default().to_owned(),
+            mode: e
+                .get_ci("InternetGatewayExclusionMode")
+                .opt_text()
+                .unwrap_or_default(),
+            state: e.get_ci("State").opt_text(),
+            at: e.at.clone(),
+        });
     }
     Ok(())
 }

@@ -258,6 +258,41 @@ pub struct NatGateway {
     pub zones: Vec<String>,
     /// Its SKU (Azure: `Standard`, `StandardV2`).
     pub sku: Option<String>,
+    /// A regional NAT gateway (`AvailabilityMode: regional`): one gateway for every zone,
+    /// with no subnet of its own (AWS, VPC user guide, "Regional NAT gateways for automatic
+    /// multi-AZ expansion").
+    pub regional: Option<RegionalNat>,
+}
+
+/// VPC Block Public Access, the account's mode in a Region (`InternetGatewayBlockMode`:
+/// "off", "block-bidirectional", "block-ingress").
+#[derive(Debug, Clone)]
+pub struct BlockPublicAccess {
+    pub mode: Field<String>,
+}
+
+/// A VPC Block Public Access exclusion of a VPC or a subnet.
+#[derive(Debug, Clone)]
+pub struct BpaExclusion {
+    /// The VPC or subnet it exempts (`vpc-...`, `subnet-...`, from its ARN).
+    pub resource: String,
+    /// `InternetGatewayExclusionMode`: "allow-bidirectional" or "allow-egress".
+    pub mode: String,
+    /// "create-complete", "delete-complete", ...
+    pub state: Option<String>,
+    pub at: Loc,
+}
+
+/// The zones a regional NAT gateway serves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionalNat {
+    /// `AutoProvisionZones: enabled` (the default): it expands to every zone where the VPC
+    /// has subnets.
+    pub auto_zones: bool,
+    /// Otherwise the zones of its `NatGatewayAddresses`.
+    pub zones: Vec<String>,
+    /// Where its mode is written.
+    pub at: Loc,
 }
 
 #[derive(Debug, Clone)]

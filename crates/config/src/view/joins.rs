@@ -9,7 +9,7 @@ use netconform_model::evidence::Evidence;
 use super::*;
 
 /// The name of a container image without registry and tag: `pulumi/service`.
-fn image_repository(image: &str) -> &str {
+pub(crate) fn image_repository(image: &str) -> &str {
     let no_digest = image.split('@').next().unwrap_or(image);
     let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
     match no_digest[last_slash..].find(':') {
@@ -334,7 +334,12 @@ impl Deployment {
     }
 
     /// Whether a Kubernetes service sends to a workload's pods.
-    fn service_selects(&self, namespace: &str, service: &str, workload: &KubeWorkload) -> bool {
+    pub(crate) fn service_selects(
+        &self,
+        namespace: &str,
+        service: &str,
+        workload: &KubeWorkload,
+    ) -> bool {
         match self
             .kube_services
             .iter()
@@ -483,23 +488,6 @@ impl Deployment {
             ),
             nat: None,
         }
-    }
-
-    /// Every DNS name (and public address) a load balancer is known by.
-    pub fn load_balancer_names(&self) -> BTreeSet<String> {
-        let mut names: BTreeSet<String> = self
-            .load_balancers
-            .iter()
-            .flat_map(|lb| lb.dns_name.iter().chain(&lb.addresses)) // a forwarding rule's IP
-            .map(|n| dns_key(n))
-            .collect();
-        names.extend(
-            self.ingresses
-                .iter()
-                .flat_map(|i| i.status_hostnames.iter())
-                .map(|h| dns_key(h)),
-        );
-        names
     }
 
     /// The subnets of a database, directly or through its subnet group.

@@ -104,6 +104,34 @@ pub struct KubeService {
     /// `spec.type`: "ClusterIP" (the default), "NodePort", "LoadBalancer", ...
     pub service_type: Field<String>,
     pub annotations: BTreeMap<String, String>,
+    /// `status.loadBalancer.ingress[]`: the hostnames and addresses of its load balancer.
+    pub status_hostnames: Vec<String>,
+}
+
+impl KubeService {
+    /// Whether it is of type LoadBalancer.
+    pub fn is_load_balancer(&self) -> bool {
+        self.service_type.value().map(String::as_str) == Some("LoadBalancer")
+    }
+
+    /// Whether its selector picks a workload's pods.
+    pub fn selects(&self, w: &KubeWorkload) -> bool {
+        w.namespace == self.namespace
+            && !self.selector.is_empty()
+            && self
+                .selector
+                .iter()
+                .all(|(k, v)| w.template_labels.get(k) == Some(v))
+    }
+}
+
+/// An IngressClass: which controller serves the Ingresses of a class.
+#[derive(Debug, Clone)]
+pub struct IngressClass {
+    pub name: String,
+    pub at: Loc,
+    /// `spec.controller`: "k8s.io/ingress-nginx", "ingress.k8s.aws/alb", ...
+    pub controller: Option<String>,
 }
 
 #[derive(Debug, Clone)]

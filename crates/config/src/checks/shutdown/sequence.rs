@@ -4,6 +4,7 @@
 use netconform_model::Outcome;
 use netconform_model::guide::{STOP_TIMEOUT_MIN, Section};
 
+use super::super::load_balancer::api_deregistration_delay;
 use super::super::{Judge, defaults, google_cloud, no_api, platform, secs};
 use super::{
     DEREGISTRATION_KEY, TG_ATTRIBUTES, api_containers, describe_pre_stop, ecs_containers,
@@ -11,8 +12,8 @@ use super::{
 };
 use crate::node::{Field, Loc, State};
 use crate::view::{
-    AutoScalingGroup, Deployment, EcsService, Input, KubeWorkload, Launch, PreStop, TERMINATING,
-    TargetGroup,
+    AutoScalingGroup, Deployment, EcsService, Ingress, Input, KubeWorkload, Launch, PreStop,
+    TERMINATING, TargetGroup,
 };
 
 /// A timer of the stop sequence, or why it is not known.
@@ -214,7 +215,8 @@ fn longest_hook(judge: &mut Judge, w: &KubeWorkload, grace: &Timer) -> Option<Op
     Some(hook)
 }
 
-/// The load balancer's drain (an ALB Ingress's deregistration delay) runs beside the hook:
+/// The load balancer's drain (an ALB Ingress's or ALB Gateway's deregistration delay) runs
+/// beside the hook:
 /// reported, never ordered.
 fn judge_drain_beside_hook(
     judge: &mut Judge,
@@ -228,19 +230,13 @@ fn judge_drain_beside_hook(
         .into_iter()
         .filter(|i| i.alb && i.namespace == w.namespace)
         .collect();
-    let Some(ing) = albs.first() else {
-        return;
-    };
-    let attr = ing.attribute(TG_ATTRIBUTES, DEREGISTRATION_KEY);
-    let field = match attr.state {
-        State::Set(text) => match text.parse::<u64>() {
-            Ok(n) => Field::set(attr.at, n),
-            Err(_) => Field {
-                at: attr.at,
-                state: State::Invalid(format!("{DEREGISTRATION_KEY}={text} is not a whole number")),
-            },
+    let (subject, field) = match albs.first() {
+        Some(ing) => (ing.subject.clone(), ingress_deregistration(ing)),
+        // A Gateway of the AWS Load Balancer Controller: its TargetGroupConfiguration.
+        None => match api_deregistration_delay(d, &w.namespace) {
+            Some(found) => found,
+            None => return,
         },
-        _ => Field::unset(attr.at),
     };
     match Timer::from(
         DEREGISTRATION,
@@ -255,7 +251,7 @@ fn judge_drain_beside_hook(
             };
             judge.ok(
                 platform::EKS_LOAD_BALANCING,
-                &ing.subject,
+                &subject,
                 &drain.at,
                 format!(
                     "{} runs beside the {}: {how}",
@@ -266,7 +262,22 @@ fn judge_drain_beside_hook(
             );
         }
         Ok(None) => {}
-        Err(why) => judge.undecided(platform::EKS_LOAD_BALANCING, &ing.subject, &field.at, why),
+        Err(why) => judge.undecided(platform::EKS_LOAD_BALANCING, &subject, &field.at, why),
+    }
+}
+
+/// An ALB Ingress's deregistration delay (`target-group-attributes` annotation).
+fn ingress_deregistration(ing: &Ingress) -> Field<u64> {
+    let attr = ing.attribute(TG_ATTRIBUTES, DEREGISTRATION_KEY);
+    match attr.state {
+        State::Set(text) => match text.parse::<u64>() {
+            Ok(n) => Field::set(attr.at, n),
+            Err(_) => Field {
+                at: attr.at,
+                state: State::Invalid(format!("{DEREGISTRATION_KEY}={text} is not a whole number")),
+            },
+        },
+        _ => Field::unset(attr.at),
     }
 }
 

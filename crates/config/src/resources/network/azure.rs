@@ -85,6 +85,7 @@ pub(crate) fn nat_gateway_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), 
         state: None,
         zones: n.get_ci("zones").text_list(),
         sku: n.arm("sku").get_ci("name").opt_text(),
+        regional: None,
     });
     Ok(())
 }

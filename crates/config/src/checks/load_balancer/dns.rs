@@ -1,5 +1,5 @@
-//! "DNS": the exported records for api and app pointing at the load balancer (read with the
-//! load balancer checks, whose load balancers the records must lead to).
+//! "DNS": the exported records for api and app point at the load balancer (one of the inputs,
+//! an Ingress's or Gateway's status, or the one the environment file names).
 
 use std::net::IpAddr;
 

@@ -9,8 +9,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use netconform_model::guide::Section;
-use netconform_model::recommendations::{self, Recommendation};
+use netconform_guide::Section;
+use netconform_guide::recommendations::{self, Recommendation};
 
 const OUTPUT: &str = "docs/conformance.md";
 const GUIDE_URL: &str =

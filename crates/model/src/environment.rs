@@ -62,6 +62,11 @@ pub struct Environment {
     /// `--baseline` does; the flag wins), relative to the file's directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<PathBuf>,
+    /// A missing `baseline` file is a first run (as `--baseline-optional` does): the run says
+    /// so and compares with nothing. An unreadable one, or one of another environment, still
+    /// stops the run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub baseline_optional: bool,
     /// Known failures accepted for a while, each with an owner and an expiry.
     #[serde(default, rename = "waiver", skip_serializing_if = "Vec::is_empty")]
     pub waivers: Vec<Waiver>,
@@ -168,6 +173,7 @@ impl Environment {
             profile: Profile::default(),
             timeout: None,
             baseline: None,
+            baseline_optional: false,
             waivers: Vec::new(),
             dns: DnsSettings::default(),
             endpoints: Endpoints::default(),

@@ -15,18 +15,21 @@ pub mod environment;
 pub mod evidence;
 pub mod exit;
 pub mod failure;
-pub mod guide;
 pub mod haproxy;
 pub mod inputs;
 pub mod merge;
 pub mod outcome;
-pub mod recommendations;
 pub mod redact;
 pub mod restart;
 pub mod rollup;
 pub mod run;
 pub mod stop;
 pub mod values;
+
+/// The guide's sections and values (netconform-guide).
+pub use netconform_guide as guide;
+/// The guide's recommendations (netconform-guide).
+pub use netconform_guide::recommendations;
 
 pub use duration::HumanDuration;
 pub use environment::{EnvError, Environment};

@@ -129,6 +129,12 @@ pub(crate) struct VerifyArgs {
     /// Also `baseline` in the environment file; this flag wins.
     #[arg(long, value_name = "FILE")]
     pub(crate) baseline: Option<PathBuf>,
+    /// A missing baseline file is a first run, not an error: the run says so and compares with
+    /// nothing (for a scheduled run that keeps its last report as the next one's baseline).
+    /// An unreadable baseline, or one of another environment, still stops the run. Also
+    /// `baseline_optional = true` in the environment file.
+    #[arg(long)]
+    pub(crate) baseline_optional: bool,
     /// Which failures fail the run: any (the default), or only those the baseline did not
     /// have (new: the others are shown as known, and junit.xml marks them skipped with the
     /// reason). A failure is known only when its scenario, subject and reason match the

@@ -129,13 +129,27 @@ pub(crate) async fn run(args: VerifyArgs) -> i32 {
 }
 
 /// The baseline report, read before the run (`--baseline`, else the environment file's
-/// `baseline`, relative to the file), so a missing or unreadable one stops the run at once.
+/// `baseline`, relative to the file), so a missing or unreadable one stops the run at once;
+/// with `--baseline-optional` (`baseline_optional`) a missing one is a first run, said so.
 fn read_baseline(args: &VerifyArgs, env: &Environment) -> Result<Option<Part>, String> {
+    let optional = args.baseline_optional || env.baseline_optional;
     let path = match (&args.baseline, &env.baseline) {
         (Some(given), _) => given.clone(),
         (None, Some(named)) => env.resolve_path(named),
+        (None, None) if optional => {
+            return Err(
+                "--baseline-optional (baseline_optional) names no baseline: give --baseline FILE or baseline = \"...\" in the environment file".to_owned(),
+            );
+        }
         (None, None) => return Ok(None),
     };
+    if optional && !path.exists() {
+        crate::note(&format!(
+            "no baseline yet: {} does not exist, so this run compares with nothing (a first run); its report.json can be the next run's baseline",
+            path.display()
+        ));
+        return Ok(None);
+    }
     crate::merge_cmd::read(&path).map(Some)
 }
 

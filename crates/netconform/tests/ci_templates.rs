@@ -430,6 +430,9 @@ fn here(
         .map(|a| match a.as_str() {
             "/etc/netconform/environment.toml" => env.display().to_string(),
             "/reports" => reports.display().to_string(),
+            a if a.starts_with("/reports/") => {
+                reports.join(&a["/reports/".len()..]).display().to_string()
+            }
             a => other(a).unwrap_or_else(|| a.to_owned()),
         })
         .collect()
@@ -509,12 +512,39 @@ fn per_zone_pods_are_merged_into_one_verdict_by_merge_zones_sh() {
 #[test]
 fn the_cronjob_runs_read_only_and_pushes_what_the_rules_alert_on() {
     use k8s_openapi::api::batch::v1::CronJob;
+    use k8s_openapi::api::core::v1::PersistentVolumeClaim;
     let file = "ci/kubernetes/verify-cronjob.yaml";
     let docs: Vec<Value> = serde_saphyr::from_multiple(&read(file)).unwrap();
-    assert_eq!(docs.len(), 1);
-    let cron: CronJob = typed(&docs[0], file);
+    assert_eq!(docs.len(), 2, "the reports' volume claim and the CronJob");
+    let claim: PersistentVolumeClaim = typed(&docs[0], file);
+    let cron: CronJob = typed(&docs[1], file);
     let spec = cron.spec.as_ref().unwrap();
     assert_eq!(spec.concurrency_policy.as_deref(), Some("Forbid"));
+    // The reports outlive the pod: the next run's baseline is this run's report.
+    let pod = spec
+        .job_template
+        .spec
+        .as_ref()
+        .unwrap()
+        .template
+        .spec
+        .as_ref()
+        .unwrap();
+    let reports = pod
+        .volumes
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|v| v.name == "reports")
+        .unwrap();
+    assert_eq!(
+        reports
+            .persistent_volume_claim
+            .as_ref()
+            .map(|c| c.claim_name.as_str()),
+        claim.metadata.name.as_deref(),
+        "the reports volume is the claim, not an emptyDir"
+    );
     let job = Job {
         metadata: Default::default(),
         spec: spec.job_template.spec.clone(),
@@ -527,26 +557,149 @@ fn the_cronjob_runs_read_only_and_pushes_what_the_rules_alert_on() {
         "not @disruptive",
         "a scheduled run never restarts the API"
     );
-    // Its command line against the sandbox, pushing to a real Pushgateway.
+    assert_eq!(after("--report-dir"), "/reports");
+    assert_eq!(after("--baseline"), "/reports/report.json");
+    assert!(args.iter().any(|a| a == "--baseline-optional"), "{args:?}");
+    // Its command line against the sandbox, pushing to a real Pushgateway, four times with
+    // the one reports directory: a first run, a rerun, the deployment broken, and broken still.
     let dir = TempDir::new("ci-cronjob");
-    let env = dir.path().join("sandbox.toml");
-    let _sandbox = start_sandbox(&env);
     let gateway = common::Pushgateway::start();
-    let argv = here(&args, &env, &dir.path().join("reports"), |a| {
+    let run = |env: &Path| {
+        let argv = here(&args, env, &dir.path().join("reports"), |a| {
+            a.starts_with("http://prometheus-pushgateway")
+                .then(|| gateway.url.clone())
+        });
+        let out = Command::new(BIN).args(&argv).output().unwrap();
+        let report: Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("reports/report.json")).unwrap())
+                .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            report,
+        )
+    };
+    let gauge = |scraped: &str, env: &str, name: &str| {
+        let prefix = format!(
+            "{name}{{environment=\"{env}\",instance=\"\",job=\"netconform\",vantage=\"in-cluster\"}} "
+        );
+        scraped
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .map(str::to_owned)
+    };
+    let healthy = dir.path().join("sandbox.toml");
+    let sandbox = start_sandbox(&healthy);
+    // The first run finds no report: no comparison, no baseline gauges, no error.
+    let (code, stderr, report) = run(&healthy);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(report["baseline"].is_null(), "{}", report["baseline"]);
+    let scraped = gateway.scrape();
+    assert_eq!(
+        gauge(&scraped, "sandbox", "netconform_run_conformant").as_deref(),
+        Some("1"),
+        "{scraped}"
+    );
+    assert_eq!(
+        gauge(&scraped, "sandbox", "netconform_baseline_new_failures"),
+        None,
+        "{scraped}"
+    );
+    // The rerun compares with it: nothing changed, nothing new, no noise from timings.
+    let (code, stderr, report) = run(&healthy);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        report["baseline"]["file"],
+        "/reports/report.json".replace(
+            "/reports",
+            &dir.path().join("reports").display().to_string()
+        )
+    );
+    assert_eq!(
+        report["baseline"]["changes"],
+        serde_json::json!([]),
+        "{}",
+        report["baseline"]
+    );
+    let scraped = gateway.scrape();
+    assert_eq!(
+        gauge(&scraped, "sandbox", "netconform_baseline_new_failures").as_deref(),
+        Some("0"),
+        "{scraped}"
+    );
+    assert_eq!(
+        gauge(&scraped, "sandbox", "netconform_baseline_fixed").as_deref(),
+        Some("0"),
+        "{scraped}"
+    );
+    drop(sandbox);
+    // A bad deploy: app's record now leads to another load balancer. The run fails, and
+    // says what is new since the last. The sandbox broken on purpose names itself after its
+    // breakage; the CronJob's environment file keeps its name whatever is deployed, so the
+    // file here does too.
+    let broken = dir.path().join("broken.toml");
+    let _sandbox = common::start_sandbox_broken(&broken, Some("wrong-load-balancer"));
+    let text = std::fs::read_to_string(&broken).unwrap();
+    assert!(
+        text.contains("name = \"sandbox (wrong-load-balancer)\"\n"),
+        "{text}"
+    );
+    std::fs::write(
+        &broken,
+        text.replace(
+            "name = \"sandbox (wrong-load-balancer)\"\n",
+            "name = \"sandbox\"\n",
+        ),
+    )
+    .unwrap();
+    let (code, stderr, report) = run(&broken);
+    assert_eq!(code, Some(1), "{stderr}");
+    let new: u64 = report["baseline"]["new_failures"].as_u64().unwrap();
+    assert!(new > 0, "{}", report["baseline"]);
+    let env = report["environment"].as_str().unwrap().to_owned();
+    let scraped = gateway.scrape();
+    assert_eq!(
+        gauge(&scraped, &env, "netconform_baseline_new_failures"),
+        Some(new.to_string()),
+        "{scraped}"
+    );
+    // Broken still: the failures are known now, so the regression gauge clears (the scenario
+    // gauges keep saying they fail).
+    let (code, stderr, report) = run(&broken);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(
+        report["baseline"]["new_failures"], 0,
+        "{}",
+        report["baseline"]
+    );
+    assert!(
+        !report["baseline"]["known"].as_array().unwrap().is_empty(),
+        "{}",
+        report["baseline"]
+    );
+    let scraped = gateway.scrape();
+    assert_eq!(
+        gauge(&scraped, &env, "netconform_baseline_new_failures").as_deref(),
+        Some("0"),
+        "{scraped}"
+    );
+    // A report that is there but is none stops the run, naming it: a first run only when
+    // the file is missing.
+    std::fs::write(
+        dir.path().join("reports/report.json"),
+        "{\"schema_version\": 5,\n oops",
+    )
+    .unwrap();
+    let argv = here(&args, &broken, &dir.path().join("reports"), |a| {
         a.starts_with("http://prometheus-pushgateway")
             .then(|| gateway.url.clone())
     });
     let out = Command::new(BIN).args(&argv).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let scraped = gateway.scrape();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        scraped.contains("netconform_run_conformant{environment=\"sandbox\",instance=\"\",job=\"netconform\",vantage=\"in-cluster\"} 1"),
-        "{scraped}"
+        stderr.contains("report.json:2:2: not a netconform report.json"),
+        "{stderr}"
     );
 }
 
@@ -582,6 +735,9 @@ fn the_prometheus_rules_pass_promtool_and_fire_when_they_should() {
     let passing = "netconform_scenario_passed{environment=\"prod\",vantage=\"ci\",feature=\"F\",scenario=\"T\",recommendation=\"r\",guide_section=\"dns\",verdict=\"pass\"}";
     let cert = "netconform_certificate_remaining_seconds{environment=\"prod\",vantage=\"ci\",host=\"api.example.com\",address=\"10.0.0.1:443\"}";
     let started = "netconform_run_start_timestamp_seconds{environment=\"prod\",vantage=\"ci\"}";
+    // Compared with the run before: nothing new, then two new failures for the runs from
+    // 10 to 14 minutes, then nothing new again (the failures became known).
+    let regressed = "netconform_baseline_new_failures{environment=\"prod\",vantage=\"ci\"}";
     std::fs::write(
         &tests,
         serde_json::json!({
@@ -594,6 +750,7 @@ fn the_prometheus_rules_pass_promtool_and_fire_when_they_should() {
                     { "series": passing, "values": "1x20" },
                     { "series": cert, "values": "864000x20" },
                     { "series": started, "values": "0x20" },
+                    { "series": regressed, "values": "0x9 2x4 0x6" },
                 ],
                 "alert_rule_test": [
                     { "eval_time": "5m", "alertname": "NetconformScenarioFailing", "exp_alerts": [] },
@@ -606,6 +763,12 @@ fn the_prometheus_rules_pass_promtool_and_fire_when_they_should() {
                         "exp_annotations": { "summary": "api.example.com on 10.0.0.1:443: certificate expires in 10d 0h 0m 0s" }
                     }]},
                     { "eval_time": "10m", "alertname": "NetconformNotRunning", "exp_alerts": [] },
+                    { "eval_time": "9m", "alertname": "NetconformRegression", "exp_alerts": [] },
+                    { "eval_time": "11m", "alertname": "NetconformRegression", "exp_alerts": [{
+                        "exp_labels": { "severity": "warning", "environment": "prod", "vantage": "ci" },
+                        "exp_annotations": { "summary": "prod: 2 new failures since the last run", "description": "netconform from ci failed where its baseline run had not; the run's report.html (Since the baseline) names them." }
+                    }]},
+                    { "eval_time": "16m", "alertname": "NetconformRegression", "exp_alerts": [] },
                 ]
             }]
         })

@@ -221,7 +221,7 @@ pub fn assert_usage_errors(cases: &[(Vec<&str>, &str)]) {
 }
 
 /// A `netconform sandbox` process, killed on drop.
-pub struct SandboxProcess(Child);
+pub struct SandboxProcess(pub Child);
 
 impl Drop for SandboxProcess {
     fn drop(&mut self) {
@@ -232,16 +232,23 @@ impl Drop for SandboxProcess {
 
 /// Starts `netconform sandbox --env-out env_out` and waits (at most 30 s) until it runs.
 pub fn start_sandbox(env_out: &Path) -> SandboxProcess {
-    let mut child = SandboxProcess(
-        Command::new(BIN)
-            .arg("sandbox")
-            .arg("--env-out")
-            .arg(env_out)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
+    start_sandbox_broken(env_out, None)
+}
+
+/// Starts `netconform sandbox --env-out env_out`, broken by `variant` (`--break`), and waits
+/// (at most 30 s) until it runs: it says "sandbox running" once the file is written and
+/// everything listens.
+pub fn start_sandbox_broken(env_out: &Path, variant: Option<&str>) -> SandboxProcess {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("sandbox")
+        .arg("--env-out")
+        .arg(env_out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if let Some(v) = variant {
+        cmd.args(["--break", v]);
+    }
+    let mut child = SandboxProcess(cmd.spawn().unwrap());
     let mut lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {

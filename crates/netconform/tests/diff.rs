@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
-use common::{BIN, HEALTH, TempDir, promtool};
+use common::{BIN, DNS_APP, HEALTH, TempDir, promtool};
 use serde_json::Value;
 
 /// Every scenario but the grace period's (which waits out the grace period under
@@ -26,7 +26,9 @@ const TAGS: &str = "not @grace";
 /// One sandbox at a time: the runs' timings stay those of a quiet machine.
 static SANDBOX: Mutex<()> = Mutex::new(());
 
-/// The runs every test compares: two of the sandbox as it is, one broken.
+/// The runs every test compares: two of the sandbox as it is, one broken (status 500), one
+/// with an expired certificate (before its renewal: the healthy run is after), one whose app
+/// record leads to another load balancer (a record change).
 struct Runs {
     dir: TempDir,
 }
@@ -64,6 +66,14 @@ fn runs() -> &'static Runs {
             (
                 "broken",
                 &["--quiet", "--tags", TAGS, "--break", "status-500"][..],
+            ),
+            (
+                "expired",
+                &["--quiet", "--tags", TAGS, "--break", "expired-cert"][..],
+            ),
+            (
+                "other-lb",
+                &["--quiet", "--tags", TAGS, "--break", "wrong-load-balancer"][..],
             ),
         ] {
             let (_, _, stderr) = verify_into(dir.path(), name, args);
@@ -164,6 +174,75 @@ fn a_break_is_a_new_failure_with_its_reason_and_the_way_back_is_fixed() {
             .iter()
             .any(|s| s["change"] == "fixed")
     );
+}
+
+/// The evidence of `kind` that moved for a subject starting with `subject`, in any scenario.
+fn moved<'a>(value: &'a Value, kind: &str, subject: &str) -> Vec<&'a Value> {
+    value["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["moved"].as_array().into_iter().flatten())
+        .filter(|m| m["kind"] == kind && m["subject"].as_str().unwrap().starts_with(subject))
+        .collect()
+}
+
+#[test]
+fn a_certificate_renewal_shows_the_old_and_the_new_certificate_and_is_fixed() {
+    let r = runs();
+    let out = TempDir::new("diff-renewal");
+    let (code, stdout, value) = diff_json(&r.report("expired"), &r.report("first"), out.path());
+    assert_eq!(code, 0, "a renewal breaks nothing: {stdout}");
+    let api = moved(&value, "certificate", "api.");
+    assert!(!api.is_empty(), "no certificate moved for api: {value:#}");
+    for m in &api {
+        let (old, new) = (m["old"].as_str().unwrap(), m["new"].as_str().unwrap());
+        assert!(
+            old.contains("days left") && new.contains("days left"),
+            "{m:#}"
+        );
+        assert_ne!(old, new, "{m:#}");
+        // The expired one has no days left; the renewed one has.
+        assert!(old.contains("(0 days left)") || old.contains("(-"), "{m:#}");
+        assert!(
+            !new.contains("(0 days left)") && !new.contains("(-"),
+            "{m:#}"
+        );
+    }
+    assert!(
+        value["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["change"] == "fixed"),
+        "the TLS scenarios the expired certificate failed are fixed: {value:#}"
+    );
+    assert!(stdout.contains("certificate"), "{stdout}");
+}
+
+#[test]
+fn a_record_change_shows_the_answers_that_moved() {
+    let r = runs();
+    let out = TempDir::new("diff-record");
+    let (code, stdout, value) = diff_json(&r.report("first"), &r.report("other-lb"), out.path());
+    assert_eq!(code, 1, "app now leads elsewhere: a new failure: {stdout}");
+    let app = moved(&value, "dns-answers", "app.");
+    assert!(!app.is_empty(), "no answer moved for app: {value:#}");
+    assert!(
+        app.iter()
+            .any(|m| m["new"].as_str().unwrap().contains("other-lb.")
+                && !m["old"].as_str().unwrap().contains("other-lb.")),
+        "{app:#?}"
+    );
+    // api's record did not change: its answers are not reported as moved.
+    assert!(moved(&value, "dns-answers", "api.").is_empty(), "{value:#}");
+    let app_scenario = value["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"].as_str().unwrap().starts_with(DNS_APP))
+        .unwrap_or_else(|| panic!("no {DNS_APP} in {value:#}"));
+    assert_eq!(app_scenario["change"], "newly-failing", "{app_scenario:#}");
 }
 
 #[test]

@@ -4,12 +4,11 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{BIN, TempDir, verify};
+use common::{BIN, TempDir, start_sandbox, start_sandbox_broken, verify};
 
 /// Writes `text` as an environment file and checks `verify --env` exits 2 with `expected` on
 /// stderr (`FILE` stands for the file's path).
@@ -94,45 +93,6 @@ fn bad_environment_files_exit_2_with_where_and_how_to_fix() {
     );
 }
 
-/// A `netconform sandbox` process, killed on drop.
-struct SandboxProcess(Child);
-
-impl Drop for SandboxProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_sandbox(env_out: &Path, variant: Option<&str>) -> SandboxProcess {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("sandbox")
-        .arg("--env-out")
-        .arg(env_out)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    if let Some(v) = variant {
-        cmd.args(["--break", v]);
-    }
-    let mut child = SandboxProcess(cmd.spawn().unwrap());
-    // It says "sandbox running" once the file is written and everything listens.
-    let stderr = child.0.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let line = lines
-            .next()
-            .expect("sandbox ended before it was running")
-            .unwrap();
-        if line.starts_with("sandbox running") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "sandbox did not start");
-    }
-    std::thread::spawn(move || for _ in lines {});
-    child
-}
-
 /// Starts `netconform sandbox` (broken by `variant`), edits the `restart = ` line of the
 /// environment file it writes (`None` removes it, `Some(text)` replaces it), and verifies it.
 fn verify_sandbox_env(
@@ -142,7 +102,7 @@ fn verify_sandbox_env(
 ) -> common::Run {
     let dir = TempDir::new(name);
     let env = dir.path().join("sandbox.toml");
-    let _sandbox = start_sandbox(&env, variant);
+    let _sandbox = start_sandbox_broken(&env, variant);
     let text = std::fs::read_to_string(&env).unwrap();
     assert!(
         text.contains("[drain.restart]\nkind = \"sandbox\"\nurl = \"http://127.0.0.1:"),
@@ -249,7 +209,7 @@ fn failing_restart_command_fails_the_scenario_with_its_status() {
 fn sandbox_process_stops_cleanly_on_ctrl_c() {
     let dir = TempDir::new("sandbox-ctrl-c");
     let env = dir.path().join("sandbox.toml");
-    let mut sandbox = start_sandbox(&env, None);
+    let mut sandbox = start_sandbox(&env);
     assert!(env.exists());
     let status = Command::new("kill")
         .args(["-INT", &sandbox.0.id().to_string()])
@@ -269,7 +229,7 @@ fn shell_restart_command_reports_events_through_its_output() {
     // The control URL is the sandbox's own; the command runs through sh -c.
     let dir = TempDir::new("sandbox-shell-restart");
     let env = dir.path().join("sandbox.toml");
-    let _sandbox = start_sandbox(&env, Some("exit-on-sigterm"));
+    let _sandbox = start_sandbox_broken(&env, Some("exit-on-sigterm"));
     let text = std::fs::read_to_string(&env).unwrap();
     let url = text
         .lines()
@@ -309,7 +269,7 @@ fn shell_restart_command_reports_events_through_its_output() {
 fn ctrl_c_during_the_restart_stops_and_still_writes_the_report() {
     let dir = TempDir::new("sandbox-interrupted");
     let env = dir.path().join("sandbox.toml");
-    let _sandbox = start_sandbox(&env, None);
+    let _sandbox = start_sandbox(&env);
     let text = std::fs::read_to_string(&env).unwrap();
     // A restart that would take half a minute.
     let mut edited = String::new();
@@ -385,7 +345,7 @@ fn verify_edited_sandbox_env(
 ) -> common::Run {
     let dir = TempDir::new(name);
     let env = dir.path().join("sandbox.toml");
-    let _sandbox = start_sandbox(&env, None);
+    let _sandbox = start_sandbox(&env);
     let text = std::fs::read_to_string(&env).unwrap();
     assert!(
         text.contains("[drain]\nenabled = true\n"),
@@ -492,7 +452,7 @@ fn drain_settings_above_the_hard_caps_need_an_override() {
 fn secrets_in_the_restart_command_stay_out_of_the_reports() {
     let dir = TempDir::new("redacted");
     let env = dir.path().join("sandbox.toml");
-    let _sandbox = start_sandbox(&env, None);
+    let _sandbox = start_sandbox(&env);
     let text = std::fs::read_to_string(&env).unwrap();
     // A restart command holding a token, which it also prints.
     let mut edited = String::new();

@@ -211,6 +211,87 @@ fn missing_app_record_fails_the_app_scenarios() {
     );
 }
 
+/// A deploy that removes the app record, against the run before it: `verify --baseline`
+/// with `--fail-on new` fails on the new failure, and `netconform diff` names the record that
+/// went (its answers moved to none) beside the scenarios it broke.
+#[test]
+fn a_removed_record_is_a_new_failure_against_the_run_before() {
+    let _bed = serial();
+    let dir = TempDir::new("testbed-baseline");
+    let verify_into = |name: &str, extra: &[&str]| {
+        let out = Command::new(BIN)
+            .args(["verify", "--testbed", "--quiet", "--tags", "@dns"])
+            .args(extra)
+            .arg("--report-dir")
+            .arg(dir.path().join(name))
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(dir.path().join(name).join("report.json")).unwrap_or_else(|e| {
+                panic!(
+                    "{name}: no report ({e}): {}",
+                    String::from_utf8_lossy(&out.stderr)
+                )
+            }),
+        )
+        .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            report,
+        )
+    };
+    let (code, stderr, _) = verify_into("before", &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let baseline = dir.path().join("before/report.json");
+    let baseline_arg = baseline.display().to_string();
+    let (code, stderr, report) = verify_into(
+        "after",
+        &[
+            "--break",
+            "no-app-record",
+            "--baseline",
+            &baseline_arg,
+            "--fail-on",
+            "new",
+        ],
+    );
+    assert_eq!(code, Some(1), "a new failure fails the run: {stderr}");
+    let b = &report["baseline"];
+    assert!(b["new_failures"].as_u64().unwrap() > 0, "{b:#}");
+    let app = b["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"].as_str().unwrap().starts_with(DNS_APP))
+        .unwrap_or_else(|| panic!("no {DNS_APP} in {b:#}"));
+    assert_eq!(app["change"], "newly-failing", "{app:#}");
+    let out = Command::new(BIN)
+        .arg("diff")
+        .arg(&baseline)
+        .arg(dir.path().join("after/report.json"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("app.testbed.test A") && stdout.contains("no answer (NXDOMAIN"),
+        "the record that went is named with what it answered before and after:\n{stdout}"
+    );
+    // Each bed gets a network of its own, so the load balancer's address differs between the
+    // two runs, and api's answers say so; they still lead to the load balancer.
+    for line in stdout
+        .lines()
+        .filter(|l| l.contains("moved (DNS answers): api.testbed.test A:"))
+    {
+        let new = line.rsplit(" -> ").next().unwrap();
+        assert!(
+            new.contains("lb.testbed.test") && !new.contains("no answer"),
+            "{line}"
+        );
+    }
+}
+
 fn config() -> TestbedConfig {
     TestbedConfig {
         variant: None,

@@ -82,9 +82,16 @@ fn seen(s: &ScenarioResult) -> BTreeMap<MovedKind, Seen> {
     let mut answers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut ttls: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut addresses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut unanswered: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut out: BTreeMap<MovedKind, Seen> = BTreeMap::new();
     for e in s.evidence() {
         match e {
+            Evidence::Dns(r) if let Some(why) = &r.error => {
+                unanswered
+                    .entry(format!("{} {}", r.name, r.record_type))
+                    .or_default()
+                    .insert(why.clone());
+            }
             Evidence::Dns(r) if r.error.is_none() => {
                 let key = format!("{} {}", r.name, r.record_type);
                 let records = r.chain.iter().chain(&r.addresses);
@@ -150,7 +157,14 @@ fn seen(s: &ScenarioResult) -> BTreeMap<MovedKind, Seen> {
     let sets = |m: BTreeMap<String, BTreeSet<String>>| -> Seen {
         m.into_iter().map(|(k, v)| (k, joined(&v))).collect()
     };
-    out.insert(MovedKind::DnsAnswers, sets(answers));
+    let mut answers = sets(answers);
+    // A name no server answered for: a record removed (or added) moves from or to this.
+    for (key, why) in unanswered {
+        answers
+            .entry(key)
+            .or_insert_with(|| format!("no answer ({})", joined(&why)));
+    }
+    out.insert(MovedKind::DnsAnswers, answers);
     out.insert(MovedKind::DnsTtl, sets(ttls));
     out.insert(MovedKind::Addresses, sets(addresses));
     out

@@ -297,6 +297,50 @@ fn answers_ttls_addresses_and_certificates_that_moved_are_named() {
     );
 }
 
+/// `dns(...)` for a name no server answered for.
+fn unanswered(why: &str) -> Evidence {
+    let Evidence::Dns(mut r) = dns(&[], 60, 1.0) else {
+        unreachable!()
+    };
+    r.rcode = Some("NXDOMAIN".into());
+    r.error = Some(why.into());
+    Evidence::Dns(r)
+}
+
+#[test]
+fn a_record_removed_or_added_is_answers_that_moved() {
+    let answered = || {
+        vec![scenario(
+            "a",
+            Verdict::Pass,
+            "ok",
+            vec![dns(&["10.0.0.11"], 60, 1.0)],
+        )]
+    };
+    let gone = || {
+        vec![scenario(
+            "a",
+            Verdict::Fail,
+            "api.example.com does not resolve: NXDOMAIN",
+            vec![unanswered("NXDOMAIN")],
+        )]
+    };
+    let d = check(answered(), gone());
+    let m = &d.scenarios[0].moved;
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert_eq!(m[0].kind, MovedKind::DnsAnswers);
+    assert_eq!(m[0].subject, "api.example.com A");
+    assert_eq!(
+        (m[0].old.as_str(), m[0].new.as_str()),
+        ("10.0.0.11", "no answer (NXDOMAIN)")
+    );
+    // And back, when the record is added again.
+    let d = check(gone(), answered());
+    assert_eq!(d.scenarios[0].moved[0].old, "no answer (NXDOMAIN)");
+    // Unanswered both times, for the same reason: nothing moved.
+    assert!(check(gone(), gone()).scenarios.is_empty());
+}
+
 #[test]
 fn newly_not_checked_says_why() {
     let old = vec![scenario("a", Verdict::Pass, "ok", Vec::new())];

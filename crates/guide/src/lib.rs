@@ -1,5 +1,10 @@
-//! The networking guide's values, each citing the section it comes from
-//! (`shared/spec/networking-guide.md`, Pulumi's "Networking" page for self-hosted Pulumi Cloud).
+//! The networking guide as data: its sections and values, each citing the section it comes
+//! from (`shared/spec/networking-guide.md`, Pulumi's "Networking" page for self-hosted Pulumi
+//! Cloud), and its recommendations one by one ([`recommendations`]). std only: `cargo xtask
+//! docs` renders the recommendations without building the rest of the workspace, and
+//! netconform-model re-exports both as `guide` and `recommendations`.
+
+pub mod recommendations;
 
 use std::time::Duration;
 

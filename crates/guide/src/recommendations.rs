@@ -7,7 +7,7 @@
 //! pages it links to (network requirements, troubleshooting), filed under the networking
 //! section they belong with.
 
-use crate::guide::Section;
+use crate::Section;
 
 /// One recommendation of the guide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,90 +4,16 @@
 //! records; both pass every check that applies to them, and each broken twin under
 //! `broken/gcp-*/<case>/` fails its check for its reason, with the finding at the setting.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use common::{CHECKS, data, files, run};
 use netconform_config::{Deployment, checks, load};
 use netconform_model::environment::ConfigSettings;
 use netconform_model::evidence::Evidence;
 use netconform_model::evidence::config::FindingStatus;
 use netconform_model::{Outcome, Verdict};
 
-const DOMAIN: &str = "sandbox.test";
 const SETS: [&str; 2] = ["gcp-gke", "gcp-mig"];
-
-fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
-}
-
-/// Every check, by the short name the expectations use (as in `corpus.rs`).
-const CHECKS: [&str; 20] = [
-    "api-zones",
-    "lb-zones",
-    "replicas",
-    "lb-public",
-    "api-private",
-    "database",
-    "nat",
-    "s3-endpoint",
-    "cpu",
-    "bounds",
-    "stop-timeout",
-    "drain",
-    "timeline",
-    "instances",
-    "alb",
-    "deletion-protection",
-    "health-check",
-    "readiness",
-    "startup-grace",
-    "dns",
-];
-
-fn run(check: &str, d: &Deployment) -> Outcome {
-    match check {
-        "api-zones" => checks::check_api_zones(d),
-        "lb-zones" => checks::check_load_balancer_zones(d),
-        "replicas" => checks::check_api_replicas(d),
-        "lb-public" => checks::check_load_balancer_subnets(d),
-        "api-private" => checks::check_api_private_subnets(d),
-        "database" => checks::check_database_tier(d),
-        "nat" => checks::check_nat_per_zone(d),
-        "s3-endpoint" => checks::check_object_storage_endpoint(d),
-        "cpu" => checks::check_cpu_target(d),
-        "bounds" => checks::check_scaling_bounds(d),
-        "stop-timeout" => checks::check_stop_timeout(d),
-        "drain" => checks::check_drain_hook(d),
-        "timeline" => checks::check_shutdown_timeline(d),
-        "instances" => checks::check_instance_draining(d),
-        "alb" => checks::check_application_load_balancer(d),
-        "deletion-protection" => checks::check_deletion_protection(d),
-        "health-check" => checks::check_health_check_path(d),
-        "readiness" => checks::check_readiness_probe(d),
-        "startup-grace" => checks::check_startup_grace(d),
-        "dns" => checks::check_dns_records(d, DOMAIN, None, &[]),
-        other => panic!("no check {other}"),
-    }
-}
-
-/// Files under `dir`, relative to it, sorted.
-fn files(dir: &Path) -> Vec<String> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                out.push(path.strip_prefix(root).unwrap().display().to_string());
-            }
-        }
-    }
-    let mut out = Vec::new();
-    if dir.is_dir() {
-        walk(dir, dir, &mut out);
-    }
-    out.sort();
-    out
-}
 
 /// A set with the files of `case` (a directory under tests/data) in place of their namesakes:
 /// `kubernetes/` manifests, the rest gcloud output (`[config] gcp`).

@@ -3,6 +3,9 @@
 //! checked. A brief run here (256 cases per property, well under a second in all); set
 //! PROPTEST_CASES for a longer one.
 
+mod common;
+
+use common::{count, replace_nth};
 use netconform_testkit::mutate::{Edit, apply};
 use std::path::Path;
 
@@ -123,28 +126,6 @@ fn value() -> impl Strategy<Value = Value> {
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
-}
-
-/// Every node of a document, depth first; `n`-th replaced by `with`.
-fn replace_nth(doc: &mut Value, n: &mut usize, with: &Value) -> bool {
-    if *n == 0 {
-        *doc = with.clone();
-        return true;
-    }
-    *n -= 1;
-    match doc {
-        Value::Array(items) => items.iter_mut().any(|v| replace_nth(v, n, with)),
-        Value::Object(map) => map.values_mut().any(|v| replace_nth(v, n, with)),
-        _ => false,
-    }
-}
-
-fn count(doc: &Value) -> usize {
-    1 + match doc {
-        Value::Array(items) => items.iter().map(count).sum(),
-        Value::Object(map) => map.values().map(count).sum(),
-        _ => 0,
-    }
 }
 
 proptest! {

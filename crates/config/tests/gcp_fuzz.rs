@@ -4,6 +4,9 @@
 //! together with the rest of their set so the joins run. 256 cases per property, or
 //! PROPTEST_CASES.
 
+mod common;
+
+use common::{count, replace_nth};
 use std::path::Path;
 
 use netconform_config::{Deployment, checks, read_gcloud_text, read_stack_export_text};
@@ -80,27 +83,6 @@ fn value() -> impl Strategy<Value = Value> {
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
-}
-
-fn replace_nth(doc: &mut Value, n: &mut usize, with: &Value) -> bool {
-    if *n == 0 {
-        *doc = with.clone();
-        return true;
-    }
-    *n -= 1;
-    match doc {
-        Value::Array(items) => items.iter_mut().any(|v| replace_nth(v, n, with)),
-        Value::Object(map) => map.values_mut().any(|v| replace_nth(v, n, with)),
-        _ => false,
-    }
-}
-
-fn count(doc: &Value) -> usize {
-    1 + match doc {
-        Value::Array(items) => items.iter().map(count).sum(),
-        Value::Object(map) => map.values().map(count).sum(),
-        _ => 0,
-    }
 }
 
 proptest! {

@@ -1,6 +1,6 @@
 //! What the corpus tests share (`corpus.rs`, `azure.rs`, `gcp_corpus.rs`): the checks by the
 //! short names the expectations use, the data directory, and how an outcome is held to an
-//! expectation.
+//! expectation; and, for the fuzz tests (`fuzz.rs`, `gcp_fuzz.rs`), how a document is mutated.
 
 #![allow(
     dead_code,
@@ -193,5 +193,28 @@ pub fn check_all(
                 got.reason
             ),
         }
+    }
+}
+
+/// Every node of a document, depth first; `n`-th replaced by `with`.
+pub fn replace_nth(doc: &mut serde_json::Value, n: &mut usize, with: &serde_json::Value) -> bool {
+    if *n == 0 {
+        *doc = with.clone();
+        return true;
+    }
+    *n -= 1;
+    match doc {
+        serde_json::Value::Array(items) => items.iter_mut().any(|v| replace_nth(v, n, with)),
+        serde_json::Value::Object(map) => map.values_mut().any(|v| replace_nth(v, n, with)),
+        _ => false,
+    }
+}
+
+/// How many nodes a document has.
+pub fn count(doc: &serde_json::Value) -> usize {
+    1 + match doc {
+        serde_json::Value::Array(items) => items.iter().map(count).sum(),
+        serde_json::Value::Object(map) => map.values().map(count).sum(),
+        _ => 0,
     }
 }

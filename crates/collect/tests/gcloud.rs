@@ -176,7 +176,7 @@ fn a_refused_call_is_named_by_its_permission() {
     assert_eq!(
         manifest.denied(),
         [(
-            "compute.backendServices.list, compute.regionBackendServices.list",
+            "compute.backendServices.list",
             "the backend services the URL maps route to"
         )]
     );

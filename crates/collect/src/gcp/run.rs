@@ -21,8 +21,14 @@ pub struct GcpCall {
     pub command: &'static str,
     /// The input its answer feeds.
     pub feeds: Input,
-    /// The IAM permissions it needs (an aggregated list: the zonal or global one and the
-    /// regional one, per Compute Engine's IAM permissions reference).
+    /// The IAM permissions it needs. gcloud lists a Compute Engine collection of several
+    /// scopes with one `aggregatedList` call (`lister.MultiScopeLister` without a scope flag),
+    /// which needs the collection's own list permission only, global and regional resources
+    /// alike (the method's "IAM Permissions" in the Compute Engine API reference, e.g.
+    /// <https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules/aggregatedList>:
+    /// `compute.forwardingRules.list`); the regional and global collections' own permissions
+    /// (`compute.regionBackendServices.list`, `compute.globalForwardingRules.list`) are for
+    /// their scoped `list` calls, which collection does not make.
     pub permissions: &'static [&'static str],
 }
 
@@ -49,47 +55,32 @@ pub const CALLS: [GcpCall; 17] = [
     c(
         "compute forwarding-rules",
         Input::GcpForwardingRules,
-        &[
-            "compute.forwardingRules.list",
-            "compute.globalForwardingRules.list",
-        ],
+        &["compute.forwardingRules.list"],
     ),
     c(
         "compute target-https-proxies",
         Input::GcpTargetHttpsProxies,
-        &[
-            "compute.targetHttpsProxies.list",
-            "compute.regionTargetHttpsProxies.list",
-        ],
+        &["compute.targetHttpsProxies.list"],
     ),
     c(
         "compute target-http-proxies",
         Input::GcpTargetHttpProxies,
-        &[
-            "compute.targetHttpProxies.list",
-            "compute.regionTargetHttpProxies.list",
-        ],
+        &["compute.targetHttpProxies.list"],
     ),
     c(
         "compute url-maps",
         Input::GcpUrlMaps,
-        &["compute.urlMaps.list", "compute.regionUrlMaps.list"],
+        &["compute.urlMaps.list"],
     ),
     c(
         "compute backend-services",
         Input::GcpBackendServices,
-        &[
-            "compute.backendServices.list",
-            "compute.regionBackendServices.list",
-        ],
+        &["compute.backendServices.list"],
     ),
     c(
         "compute network-endpoint-groups",
         Input::GcpNetworkEndpointGroups,
-        &[
-            "compute.networkEndpointGroups.list",
-            "compute.regionNetworkEndpointGroups.list",
-        ],
+        &["compute.networkEndpointGroups.list"],
     ),
     c(
         "compute instance-groups managed",
@@ -104,10 +95,7 @@ pub const CALLS: [GcpCall; 17] = [
     c(
         "compute health-checks",
         Input::GcpHealthChecks,
-        &[
-            "compute.healthChecks.list",
-            "compute.regionHealthChecks.list",
-        ],
+        &["compute.healthChecks.list"],
     ),
     c(
         "compute instance-templates",
@@ -137,7 +125,7 @@ pub const CALLS: [GcpCall; 17] = [
     c(
         "compute addresses",
         Input::GcpAddresses,
-        &["compute.addresses.list", "compute.globalAddresses.list"],
+        &["compute.addresses.list"],
     ),
     c(
         "sql instances",

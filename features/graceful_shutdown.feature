@@ -27,11 +27,21 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     ECS: stopTimeout of the API's containers at least 120 s; on Fargate at most 120 s too
     (AWS: its maximum), so exactly 120. Kubernetes: terminationGracePeriodSeconds at least
     130 s. VMs: the stop timeout lives in the instances' launch template or container runtime,
-    which no export shows: not checked, visibly.
+    which no export shows: not checked, visibly. On Google Cloud a managed instance group's
+    VMs get, when deleted, the graceful shutdown their instance template enables
+    (scheduling.gracefulShutdown.enabled; maxDuration, 10 minutes when not set, at most an
+    hour), which holds the container's stop; without it Compute Engine allows the guest OS only
+    a short time before forcing it off, and the container's own timeout is in the VM's startup
+    script: not checked, saying so (Compute Engine, "Graceful shutdown overview",
+    https://cloud.google.com/compute/docs/instances/graceful-shutdown-overview, which also lists
+    the limits on the VMs it applies to).
     Enforces: ECS stopTimeout >= 120 s (120 s on Fargate); Kubernetes
-    terminationGracePeriodSeconds >= 130 s.
+    terminationGracePeriodSeconds >= 130 s. Google Cloud ("Graceful shutdown overview"): a
+    managed instance group's template enables graceful shutdown with a maxDuration of at least
+    120 s.
     Fails when: the setting is lower or unset (platform default 30 s), or above 120 s on
-    Fargate (ECS refuses the task definition); the file and path are named.
+    Fargate (ECS refuses the task definition); the file and path are named. Google Cloud: a
+    graceful shutdown maxDuration below 120 s.
     Then every API container gets at least 120 seconds to stop
 
   @rec:drain-hooks @rec:ecs-deregistration @rec:scale-in-draining
@@ -45,18 +55,32 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     off unless enabled).
     On Google Cloud the backend service's connection draining
     (connectionDraining.drainingTimeoutSec, default 0; "Enable connection draining",
-    https://cloud.google.com/load-balancing/docs/enabling-connection-draining), set on GKE by a
-    BackendConfig.
+    https://cloud.google.com/load-balancing/docs/enabling-connection-draining), set on GKE for
+    the API's Service by the BackendConfig its cloud.google.com/backend-config annotation names
+    (GKE Ingress, spec.connectionDraining.drainingTimeoutSec, "Ingress configuration on Google
+    Cloud", https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration) or by
+    the GCPBackendPolicy whose spec.targetRef names it (GKE Gateway,
+    spec.default.connectionDraining.drainingTimeoutSec, "Configure Gateway resources using
+    Policies",
+    https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources): a
+    terminating pod's endpoint leaves the network endpoint group as its preStop hook starts,
+    and only draining lets its in-flight requests finish. A Service whose Ingress turns network
+    endpoint groups off (cloud.google.com/neg '{"ingress": false}') is reached through the
+    nodes' instance groups and kube-proxy, so draining applies to nodes, not pods: said, not
+    judged (GKE, "Container-native load balancing",
+    https://cloud.google.com/kubernetes-engine/docs/concepts/container-native-load-balancing).
     Enforces: a preStop hook that waits (Kubernetes); a deregistration delay set and above 0 on
     the API's target groups (ECS, VMs). Azure ("Application Gateway backend settings",
     https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining):
     connectionDraining enabled on the API's backend settings.
     Google Cloud ("Enable connection draining"): the API's backend services drain for more than
-    0 s (a MIG).
+    0 s (a MIG); on GKE the API Service's BackendConfig or GCPBackendPolicy sets a
+    drainingTimeoutSec above 0.
     Fails when: no preStop hook, a preStop hook that returns at once (`true`, `sleep 0`, an
     echo), or a deregistration delay unset or 0. On Azure: connectionDraining disabled or
     absent.
-    Google Cloud: drainingTimeoutSec 0 (draining off).
+    Google Cloud: drainingTimeoutSec 0 (draining off), or on GKE no BackendConfig or
+    GCPBackendPolicy that sets it (GKE's default 0).
     Then the API drains connections before it stops
 
   @rec:termination-grace-period @rec:ecs-deregistration @rec:in-flight-requests
@@ -73,7 +97,8 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     interruption notice cannot hold the drain and the stop (AWS: Spot termination notices).
     VMs: the drain, then the termination hook, with their worst case.
     On GKE the network endpoint group's connection draining starts with the pod's termination,
-    beside the preStop hook, and is reported; on a managed instance group, draining is the one
+    beside the preStop hook, and is reported (the backend service's, or the BackendConfig's or
+    GCPBackendPolicy's of the API's Service); on a managed instance group, draining is the one
     timer before Google Cloud deletes the VM.
     Enforces: Kubernetes terminationGracePeriodSeconds - preStop sleep >= 120 s; no ordering
     between a deregistration delay and a stop timeout or preStop hook on any platform.

@@ -44,7 +44,12 @@ Feature: The load balancer is protected and health-checks the API (configuration
     (loadBalancingScheme EXTERNAL or EXTERNAL_MANAGED, global or regional) is an external
     Application Load Balancer; one straight to a backend service or target pool is a passthrough
     Network Load Balancer ("Load balancer types",
-    https://cloud.google.com/load-balancing/docs/choosing-load-balancer).
+    https://cloud.google.com/load-balancing/docs/choosing-load-balancer). The GKE Gateway
+    controller (controllerName networking.gke.io/gateway) makes of a Gateway of class
+    gke-l7-global-external-managed a global external Application Load Balancer, of
+    gke-l7-regional-external-managed a regional one, of gke-l7-gxlb a classic one, and of
+    gke-l7-rilb a regional internal one, reported as internal (GKE, "GatewayClass capabilities",
+    https://cloud.google.com/kubernetes-engine/docs/how-to/gatewayclass-capabilities).
     Enforces: an Application Load Balancer (or an HTTP ingress, or a Gateway with an HTTPRoute)
     in front of the API.
     Azure ("What is Azure Application Gateway",
@@ -60,7 +65,8 @@ Feature: The load balancer is protected and health-checks the API (configuration
     On Azure: an Azure load balancer
     in front of the API's scale set.
     Google Cloud: a passthrough Network Load Balancer (a forwarding rule to a backend service or
-    target pool) or a TCP/SSL proxy in front of the API.
+    target pool) or a TCP/SSL proxy in front of the API; a route other than an HTTPRoute on a
+    GKE Gateway.
     Then a layer-7 load balancer, an Application Load Balancer or equivalent, fronts the API
 
   @rec:deletion-protection
@@ -112,7 +118,12 @@ Feature: The load balancer is protected and health-checks the API (configuration
     readiness probe (AGIC, "Annotations").
     On Google Cloud the API's backend service's health check (httpHealthCheck.requestPath,
     default /; it counts 200 only: "Health checks overview",
-    https://cloud.google.com/load-balancing/docs/health-check-concepts).
+    https://cloud.google.com/load-balancing/docs/health-check-concepts). Behind a GKE Gateway,
+    the HealthCheckPolicy (networking.gke.io/v1) whose spec.targetRef names the API's Service:
+    spec.default.config.httpHealthCheck.requestPath, / when not set; without one the Gateway
+    controller's default health check asks / (GKE, "Configure Gateway resources using
+    Policies",
+    https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources).
     Enforces: the API's target groups (or Ingress annotations) check /api/status and accept
     200.
     Azure ("Application Gateway health probes overview",
@@ -120,11 +131,13 @@ Feature: The load balancer is protected and health-checks the API (configuration
     the API's backend settings' probe on /api/status, its status codes including 200.
     Google Cloud ("Health checks overview"): the API's backend service's health check asks
     /api/status; behind GKE Ingress without its gcloud output, the BackendConfig's
-    healthCheck.requestPath, else the readiness probe's path, which the controller infers.
+    healthCheck.requestPath, else the readiness probe's path, which the controller infers;
+    behind a GKE Gateway, the HealthCheckPolicy's requestPath.
     Fails when: another path, or a matcher without 200.
     On Azure: another path, or the default
     probe.
-    Google Cloud: another requestPath, or a TCP health check.
+    Google Cloud: another requestPath, or a TCP health check; behind a GKE Gateway, no
+    HealthCheckPolicy for the API's Service.
     Then the load balancer health-checks the API on /api/status and counts 200 as healthy
 
   @rec:health-check

@@ -227,6 +227,15 @@ fn collection_follows_the_backend_services_to_their_managed_instance_groups() {
         names(&out.join("instance-templates.json")),
         ["pulumi-api-20261101", "pulumi-console-20261101"]
     );
+    let templates: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("instance-templates.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        templates[0]["properties"]["scheduling"]["gracefulShutdown"]["maxDuration"]["seconds"],
+        "150",
+        "gcloud prints the template's graceful shutdown as the API returns it"
+    );
     assert_eq!(names(&out.join("network-endpoint-groups.json")).len(), 0);
     assert_eq!(names(&out.join("clusters.json")).len(), 0);
     let settings = ConfigSettings {
@@ -240,6 +249,7 @@ fn collection_follows_the_backend_services_to_their_managed_instance_groups() {
         ("cpu", checks::check_cpu_target(&d)),
         ("bounds", checks::check_scaling_bounds(&d)),
         ("instances", checks::check_instance_draining(&d)),
+        ("stop-timeout", checks::check_stop_timeout(&d)),
         ("startup-grace", checks::check_startup_grace(&d)),
         ("health-check", checks::check_health_check_path(&d)),
         (

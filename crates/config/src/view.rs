@@ -25,12 +25,12 @@ pub use gateway_api::{
     Listener, ListenerRuleConfig, ParamsRef, Route, RouteTgProps, TgConfig, TgHealth, TgProps,
 };
 pub use gateway_resolve::{Resolved, TgLayers};
-pub use gcp_resources::{CloudNat, gcp_name, gcp_ref, gcp_zone};
+pub use gcp_resources::{CloudNat, VmShutdown, gcp_name, gcp_ref, gcp_zone};
 pub(crate) use joins::{dns_key, looks_like_api};
 pub use joins::{is_api_image, is_console_image};
 pub use kubernetes_objects::{
-    BackendConfig, Hpa, Ingress, IngressClass, KubeContainer, KubeService, KubeWorkload, PreStop,
-    Probe, ZoneRule,
+    BackendConfig, GkePolicy, Hpa, Ingress, IngressClass, KubeContainer, KubeService, KubeWorkload,
+    PreStop, Probe, ZoneRule,
 };
 pub use proxies::{Proxy, ProxyTier, proxy_of_image};
 
@@ -52,6 +52,8 @@ pub struct Deployment {
     pub ingresses: Vec<Ingress>,
     /// GKE's BackendConfigs.
     pub backend_configs: Vec<BackendConfig>,
+    /// The GKE Gateway controller's HealthCheckPolicies and GCPBackendPolicies.
+    pub gke_policies: Vec<GkePolicy>,
     pub ingress_classes: Vec<IngressClass>,
     pub gateway_classes: Vec<GatewayClass>,
     pub gateways: Vec<Gateway>,
@@ -79,6 +81,8 @@ pub struct Deployment {
     pub capacity_providers: Vec<CapacityProvider>,
     /// Google Cloud's Cloud NAT gateways.
     pub cloud_nats: Vec<CloudNat>,
+    /// The graceful shutdown of Google Cloud managed instance groups' VMs (their templates').
+    pub vm_shutdowns: Vec<VmShutdown>,
     /// VPC Block Public Access (`describe-vpc-block-public-access-options`), when exported.
     pub block_public_access: Option<BlockPublicAccess>,
     pub bpa_exclusions: Vec<BpaExclusion>,

@@ -13,26 +13,58 @@ use netconform_model::evidence::Evidence;
 use netconform_model::evidence::config::FindingStatus;
 use netconform_model::{Outcome, Verdict};
 
-const SETS: [&str; 2] = ["gcp-gke", "gcp-mig"];
+const SETS: [&str; 3] = ["gcp-gke", "gcp-mig", "gcp-gke-gateway"];
+
+/// The load balancer GKE Ingress made, as gcloud prints it: the GKE Gateway set judges its own
+/// load balancer from its manifests instead.
+const INGRESS_LOAD_BALANCER: [&str; 7] = [
+    "gcp/forwarding-rules.json",
+    "gcp/target-https-proxies.json",
+    "gcp/target-http-proxies.json",
+    "gcp/url-maps.json",
+    "gcp/backend-services.json",
+    "gcp/health-checks.json",
+    "gcp/network-endpoint-groups.json",
+];
+
+/// A set's files, each as (its path within the set, its path under tests/data): the GKE
+/// Gateway set is the GKE set's cluster, network, database and records with its own manifests
+/// in place of the Ingress, its Services and the load balancer Ingress made.
+fn set_files(set: &str) -> Vec<(String, String)> {
+    let of = |dir: &str| -> Vec<(String, String)> {
+        files(&data().join(dir))
+            .into_iter()
+            .filter(|f| f.ends_with(".json") || f.ends_with(".yaml"))
+            .map(|f| (f.clone(), format!("{dir}/{f}")))
+            .collect()
+    };
+    if set != "gcp-gke-gateway" {
+        return of(set);
+    }
+    let mut chosen: Vec<(String, String)> = of("gcp-gke")
+        .into_iter()
+        .filter(|(f, _)| {
+            f != "kubernetes/service.yaml" && !INGRESS_LOAD_BALANCER.contains(&f.as_str())
+        })
+        .collect();
+    chosen.extend(of(set));
+    chosen
+}
 
 /// A set with the files of `case` (a directory under tests/data) in place of their namesakes:
 /// `kubernetes/` manifests, the rest gcloud output (`[config] gcp`).
 fn load_set(set: &str, case: Option<&str>) -> Deployment {
-    let mut chosen: Vec<String> = files(&data().join(set))
-        .into_iter()
-        .filter(|f| f.ends_with(".json") || f.ends_with(".yaml"))
-        .map(|f| format!("{set}/{f}"))
-        .collect();
+    let mut chosen = set_files(set);
     if let Some(dir) = case {
         let replacing = files(&data().join(dir));
         assert!(!replacing.is_empty(), "no files in tests/data/{dir}");
         for f in replacing {
-            chosen.retain(|c| *c != format!("{set}/{f}"));
-            chosen.push(format!("{dir}/{f}"));
+            chosen.retain(|(c, _)| *c != f);
+            chosen.push((f.clone(), format!("{dir}/{f}")));
         }
     }
     let mut settings = ConfigSettings::default();
-    for f in chosen {
+    for (_, f) in chosen {
         let glob = f.parse().unwrap();
         if f.contains("/kubernetes/") {
             settings.kubernetes.push(glob);
@@ -44,13 +76,17 @@ fn load_set(set: &str, case: Option<&str>) -> Deployment {
 }
 
 /// The conformant sets' verdicts: pass, except what does not apply on Google Cloud (its load
-/// balancers have no deletion protection and sit in no subnet), readiness probes on VMs, the
-/// instances of pods, and (a gap, not the nature) a VM's container stop timeout.
+/// balancers have no deletion protection and sit in no subnet), readiness probes on VMs and the
+/// instances of pods, and what the gateway set has no input for.
 fn baseline(set: &str, check: &str) -> Verdict {
     match (set, check) {
         (_, "deletion-protection" | "lb-public") => Verdict::NotApplicable,
-        ("gcp-gke", "instances") | ("gcp-mig", "readiness") => Verdict::NotApplicable,
-        ("gcp-mig", "stop-timeout") => Verdict::NotChecked,
+        ("gcp-gke" | "gcp-gke-gateway", "instances") | ("gcp-mig", "readiness") => {
+            Verdict::NotApplicable
+        }
+        // The backends' zones are in the gcloud output of the load balancer the Gateway made,
+        // which the gateway set does not hold (it judges that load balancer from its manifests).
+        ("gcp-gke-gateway", "lb-zones") => Verdict::NotChecked,
         _ => Verdict::Pass,
     }
 }
@@ -412,6 +448,69 @@ const BROKEN: &[(&str, &str, &[Expect])] = &[
     ),
     (
         "gcp-mig",
+        "broken/gcp-mig/graceful-shutdown-short",
+        &[fail(
+            "stop-timeout",
+            "broken/gcp-mig/graceful-shutdown-short/gcp/instance-templates.json: [0].properties.scheduling.gracefulShutdown.maxDuration.seconds",
+            "= 60, expected >= 120",
+        )],
+    ),
+    (
+        "gcp-gke",
+        "broken/gcp-gke/backend-config-draining-off",
+        &[fail(
+            "drain",
+            "broken/gcp-gke/backend-config-draining-off/kubernetes/service.yaml: spec.connectionDraining.drainingTimeoutSec",
+            "drainingTimeoutSec = 0",
+        )],
+    ),
+    (
+        "gcp-gke-gateway",
+        "broken/gcp-gke-gateway/health-check-root",
+        &[fail(
+            "health-check",
+            "broken/gcp-gke-gateway/health-check-root/kubernetes/gateway.yaml: spec.default.config.httpHealthCheck.requestPath",
+            "requestPath = /, expected \"/api/status\"",
+        )],
+    ),
+    (
+        "gcp-gke-gateway",
+        "broken/gcp-gke-gateway/no-health-check-policy",
+        &[fail(
+            "health-check",
+            "broken/gcp-gke-gateway/no-health-check-policy/kubernetes/gateway.yaml: spec.rules[0].backendRefs[0]",
+            "no HealthCheckPolicy targets the Service",
+        )],
+    ),
+    (
+        "gcp-gke-gateway",
+        "broken/gcp-gke-gateway/draining-off",
+        &[fail(
+            "drain",
+            "broken/gcp-gke-gateway/draining-off/kubernetes/gateway.yaml: spec.default.connectionDraining.drainingTimeoutSec",
+            "drainingTimeoutSec = 0",
+        )],
+    ),
+    (
+        "gcp-gke-gateway",
+        "broken/gcp-gke-gateway/no-backend-policy",
+        &[fail(
+            "drain",
+            "broken/gcp-gke-gateway/no-backend-policy/kubernetes/gateway.yaml: spec.rules[0].backendRefs[0]",
+            "not set (GKE default 0)",
+        )],
+    ),
+    (
+        "gcp-gke-gateway",
+        "broken/gcp-gke-gateway/api-service-load-balancer",
+        &[fail(
+            "alb",
+            "broken/gcp-gke-gateway/api-service-load-balancer/kubernetes/gateway.yaml: spec.type",
+            "type LoadBalancer: a layer-4 balancer",
+        )],
+    ),
+    (
+        "gcp-mig",
         "broken/gcp-mig/short-initial-delay",
         &[fail(
             "startup-grace",
@@ -420,6 +519,24 @@ const BROKEN: &[(&str, &str, &[Expect])] = &[
         )],
     ),
 ];
+
+/// Every broken twin: [`BROKEN`], and for the GKE Gateway set each GKE case whose files it
+/// shares with the GKE set (its cluster, network, database, records, Deployment and HPA), which
+/// must break it the same way.
+fn cases() -> Vec<(&'static str, &'static str, &'static [Expect])> {
+    let shared: Vec<String> = set_files("gcp-gke-gateway")
+        .into_iter()
+        .filter(|(_, f)| f.starts_with("gcp-gke/"))
+        .map(|(rel, _)| rel)
+        .collect();
+    let mut all: Vec<(&str, &str, &[Expect])> = BROKEN.to_vec();
+    for (set, case, expected) in BROKEN {
+        if *set == "gcp-gke" && files(&data().join(case)).iter().all(|f| shared.contains(f)) {
+            all.push(("gcp-gke-gateway", case, expected));
+        }
+    }
+    all
+}
 
 /// The `file: path` of every error finding.
 fn error_places(outcome: &Outcome) -> Vec<String> {
@@ -440,7 +557,7 @@ fn error_places(outcome: &Outcome) -> Vec<String> {
 
 #[test]
 fn each_broken_twin_fails_its_checks_for_its_reason() {
-    for (set, case, expected) in BROKEN {
+    for (set, case, expected) in cases() {
         let d = load_set(set, Some(case));
         for check in CHECKS {
             let got = run(check, &d);
@@ -487,7 +604,7 @@ fn every_gcp_rule_has_a_broken_twin_and_every_twin_a_case() {
                 baseline(set, check),
                 Verdict::NotApplicable | Verdict::NotChecked
             );
-            let broken = BROKEN
+            let broken = cases()
                 .iter()
                 .any(|(s, _, e)| *s == set && e.iter().any(|e| e.check == check));
             assert!(
@@ -710,6 +827,126 @@ fn gke_ingress_health_check_is_the_backend_configs_or_the_readiness_probes() {
     assert!(
         got.reason
             .contains("infers /api/status from the readinessProbe"),
+        "{}",
+        got.reason
+    );
+}
+
+/// The gateway set's manifests with `from` replaced by `to`, read with its Deployment and HPA.
+fn gateway_set_with(from: &str, to: &str) -> Deployment {
+    let dir = data().join("gcp-gke/kubernetes");
+    let mut text = String::new();
+    for f in ["deployment.yaml", "hpa.yaml"] {
+        text.push_str(&std::fs::read_to_string(dir.join(f)).unwrap());
+        text.push_str("\n---\n");
+    }
+    let gateway =
+        std::fs::read_to_string(data().join("gcp-gke-gateway/kubernetes/gateway.yaml")).unwrap();
+    assert!(gateway.contains(from), "gateway.yaml has no {from:?}");
+    text.push_str(&gateway.replace(from, to));
+    netconform_config::read_kubernetes_text(&text, "gke-gateway.yaml").unwrap()
+}
+
+/// Each GatewayClass of the GKE Gateway controller is told by its name: the external ones and
+/// the internal one are Application Load Balancers, the internal one said so; a class GKE does
+/// not list is not checked.
+#[test]
+fn gke_gateway_classes_are_told_by_name() {
+    let class = "gke-l7-global-external-managed";
+    for (name, wanted) in [
+        (
+            "gke-l7-global-external-managed",
+            "a global external Application Load Balancer (EXTERNAL_MANAGED), layer 7",
+        ),
+        (
+            "gke-l7-regional-external-managed",
+            "a regional external Application Load Balancer (EXTERNAL_MANAGED), layer 7",
+        ),
+        (
+            "gke-l7-gxlb",
+            "a classic Application Load Balancer (EXTERNAL), layer 7",
+        ),
+        (
+            "gke-l7-rilb",
+            "a regional internal Application Load Balancer (INTERNAL_MANAGED), layer 7, internal",
+        ),
+    ] {
+        let got = checks::check_application_load_balancer(&gateway_set_with(class, name));
+        assert_eq!(got.verdict, Verdict::Pass, "{name}: {}", got.reason);
+        assert!(got.reason.contains(wanted), "{name}: {}", got.reason);
+    }
+    let got = checks::check_application_load_balancer(&gateway_set_with(class, "gke-l4-something"));
+    assert_eq!(got.verdict, Verdict::NotChecked, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("not a class \"GatewayClass capabilities\" lists"),
+        "{}",
+        got.reason
+    );
+}
+
+/// A Service whose Ingress turns network endpoint groups off is reached through the nodes'
+/// instance groups: its BackendConfig's draining is said not to apply to pods, not judged.
+#[test]
+fn a_service_without_negs_is_drained_by_the_nodes_not_judged() {
+    let service = std::fs::read_to_string(data().join("gcp-gke/kubernetes/service.yaml"))
+        .unwrap()
+        .replace(
+            "    cloud.google.com/neg: '{\"ingress\": true}'\n    cloud.google.com/backend-config",
+            "    cloud.google.com/neg: '{\"ingress\": false}'\n    cloud.google.com/backend-config",
+        )
+        .replace("    drainingTimeoutSec: 10", "    drainingTimeoutSec: 0");
+    let dir = data().join("gcp-gke/kubernetes");
+    let mut text = String::new();
+    for f in ["deployment.yaml", "hpa.yaml"] {
+        text.push_str(&std::fs::read_to_string(dir.join(f)).unwrap());
+        text.push_str("\n---\n");
+    }
+    text.push_str(&service);
+    let d = netconform_config::read_kubernetes_text(&text, "gke.yaml").unwrap();
+    let got = checks::check_drain_hook(&d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.evidence.iter().any(|e| matches!(e, Evidence::Note { text }
+            if text.contains("turns network endpoint groups off (cloud.google.com/neg: ingress false)"))),
+        "{:#?}",
+        got.evidence
+    );
+}
+
+/// A managed instance group whose template enables no graceful shutdown: how long its
+/// container gets to stop is not checked, and the verdict says why.
+#[test]
+fn a_template_without_graceful_shutdown_leaves_the_stop_timeout_not_checked() {
+    let dir = std::env::temp_dir().join(format!("netconform-gcp-mig-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("gcp")).unwrap();
+    for f in files(&data().join("gcp-mig/gcp")) {
+        let text = std::fs::read_to_string(data().join("gcp-mig/gcp").join(&f)).unwrap();
+        let text = if f == "instance-templates.json" {
+            let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            for t in v.as_array_mut().unwrap() {
+                t["properties"]["scheduling"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("gracefulShutdown");
+            }
+            serde_json::to_string_pretty(&v).unwrap()
+        } else {
+            text
+        };
+        std::fs::write(dir.join("gcp").join(&f), text).unwrap();
+    }
+    let settings = ConfigSettings {
+        gcp: vec!["gcp/*.json".parse().unwrap()],
+        ..ConfigSettings::default()
+    };
+    let d = load(&settings, &dir).unwrap_or_else(|e| panic!("failed to {e}"));
+    std::fs::remove_dir_all(&dir).unwrap();
+    let got = checks::check_stop_timeout(&d);
+    assert_eq!(got.verdict, Verdict::NotChecked, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("enables no graceful shutdown (scheduling.gracefulShutdown)"),
         "{}",
         got.reason
     );

@@ -14,11 +14,16 @@ use netconform_model::guide::{
 use super::azure::{is_scale_set, judge_scale_set_grace};
 mod dns;
 mod gateway;
+mod gke_gateway;
 mod proxy;
 
 pub use dns::{check_dns_records, check_dns_records_of};
 
 pub(crate) use gateway::api_deregistration_delay;
+pub(crate) use gcp::{backend_config_of, behind_gke_ingress};
+pub(crate) use gke_gateway::{
+    gke_gateway_services, gke_load_balancers_inapplicable, service_subject as gke_service_subject,
+};
 
 use super::shutdown::api_containers;
 use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api, platform};
@@ -277,7 +282,14 @@ pub fn check_deletion_protection(d: &Deployment) -> Outcome {
         }
     }
     let gateways = gateway::judge_deletion_protection(&mut judge, d);
-    if d.load_balancers.is_empty() && !d.ingresses.iter().any(|i| i.alb) && !gateways {
+    let gke = gke_load_balancers_inapplicable(&mut judge, d, |gw| {
+        format!(
+            "{} is made a Google Cloud load balancer by the GKE Gateway controller, which has no deletion protection: {}",
+            gw.subject,
+            google_cloud::NO_DELETION_PROTECTION
+        )
+    });
+    if d.load_balancers.is_empty() && !d.ingresses.iter().any(|i| i.alb) && !gateways && !gke {
         judge.no_input(d, "the load balancer", Input::LoadBalancers);
     }
     judge.finish()

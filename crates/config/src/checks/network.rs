@@ -31,7 +31,14 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
         "internet-facing load balancers sit in public subnets",
         Section::NetworkArchitecture,
     );
-    if !d.has(Input::LoadBalancers) {
+    let gke = super::load_balancer::gke_load_balancers_inapplicable(&mut judge, d, |gw| {
+        format!(
+            "{} is made a Google Cloud load balancer by the GKE Gateway controller, served by Google's front ends, in no subnet of the VPC: {}",
+            gw.subject,
+            google_cloud::LB_NOT_IN_SUBNETS
+        )
+    });
+    if !d.has(Input::LoadBalancers) && !gke {
         judge.no_input(d, "the load balancer", Input::LoadBalancers);
     }
     let mut checked = false;

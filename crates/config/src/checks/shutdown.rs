@@ -13,6 +13,7 @@
 //!   termination lifecycle hook.
 
 mod drain_hook;
+mod gke_drain;
 mod instances;
 mod sequence;
 mod stop_timeout;

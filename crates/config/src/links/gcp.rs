@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::node::{Field, Loc, State};
-use crate::view::{Deployment, Placement, gcp_name, gcp_ref, gcp_zone};
+use crate::view::{Deployment, Placement, VmShutdown, gcp_name, gcp_ref, gcp_zone};
 
 /// A forwarding rule read as a load balancer.
 #[derive(Debug, Clone)]
@@ -43,8 +43,12 @@ pub(crate) struct GroupLink {
 #[derive(Debug, Clone)]
 pub(crate) struct TemplateLink {
     pub(crate) template: String,
+    /// "instance template pulumi-api-20261101".
+    pub(crate) subject: String,
     pub(crate) public_ip: Field<bool>,
     pub(crate) subnets: Field<Vec<String>>,
+    /// `scheduling.gracefulShutdown.enabled` and `.maxDuration.seconds`.
+    pub(crate) graceful_shutdown: (Field<bool>, Field<u64>),
 }
 
 /// An autoscaler's bounds, for the group it targets.
@@ -184,6 +188,12 @@ impl GcpLinks {
             {
                 a.public_ip = t.public_ip.clone();
                 a.subnets = t.subnets.clone();
+                view.vm_shutdowns.push(VmShutdown {
+                    group: g.manager.clone(),
+                    template: t.subject.clone(),
+                    enabled: t.graceful_shutdown.0.clone(),
+                    max_duration: t.graceful_shutdown.1.clone(),
+                });
             }
         }
     }

@@ -57,6 +57,10 @@ pub(crate) fn read(obj: &Node<'_>, view: &mut Deployment) -> Result<(), String> 
         gateway_api::read(obj, &kind, view);
         return Ok(());
     }
+    if gke::is_policy(&api_version, &kind) {
+        view.gke_policies.push(gke::policy(obj, &kind));
+        return Ok(());
+    }
     match kind.as_str() {
         "Deployment" | "StatefulSet" => view.workloads.push(workload(obj, &kind)),
         "HorizontalPodAutoscaler" => view.hpas.push(hpa(obj)),
@@ -103,6 +107,7 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
             | "Ingress"
             | "IngressClass"
     ) && !gateway_api::KINDS.iter().any(|(_, k)| *k == kind)
+        && !gke::POLICY_KINDS.contains(&kind)
         || !res.outputs.get("kind").exists()
     {
         return Ok(());

@@ -14,6 +14,8 @@ const CONTROLLERS: &[(&str, GatewayImpl)] = &[
     // AWS Load Balancer Controller, docs/guide/gateway/l7gateway.md and l4gateway.md.
     ("gateway.k8s.aws/alb", GatewayImpl::AwsAlb),
     ("gateway.k8s.aws/nlb", GatewayImpl::AwsNlb),
+    // GKE Gateway controller (cloud.google.com/kubernetes-engine/docs/concepts/gateway-api).
+    ("networking.gke.io/gateway", GatewayImpl::Gke),
     // Envoy Gateway (gateway.envoyproxy.io, "Quickstart"): Envoy proxies in the cluster.
     (
         "gateway.envoyproxy.io/gatewayclass-controller",
@@ -50,6 +52,9 @@ pub enum GatewayImpl {
     /// Its NLB gateway controller (`gateway.k8s.aws/nlb`): a Network Load Balancer per Gateway,
     /// for TCPRoute, UDPRoute and TLSRoute.
     AwsNlb,
+    /// The GKE Gateway controller (`networking.gke.io/gateway`): a Google Cloud load balancer
+    /// per Gateway, which one its GatewayClass's name says (`checks::load_balancer::gke_gateway`).
+    Gke,
     /// An HTTP proxy that runs in the cluster, named; a Service of type LoadBalancer usually
     /// fronts it.
     InCluster(&'static str),
@@ -78,6 +83,7 @@ impl std::fmt::Display for GatewayImpl {
         match self {
             GatewayImpl::AwsAlb => f.write_str("the AWS Load Balancer Controller (ALB)"),
             GatewayImpl::AwsNlb => f.write_str("the AWS Load Balancer Controller (NLB)"),
+            GatewayImpl::Gke => f.write_str("the GKE Gateway controller"),
             GatewayImpl::InCluster(name) => write!(f, "{name} (a proxy in the cluster)"),
             GatewayImpl::Other(name) => write!(f, "controller {name}"),
         }

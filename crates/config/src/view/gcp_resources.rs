@@ -1,5 +1,6 @@
 //! The Google Cloud resources the view has no other type for: Cloud NAT, a regional managed
-//! NAT on a Cloud Router (not a gateway in a zonal subnet).
+//! NAT on a Cloud Router (not a gateway in a zonal subnet), and the graceful shutdown a
+//! managed instance group's instance template gives its VMs.
 
 use crate::node::{Field, Loc};
 use crate::view::{Deployment, Input};
@@ -61,6 +62,21 @@ impl CloudNat {
             _ => false,
         }
     }
+}
+
+/// How long a managed instance group's VMs get to shut down, from its instance template's
+/// `scheduling.gracefulShutdown` (Compute Engine, "Graceful shutdown overview",
+/// <https://cloud.google.com/compute/docs/instances/graceful-shutdown-overview>).
+#[derive(Debug, Clone)]
+pub struct VmShutdown {
+    /// The group (its `selfLink` reference, as [`super::AutoScalingGroup::arn`]).
+    pub group: String,
+    /// "instance template pulumi-api-20261101".
+    pub template: String,
+    /// `scheduling.gracefulShutdown.enabled` (off when not set).
+    pub enabled: Field<bool>,
+    /// `scheduling.gracefulShutdown.maxDuration.seconds` (10 minutes when not set).
+    pub max_duration: Field<u64>,
 }
 
 /// A Google Cloud reference as compared: from `projects/` on (the API's host and version

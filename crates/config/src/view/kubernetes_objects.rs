@@ -194,3 +194,39 @@ pub struct BackendConfig {
     /// `spec.connectionDraining.drainingTimeoutSec`.
     pub draining: Field<u64>,
 }
+
+/// A policy of the GKE Gateway controller (`networking.gke.io/v1`) attached to a Service by
+/// `spec.targetRef`: a HealthCheckPolicy (the health check of the Service's backend service)
+/// or a GCPBackendPolicy (its connection draining), as "Configure Gateway resources using
+/// Policies" (https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources)
+/// and the CRDs (GoogleCloudPlatform/gke-gateway-api, `apis/networking/v1`) spell them.
+#[derive(Debug, Clone)]
+pub struct GkePolicy {
+    /// "HealthCheckPolicy pulumi/pulumi-api".
+    pub subject: String,
+    /// "HealthCheckPolicy" or "GCPBackendPolicy".
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub at: Loc,
+    /// `spec.targetRef`: the kind (Service unless told) and name of what it configures, in
+    /// its own namespace.
+    pub target: Option<(String, String)>,
+    /// HealthCheckPolicy `spec.default.config.type` (HTTP when not set).
+    pub health_type: Field<String>,
+    /// HealthCheckPolicy `spec.default.config.{http,https,http2}HealthCheck.requestPath`.
+    pub health_path: Field<String>,
+    /// GCPBackendPolicy `spec.default.connectionDraining.drainingTimeoutSec`.
+    pub draining: Field<u64>,
+}
+
+impl GkePolicy {
+    /// Whether it is attached to the Service `namespace/name`.
+    pub fn targets_service(&self, namespace: &str, name: &str) -> bool {
+        self.namespace == namespace
+            && self
+                .target
+                .as_ref()
+                .is_some_and(|(k, n)| k == "Service" && n == name)
+    }
+}

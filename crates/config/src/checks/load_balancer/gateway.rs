@@ -70,6 +70,9 @@ pub(super) fn judge_application_load_balancer(
                 ),
                 expected,
             ),
+            Some(GatewayImpl::Gke) => {
+                super::gke_gateway::judge_class(judge, route, gw, &subject, expected);
+            }
             Some(GatewayImpl::AwsNlb) => judge.error(
                 AWS_DOCS,
                 &subject,
@@ -174,6 +177,10 @@ pub(super) fn judge_health_check(
         let alb = match d.implementation_of(gw) {
             Some(GatewayImpl::AwsAlb) => true,
             Some(GatewayImpl::AwsNlb) => false,
+            Some(GatewayImpl::Gke) => {
+                super::gke_gateway::judge_health(judge, d, route, gw, path_expected);
+                continue;
+            }
             Some(other) => {
                 judge.missing(format!(
                     "the health check of {} ({other}): the Gateway API has no health check field; export the implementation's own policy (the API pods' readinessProbe is checked apart)",

@@ -7,7 +7,7 @@ use netconform_model::guide::HEALTH_CHECK_PATH;
 use super::super::shutdown::api_containers;
 use super::super::{Judge, google_cloud, guideline};
 use crate::node::State;
-use crate::view::{Deployment, Input};
+use crate::view::{BackendConfig, Deployment, Input, KubeService};
 
 /// The health check when no target group and no ALB Ingress of the API is read: collection
 /// was refused the target groups (on Google Cloud, the backend services), said so with the
@@ -45,33 +45,44 @@ fn named_configs(annotation: &str) -> Vec<String> {
     names
 }
 
+/// The BackendConfig a Service's `cloud.google.com/backend-config` annotation names, among
+/// those read (in the Service's namespace).
+pub(crate) fn backend_config_of<'a>(
+    d: &'a Deployment,
+    svc: &KubeService,
+) -> Option<&'a BackendConfig> {
+    svc.annotations
+        .get(BACKEND_CONFIG)
+        .map(|a| named_configs(a))
+        .unwrap_or_default()
+        .into_iter()
+        .find_map(|n| {
+            d.backend_configs
+                .iter()
+                .find(|b| b.name == n && b.namespace == svc.namespace)
+        })
+}
+
+/// Whether GKE Ingress (class `gce` or `gce-internal`) fronts the API.
+pub(crate) fn behind_gke_ingress(d: &Deployment) -> bool {
+    d.api_ingresses().into_iter().any(|i| {
+        i.class
+            .as_deref()
+            .is_some_and(|c| c == "gce" || c == "gce-internal")
+    })
+}
+
 /// GKE Ingress (class `gce` or `gce-internal`) in front of the API: the controller's health
 /// check asks the BackendConfig's `healthCheck.requestPath`, else the path of the serving
 /// pods' HTTP readiness probe, else `/` (GKE, "Ingress for external Application Load
 /// Balancers", health checks, https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#health_checks).
 fn gke_ingress_health(judge: &mut Judge, d: &Deployment) -> bool {
-    let gke = d.api_ingresses().into_iter().any(|i| {
-        i.class
-            .as_deref()
-            .is_some_and(|c| c == "gce" || c == "gce-internal")
-    });
-    if !gke {
+    if !behind_gke_ingress(d) {
         return false;
     }
     let expected = format!("{HEALTH_CHECK_PATH:?}");
     for svc in d.api_kube_services() {
-        let config = svc
-            .annotations
-            .get(BACKEND_CONFIG)
-            .map(|a| named_configs(a))
-            .unwrap_or_default()
-            .into_iter()
-            .find_map(|n| {
-                d.backend_configs
-                    .iter()
-                    .find(|b| b.name == n && b.namespace == svc.namespace)
-            })
-            .filter(|b| !b.health_path.is_unset());
+        let config = backend_config_of(d, svc).filter(|b| !b.health_path.is_unset());
         if let Some(b) = config {
             judge.value(
                 google_cloud::GKE_INGRESS_HEALTH_CHECK,

@@ -85,6 +85,7 @@ pub fn check_drain_hook(d: &Deployment) -> Outcome {
             }
         }
     }
+    super::gke_drain::judge_gke_draining(&mut judge, d);
     for s in d.api_services() {
         any = true;
         if !d.has(Input::TargetGroups) {

@@ -271,3 +271,59 @@ fn judge_termination_hook(
         );
     }
 }
+
+/// A managed instance group's VMs get the guide's stop timeout when Google Cloud deletes them:
+/// graceful shutdown enabled in their instance template, for at least `want` seconds
+/// (`maxDuration`, 10 minutes when not set). Without it the guest OS gets Compute Engine's
+/// short shutdown time, and the container's own stop timeout is in the VM's startup script or
+/// runtime, which no input gives: not checked, saying so.
+pub(super) fn judge_mig_shutdown(
+    judge: &mut Judge,
+    d: &Deployment,
+    g: &AutoScalingGroup,
+    want: u64,
+) {
+    let Some(s) = d
+        .vm_shutdowns
+        .iter()
+        .find(|s| g.arn.as_deref() == Some(s.group.as_str()))
+    else {
+        if d.has(Input::GcpInstanceTemplates) {
+            judge.missing(format!(
+                "the instance template of {}: none of the templates read is its",
+                g.subject
+            ));
+        } else {
+            judge.no_input(
+                d,
+                &format!("the instance template of {}", g.subject),
+                Input::GcpInstanceTemplates,
+            );
+        }
+        return;
+    };
+    let subject = format!("{} ({})", g.subject, s.template);
+    match &s.enabled.state {
+        State::Set(true) => {
+            judge.value(
+                google_cloud::GCE_GRACEFUL_SHUTDOWN,
+                &subject,
+                &s.max_duration,
+                Some((GCE_GRACEFUL_SHUTDOWN_DEFAULT, "Compute Engine")),
+                &format!(
+                    ">= {want} (scheduling.gracefulShutdown.maxDuration.seconds: how long the VM's guest OS, and the API's container in it, get to stop)"
+                ),
+                |n| *n >= want,
+            );
+        }
+        State::Set(false) | State::Unset => judge.missing(format!(
+            "how long the API's container on the VMs of {} gets to stop: {} enables no graceful shutdown (scheduling.gracefulShutdown), so the guest OS gets Compute Engine's short shutdown time, and the container runtime's own stop timeout is in the VM's startup script, which no input gives (the connection draining before the VM is deleted is in 'Instances drain before they terminate')",
+            g.subject, s.template
+        )),
+        _ => judge.unreadable(google_cloud::GCE_GRACEFUL_SHUTDOWN, &subject, &s.enabled),
+    }
+}
+
+/// Compute Engine's shutdown period when graceful shutdown is enabled without a maxDuration:
+/// 10 minutes ("Graceful shutdown overview").
+const GCE_GRACEFUL_SHUTDOWN_DEFAULT: u64 = 600;

@@ -174,6 +174,22 @@ fn judge_neg_drain_beside_hook(judge: &mut Judge, d: &Deployment, hook: Option<&
             "the endpoint's removal and the preStop hook start together: no order between them",
         );
     }
+    for drain in super::gke_drain::api_gke_drains(d) {
+        let Some(v) = drain.field.value() else {
+            continue;
+        };
+        judge.ok(
+            google_cloud::GKE_CONNECTION_DRAINING,
+            &drain.subject,
+            &drain.field.at,
+            format!(
+                "connection draining {} runs beside the {}",
+                secs(*v),
+                hook.map_or("(absent) preStop hook".to_owned(), Timer::show)
+            ),
+            "the endpoint's removal and the preStop hook start together: no order between them",
+        );
+    }
 }
 
 /// The longest preStop hook of the API's containers (the pod's SIGTERM waits for each's own):

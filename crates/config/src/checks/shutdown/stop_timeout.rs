@@ -65,10 +65,7 @@ pub fn check_stop_timeout(d: &Deployment) -> Outcome {
     for g in d.api_groups() {
         any = true;
         if d.on_gcp() {
-            judge.missing(format!(
-                "the container stop timeout on the VMs of {}: it is set by their instance template's startup script or container runtime, which no input gives (the connection draining that gives them time is in 'Instances drain before they terminate')",
-                g.subject
-            ));
+            super::instances::judge_mig_shutdown(&mut judge, d, g, STOP_TIMEOUT_MIN.as_secs());
             continue;
         }
         judge.missing(format!(

@@ -164,9 +164,11 @@ pub(crate) fn autoscaler_from_stack(res: &Resource<'_>, r: &mut Reading) -> Resu
 }
 
 /// One instance template: whether its instances get an external address (an access config on
-/// a network interface), and their subnets. gcloud nests them in `properties`.
+/// a network interface), their subnets, and their graceful shutdown. gcloud nests them in
+/// `properties`.
 fn template(n: &Node<'_>, r: &mut Reading) {
     let name = n.get_ci("name").opt_text().unwrap_or_default();
+    let subject = format!("instance template {name}");
     let link = reference(&n.get_ci("selfLink")).unwrap_or(name);
     let props = n.get_ci("properties");
     let props = if props.exists() { props } else { n.clone() };
@@ -182,8 +184,17 @@ fn template(n: &Node<'_>, r: &mut Reading) {
             subnets.push(s);
         }
     }
+    // Compute Engine API v1 `Scheduling.gracefulShutdown` (`SchedulingGracefulShutdown`:
+    // `enabled`, `maxDuration` a `Duration` of `seconds`); the provider's the same, nested.
+    let graceful = props.path_ci("scheduling.gracefulShutdown");
+    let graceful_shutdown = (
+        graceful.get_ci("enabled").flag(),
+        graceful.path_ci("maxDuration.seconds").count(),
+    );
     r.links.gcp.templates.push(TemplateLink {
         template: link,
+        subject,
+        graceful_shutdown,
         public_ip: public,
         subnets: if subnets.is_empty() {
             Field::unset(nics.at.clone())

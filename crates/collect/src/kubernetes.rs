@@ -1,7 +1,8 @@
 //! Discovery over kubectl, with the user's kubeconfig (its context, auth plugins, IRSA or Pod
 //! Identity through `aws eks get-token`): the API's namespace from the Ingress or HTTPRoute
 //! whose host is `api.{domain}` (or `config.namespace`), then that namespace's Deployments,
-//! StatefulSets, HPAs, PDBs, Services, Ingresses, TargetGroupBindings and Gateway API objects,
+//! StatefulSets, HPAs, PDBs, Services, Ingresses, TargetGroupBindings, Gateway API objects and
+//! GKE's BackendConfigs, HealthCheckPolicies and GCPBackendPolicies,
 //! with what its routes lead to elsewhere ([`gateway`]), written as one `kubectl get -o json`
 //! List, the file `[config] kubernetes` reads.
 
@@ -22,9 +23,10 @@ use crate::denied::{self, DENIED_FILE};
 use crate::manifest::{Call, Manifest};
 
 /// The kinds read in the API's namespace, as kubectl names them (resource.group). The AWS
-/// Load Balancer Controller's TargetGroupBindings and the Gateway API's kinds may not exist in
-/// a cluster: then they are left out.
-pub const KINDS: [&str; 15] = [
+/// Load Balancer Controller's TargetGroupBindings, the Gateway API's kinds and GKE's own (a
+/// BackendConfig, the GKE Gateway controller's HealthCheckPolicy and GCPBackendPolicy, which
+/// live in their Service's namespace) may not exist in a cluster: then they are left out.
+pub const KINDS: [&str; 18] = [
     "deployments.apps",
     "statefulsets.apps",
     "horizontalpodautoscalers.autoscaling",
@@ -40,6 +42,9 @@ pub const KINDS: [&str; 15] = [
     "loadbalancerconfigurations.gateway.k8s.aws",
     "targetgroupconfigurations.gateway.k8s.aws",
     "listenerruleconfigurations.gateway.k8s.aws",
+    "backendconfigs.cloud.google.com",
+    "healthcheckpolicies.networking.gke.io",
+    "gcpbackendpolicies.networking.gke.io",
 ];
 
 /// The kinds listed at the cluster scope: the Ingresses and HTTPRoutes that tell the API's
@@ -59,7 +64,13 @@ const EVIDENCE_ONLY: &str = "targetgroupbindings.elbv2.k8s.aws";
 
 /// Whether a kind's absence from the cluster (its CRD not installed) means none.
 fn optional(kind: &str) -> bool {
-    kind == EVIDENCE_ONLY || gateway::is_gateway_kind(kind)
+    kind == EVIDENCE_ONLY || gateway::is_gateway_kind(kind) || is_gke_kind(kind)
+}
+
+/// Whether a kind is GKE's own (`cloud.google.com`, `networking.gke.io`): only a GKE cluster
+/// has it.
+fn is_gke_kind(kind: &str) -> bool {
+    kind.ends_with(".cloud.google.com") || kind.ends_with(".networking.gke.io")
 }
 
 /// The file the objects go into.

@@ -951,3 +951,76 @@ fn a_template_without_graceful_shutdown_leaves_the_stop_timeout_not_checked() {
         got.reason
     );
 }
+
+/// A HealthCheckPolicy of another protocol than HTTP(S) asks no path: it fails the health
+/// check rule; an HTTPS one is judged on its httpsHealthCheck's requestPath.
+#[test]
+fn a_health_check_policy_is_judged_by_its_protocol() {
+    let http = "      type: HTTP\n      httpHealthCheck:\n        port: 8080\n        requestPath: /api/status\n";
+    let tcp = "      type: TCP\n      tcpHealthCheck:\n        port: 8080\n";
+    let got = checks::check_health_check_path(&gateway_set_with(http, tcp));
+    assert_eq!(got.verdict, Verdict::Fail, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("type TCP: no request path is asked, so /api/status is not"),
+        "{}",
+        got.reason
+    );
+    let https = "      type: HTTPS\n      httpsHealthCheck:\n        port: 8443\n        requestPath: /api/status\n";
+    let got = checks::check_health_check_path(&gateway_set_with(http, https));
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        error_places(&got).is_empty()
+            && got
+                .reason
+                .contains("spec.default.config.httpsHealthCheck.requestPath = /api/status"),
+        "{}",
+        got.reason
+    );
+}
+
+/// The GKE Gateway controller's policies as a Pulumi program on the Kubernetes provider exports
+/// them (`kubernetes:networking.gke.io/v1:HealthCheckPolicy`, `...:GCPBackendPolicy`).
+#[test]
+fn gke_policies_in_a_stack_export_are_read() {
+    let resource = |kind: &str, name: &str, spec: serde_json::Value| {
+        let object = serde_json::json!({
+            "apiVersion": "networking.gke.io/v1", "kind": kind,
+            "metadata": {"name": name, "namespace": "pulumi"}, "spec": spec,
+        });
+        serde_json::json!({
+            "urn": format!("urn:pulumi:prod::gke::kubernetes:networking.gke.io/v1:{kind}::{name}"),
+            "custom": true,
+            "type": format!("kubernetes:networking.gke.io/v1:{kind}"),
+            "id": format!("pulumi/{name}"),
+            "inputs": object.clone(),
+            "outputs": object,
+        })
+    };
+    let target = serde_json::json!({"group": "", "kind": "Service", "name": "pulumi-api"});
+    let export = serde_json::json!({"version": 3, "deployment": {"resources": [
+        resource("HealthCheckPolicy", "api-health", serde_json::json!({
+            "default": {"config": {"type": "HTTP", "httpHealthCheck": {"requestPath": "/api/status"}}},
+            "targetRef": target.clone(),
+        })),
+        resource("GCPBackendPolicy", "api-drain", serde_json::json!({
+            "default": {"connectionDraining": {"drainingTimeoutSec": 10}},
+            "targetRef": target,
+        })),
+    ]}});
+    let d = netconform_config::read_stack_export_text(&export.to_string(), "stack.json").unwrap();
+    let kinds: Vec<(&str, bool)> = d
+        .gke_policies
+        .iter()
+        .map(|p| (p.kind.as_str(), p.targets_service("pulumi", "pulumi-api")))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("HealthCheckPolicy", true), ("GCPBackendPolicy", true)]
+    );
+    assert_eq!(
+        d.gke_policies[0].health_path.value().map(String::as_str),
+        Some("/api/status")
+    );
+    assert_eq!(d.gke_policies[1].draining.value().copied(), Some(10));
+}

@@ -21,6 +21,12 @@ Feature: The API and its load balancer span availability zones (configuration)
     (VPCZoneIdentifier) of an auto-scaling group that registers in the API's target group in
     two zones. A spread that is only preferred (ScheduleAnyway, preferred anti-affinity) passes
     with a warning, shown in every report: the scheduler may ignore it when a zone is full.
+    An ECS service whose subnets span zones with availabilityZoneRebalancing DISABLED passes
+    with a warning too (AWS, ECS developer guide, "Balancing an Amazon ECS service across
+    Availability Zones",
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html): after
+    a zone's disruption its tasks stay uneven until the next deployment; ENABLED (the default
+    for new services) is shown in the evidence. The guide asks for the subnets, so neither fails.
     Azure: an AKS node pool's availabilityZones (the node pools together in two zones, each in
     one; Microsoft, "Availability zones in AKS",
     https://learn.microsoft.com/azure/aks/availability-zones), a VM scale set's zones ("Create a

@@ -1463,3 +1463,48 @@ fn vpc_block_public_access_keeps_the_internet_from_a_public_load_balancer_unless
     );
     assert_eq!(excluded.verdict, Verdict::Pass, "{}", excluded.reason);
 }
+
+#[test]
+fn ecs_availability_zone_rebalancing_disabled_is_a_warning_not_a_failure() {
+    // AWS, ECS developer guide, "Balancing an Amazon ECS service across Availability Zones":
+    // rebalancing evens the tasks out after a zone's disruption; the guide asks for the
+    // subnets in several zones, which the service has.
+    let d = load_set("ecs", None);
+    let zones = run("api-zones", &d);
+    assert!(
+        findings(&zones)
+            .iter()
+            .any(|f| f.status == FindingStatus::Conforms
+                && f.path == "services[0].availabilityZoneRebalancing"
+                && f.actual.starts_with("ENABLED")),
+        "{zones:#?}"
+    );
+    let d = load_set("ecs", Some("warning/ecs/az-rebalancing-disabled"));
+    let warned = pass(
+        "api-zones",
+        "(warning: warning/ecs/az-rebalancing-disabled/services.json: services[0].availabilityZoneRebalancing = DISABLED: after a zone's disruption the tasks ECS replaced in the other zones stay there until the next deployment",
+    );
+    check_all("ecs/az-rebalancing-disabled", &d, &[warned], |c| {
+        baseline("ecs", c)
+    });
+}
+
+#[test]
+fn a_stack_exports_availability_zone_rebalancing_is_read() {
+    let text = std::fs::read_to_string(data().join("stack/conformant.json")).unwrap();
+    let from = "\"healthCheckGracePeriodSeconds\": 120,";
+    assert!(text.contains(from));
+    let to =
+        "\"healthCheckGracePeriodSeconds\": 120, \"availabilityZoneRebalancing\": \"DISABLED\",";
+    let d =
+        netconform_config::read_stack_export_text(&text.replace(from, to), "stack/conformant.json")
+            .unwrap();
+    let got = run("api-zones", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("availabilityZoneRebalancing = DISABLED"),
+        "{}",
+        got.reason
+    );
+}

@@ -7,9 +7,9 @@ use netconform_model::Outcome;
 use netconform_model::guide::{MIN_AVAILABILITY_ZONES, MIN_INSTANCES, Section};
 
 use super::azure::{AKS_ZONES, VMSS_ZONES, is_scale_set};
-use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api};
+use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api, platform};
 use crate::node::{Field, Loc, State};
-use crate::view::{Deployment, Input};
+use crate::view::{Deployment, EcsService, Input};
 
 /// The zones of `subnets`, or the subnets whose zone no input gives.
 fn zones(d: &Deployment, subnets: &[String]) -> Result<BTreeSet<String>, Vec<String>> {
@@ -114,6 +114,7 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
     for s in d.api_services() {
         any = true;
         judge_subnet_zones(&mut judge, d, guideline::SPREAD_ECS, &s.subject, &s.subnets);
+        judge_rebalancing(&mut judge, d, s);
     }
     for g in d.api_groups() {
         any = true;
@@ -145,6 +146,45 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
         no_api(&mut judge, d);
     }
     judge.finish()
+}
+
+/// An ECS service spread over zones: whether ECS restores the spread after a zone's
+/// disruption (`availabilityZoneRebalancing`). DISABLED is reported, never failed: the guide
+/// asks for subnets in several zones, which the service has; AWS offers rebalancing as the way
+/// to even the tasks out again, not as a condition of the spread.
+fn judge_rebalancing(judge: &mut Judge, d: &Deployment, s: &EcsService) {
+    let spread = s
+        .subnets
+        .value()
+        .and_then(|ids| zones(d, ids).ok())
+        .is_some_and(|z| z.len() >= MIN_AVAILABILITY_ZONES as usize);
+    if !spread {
+        return;
+    }
+    let field = &s.az_rebalancing;
+    let expected = "ENABLED (ECS moves tasks back into a zone once it recovers)";
+    match &field.state {
+        State::Set(v) if v.eq_ignore_ascii_case("ENABLED") => judge.ok(
+            platform::ECS_AZ_REBALANCING,
+            &s.subject,
+            &field.at,
+            "ENABLED: ECS evens the tasks out over its zones again after a zone's disruption",
+            expected,
+        ),
+        State::Set(v) if !v.is_empty() => judge.warn(
+            platform::ECS_AZ_REBALANCING,
+            &s.subject,
+            &field.at,
+            format!(
+                "{v}: after a zone's disruption the tasks ECS replaced in the other zones stay there until the next deployment"
+            ),
+            expected,
+        ),
+        State::Set(_) | State::Unset => {}
+        State::Secret | State::Invalid(_) => {
+            judge.unreadable(platform::ECS_AZ_REBALANCING, &s.subject, field)
+        }
+    }
 }
 
 /// Judges that `zones` (a group's own, where its subnets span every zone: an Azure scale set's,

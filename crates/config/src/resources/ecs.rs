@@ -73,6 +73,7 @@ pub(crate) fn services_from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), S
                 .map(|v| v.eq_ignore_ascii_case("ENABLED")),
             task_definition: s.get_ci("taskDefinition").opt_text(),
             target_groups: target_groups(&s.get_ci("loadBalancers")),
+            az_rebalancing: s.get_ci("availabilityZoneRebalancing").text(),
         });
     }
     Ok(())
@@ -119,6 +120,7 @@ pub(crate) fn service_from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<
         public_ip: net.get_ci("assignPublicIp").flag(),
         task_definition: outputs.get_ci("taskDefinition").opt_text(),
         target_groups: target_groups(&outputs.get_ci("loadBalancers")),
+        az_rebalancing: outputs.get_ci("availabilityZoneRebalancing").text(),
     });
     Ok(())
 }

@@ -29,6 +29,9 @@ pub struct EcsService {
     pub capacity_providers: Vec<String>,
     /// Where the launch type or the strategy is written.
     pub launch_at: Loc,
+    /// `availabilityZoneRebalancing`: "ENABLED" or "DISABLED" (ECS, "Balancing an Amazon ECS
+    /// service across Availability Zones"); unset where the input does not say.
+    pub az_rebalancing: Field<String>,
 }
 
 /// How an ECS service's tasks are placed.

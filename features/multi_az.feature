@@ -27,6 +27,13 @@ Feature: The API and its load balancer span availability zones (configuration)
     https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html): after
     a zone's disruption its tasks stay uneven until the next deployment; ENABLED (the default
     for new services) is shown in the evidence. The guide asks for the subnets, so neither fails.
+    An EC2 auto-scaling group's Availability Zone distribution strategy is shown in the evidence
+    (AWS, EC2 Auto Scaling user guide, "Auto Scaling group Availability Zone distribution",
+    https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-availability-zone-balanced.html):
+    both balanced strategies keep the group in every enabled zone, so neither fails; balanced-only
+    keeps launching into a failed zone, and warns when the other zones would hold fewer than two
+    of its instances; reservations-then-balanced, which fills reservations before spreading,
+    warns.
     Azure: an AKS node pool's availabilityZones (the node pools together in two zones, each in
     one; Microsoft, "Availability zones in AKS",
     https://learn.microsoft.com/azure/aks/availability-zones), a VM scale set's zones ("Create a

@@ -1508,3 +1508,74 @@ fn a_stack_exports_availability_zone_rebalancing_is_read() {
         got.reason
     );
 }
+
+/// The api-zones finding of a group's Availability Zone distribution strategy.
+fn distribution_finding(got: &netconform_model::Outcome) -> Option<(FindingStatus, String)> {
+    findings(got)
+        .into_iter()
+        .find(|f| {
+            f.path
+                .to_lowercase()
+                .ends_with("capacitydistributionstrategy")
+        })
+        .map(|f| (f.status, f.actual.clone()))
+}
+
+#[test]
+fn an_auto_scaling_groups_zone_distribution_is_shown_and_balanced_only_warns_without_capacity() {
+    // AWS, EC2 Auto Scaling user guide, "Auto Scaling group Availability Zone distribution".
+    let d = load_set("vms", None);
+    let got = run("api-zones", &d);
+    assert_eq!(
+        distribution_finding(&got),
+        Some((
+            FindingStatus::Conforms,
+            "balanced-best-effort: launches that fail in a zone go to the group's other zones"
+                .to_owned()
+        )),
+        "{got:#?}"
+    );
+    // balanced-only with 3 instances over 2 zones: a zone's failure leaves 1 elsewhere.
+    let d = load_set("vms", Some("warning/vms/az-balanced-only"));
+    let warned = pass(
+        "api-zones",
+        "(warning: warning/vms/az-balanced-only/auto-scaling-groups.json: AutoScalingGroups[0].AvailabilityZoneDistribution.CapacityDistributionStrategy = balanced-only: when a zone fails the group keeps launching into it; 1 of its 3 instance(s) stay in the other zones, under the guide's 2",
+    );
+    check_all("vms/az-balanced-only", &d, &[warned], |c| {
+        baseline("vms", c)
+    });
+    // With 4 instances, 2 stay: what AWS calls enough capacity in the remaining zones.
+    let d = vms_stack_with(
+        "\"healthCheckGracePeriod\": 120,",
+        "\"healthCheckGracePeriod\": 120, \"availabilityZoneDistribution\": {\"capacityDistributionStrategy\": \"balanced-only\"},",
+    );
+    let got = run("api-zones", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    let (status, actual) = distribution_finding(&got).expect("the stack's strategy is read");
+    assert_eq!(status, FindingStatus::Warning, "{actual}");
+    let text = std::fs::read_to_string(data().join("stack/vms.json")).unwrap();
+    let four = text
+        .replace("\"desiredCapacity\": 3,", "\"desiredCapacity\": 4,")
+        .replace(
+            "\"healthCheckGracePeriod\": 120,",
+            "\"healthCheckGracePeriod\": 120, \"availabilityZoneDistribution\": {\"capacityDistributionStrategy\": \"balanced-only\"},",
+        );
+    let d = netconform_config::read_stack_export_text(&four, "stack/vms.json").unwrap();
+    let got = run("api-zones", &d);
+    assert_eq!(
+        distribution_finding(&got).map(|(s, _)| s),
+        Some(FindingStatus::Conforms),
+        "{got:#?}"
+    );
+    // Reservations first: the even spread comes second.
+    let d = vms_stack_with(
+        "\"healthCheckGracePeriod\": 120,",
+        "\"healthCheckGracePeriod\": 120, \"availabilityZoneDistribution\": {\"capacityDistributionStrategy\": \"reservations-then-balanced\"},",
+    );
+    let got = run("api-zones", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert_eq!(
+        distribution_finding(&got).map(|(s, _)| s),
+        Some(FindingStatus::Warning)
+    );
+}

@@ -9,7 +9,7 @@ use netconform_model::guide::{MIN_AVAILABILITY_ZONES, MIN_INSTANCES, Section};
 use super::azure::{AKS_ZONES, VMSS_ZONES, is_scale_set};
 use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api, platform};
 use crate::node::{Field, Loc, State};
-use crate::view::{Deployment, EcsService, Input};
+use crate::view::{AutoScalingGroup, Deployment, EcsService, GroupKind, Input};
 
 /// The zones of `subnets`, or the subnets whose zone no input gives.
 fn zones(d: &Deployment, subnets: &[String]) -> Result<BTreeSet<String>, Vec<String>> {
@@ -140,6 +140,7 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
             );
         } else {
             judge_subnet_zones(&mut judge, d, guideline::SPREAD_VMS, &g.subject, &g.subnets);
+            judge_distribution(&mut judge, d, g);
         }
     }
     if !any {
@@ -184,6 +185,88 @@ fn judge_rebalancing(judge: &mut Judge, d: &Deployment, s: &EcsService) {
         State::Secret | State::Invalid(_) => {
             judge.unreadable(platform::ECS_AZ_REBALANCING, &s.subject, field)
         }
+    }
+}
+
+/// An EC2 auto-scaling group spread over zones: its Availability Zone distribution strategy,
+/// in the evidence. Both balanced strategies keep the group in every enabled zone, so neither
+/// fails the guide's rule; `balanced-only` keeps launching into a failed zone instead of the
+/// others, which AWS calls sound when the other zones hold enough capacity: a warning when they
+/// would hold fewer than the guide's minimum. `reservations-then-balanced` puts reservations
+/// before the even spread: a warning (AWS EC2 Auto Scaling user guide, "Auto Scaling group
+/// Availability Zone distribution").
+fn judge_distribution(judge: &mut Judge, d: &Deployment, g: &AutoScalingGroup) {
+    if g.kind != GroupKind::Ec2 {
+        return;
+    }
+    let Some(zones) = g.subnets.value().and_then(|ids| zones(d, ids).ok()) else {
+        return;
+    };
+    if zones.len() < MIN_AVAILABILITY_ZONES as usize {
+        return;
+    }
+    let field = &g.distribution;
+    let expected =
+        "balanced-best-effort, or balanced-only with enough capacity outside any one zone";
+    let strategy = match &field.state {
+        State::Set(v) if !v.is_empty() => v.clone(),
+        State::Set(_) | State::Unset => {
+            let shown = "not set (AWS default balanced-best-effort): launches that fail in a zone go to the group's other zones";
+            judge.ok(
+                platform::ASG_AZ_DISTRIBUTION,
+                &g.subject,
+                &field.at,
+                shown,
+                expected,
+            );
+            return;
+        }
+        State::Secret | State::Invalid(_) => {
+            judge.unreadable(platform::ASG_AZ_DISTRIBUTION, &g.subject, field);
+            return;
+        }
+    };
+    let running = g.desired.value().or(g.min.value()).copied();
+    match (strategy.as_str(), running) {
+        ("balanced-best-effort", _) => judge.ok(
+            platform::ASG_AZ_DISTRIBUTION,
+            &g.subject,
+            &field.at,
+            "balanced-best-effort: launches that fail in a zone go to the group's other zones",
+            expected,
+        ),
+        ("balanced-only", Some(n)) => {
+            // Balanced over the zones: the fullest zone holds n / zones, rounded up.
+            let count = zones.len() as u64;
+            let left = n - n.div_ceil(count);
+            let actual = format!(
+                "balanced-only: when a zone fails the group keeps launching into it; {left} of its {n} instance(s) stay in the other zones"
+            );
+            if left >= u64::from(MIN_INSTANCES) {
+                judge.ok(
+                    platform::ASG_AZ_DISTRIBUTION,
+                    &g.subject,
+                    &field.at,
+                    actual,
+                    expected,
+                );
+            } else {
+                judge.warn(
+                    platform::ASG_AZ_DISTRIBUTION,
+                    &g.subject,
+                    &field.at,
+                    format!("{actual}, under the guide's {MIN_INSTANCES}"),
+                    expected,
+                );
+            }
+        }
+        (other, _) => judge.warn(
+            platform::ASG_AZ_DISTRIBUTION,
+            &g.subject,
+            &field.at,
+            format!("{other}: the even spread over zones is not what the group keeps first"),
+            expected,
+        ),
     }
 }
 

@@ -390,6 +390,9 @@ pub struct AutoScalingGroup {
     pub health_check_grace: Field<u64>,
     /// What kind of group it is.
     pub kind: GroupKind,
+    /// `AvailabilityZoneDistribution.CapacityDistributionStrategy` of an EC2 group:
+    /// "balanced-best-effort" (AWS's default), "balanced-only", "reservations-then-balanced".
+    pub distribution: Field<String>,
 }
 
 /// The kind of a group of identical VMs.

@@ -47,8 +47,12 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
   @rec:subnets-by-tier
   Scenario: The API runs in private subnets without public addresses
     ECS: the service's subnets and assignPublicIp. Kubernetes: the node groups' subnets (pods
-    take their nodes' subnets), from aws eks describe-nodegroup. VMs: the subnets of the
-    auto-scaling group that registers in the API's target group.
+    take their nodes' subnets), from aws eks describe-nodegroup. With EKS Auto Mode
+    (computeConfig.enabled in aws eks describe-cluster) the nodes come from node pools, not node
+    groups: the subnets of their NodeClass (EKS user guide, "Create a Node Class for Amazon
+    EKS", https://docs.aws.amazon.com/eks/latest/userguide/create-node-class.html), its
+    status.subnets or the ids of its subnetSelectorTerms, stand for the node groups'. VMs: the
+    subnets of the auto-scaling group that registers in the API's target group.
     Azure: the subnets (vnetSubnetId) of the AKS node pools, of the scale set in the API's
     backend pool: a NAT gateway attached, not Azure's default outbound access.
     Google Cloud's subnets have no tier of their own: private nodes (enablePrivateNodes, GKE

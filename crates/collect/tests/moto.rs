@@ -215,6 +215,15 @@ async fn the_eks_node_groups_in_the_deployments_vpc_are_collected() {
     );
     let group = read(&work.join("out"), groups[0]);
     assert_eq!(group["nodegroup"]["subnets"], made["subnets"]);
+    // The cluster itself (whether EKS Auto Mode runs its nodes), not other-eks.
+    let clusters: Vec<&String> = manifest
+        .files
+        .iter()
+        .filter(|f| f.starts_with("cluster-"))
+        .collect();
+    assert_eq!(clusters, ["cluster-pulumi-eks.json"]);
+    let cluster = read(&work.join("out"), clusters[0]);
+    assert_eq!(cluster["cluster"]["name"], made["cluster"]);
     assert!(manifest.denied().is_empty(), "{:#?}", manifest.calls);
 }
 

@@ -16,9 +16,10 @@ use serde_saphyr::Spanned;
 
 pub use aws_resources::{
     AutoScalingGroup, BlockPublicAccess, BpaExclusion, CapacityProvider, Database, DbSubnetGroup,
-    DnsRecord, EcsContainer, EcsService, GroupKind, Launch, LbKind, LifecycleHook, LoadBalancer,
-    NatGateway, NodeGroup, Placement, RegionalNat, RouteTable, ScalableTarget, ScalingPolicy,
-    Subnet, SubnetEgress, TERMINATING, TargetGroup, TaskDefinition, Tier, TierOf, VpcEndpoint,
+    DnsRecord, EcsContainer, EcsService, EksCluster, GroupKind, Launch, LbKind, LifecycleHook,
+    LoadBalancer, NatGateway, NodeGroup, Placement, RegionalNat, RouteTable, ScalableTarget,
+    ScalingPolicy, Subnet, SubnetEgress, TERMINATING, TargetGroup, TaskDefinition, Tier, TierOf,
+    VpcEndpoint,
 };
 pub use gateway_api::{
     AWS_GROUP, Attribute, Backend, GATEWAY_GROUP, Gateway, GatewayClass, GatewayImpl, LbConfig,
@@ -73,6 +74,8 @@ pub struct Deployment {
     pub databases: Vec<Database>,
     pub db_subnet_groups: Vec<DbSubnetGroup>,
     pub node_groups: Vec<NodeGroup>,
+    /// EKS clusters (`aws eks describe-cluster`), for EKS Auto Mode.
+    pub eks_clusters: Vec<EksCluster>,
     pub records: Vec<DnsRecord>,
     pub groups: Vec<AutoScalingGroup>,
     pub lifecycle_hooks: Vec<LifecycleHook>,

@@ -1579,3 +1579,73 @@ fn an_auto_scaling_groups_zone_distribution_is_shown_and_balanced_only_warns_wit
         Some(FindingStatus::Warning)
     );
 }
+
+/// The `eks/` set with EKS Auto Mode instead of its managed node group: `aws eks
+/// describe-cluster` with `computeConfig.enabled`, and the NodeClass `kubectl get
+/// nodeclasses.eks.amazonaws.com -o json` prints (`node_class`: a directory under tests/data
+/// holding `kubernetes/nodeclasses.json`, or none).
+fn eks_auto_mode(node_class: Option<&str>) -> Deployment {
+    let aws: Vec<String> = files(&data().join("eks/aws"))
+        .into_iter()
+        .filter(|f| f != "nodegroup.json")
+        .map(|f| format!("eks/aws/{f}"))
+        .chain(["eks-auto/aws/cluster.json".to_owned()])
+        .collect();
+    let kubernetes: Vec<String> = files(&data().join("eks/kubernetes"))
+        .into_iter()
+        .map(|f| format!("eks/kubernetes/{f}"))
+        .chain(node_class.map(|dir| format!("{dir}/kubernetes/nodeclasses.json")))
+        .collect();
+    let aws: Vec<&str> = aws.iter().map(String::as_str).collect();
+    let kubernetes: Vec<&str> = kubernetes.iter().map(String::as_str).collect();
+    load_files(&kubernetes, &aws, &[])
+}
+
+#[test]
+fn eks_auto_mode_judges_the_node_class_subnets() {
+    // AWS: EKS user guide, "Create a Node Class for Amazon EKS"; CloudFormation
+    // AWS::EKS::Cluster ComputeConfig. No managed node group: the NodeClass places the nodes.
+    let d = eks_auto_mode(Some("eks-auto"));
+    let private = run("api-private", &d);
+    assert!(
+        private.reason.contains("subnet-app-a: private")
+            && private.reason.contains("(EKS Auto Mode NodeClass default)"),
+        "{}",
+        private.reason
+    );
+    check_all("eks-auto", &d, &[], |c| baseline("eks", c));
+    // A NodeClass that places nodes in a public subnet (which also keeps their S3 traffic off
+    // the gateway endpoint of the application subnets' route tables).
+    let d = eks_auto_mode(Some("broken/eks-auto/nodeclass-public-subnet"));
+    check_all(
+        "eks-auto/nodeclass-public-subnet",
+        &d,
+        &[
+            fail(
+                "api-private",
+                "broken/eks-auto/nodeclass-public-subnet/kubernetes/nodeclasses.json: items[0].status.subnets[0]",
+                "subnet-pub-a: public",
+            ),
+            fail(
+                // By its nature: the public subnet's route table has no S3 endpoint.
+                "s3-endpoint",
+                "eks/aws/vpc-endpoints.json: VpcEndpoints[0].RouteTableIds",
+                "which these subnets the API runs in do not use: subnet-pub-a (route table rtb-public)",
+            ),
+        ],
+        |c| baseline("eks", c),
+    );
+    // Auto Mode without its NodeClass: not checked, naming what to export.
+    let d = eks_auto_mode(None);
+    let got = run("api-private", &d);
+    assert_eq!(got.verdict, Verdict::NotChecked, "{}", got.reason);
+    assert!(
+        got.reason.contains(
+            "EKS cluster pulumi runs its nodes with EKS Auto Mode (computeConfig.enabled): no input for its NodeClass"
+        ) && got
+            .reason
+            .contains("kubectl get nodeclasses.eks.amazonaws.com -o json"),
+        "{}",
+        got.reason
+    );
+}

@@ -51,11 +51,12 @@ pub enum Input {
     CloudDnsRecords,
     BlockPublicAccess,
     BlockPublicAccessExclusions,
+    EksClusters,
 }
 
 impl Input {
     /// Every kind.
-    pub const ALL: [Input; 40] = [
+    pub const ALL: [Input; 41] = [
         Input::Kubernetes,
         Input::EcsServices,
         Input::TaskDefinitions,
@@ -96,6 +97,7 @@ impl Input {
         Input::CloudDnsRecords,
         Input::BlockPublicAccess,
         Input::BlockPublicAccessExclusions,
+        Input::EksClusters,
     ];
 
     /// The command whose output provides it (`aws elbv2 describe-target-groups`): how a
@@ -144,6 +146,7 @@ impl Input {
             Input::BlockPublicAccessExclusions => {
                 "aws ec2 describe-vpc-block-public-access-exclusions"
             }
+            Input::EksClusters => "aws eks describe-cluster",
         }
     }
 

@@ -190,11 +190,20 @@ pub fn check_api_private_subnets(d: &Deployment) -> Outcome {
     }
     if d.api_workloads().next().is_some() {
         any = true;
-        if d.node_groups.is_empty() {
-            judge.missing(format!(
+        let auto_mode = d
+            .eks_clusters
+            .iter()
+            .find(|c| c.auto_mode.value() == Some(&true));
+        match auto_mode {
+            Some(c) if d.node_groups.is_empty() => judge.missing(format!(
+                "the API's pods take their nodes' subnets, and {} runs its nodes with EKS Auto Mode (computeConfig.enabled): no input for its NodeClass, whose subnets they are (`kubectl get nodeclasses.eks.amazonaws.com -o json`)",
+                c.subject
+            )),
+            _ if d.node_groups.is_empty() => judge.missing(format!(
                 "the API's pods take their nodes' subnets: no input for the node groups ({})",
                 judge.source(d, Input::NodeGroups)
-            ));
+            )),
+            _ => {}
         }
         for ng in &d.node_groups {
             judge_subnets(&mut judge, &ng.subject, &ng.subnets);

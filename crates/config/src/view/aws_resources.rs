@@ -362,6 +362,19 @@ pub struct NodeGroup {
     pub private_nodes: Field<bool>,
 }
 
+/// An EKS cluster (`aws eks describe-cluster`): whether EKS Auto Mode runs its nodes.
+#[derive(Debug, Clone)]
+pub struct EksCluster {
+    pub subject: String,
+    pub name: String,
+    pub at: Loc,
+    /// `computeConfig.enabled`: EKS Auto Mode, whose nodes come from node pools and their
+    /// NodeClass rather than managed node groups.
+    pub auto_mode: Field<bool>,
+    /// `computeConfig.nodePools`: the built-in node pools ("general-purpose", "system").
+    pub node_pools: Vec<String>,
+}
+
 /// An EC2 auto-scaling group.
 #[derive(Debug, Clone)]
 pub struct AutoScalingGroup {

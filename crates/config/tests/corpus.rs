@@ -634,6 +634,16 @@ const BROKEN: &[(&str, &str, Expect)] = &[
         ),
     ),
     (
+        // Blue/green: the alternate target group holds the tasks every other deployment.
+        "ecs",
+        "blue-green-alternate-no-drain",
+        fail(
+            "drain",
+            "broken/ecs/blue-green-alternate-no-drain/target-group-attributes-api-green.json: Attributes[1].Value",
+            "Attributes[1].Value = 0, expected set, above 0",
+        ),
+    ),
+    (
         "ecs",
         "regional-nat-missing-zone",
         fail(
@@ -1647,5 +1657,34 @@ fn eks_auto_mode_judges_the_node_class_subnets() {
             .contains("kubectl get nodeclasses.eks.amazonaws.com -o json"),
         "{}",
         got.reason
+    );
+}
+
+#[test]
+fn an_ecs_blue_green_service_drains_through_both_its_target_groups() {
+    // AWS, ECS developer guide, "Amazon ECS blue/green deployments"; ECS API
+    // DeploymentConfiguration (strategy, bakeTimeInMinutes), AdvancedConfiguration.
+    let d = load_set("ecs", Some("ecs-blue-green"));
+    check_all("ecs-blue-green", &d, &[], |c| baseline("ecs", c));
+    let timeline = run("timeline", &d);
+    let blue_green = findings(&timeline)
+        .into_iter()
+        .find(|f| f.path == "services[0].deploymentConfiguration.strategy")
+        .unwrap_or_else(|| panic!("{timeline:#?}"));
+    assert_eq!(blue_green.status, FindingStatus::Conforms);
+    assert!(
+        blue_green.actual.starts_with(
+            "BLUE_GREEN with a bake time of 10 min: the old tasks keep serving until production traffic has moved and the bake time has ended, then each drains up to 300 s"
+        ),
+        "{}",
+        blue_green.actual
+    );
+    // The alternate target group is judged like the primary one.
+    let drain = run("drain", &d);
+    assert!(
+        findings(&drain).iter().any(|f| f.file
+            == "ecs-blue-green/target-group-attributes-api-green.json"
+            && f.status == FindingStatus::Conforms),
+        "{drain:#?}"
     );
 }

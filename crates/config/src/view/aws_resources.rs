@@ -20,6 +20,9 @@ pub struct EcsService {
     pub subnets: Field<Vec<String>>,
     pub public_ip: Field<bool>,
     pub task_definition: Option<String>,
+    /// The target groups its tasks register with: `loadBalancers[].targetGroupArn`, and for
+    /// a blue/green service each one's `advancedConfiguration.alternateTargetGroupArn`,
+    /// which its tasks take turn by turn.
     pub target_groups: Vec<String>,
     /// Classic load balancers it registers with (`loadBalancers[].loadBalancerName`).
     pub classic_load_balancers: Vec<String>,
@@ -32,6 +35,12 @@ pub struct EcsService {
     /// `availabilityZoneRebalancing`: "ENABLED" or "DISABLED" (ECS, "Balancing an Amazon ECS
     /// service across Availability Zones"); unset where the input does not say.
     pub az_rebalancing: Field<String>,
+    /// `deploymentConfiguration.strategy`: "ROLLING" (the default), "BLUE_GREEN", "LINEAR",
+    /// "CANARY" (ECS developer guide, "Amazon ECS blue/green deployments").
+    pub deployment_strategy: Field<String>,
+    /// `deploymentConfiguration.bakeTimeInMinutes`: how long both revisions run after
+    /// production traffic has moved.
+    pub bake_time: Field<u64>,
 }
 
 /// How an ECS service's tasks are placed.

@@ -71,6 +71,13 @@ Feature: The API and its load balancer span availability zones (configuration)
     the Application Gateway's zones at least two.
     Google Cloud ("External Application Load Balancer overview"): each backend service behind
     the API's forwarding rule has backends in at least two zones.
+    AWS: a load balancer's zonal shift (zonal_shift.config.enabled, ELB "Enable zonal shift for
+    your Application Load Balancer",
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-zonal-shift.html)
+    and the API's target groups' health thresholds (target_group_health.*, ELB "Target group
+    health",
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health.html)
+    are shown in the evidence, not judged: the guide asks for neither.
     Fails when: a load balancer's subnets are in one zone; its file and path are named.
     Google Cloud: a backend service's network endpoint groups or instance groups are in one
     zone.

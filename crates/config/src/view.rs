@@ -19,7 +19,7 @@ pub use aws_resources::{
     DnsRecord, EcsContainer, EcsService, EksCluster, GroupKind, Launch, LbKind, LifecycleHook,
     LoadBalancer, NatGateway, NodeGroup, Placement, RegionalNat, RouteTable, ScalableTarget,
     ScalingPolicy, Subnet, SubnetEgress, TERMINATING, TargetGroup, TaskDefinition, Tier, TierOf,
-    VpcEndpoint,
+    VpcEndpoint, ZoneAttribute,
 };
 pub use gateway_api::{
     AWS_GROUP, Attribute, Backend, GATEWAY_GROUP, Gateway, GatewayClass, GatewayImpl, LbConfig,
@@ -76,6 +76,9 @@ pub struct Deployment {
     pub node_groups: Vec<NodeGroup>,
     /// EKS clusters (`aws eks describe-cluster`), for EKS Auto Mode.
     pub eks_clusters: Vec<EksCluster>,
+    /// Load balancer and target group attributes about zones (zonal shift, target group
+    /// health thresholds), for the multi-AZ rules' evidence.
+    pub zone_attributes: Vec<ZoneAttribute>,
     pub records: Vec<DnsRecord>,
     pub groups: Vec<AutoScalingGroup>,
     pub lifecycle_hooks: Vec<LifecycleHook>,

@@ -1688,3 +1688,84 @@ fn an_ecs_blue_green_service_drains_through_both_its_target_groups() {
         "{drain:#?}"
     );
 }
+
+#[test]
+fn zonal_shift_and_target_group_health_thresholds_are_shown_not_judged() {
+    // AWS, ELB: "Enable zonal shift for your Application Load Balancer", "Target group health".
+    let notes = |got: &netconform_model::Outcome| -> Vec<String> {
+        got.evidence
+            .iter()
+            .filter_map(|e| match e {
+                netconform_model::evidence::Evidence::Note { text } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let d = load_set("ecs", None);
+    let got = run("lb-zones", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    let shown = notes(&got);
+    assert!(
+        shown.iter().any(|n| n.starts_with(
+            "load balancer pulumi-lb: zonal shift enabled (ecs/load-balancer-attributes.json: Attributes[4].Value = true)"
+        )),
+        "{shown:#?}"
+    );
+    assert!(
+        shown.iter().any(|n| n.contains(
+            "target group pulumi-api: target_group_health.dns_failover.minimum_healthy_targets.count = 1 (ecs/target-group-attributes-api.json: Attributes[5].Value)"
+        )),
+        "{shown:#?}"
+    );
+    // Off (the default) is shown, and passes: no rule of the guide asks for it.
+    let text = std::fs::read_to_string(data().join("ecs/load-balancer-attributes.json"))
+        .unwrap()
+        .replace(
+            "\"zonal_shift.config.enabled\", \"Value\": \"true\"",
+            "\"zonal_shift.config.enabled\", \"Value\": \"false\"",
+        );
+    let dir = std::env::temp_dir().join(format!("netconform-zonal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("load-balancer-attributes.json"), text).unwrap();
+    let mut aws: Vec<String> = files(&data().join("ecs"))
+        .into_iter()
+        .filter(|f| f != "load-balancer-attributes.json")
+        .map(|f| data().join("ecs").join(f).display().to_string())
+        .collect();
+    aws.push(
+        dir.join("load-balancer-attributes.json")
+            .display()
+            .to_string(),
+    );
+    let aws: Vec<&str> = aws.iter().map(String::as_str).collect();
+    let d = load_files(&[], &aws, &[]);
+    let got = run("lb-zones", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        notes(&got)
+            .iter()
+            .any(|n| n.contains("load balancer pulumi-lb: zonal shift not enabled")),
+        "{:#?}",
+        notes(&got)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_stack_exports_zonal_shift_is_read() {
+    // aws:lb/loadBalancer:LoadBalancer's enableZonalShift (zonal_shift.config.enabled).
+    let text = std::fs::read_to_string(data().join("stack/conformant.json")).unwrap();
+    let text = text.replace(
+        "\"enableDeletionProtection\": true,",
+        "\"enableDeletionProtection\": true, \"enableZonalShift\": true,",
+    );
+    let d = netconform_config::read_stack_export_text(&text, "stack/conformant.json").unwrap();
+    let got = run("lb-zones", &d);
+    assert!(
+        got.evidence.iter().any(|e| matches!(
+            e,
+            netconform_model::evidence::Evidence::Note { text } if text.contains("zonal shift enabled")
+        )),
+        "{got:#?}"
+    );
+}

@@ -6,13 +6,18 @@ use std::collections::BTreeSet;
 use netconform_model::Outcome;
 use netconform_model::guide::{MIN_AVAILABILITY_ZONES, MIN_INSTANCES, Section};
 
+mod zone_features;
+
 use super::azure::{AKS_ZONES, VMSS_ZONES, is_scale_set};
-use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api, platform};
+use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api};
 use crate::node::{Field, Loc, State};
-use crate::view::{AutoScalingGroup, Deployment, EcsService, GroupKind, Input};
+use crate::view::{Deployment, Input};
+use zone_features::{
+    judge_distribution, judge_rebalancing, note_target_group_health, note_zonal_shift,
+};
 
 /// The zones of `subnets`, or the subnets whose zone no input gives.
-fn zones(d: &Deployment, subnets: &[String]) -> Result<BTreeSet<String>, Vec<String>> {
+pub(super) fn zones(d: &Deployment, subnets: &[String]) -> Result<BTreeSet<String>, Vec<String>> {
     let unknown: Vec<String> = subnets
         .iter()
         .filter(|s| d.zone_of(s).is_none())
@@ -149,127 +154,6 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
     judge.finish()
 }
 
-/// An ECS service spread over zones: whether ECS restores the spread after a zone's
-/// disruption (`availabilityZoneRebalancing`). DISABLED is reported, never failed: the guide
-/// asks for subnets in several zones, which the service has; AWS offers rebalancing as the way
-/// to even the tasks out again, not as a condition of the spread.
-fn judge_rebalancing(judge: &mut Judge, d: &Deployment, s: &EcsService) {
-    let spread = s
-        .subnets
-        .value()
-        .and_then(|ids| zones(d, ids).ok())
-        .is_some_and(|z| z.len() >= MIN_AVAILABILITY_ZONES as usize);
-    if !spread {
-        return;
-    }
-    let field = &s.az_rebalancing;
-    let expected = "ENABLED (ECS moves tasks back into a zone once it recovers)";
-    match &field.state {
-        State::Set(v) if v.eq_ignore_ascii_case("ENABLED") => judge.ok(
-            platform::ECS_AZ_REBALANCING,
-            &s.subject,
-            &field.at,
-            "ENABLED: ECS evens the tasks out over its zones again after a zone's disruption",
-            expected,
-        ),
-        State::Set(v) if !v.is_empty() => judge.warn(
-            platform::ECS_AZ_REBALANCING,
-            &s.subject,
-            &field.at,
-            format!(
-                "{v}: after a zone's disruption the tasks ECS replaced in the other zones stay there until the next deployment"
-            ),
-            expected,
-        ),
-        State::Set(_) | State::Unset => {}
-        State::Secret | State::Invalid(_) => {
-            judge.unreadable(platform::ECS_AZ_REBALANCING, &s.subject, field)
-        }
-    }
-}
-
-/// An EC2 auto-scaling group spread over zones: its Availability Zone distribution strategy,
-/// in the evidence. Both balanced strategies keep the group in every enabled zone, so neither
-/// fails the guide's rule; `balanced-only` keeps launching into a failed zone instead of the
-/// others, which AWS calls sound when the other zones hold enough capacity: a warning when they
-/// would hold fewer than the guide's minimum. `reservations-then-balanced` puts reservations
-/// before the even spread: a warning (AWS EC2 Auto Scaling user guide, "Auto Scaling group
-/// Availability Zone distribution").
-fn judge_distribution(judge: &mut Judge, d: &Deployment, g: &AutoScalingGroup) {
-    if g.kind != GroupKind::Ec2 {
-        return;
-    }
-    let Some(zones) = g.subnets.value().and_then(|ids| zones(d, ids).ok()) else {
-        return;
-    };
-    if zones.len() < MIN_AVAILABILITY_ZONES as usize {
-        return;
-    }
-    let field = &g.distribution;
-    let expected =
-        "balanced-best-effort, or balanced-only with enough capacity outside any one zone";
-    let strategy = match &field.state {
-        State::Set(v) if !v.is_empty() => v.clone(),
-        State::Set(_) | State::Unset => {
-            let shown = "not set (AWS default balanced-best-effort): launches that fail in a zone go to the group's other zones";
-            judge.ok(
-                platform::ASG_AZ_DISTRIBUTION,
-                &g.subject,
-                &field.at,
-                shown,
-                expected,
-            );
-            return;
-        }
-        State::Secret | State::Invalid(_) => {
-            judge.unreadable(platform::ASG_AZ_DISTRIBUTION, &g.subject, field);
-            return;
-        }
-    };
-    let running = g.desired.value().or(g.min.value()).copied();
-    match (strategy.as_str(), running) {
-        ("balanced-best-effort", _) => judge.ok(
-            platform::ASG_AZ_DISTRIBUTION,
-            &g.subject,
-            &field.at,
-            "balanced-best-effort: launches that fail in a zone go to the group's other zones",
-            expected,
-        ),
-        ("balanced-only", Some(n)) => {
-            // Balanced over the zones: the fullest zone holds n / zones, rounded up.
-            let count = zones.len() as u64;
-            let left = n - n.div_ceil(count);
-            let actual = format!(
-                "balanced-only: when a zone fails the group keeps launching into it; {left} of its {n} instance(s) stay in the other zones"
-            );
-            if left >= u64::from(MIN_INSTANCES) {
-                judge.ok(
-                    platform::ASG_AZ_DISTRIBUTION,
-                    &g.subject,
-                    &field.at,
-                    actual,
-                    expected,
-                );
-            } else {
-                judge.warn(
-                    platform::ASG_AZ_DISTRIBUTION,
-                    &g.subject,
-                    &field.at,
-                    format!("{actual}, under the guide's {MIN_INSTANCES}"),
-                    expected,
-                );
-            }
-        }
-        (other, _) => judge.warn(
-            platform::ASG_AZ_DISTRIBUTION,
-            &g.subject,
-            &field.at,
-            format!("{other}: the even spread over zones is not what the group keeps first"),
-            expected,
-        ),
-    }
-}
-
 /// Judges that `zones` (a group's own, where its subnets span every zone: an Azure scale set's,
 /// a managed instance group's distribution policy, a GKE cluster's node locations) are at
 /// least two.
@@ -402,6 +286,7 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
             gcp_backend_zones(&mut judge, d, lb);
             continue;
         }
+        note_zonal_shift(&mut judge, d, lb);
         let expected = format!("nodes in at least {MIN_AVAILABILITY_ZONES} zones");
         match &lb.placements.state {
             State::Set(placements) => {
@@ -458,6 +343,7 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
             }
         }
     }
+    note_target_group_health(&mut judge, d);
     judge.finish()
 }
 

@@ -371,6 +371,18 @@ pub struct NodeGroup {
     pub private_nodes: Field<bool>,
 }
 
+/// A load balancer or target group attribute about zones, read as it is: a load balancer's
+/// `zonal_shift.config.enabled`, a target group's `target_group_health.*` thresholds (ELB,
+/// "Enable zonal shift for your Application Load Balancer", "Target group health").
+#[derive(Debug, Clone)]
+pub struct ZoneAttribute {
+    /// The subject of the load balancer or target group it belongs to.
+    pub owner: String,
+    pub owner_arn: Option<String>,
+    pub key: String,
+    pub value: Field<String>,
+}
+
 /// An EKS cluster (`aws eks describe-cluster`): whether EKS Auto Mode runs its nodes.
 #[derive(Debug, Clone)]
 pub struct EksCluster {

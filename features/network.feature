@@ -20,6 +20,9 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     (and its exclusions) is exported, a subnet routing to an internet gateway is public only
     if the account does not block ingress, or an allow-bidirectional exclusion names the
     subnet or its VPC.
+    netconform collect asks for both; when a call gets no answer (refused, or an operation the
+    service does not implement), the load balancer's public subnets are not checked, naming
+    the action: not knowing the mode is never taken as no block.
     Azure: an internet-facing Application Gateway is reached through its public frontend IP,
     whatever its subnet's outbound access; Microsoft requires it a subnet of its own
     ("Application Gateway infrastructure configuration"). An Azure subnet's tier is its own

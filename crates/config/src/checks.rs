@@ -354,6 +354,16 @@ impl Judge {
                     format!("allow {action} to the identity collecting ({policy})"),
                 )
             });
+        } else if let Some((action, message)) = d.failed.get(&input) {
+            self.denial.borrow_mut().get_or_insert_with(|| {
+                Gap::new(
+                    format!("collection's call for {action} failed: {message}"),
+                    format!(
+                        "export {} by hand and name the file in [config] (docs/environment.md#config)",
+                        input.source()
+                    ),
+                )
+            });
         }
         how
     }

@@ -93,6 +93,10 @@ pub struct Deployment {
     /// The kinds collection was refused, with the IAM action denied (`denied.json`, which
     /// `netconform collect` writes): "not checked: AccessDenied for <action>".
     pub denied: BTreeMap<Input, String>,
+    /// The kinds whose collection call failed otherwise (an operation the service does not
+    /// implement), with the action and what it said (`denied.json`'s `NetconformFailed`): a
+    /// gap named with its action, never "none".
+    pub failed: BTreeMap<Input, (String, String)>,
     /// Where each kind of input was first read (a list such as `aws/subnets.json: Subnets`),
     /// for findings about something that is not there.
     pub lists: BTreeMap<Input, Loc>,

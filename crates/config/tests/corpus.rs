@@ -1769,3 +1769,44 @@ fn a_stack_exports_zonal_shift_is_read() {
         "{got:#?}"
     );
 }
+
+#[test]
+fn vpc_block_public_access_collection_could_not_read_is_a_gap_not_no_block() {
+    // What collection writes when the service does not answer the call (moto 5.2 does not
+    // implement it): the public-subnet rule cannot say the internet reaches the load
+    // balancer, so it is not checked, naming the action; never judged as "no block".
+    let mut aws: Vec<String> = files(&data().join("ecs"))
+        .into_iter()
+        .filter(|f| f.ends_with(".json"))
+        .map(|f| format!("ecs/{f}"))
+        .collect();
+    aws.push("denied/failed-block-public-access.json".into());
+    let aws: Vec<&str> = aws.iter().map(String::as_str).collect();
+    let d = load_files(&[], &aws, &[]);
+    let expected = [Expect {
+        verdict: Verdict::NotChecked,
+        ..fail(
+            "lb-public",
+            "",
+            "not checked: whether VPC Block Public Access keeps the internet from subnet-pub-a (load balancer pulumi-lb is public by its routes): collection's call for ec2:DescribeVpcBlockPublicAccessOptions failed (failed (exit 255): Unable to parse response",
+        )
+    }];
+    check_all("ecs, block public access failed", &d, &expected, |c| {
+        baseline("ecs", c)
+    });
+    let gap = run("lb-public", &d).gap.expect("a gap");
+    assert!(
+        gap.what
+            .starts_with("collection's call for ec2:DescribeVpcBlockPublicAccessOptions failed"),
+        "{gap:?}"
+    );
+    // The same deployment with the options and exclusions read decides as before.
+    let mut with: Vec<&str> = aws.clone();
+    with.retain(|f| *f != "denied/failed-block-public-access.json");
+    with.push("block-public-access/block-ingress.json");
+    with.push("block-public-access/exclusion-vpc.json");
+    assert_eq!(
+        run("lb-public", &load_files(&[], &with, &[])).verdict,
+        Verdict::Pass
+    );
+}

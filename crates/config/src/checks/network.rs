@@ -68,6 +68,14 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
             }
             let tier = d.tier(subnet);
             match tier.tier {
+                Some(Tier::Public) if bpa_unknown(d).is_some() => {
+                    let input = bpa_unknown(d).expect("just matched");
+                    judge.missing(format!(
+                        "whether VPC Block Public Access keeps the internet from {subnet} ({} is public by its routes): {}",
+                        lb.subject,
+                        judge.source(d, input)
+                    ));
+                }
                 Some(Tier::Public) => match blocked(d, subnet) {
                     Some(why) => judge.error(
                         platform::BLOCK_PUBLIC_ACCESS,
@@ -108,6 +116,27 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
         judge.missing("no internet-facing load balancer in the inputs");
     }
     judge.finish()
+}
+
+/// The VPC Block Public Access input collection tried and got no answer for, where it
+/// decides: the options (the mode), or the exclusions when the mode blocks ingress. Not told
+/// is a gap, never "no block".
+fn bpa_unknown(d: &Deployment) -> Option<Input> {
+    match &d.block_public_access {
+        None => d
+            .collection_missed(Input::BlockPublicAccess)
+            .then_some(Input::BlockPublicAccess),
+        Some(bpa) => {
+            let blocks = bpa
+                .mode
+                .value()
+                .is_some_and(|m| matches!(m.as_str(), "block-bidirectional" | "block-ingress"));
+            (blocks
+                && !d.has(Input::BlockPublicAccessExclusions)
+                && d.collection_missed(Input::BlockPublicAccessExclusions))
+            .then_some(Input::BlockPublicAccessExclusions)
+        }
+    }
 }
 
 /// Why VPC Block Public Access keeps the internet from a subnet, if it does: the account

@@ -1810,3 +1810,20 @@ fn vpc_block_public_access_collection_could_not_read_is_a_gap_not_no_block() {
         Verdict::Pass
     );
 }
+
+#[test]
+fn a_stack_exports_eks_cluster_says_whether_auto_mode_runs_its_nodes() {
+    // aws:eks/cluster:Cluster's computeConfig (the provider's shape of the EKS API's).
+    let text = r#"{"version": 3, "deployment": {"manifest": {"time": "2026-11-20T10:02:11Z", "magic": "", "version": "v3.200.0"}, "resources": [
+        {"urn": "urn:pulumi:prod::selfhosted-eks::aws:eks/cluster:Cluster::pulumi", "custom": true, "type": "aws:eks/cluster:Cluster", "id": "pulumi",
+         "inputs": {"name": "pulumi"},
+         "outputs": {"name": "pulumi", "arn": "arn:aws:eks:us-east-1:123456789012:cluster/pulumi",
+                     "computeConfig": {"enabled": true, "nodePools": ["general-purpose", "system"], "nodeRoleArn": "arn:aws:iam::123456789012:role/pulumi-eks-auto-node"},
+                     "vpcConfig": {"subnetIds": ["subnet-app-a", "subnet-app-b"]}}}
+    ]}}"#;
+    let d = netconform_config::read_stack_export_text(text, "stack.json").unwrap();
+    let cluster = &d.eks_clusters[0];
+    assert_eq!(cluster.auto_mode.value(), Some(&true));
+    assert_eq!(cluster.node_pools, ["general-purpose", "system"]);
+    assert_eq!(cluster.subject, "EKS cluster pulumi (aws:eks/cluster:Cluster)");
+}

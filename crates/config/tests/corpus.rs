@@ -1800,6 +1800,20 @@ fn vpc_block_public_access_collection_could_not_read_is_a_gap_not_no_block() {
             .starts_with("collection's call for ec2:DescribeVpcBlockPublicAccessOptions failed"),
         "{gap:?}"
     );
+    // The mode blocks ingress and the exclusions could not be read: whether one exempts the
+    // subnet is not known either.
+    let mut blocked: Vec<&str> = aws.clone();
+    blocked.retain(|f| *f != "denied/failed-block-public-access.json");
+    blocked.push("block-public-access/block-ingress.json");
+    blocked.push("denied/failed-block-public-access-exclusions.json");
+    let got = run("lb-public", &load_files(&[], &blocked, &[]));
+    assert_eq!(got.verdict, Verdict::NotChecked, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("collection's call for ec2:DescribeVpcBlockPublicAccessExclusions failed"),
+        "{}",
+        got.reason
+    );
     // The same deployment with the options and exclusions read decides as before.
     let mut with: Vec<&str> = aws.clone();
     with.retain(|f| *f != "denied/failed-block-public-access.json");
@@ -1825,5 +1839,8 @@ fn a_stack_exports_eks_cluster_says_whether_auto_mode_runs_its_nodes() {
     let cluster = &d.eks_clusters[0];
     assert_eq!(cluster.auto_mode.value(), Some(&true));
     assert_eq!(cluster.node_pools, ["general-purpose", "system"]);
-    assert_eq!(cluster.subject, "EKS cluster pulumi (aws:eks/cluster:Cluster)");
+    assert_eq!(
+        cluster.subject,
+        "EKS cluster pulumi (aws:eks/cluster:Cluster)"
+    );
 }

@@ -49,6 +49,11 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     Kubernetes: a preStop hook on the API's containers that waits while the load balancer
     deregisters the pod. ECS and VMs: a deregistration delay configured on the API's target
     groups (unset is the AWS default of 300 s: the guide asks for it to be configured).
+    An ECS service deployed blue/green (deploymentConfiguration.strategy BLUE_GREEN) registers
+    its tasks in its target group or its alternate one (advancedConfiguration
+    alternateTargetGroupArn) deployment by deployment, so both are the API's target groups
+    (AWS, ECS developer guide, "Amazon ECS blue/green deployments",
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-blue-green.html).
     Azure: the Application Gateway's backend settings for the API's pool, connectionDraining
     enabled with drainTimeoutInSec ("Application Gateway backend settings",
     https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining:
@@ -95,6 +100,10 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     (docs/guide/gateway/targetgroupconfig.md). ECS: shown as its sequence and worst case ("drain up to 300 s, then SIGTERM, then
     up to 120 s: up to 420 s per task"); on Fargate Spot a warning when the two-minute
     interruption notice cannot hold the drain and the stop (AWS: Spot termination notices).
+    Blue/green on ECS changes when the old tasks stop, not how: they keep serving until
+    production traffic has moved and the bake time (bakeTimeInMinutes) has ended, then each
+    drains through its target group's deregistration delay and stops; the strategy and bake
+    time are shown beside the sequence.
     VMs: the drain, then the termination hook, with their worst case.
     On GKE the network endpoint group's connection draining starts with the pod's termination,
     beside the preStop hook, and is reported (the backend service's, or the BackendConfig's or

@@ -21,6 +21,19 @@ Feature: The API and its load balancer span availability zones (configuration)
     (VPCZoneIdentifier) of an auto-scaling group that registers in the API's target group in
     two zones. A spread that is only preferred (ScheduleAnyway, preferred anti-affinity) passes
     with a warning, shown in every report: the scheduler may ignore it when a zone is full.
+    An ECS service whose subnets span zones with availabilityZoneRebalancing DISABLED passes
+    with a warning too (AWS, ECS developer guide, "Balancing an Amazon ECS service across
+    Availability Zones",
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html): after
+    a zone's disruption its tasks stay uneven until the next deployment; ENABLED (the default
+    for new services) is shown in the evidence. The guide asks for the subnets, so neither fails.
+    An EC2 auto-scaling group's Availability Zone distribution strategy is shown in the evidence
+    (AWS, EC2 Auto Scaling user guide, "Auto Scaling group Availability Zone distribution",
+    https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-availability-zone-balanced.html):
+    both balanced strategies keep the group in every enabled zone, so neither fails; balanced-only
+    keeps launching into a failed zone, and warns when the other zones would hold fewer than two
+    of its instances; reservations-then-balanced, which fills reservations before spreading,
+    warns.
     Azure: an AKS node pool's availabilityZones (the node pools together in two zones, each in
     one; Microsoft, "Availability zones in AKS",
     https://learn.microsoft.com/azure/aks/availability-zones), a VM scale set's zones ("Create a
@@ -58,6 +71,13 @@ Feature: The API and its load balancer span availability zones (configuration)
     the Application Gateway's zones at least two.
     Google Cloud ("External Application Load Balancer overview"): each backend service behind
     the API's forwarding rule has backends in at least two zones.
+    AWS: a load balancer's zonal shift (zonal_shift.config.enabled, ELB "Enable zonal shift for
+    your Application Load Balancer",
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-zonal-shift.html)
+    and the API's target groups' health thresholds (target_group_health.*, ELB "Target group
+    health",
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health.html)
+    are shown in the evidence, not judged: the guide asks for neither.
     Fails when: a load balancer's subnets are in one zone; its file and path are named.
     Google Cloud: a backend service's network endpoint groups or instance groups are in one
     zone.

@@ -20,6 +20,9 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     (and its exclusions) is exported, a subnet routing to an internet gateway is public only
     if the account does not block ingress, or an allow-bidirectional exclusion names the
     subnet or its VPC.
+    netconform collect asks for both; when a call gets no answer (refused, or an operation the
+    service does not implement), the load balancer's public subnets are not checked, naming
+    the action: not knowing the mode is never taken as no block.
     Azure: an internet-facing Application Gateway is reached through its public frontend IP,
     whatever its subnet's outbound access; Microsoft requires it a subnet of its own
     ("Application Gateway infrastructure configuration"). An Azure subnet's tier is its own
@@ -47,8 +50,12 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
   @rec:subnets-by-tier
   Scenario: The API runs in private subnets without public addresses
     ECS: the service's subnets and assignPublicIp. Kubernetes: the node groups' subnets (pods
-    take their nodes' subnets), from aws eks describe-nodegroup. VMs: the subnets of the
-    auto-scaling group that registers in the API's target group.
+    take their nodes' subnets), from aws eks describe-nodegroup. With EKS Auto Mode
+    (computeConfig.enabled in aws eks describe-cluster) the nodes come from node pools, not node
+    groups: the subnets of their NodeClass (EKS user guide, "Create a Node Class for Amazon
+    EKS", https://docs.aws.amazon.com/eks/latest/userguide/create-node-class.html), its
+    status.subnets or the ids of its subnetSelectorTerms, stand for the node groups'. VMs: the
+    subnets of the auto-scaling group that registers in the API's target group.
     Azure: the subnets (vnetSubnetId) of the AKS node pools, of the scale set in the API's
     backend pool: a NAT gateway attached, not Azure's default outbound access.
     Google Cloud's subnets have no tier of their own: private nodes (enablePrivateNodes, GKE

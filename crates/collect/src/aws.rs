@@ -88,7 +88,7 @@ pub async fn collect_aws(
     let subnets = network::network(&mut run, &vpcs).await?;
     eks::node_groups(&mut run, &subnets).await?;
     databases::databases(&mut run, &vpcs).await?;
-    if !run.denied.denied.is_empty() {
+    if !run.denied.is_empty() {
         // What the readers could not be given, and why: the checks that need it say
         // "not checked: AccessDenied for <action>" instead of "no input".
         denied::write(out, &run.denied, &mut run.manifest)?;

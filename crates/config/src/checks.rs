@@ -117,6 +117,11 @@ pub mod platform {
     pub const ECS_MANAGED_DRAINING: &str = "AWS (ECS, \"Managed instance draining\"): a capacity provider with managedDraining ENABLED drains an instance's tasks before its auto-scaling group terminates it.";
     pub const BLOCK_PUBLIC_ACCESS: &str = "AWS (EC2 API, VpcBlockPublicAccessOptions and VpcBlockPublicAccessExclusion, 2024): with InternetGatewayBlockMode block-bidirectional or block-ingress, traffic from internet gateways into the Region's VPCs is blocked, except for VPCs and subnets an allow-bidirectional exclusion names.";
     pub const REGIONAL_NAT: &str = "AWS (VPC user guide, \"Regional NAT gateways for automatic multi-AZ expansion\", 2025): a regional NAT gateway (AvailabilityMode regional) is one gateway that runs in every zone it serves, with no public subnet of its own; with AutoProvisionZones enabled it follows the VPC's subnets to every zone. It is the one-NAT-per-zone layout by construction.";
+    pub const ECS_AZ_REBALANCING: &str = "AWS (ECS developer guide, \"Balancing an Amazon ECS service across Availability Zones\", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html): after an Availability Zone disruption a service's tasks can stay uneven across zones; with availabilityZoneRebalancing ENABLED (the default for new services) ECS starts tasks in the zones with the fewest and stops them in the zones with the most.";
+    pub const ASG_AZ_DISTRIBUTION: &str = "AWS (EC2 Auto Scaling user guide, \"Auto Scaling group Availability Zone distribution\", https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-availability-zone-balanced.html): both balanced strategies keep an equal number of instances in the enabled zones; when launches fail in a zone, balanced-best-effort (the default) launches in another zone, balanced-only keeps trying the failed zone, sound when the remaining zones hold enough capacity; reservations-then-balanced fills Capacity Reservations before spreading evenly.";
+    pub const ECS_BLUE_GREEN: &str = "AWS (ECS developer guide, \"Amazon ECS blue/green deployments\", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-blue-green.html): the green revision's tasks register in the alternate target group, production traffic moves to it, both revisions run for the bake time, then the blue tasks are stopped; a stopping task leaves its target group through the deregistration delay as in any deployment.";
+    pub const ZONAL_SHIFT: &str = "AWS (ELB, \"Enable zonal shift for your Application Load Balancer\", https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-zonal-shift.html): with zonal_shift.config.enabled (off by default) ARC zonal shift and zonal autoshift can move the load balancer's traffic away from an impaired zone.";
+    pub const TARGET_GROUP_HEALTH: &str = "AWS (ELB, \"Target group health\", https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health.html): when a zone's healthy targets fall below the DNS failover threshold its load balancer addresses leave DNS; below the routing failover threshold the zone's node sends traffic to every target, healthy or not.";
     pub const ASG_ELB_HEALTH: &str = "AWS (EC2 Auto Scaling, \"Health checks\"): with health check type EC2 the group replaces only instances whose EC2 status fails; ELB adds the load balancer's health check, after the grace period.";
 }
 
@@ -166,6 +171,8 @@ pub(crate) struct Judge {
     /// The first input collection was denied that the check needed: the gap it reports
     /// (before any other). Set by [`Judge::source`], which reasons call while they are built.
     denial: std::cell::RefCell<Option<Gap>>,
+    /// Facts for the evidence that no rule judges ([`Judge::note`]).
+    notes: Vec<String>,
 }
 
 impl Judge {
@@ -180,6 +187,7 @@ impl Judge {
             inapplicable: Vec::new(),
             platforms: Vec::new(),
             denial: std::cell::RefCell::new(None),
+            notes: Vec::new(),
         }
     }
 
@@ -274,6 +282,11 @@ impl Judge {
         }
     }
 
+    /// A fact the inputs show that no rule judges, for the evidence (never a verdict).
+    pub(crate) fn note(&mut self, text: impl Into<String>) {
+        self.notes.push(text.into());
+    }
+
     /// Says which platforms' rules the check applied (shown in its reason and evidence).
     pub(crate) fn applied(&mut self, platforms: Vec<String>) {
         self.platforms = platforms;
@@ -339,6 +352,16 @@ impl Judge {
                 Gap::new(
                     format!("collection was denied {action}"),
                     format!("allow {action} to the identity collecting ({policy})"),
+                )
+            });
+        } else if let Some((action, message)) = d.failed.get(&input) {
+            self.denial.borrow_mut().get_or_insert_with(|| {
+                Gap::new(
+                    format!("collection's call for {action} failed: {message}"),
+                    format!(
+                        "export {} by hand and name the file in [config] (docs/environment.md#config)",
+                        input.source()
+                    ),
                 )
             });
         }
@@ -476,6 +499,9 @@ impl Judge {
         }
         for finding in self.findings {
             outcome = outcome.with_evidence(finding);
+        }
+        for text in self.notes {
+            outcome = outcome.with_evidence(Evidence::Note { text });
         }
         outcome
     }

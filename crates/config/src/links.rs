@@ -16,7 +16,7 @@ pub(crate) mod gcp;
 use std::collections::BTreeMap;
 
 use crate::node::{Field, Loc, State};
-use crate::view::{Deployment, LbKind, LoadBalancer, TargetGroup};
+use crate::view::{Deployment, LbKind, LoadBalancer, TargetGroup, ZoneAttribute};
 
 /// Attributes that do not name their resource.
 #[derive(Debug, Clone)]
@@ -135,7 +135,30 @@ fn attach_to_load_balancer(view: &mut Deployment, attrs: &Attributes) -> Result<
     };
     lb.deletion_protection = field.unwrap_or_else(|| Field::unset(attrs.at.clone()));
     lb.attributes_read = true;
+    let (subject, arn) = (lb.subject.clone(), lb.arn.clone());
+    keep_zone_attributes(view, attrs, &subject, arn, "zonal_shift.");
     Ok(())
+}
+
+/// The attributes under `prefix` (zonal shift, target group health thresholds): read into the
+/// view as they are, for the multi-AZ rules' evidence.
+fn keep_zone_attributes(
+    view: &mut Deployment,
+    attrs: &Attributes,
+    owner: &str,
+    owner_arn: Option<String>,
+    prefix: &str,
+) {
+    for (key, value) in &attrs.values {
+        if key.starts_with(prefix) {
+            view.zone_attributes.push(ZoneAttribute {
+                owner: owner.to_owned(),
+                owner_arn: owner_arn.clone(),
+                key: key.clone(),
+                value: value.clone(),
+            });
+        }
+    }
 }
 
 fn attach_to_target_group(view: &mut Deployment, attrs: &Attributes) -> Result<(), String> {
@@ -187,6 +210,12 @@ fn attach_to_target_group(view: &mut Deployment, attrs: &Attributes) -> Result<(
             attributes_read: true,
         }),
     }
+    let tg = match index {
+        Some(i) => &view.target_groups[i],
+        None => view.target_groups.last().expect("just pushed"),
+    };
+    let (subject, arn) = (tg.subject.clone(), tg.arn.clone());
+    keep_zone_attributes(view, attrs, &subject, arn, "target_group_health.");
     Ok(())
 }
 

@@ -16,9 +16,10 @@ use serde_saphyr::Spanned;
 
 pub use aws_resources::{
     AutoScalingGroup, BlockPublicAccess, BpaExclusion, CapacityProvider, Database, DbSubnetGroup,
-    DnsRecord, EcsContainer, EcsService, GroupKind, Launch, LbKind, LifecycleHook, LoadBalancer,
-    NatGateway, NodeGroup, Placement, RegionalNat, RouteTable, ScalableTarget, ScalingPolicy,
-    Subnet, SubnetEgress, TERMINATING, TargetGroup, TaskDefinition, Tier, TierOf, VpcEndpoint,
+    DnsRecord, EcsContainer, EcsService, EksCluster, GroupKind, Launch, LbKind, LifecycleHook,
+    LoadBalancer, NatGateway, NodeGroup, Placement, RegionalNat, RouteTable, ScalableTarget,
+    ScalingPolicy, Subnet, SubnetEgress, TERMINATING, TargetGroup, TaskDefinition, Tier, TierOf,
+    VpcEndpoint, ZoneAttribute,
 };
 pub use gateway_api::{
     AWS_GROUP, Attribute, Backend, GATEWAY_GROUP, Gateway, GatewayClass, GatewayImpl, LbConfig,
@@ -75,6 +76,11 @@ pub struct Deployment {
     pub databases: Vec<Database>,
     pub db_subnet_groups: Vec<DbSubnetGroup>,
     pub node_groups: Vec<NodeGroup>,
+    /// EKS clusters (`aws eks describe-cluster`), for EKS Auto Mode.
+    pub eks_clusters: Vec<EksCluster>,
+    /// Load balancer and target group attributes about zones (zonal shift, target group
+    /// health thresholds), for the multi-AZ rules' evidence.
+    pub zone_attributes: Vec<ZoneAttribute>,
     pub records: Vec<DnsRecord>,
     pub groups: Vec<AutoScalingGroup>,
     pub lifecycle_hooks: Vec<LifecycleHook>,
@@ -91,6 +97,10 @@ pub struct Deployment {
     /// The kinds collection was refused, with the IAM action denied (`denied.json`, which
     /// `netconform collect` writes): "not checked: AccessDenied for <action>".
     pub denied: BTreeMap<Input, String>,
+    /// The kinds whose collection call failed otherwise (an operation the service does not
+    /// implement), with the action and what it said (`denied.json`'s `NetconformFailed`): a
+    /// gap named with its action, never "none".
+    pub failed: BTreeMap<Input, (String, String)>,
     /// Where each kind of input was first read (a list such as `aws/subnets.json: Subnets`),
     /// for findings about something that is not there.
     pub lists: BTreeMap<Input, Loc>,

@@ -634,6 +634,16 @@ const BROKEN: &[(&str, &str, Expect)] = &[
         ),
     ),
     (
+        // Blue/green: the alternate target group holds the tasks every other deployment.
+        "ecs",
+        "blue-green-alternate-no-drain",
+        fail(
+            "drain",
+            "broken/ecs/blue-green-alternate-no-drain/target-group-attributes-api-green.json: Attributes[1].Value",
+            "Attributes[1].Value = 0, expected set, above 0",
+        ),
+    ),
+    (
         "ecs",
         "regional-nat-missing-zone",
         fail(
@@ -1462,4 +1472,375 @@ fn vpc_block_public_access_keeps_the_internet_from_a_public_load_balancer_unless
         &with(&["block-ingress.json", "exclusion-vpc.json"]),
     );
     assert_eq!(excluded.verdict, Verdict::Pass, "{}", excluded.reason);
+}
+
+#[test]
+fn ecs_availability_zone_rebalancing_disabled_is_a_warning_not_a_failure() {
+    // AWS, ECS developer guide, "Balancing an Amazon ECS service across Availability Zones":
+    // rebalancing evens the tasks out after a zone's disruption; the guide asks for the
+    // subnets in several zones, which the service has.
+    let d = load_set("ecs", None);
+    let zones = run("api-zones", &d);
+    assert!(
+        findings(&zones)
+            .iter()
+            .any(|f| f.status == FindingStatus::Conforms
+                && f.path == "services[0].availabilityZoneRebalancing"
+                && f.actual.starts_with("ENABLED")),
+        "{zones:#?}"
+    );
+    let d = load_set("ecs", Some("warning/ecs/az-rebalancing-disabled"));
+    let warned = pass(
+        "api-zones",
+        "(warning: warning/ecs/az-rebalancing-disabled/services.json: services[0].availabilityZoneRebalancing = DISABLED: after a zone's disruption the tasks ECS replaced in the other zones stay there until the next deployment",
+    );
+    check_all("ecs/az-rebalancing-disabled", &d, &[warned], |c| {
+        baseline("ecs", c)
+    });
+}
+
+#[test]
+fn a_stack_exports_availability_zone_rebalancing_is_read() {
+    let text = std::fs::read_to_string(data().join("stack/conformant.json")).unwrap();
+    let from = "\"healthCheckGracePeriodSeconds\": 120,";
+    assert!(text.contains(from));
+    let to =
+        "\"healthCheckGracePeriodSeconds\": 120, \"availabilityZoneRebalancing\": \"DISABLED\",";
+    let d =
+        netconform_config::read_stack_export_text(&text.replace(from, to), "stack/conformant.json")
+            .unwrap();
+    let got = run("api-zones", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("availabilityZoneRebalancing = DISABLED"),
+        "{}",
+        got.reason
+    );
+}
+
+/// The api-zones finding of a group's Availability Zone distribution strategy.
+fn distribution_finding(got: &netconform_model::Outcome) -> Option<(FindingStatus, String)> {
+    findings(got)
+        .into_iter()
+        .find(|f| {
+            f.path
+                .to_lowercase()
+                .ends_with("capacitydistributionstrategy")
+        })
+        .map(|f| (f.status, f.actual.clone()))
+}
+
+#[test]
+fn an_auto_scaling_groups_zone_distribution_is_shown_and_balanced_only_warns_without_capacity() {
+    // AWS, EC2 Auto Scaling user guide, "Auto Scaling group Availability Zone distribution".
+    let d = load_set("vms", None);
+    let got = run("api-zones", &d);
+    assert_eq!(
+        distribution_finding(&got),
+        Some((
+            FindingStatus::Conforms,
+            "balanced-best-effort: launches that fail in a zone go to the group's other zones"
+                .to_owned()
+        )),
+        "{got:#?}"
+    );
+    // balanced-only with 3 instances over 2 zones: a zone's failure leaves 1 elsewhere.
+    let d = load_set("vms", Some("warning/vms/az-balanced-only"));
+    let warned = pass(
+        "api-zones",
+        "(warning: warning/vms/az-balanced-only/auto-scaling-groups.json: AutoScalingGroups[0].AvailabilityZoneDistribution.CapacityDistributionStrategy = balanced-only: when a zone fails the group keeps launching into it; 1 of its 3 instance(s) stay in the other zones, under the guide's 2",
+    );
+    check_all("vms/az-balanced-only", &d, &[warned], |c| {
+        baseline("vms", c)
+    });
+    // With 4 instances, 2 stay: what AWS calls enough capacity in the remaining zones.
+    let d = vms_stack_with(
+        "\"healthCheckGracePeriod\": 120,",
+        "\"healthCheckGracePeriod\": 120, \"availabilityZoneDistribution\": {\"capacityDistributionStrategy\": \"balanced-only\"},",
+    );
+    let got = run("api-zones", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    let (status, actual) = distribution_finding(&got).expect("the stack's strategy is read");
+    assert_eq!(status, FindingStatus::Warning, "{actual}");
+    let text = std::fs::read_to_string(data().join("stack/vms.json")).unwrap();
+    let four = text
+        .replace("\"desiredCapacity\": 3,", "\"desiredCapacity\": 4,")
+        .replace(
+            "\"healthCheckGracePeriod\": 120,",
+            "\"healthCheckGracePeriod\": 120, \"availabilityZoneDistribution\": {\"capacityDistributionStrategy\": \"balanced-only\"},",
+        );
+    let d = netconform_config::read_stack_export_text(&four, "stack/vms.json").unwrap();
+    let got = run("api-zones", &d);
+    assert_eq!(
+        distribution_finding(&got).map(|(s, _)| s),
+        Some(FindingStatus::Conforms),
+        "{got:#?}"
+    );
+    // Reservations first: the even spread comes second.
+    let d = vms_stack_with(
+        "\"healthCheckGracePeriod\": 120,",
+        "\"healthCheckGracePeriod\": 120, \"availabilityZoneDistribution\": {\"capacityDistributionStrategy\": \"reservations-then-balanced\"},",
+    );
+    let got = run("api-zones", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert_eq!(
+        distribution_finding(&got).map(|(s, _)| s),
+        Some(FindingStatus::Warning)
+    );
+}
+
+/// The `eks/` set with EKS Auto Mode instead of its managed node group: `aws eks
+/// describe-cluster` with `computeConfig.enabled`, and the NodeClass `kubectl get
+/// nodeclasses.eks.amazonaws.com -o json` prints (`node_class`: a directory under tests/data
+/// holding `kubernetes/nodeclasses.json`, or none).
+fn eks_auto_mode(node_class: Option<&str>) -> Deployment {
+    let aws: Vec<String> = files(&data().join("eks/aws"))
+        .into_iter()
+        .filter(|f| f != "nodegroup.json")
+        .map(|f| format!("eks/aws/{f}"))
+        .chain(["eks-auto/aws/cluster.json".to_owned()])
+        .collect();
+    let kubernetes: Vec<String> = files(&data().join("eks/kubernetes"))
+        .into_iter()
+        .map(|f| format!("eks/kubernetes/{f}"))
+        .chain(node_class.map(|dir| format!("{dir}/kubernetes/nodeclasses.json")))
+        .collect();
+    let aws: Vec<&str> = aws.iter().map(String::as_str).collect();
+    let kubernetes: Vec<&str> = kubernetes.iter().map(String::as_str).collect();
+    load_files(&kubernetes, &aws, &[])
+}
+
+#[test]
+fn eks_auto_mode_judges_the_node_class_subnets() {
+    // AWS: EKS user guide, "Create a Node Class for Amazon EKS"; CloudFormation
+    // AWS::EKS::Cluster ComputeConfig. No managed node group: the NodeClass places the nodes.
+    let d = eks_auto_mode(Some("eks-auto"));
+    let private = run("api-private", &d);
+    assert!(
+        private.reason.contains("subnet-app-a: private")
+            && private.reason.contains("(EKS Auto Mode NodeClass default)"),
+        "{}",
+        private.reason
+    );
+    check_all("eks-auto", &d, &[], |c| baseline("eks", c));
+    // A NodeClass that places nodes in a public subnet (which also keeps their S3 traffic off
+    // the gateway endpoint of the application subnets' route tables).
+    let d = eks_auto_mode(Some("broken/eks-auto/nodeclass-public-subnet"));
+    check_all(
+        "eks-auto/nodeclass-public-subnet",
+        &d,
+        &[
+            fail(
+                "api-private",
+                "broken/eks-auto/nodeclass-public-subnet/kubernetes/nodeclasses.json: items[0].status.subnets[0]",
+                "subnet-pub-a: public",
+            ),
+            fail(
+                // By its nature: the public subnet's route table has no S3 endpoint.
+                "s3-endpoint",
+                "eks/aws/vpc-endpoints.json: VpcEndpoints[0].RouteTableIds",
+                "which these subnets the API runs in do not use: subnet-pub-a (route table rtb-public)",
+            ),
+        ],
+        |c| baseline("eks", c),
+    );
+    // Auto Mode without its NodeClass: not checked, naming what to export.
+    let d = eks_auto_mode(None);
+    let got = run("api-private", &d);
+    assert_eq!(got.verdict, Verdict::NotChecked, "{}", got.reason);
+    assert!(
+        got.reason.contains(
+            "EKS cluster pulumi runs its nodes with EKS Auto Mode (computeConfig.enabled): no input for its NodeClass"
+        ) && got
+            .reason
+            .contains("kubectl get nodeclasses.eks.amazonaws.com -o json"),
+        "{}",
+        got.reason
+    );
+}
+
+#[test]
+fn an_ecs_blue_green_service_drains_through_both_its_target_groups() {
+    // AWS, ECS developer guide, "Amazon ECS blue/green deployments"; ECS API
+    // DeploymentConfiguration (strategy, bakeTimeInMinutes), AdvancedConfiguration.
+    let d = load_set("ecs", Some("ecs-blue-green"));
+    check_all("ecs-blue-green", &d, &[], |c| baseline("ecs", c));
+    let timeline = run("timeline", &d);
+    let blue_green = findings(&timeline)
+        .into_iter()
+        .find(|f| f.path == "services[0].deploymentConfiguration.strategy")
+        .unwrap_or_else(|| panic!("{timeline:#?}"));
+    assert_eq!(blue_green.status, FindingStatus::Conforms);
+    assert!(
+        blue_green.actual.starts_with(
+            "BLUE_GREEN with a bake time of 10 min: the old tasks keep serving until production traffic has moved and the bake time has ended, then each drains up to 300 s"
+        ),
+        "{}",
+        blue_green.actual
+    );
+    // The alternate target group is judged like the primary one.
+    let drain = run("drain", &d);
+    assert!(
+        findings(&drain).iter().any(|f| f.file
+            == "ecs-blue-green/target-group-attributes-api-green.json"
+            && f.status == FindingStatus::Conforms),
+        "{drain:#?}"
+    );
+}
+
+#[test]
+fn zonal_shift_and_target_group_health_thresholds_are_shown_not_judged() {
+    // AWS, ELB: "Enable zonal shift for your Application Load Balancer", "Target group health".
+    let notes = |got: &netconform_model::Outcome| -> Vec<String> {
+        got.evidence
+            .iter()
+            .filter_map(|e| match e {
+                netconform_model::evidence::Evidence::Note { text } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let d = load_set("ecs", None);
+    let got = run("lb-zones", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    let shown = notes(&got);
+    assert!(
+        shown.iter().any(|n| n.starts_with(
+            "load balancer pulumi-lb: zonal shift enabled (ecs/load-balancer-attributes.json: Attributes[4].Value = true)"
+        )),
+        "{shown:#?}"
+    );
+    assert!(
+        shown.iter().any(|n| n.contains(
+            "target group pulumi-api: target_group_health.dns_failover.minimum_healthy_targets.count = 1 (ecs/target-group-attributes-api.json: Attributes[5].Value)"
+        )),
+        "{shown:#?}"
+    );
+    // Off (the default) is shown, and passes: no rule of the guide asks for it.
+    let text = std::fs::read_to_string(data().join("ecs/load-balancer-attributes.json"))
+        .unwrap()
+        .replace(
+            "\"zonal_shift.config.enabled\", \"Value\": \"true\"",
+            "\"zonal_shift.config.enabled\", \"Value\": \"false\"",
+        );
+    let dir = std::env::temp_dir().join(format!("netconform-zonal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("load-balancer-attributes.json"), text).unwrap();
+    let mut aws: Vec<String> = files(&data().join("ecs"))
+        .into_iter()
+        .filter(|f| f != "load-balancer-attributes.json")
+        .map(|f| data().join("ecs").join(f).display().to_string())
+        .collect();
+    aws.push(
+        dir.join("load-balancer-attributes.json")
+            .display()
+            .to_string(),
+    );
+    let aws: Vec<&str> = aws.iter().map(String::as_str).collect();
+    let d = load_files(&[], &aws, &[]);
+    let got = run("lb-zones", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        notes(&got)
+            .iter()
+            .any(|n| n.contains("load balancer pulumi-lb: zonal shift not enabled")),
+        "{:#?}",
+        notes(&got)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_stack_exports_zonal_shift_is_read() {
+    // aws:lb/loadBalancer:LoadBalancer's enableZonalShift (zonal_shift.config.enabled).
+    let text = std::fs::read_to_string(data().join("stack/conformant.json")).unwrap();
+    let text = text.replace(
+        "\"enableDeletionProtection\": true,",
+        "\"enableDeletionProtection\": true, \"enableZonalShift\": true,",
+    );
+    let d = netconform_config::read_stack_export_text(&text, "stack/conformant.json").unwrap();
+    let got = run("lb-zones", &d);
+    assert!(
+        got.evidence.iter().any(|e| matches!(
+            e,
+            netconform_model::evidence::Evidence::Note { text } if text.contains("zonal shift enabled")
+        )),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn vpc_block_public_access_collection_could_not_read_is_a_gap_not_no_block() {
+    // What collection writes when the service does not answer the call (moto 5.2 does not
+    // implement it): the public-subnet rule cannot say the internet reaches the load
+    // balancer, so it is not checked, naming the action; never judged as "no block".
+    let mut aws: Vec<String> = files(&data().join("ecs"))
+        .into_iter()
+        .filter(|f| f.ends_with(".json"))
+        .map(|f| format!("ecs/{f}"))
+        .collect();
+    aws.push("denied/failed-block-public-access.json".into());
+    let aws: Vec<&str> = aws.iter().map(String::as_str).collect();
+    let d = load_files(&[], &aws, &[]);
+    let expected = [Expect {
+        verdict: Verdict::NotChecked,
+        ..fail(
+            "lb-public",
+            "",
+            "not checked: whether VPC Block Public Access keeps the internet from subnet-pub-a (load balancer pulumi-lb is public by its routes): collection's call for ec2:DescribeVpcBlockPublicAccessOptions failed (failed (exit 255): Unable to parse response",
+        )
+    }];
+    check_all("ecs, block public access failed", &d, &expected, |c| {
+        baseline("ecs", c)
+    });
+    let gap = run("lb-public", &d).gap.expect("a gap");
+    assert!(
+        gap.what
+            .starts_with("collection's call for ec2:DescribeVpcBlockPublicAccessOptions failed"),
+        "{gap:?}"
+    );
+    // The mode blocks ingress and the exclusions could not be read: whether one exempts the
+    // subnet is not known either.
+    let mut blocked: Vec<&str> = aws.clone();
+    blocked.retain(|f| *f != "denied/failed-block-public-access.json");
+    blocked.push("block-public-access/block-ingress.json");
+    blocked.push("denied/failed-block-public-access-exclusions.json");
+    let got = run("lb-public", &load_files(&[], &blocked, &[]));
+    assert_eq!(got.verdict, Verdict::NotChecked, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("collection's call for ec2:DescribeVpcBlockPublicAccessExclusions failed"),
+        "{}",
+        got.reason
+    );
+    // The same deployment with the options and exclusions read decides as before.
+    let mut with: Vec<&str> = aws.clone();
+    with.retain(|f| *f != "denied/failed-block-public-access.json");
+    with.push("block-public-access/block-ingress.json");
+    with.push("block-public-access/exclusion-vpc.json");
+    assert_eq!(
+        run("lb-public", &load_files(&[], &with, &[])).verdict,
+        Verdict::Pass
+    );
+}
+
+#[test]
+fn a_stack_exports_eks_cluster_says_whether_auto_mode_runs_its_nodes() {
+    // aws:eks/cluster:Cluster's computeConfig (the provider's shape of the EKS API's).
+    let text = r#"{"version": 3, "deployment": {"manifest": {"time": "2026-11-20T10:02:11Z", "magic": "", "version": "v3.200.0"}, "resources": [
+        {"urn": "urn:pulumi:prod::selfhosted-eks::aws:eks/cluster:Cluster::pulumi", "custom": true, "type": "aws:eks/cluster:Cluster", "id": "pulumi",
+         "inputs": {"name": "pulumi"},
+         "outputs": {"name": "pulumi", "arn": "arn:aws:eks:us-east-1:123456789012:cluster/pulumi",
+                     "computeConfig": {"enabled": true, "nodePools": ["general-purpose", "system"], "nodeRoleArn": "arn:aws:iam::123456789012:role/pulumi-eks-auto-node"},
+                     "vpcConfig": {"subnetIds": ["subnet-app-a", "subnet-app-b"]}}}
+    ]}}"#;
+    let d = netconform_config::read_stack_export_text(text, "stack.json").unwrap();
+    let cluster = &d.eks_clusters[0];
+    assert_eq!(cluster.auto_mode.value(), Some(&true));
+    assert_eq!(cluster.node_pools, ["general-purpose", "system"]);
+    assert_eq!(
+        cluster.subject,
+        "EKS cluster pulumi (aws:eks/cluster:Cluster)"
+    );
 }

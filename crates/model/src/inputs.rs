@@ -51,11 +51,12 @@ pub enum Input {
     CloudDnsRecords,
     BlockPublicAccess,
     BlockPublicAccessExclusions,
+    EksClusters,
 }
 
 impl Input {
     /// Every kind.
-    pub const ALL: [Input; 40] = [
+    pub const ALL: [Input; 41] = [
         Input::Kubernetes,
         Input::EcsServices,
         Input::TaskDefinitions,
@@ -96,6 +97,7 @@ impl Input {
         Input::CloudDnsRecords,
         Input::BlockPublicAccess,
         Input::BlockPublicAccessExclusions,
+        Input::EksClusters,
     ];
 
     /// The command whose output provides it (`aws elbv2 describe-target-groups`): how a
@@ -144,6 +146,7 @@ impl Input {
             Input::BlockPublicAccessExclusions => {
                 "aws ec2 describe-vpc-block-public-access-exclusions"
             }
+            Input::EksClusters => "aws eks describe-cluster",
         }
     }
 
@@ -238,16 +241,55 @@ pub struct Denied {
     pub command: String,
 }
 
-/// `denied.json`: every refused call of one collection, one record per input and action.
+/// A collection call that got no answer for another reason than a refusal (the service
+/// failed, or does not implement the operation: an emulator, a partition without the feature):
+/// what it would have fed, the action, the command and what it said. Its input is a gap named
+/// with its action, never taken as "none".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failed {
+    #[serde(rename = "Feeds")]
+    pub feeds: Input,
+    #[serde(rename = "Action")]
+    pub action: String,
+    #[serde(rename = "Command", default)]
+    pub command: String,
+    #[serde(rename = "Message", default)]
+    pub message: String,
+}
+
+/// `denied.json`: every refused call of one collection, one record per input and action, and
+/// the calls that failed otherwise.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeniedCalls {
     #[serde(rename = "NetconformDenied")]
     pub denied: Vec<Denied>,
+    #[serde(
+        rename = "NetconformFailed",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub failed: Vec<Failed>,
 }
 
 impl DeniedCalls {
     /// The key that tells the file apart from the CLI outputs beside it.
     pub const KEY: &'static str = "NetconformDenied";
+
+    /// Records a failed `call` unless the same input already failed the same action.
+    pub fn record_failure(&mut self, call: Failed) {
+        if !self
+            .failed
+            .iter()
+            .any(|d| d.feeds == call.feeds && d.action == call.action)
+        {
+            self.failed.push(call);
+        }
+    }
+
+    /// Whether there is anything to write.
+    pub fn is_empty(&self) -> bool {
+        self.denied.is_empty() && self.failed.is_empty()
+    }
 
     /// Records `call` unless the same input was already refused the same action.
     pub fn record(&mut self, call: Denied) {

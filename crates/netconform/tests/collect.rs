@@ -153,7 +153,6 @@ fn one_command_collects_and_checks_as_collect_then_verify_does() {
         "An Application Load Balancer fronts the API",
         "Deletion protection is on",
         "The load balancer health-checks the API on /api/status",
-        "Internet-facing load balancers sit in public subnets",
         "The API runs in private subnets without public addresses",
         "The database is not publicly accessible and sits in database subnets",
         "Every availability zone has its own NAT gateway",
@@ -164,6 +163,15 @@ fn one_command_collects_and_checks_as_collect_then_verify_does() {
         let (verdict, reason) = &one[scenario];
         assert_eq!(verdict, "pass", "{scenario}: {reason}\n{stderr}");
     }
+    // moto 5.2 does not implement VPC Block Public Access (it answers 500): collection records
+    // the failure, and the public-subnet rule says it cannot tell whether the internet reaches
+    // the load balancer, naming the action, rather than taking it as "no block".
+    let (verdict, reason) = &one["Internet-facing load balancers sit in public subnets"];
+    assert_eq!(verdict, "not-checked", "{reason}");
+    assert!(
+        reason.contains("collection's call for ec2:DescribeVpcBlockPublicAccessOptions failed"),
+        "{reason}"
+    );
     // moto's describe-services omits healthCheckGracePeriodSeconds (a known gap of the
     // emulator: the fixture sets 120), so this one fails here; the hand-written fixtures of
     // netconform-config cover it passing.
@@ -309,7 +317,10 @@ fn the_shipped_read_policy_is_enough_and_a_denied_action_is_named_in_the_verdict
     // Bound to exactly the shipped policy: nothing is denied.
     let (manifest, full, stderr) = collect_as_reader("collect-iam-full", &[]);
     for (action, result) in results(&manifest) {
-        if action.starts_with("route53:") || action.starts_with("eks:") {
+        if action.starts_with("ec2:DescribeVpcBlockPublicAccess") {
+            // moto 5.2 does not implement it (500), with or without IAM enforcement.
+            assert!(result.starts_with("failed"), "{action}: {result}");
+        } else if action.starts_with("route53:") || action.starts_with("eks:") {
             // moto's gap under IAM enforcement (see collect_as_reader: its REST services,
             // Route 53 and EKS, answer SignatureDoesNotMatch to every signed call); asserted
             // so that a moto that fixes it makes this test say so.
@@ -592,9 +603,18 @@ fn a_hand_export_and_a_collection_give_the_same_verdicts() {
     let (code, exported, stderr) = verify(&by_hand, &dir.path().join("reports-hand"));
     let (code2, collected, stderr2) = verify(&collecting, &dir.path().join("reports-collected"));
     let by_hand = verdicts_only(&verdicts(&exported, &hand));
+    let mut collected = verdicts_only(&verdicts(&collected, dir.path()));
+    // Collection also asks for VPC Block Public Access, which moto 5.2 does not implement (no
+    // hand export of it can be made here): collected, the public-subnet rule says it could
+    // not tell, naming the action; by hand, without the export, it judges the route tables.
+    let public = "Internet-facing load balancers sit in public subnets";
     assert_eq!(
-        by_hand,
-        verdicts_only(&verdicts(&collected, dir.path())),
+        collected.insert(public.to_owned(), by_hand[public].clone()),
+        Some("not-checked".to_owned()),
+        "{stderr2}"
+    );
+    assert_eq!(
+        by_hand, collected,
         "by hand:\n{stderr}\ncollected:\n{stderr2}"
     );
     assert_eq!(code, code2);

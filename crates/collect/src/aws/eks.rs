@@ -1,4 +1,5 @@
-//! EKS: the clusters in the deployment's VPC and their managed node groups.
+//! EKS: the clusters in the deployment's VPC (`describe-cluster`, which says whether EKS Auto
+//! Mode runs their nodes) and their managed node groups.
 
 use std::collections::BTreeSet;
 
@@ -45,15 +46,16 @@ pub(super) async fn node_groups(
         })
         .collect();
     let answers = run.calls(asks).await;
-    let clusters: Vec<String> = names
-        .iter()
-        .zip(answers)
-        .filter(|(_, (_, a))| {
-            a.as_ref()
-                .is_ok_and(|c| in_vpc(&c["cluster"]["resourcesVpcConfig"]["subnetIds"]))
-        })
-        .map(|(n, _)| n.clone())
-        .collect();
+    let mut clusters: Vec<String> = Vec::new();
+    for (name, (at, answer)) in names.iter().zip(answers) {
+        let Ok(cluster) = answer else { continue };
+        if !in_vpc(&cluster["cluster"]["resourcesVpcConfig"]["subnetIds"]) {
+            continue;
+        }
+        // Kept: whether EKS Auto Mode runs its nodes (`computeConfig`), with no node group.
+        run.write(at, &format!("cluster-{name}.json"), &cluster, "the cluster")?;
+        clusters.push(name.clone());
+    }
     let asks = clusters
         .iter()
         .map(|c| {

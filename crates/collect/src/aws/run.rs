@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::items;
 use crate::command::{AwsCli, CallError, action_of};
 use crate::manifest::{Call, Manifest};
-use netconform_model::inputs::{Denied, DeniedCalls, Input};
+use netconform_model::inputs::{Denied, DeniedCalls, Failed, Input};
 
 use crate::CollectError;
 
@@ -98,14 +98,25 @@ impl Run<'_> {
                 if answer.is_err() {
                     (self.on_line)(&format!("  {}: {result}", a.command()));
                 }
-                if let (Err(CallError::Denied { action, .. }), Some(feeds)) =
-                    (&answer, feeds(a.service, a.operation))
-                {
-                    self.denied.record(Denied {
-                        feeds,
-                        action: action.clone(),
-                        command: a.command(),
-                    });
+                match (&answer, feeds(a.service, a.operation)) {
+                    (Err(CallError::Denied { action, .. }), Some(feeds)) => {
+                        self.denied.record(Denied {
+                            feeds,
+                            action: action.clone(),
+                            command: a.command(),
+                        });
+                    }
+                    // Failed otherwise (an operation the service does not implement, an
+                    // error): a gap named with its action, never "none".
+                    (Err(e), Some(feeds)) if !matches!(e, CallError::Missing { .. }) => {
+                        self.denied.record_failure(Failed {
+                            feeds,
+                            action: action_of(a.service, a.operation),
+                            command: a.command(),
+                            message: e.to_string(),
+                        });
+                    }
+                    _ => {}
                 }
                 self.manifest.calls.push(Call {
                     command: a.command(),

@@ -6,13 +6,18 @@ use std::collections::BTreeSet;
 use netconform_model::Outcome;
 use netconform_model::guide::{MIN_AVAILABILITY_ZONES, MIN_INSTANCES, Section};
 
+mod zone_features;
+
 use super::azure::{AKS_ZONES, VMSS_ZONES, is_scale_set};
 use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api};
 use crate::node::{Field, Loc, State};
 use crate::view::{Deployment, Input};
+use zone_features::{
+    judge_distribution, judge_rebalancing, note_target_group_health, note_zonal_shift,
+};
 
 /// The zones of `subnets`, or the subnets whose zone no input gives.
-fn zones(d: &Deployment, subnets: &[String]) -> Result<BTreeSet<String>, Vec<String>> {
+pub(super) fn zones(d: &Deployment, subnets: &[String]) -> Result<BTreeSet<String>, Vec<String>> {
     let unknown: Vec<String> = subnets
         .iter()
         .filter(|s| d.zone_of(s).is_none())
@@ -114,6 +119,7 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
     for s in d.api_services() {
         any = true;
         judge_subnet_zones(&mut judge, d, guideline::SPREAD_ECS, &s.subject, &s.subnets);
+        judge_rebalancing(&mut judge, d, s);
     }
     for g in d.api_groups() {
         any = true;
@@ -139,6 +145,7 @@ pub fn check_api_zones(d: &Deployment) -> Outcome {
             );
         } else {
             judge_subnet_zones(&mut judge, d, guideline::SPREAD_VMS, &g.subject, &g.subnets);
+            judge_distribution(&mut judge, d, g);
         }
     }
     if !any {
@@ -279,6 +286,7 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
             gcp_backend_zones(&mut judge, d, lb);
             continue;
         }
+        note_zonal_shift(&mut judge, d, lb);
         let expected = format!("nodes in at least {MIN_AVAILABILITY_ZONES} zones");
         match &lb.placements.state {
             State::Set(placements) => {
@@ -335,6 +343,7 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
             }
         }
     }
+    note_target_group_health(&mut judge, d);
     judge.finish()
 }
 

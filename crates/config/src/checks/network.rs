@@ -75,6 +75,14 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
             }
             let tier = d.tier(subnet);
             match tier.tier {
+                Some(Tier::Public) if bpa_unknown(d).is_some() => {
+                    let input = bpa_unknown(d).expect("just matched");
+                    judge.missing(format!(
+                        "whether VPC Block Public Access keeps the internet from {subnet} ({} is public by its routes): {}",
+                        lb.subject,
+                        judge.source(d, input)
+                    ));
+                }
                 Some(Tier::Public) => match blocked(d, subnet) {
                     Some(why) => judge.error(
                         platform::BLOCK_PUBLIC_ACCESS,
@@ -115,6 +123,27 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
         judge.missing("no internet-facing load balancer in the inputs");
     }
     judge.finish()
+}
+
+/// The VPC Block Public Access input collection tried and got no answer for, where it
+/// decides: the options (the mode), or the exclusions when the mode blocks ingress. Not told
+/// is a gap, never "no block".
+fn bpa_unknown(d: &Deployment) -> Option<Input> {
+    match &d.block_public_access {
+        None => d
+            .collection_missed(Input::BlockPublicAccess)
+            .then_some(Input::BlockPublicAccess),
+        Some(bpa) => {
+            let blocks = bpa
+                .mode
+                .value()
+                .is_some_and(|m| matches!(m.as_str(), "block-bidirectional" | "block-ingress"));
+            (blocks
+                && !d.has(Input::BlockPublicAccessExclusions)
+                && d.collection_missed(Input::BlockPublicAccessExclusions))
+            .then_some(Input::BlockPublicAccessExclusions)
+        }
+    }
 }
 
 /// Why VPC Block Public Access keeps the internet from a subnet, if it does: the account
@@ -197,11 +226,20 @@ pub fn check_api_private_subnets(d: &Deployment) -> Outcome {
     }
     if d.api_workloads().next().is_some() {
         any = true;
-        if d.node_groups.is_empty() {
-            judge.missing(format!(
+        let auto_mode = d
+            .eks_clusters
+            .iter()
+            .find(|c| c.auto_mode.value() == Some(&true));
+        match auto_mode {
+            Some(c) if d.node_groups.is_empty() => judge.missing(format!(
+                "the API's pods take their nodes' subnets, and {} runs its nodes with EKS Auto Mode (computeConfig.enabled): no input for its NodeClass, whose subnets they are (`kubectl get nodeclasses.eks.amazonaws.com -o json`)",
+                c.subject
+            )),
+            _ if d.node_groups.is_empty() => judge.missing(format!(
                 "the API's pods take their nodes' subnets: no input for the node groups ({})",
                 judge.source(d, Input::NodeGroups)
-            ));
+            )),
+            _ => {}
         }
         for ng in &d.node_groups {
             judge_subnets(&mut judge, &ng.subject, &ng.subnets);

@@ -37,7 +37,7 @@ const fn object(key: &'static str, command: &'static str, reader: Reader) -> Out
 }
 
 /// Every output read, in the order its keys are looked for in a document.
-const OUTPUTS: [Output; 21] = [
+const OUTPUTS: [Output; 22] = [
     object(
         "VpcBlockPublicAccessOptions",
         "aws ec2 describe-vpc-block-public-access-options",
@@ -132,6 +132,11 @@ const OUTPUTS: [Output; 21] = [
         "nodegroup",
         "aws eks describe-nodegroup",
         node_groups::from_cli,
+    ),
+    object(
+        "cluster",
+        "aws eks describe-cluster",
+        node_groups::cluster_from_cli,
     ),
     list(
         "ResourceRecordSets",

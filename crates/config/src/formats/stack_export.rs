@@ -83,7 +83,7 @@ impl Resource<'_> {
 type Reader = fn(&Resource<'_>, &mut Reading) -> Result<(), String>;
 
 /// The AWS resource types read (aliases folded by [`aws_type`]), each with its reader.
-const AWS_TYPES: [(&str, Reader); 25] = [
+const AWS_TYPES: [(&str, Reader); 26] = [
     ("ecs/service:Service", ecs::service_from_stack),
     (
         "ecs/taskDefinition:TaskDefinition",
@@ -145,6 +145,7 @@ const AWS_TYPES: [(&str, Reader); 25] = [
     ),
     ("route53/record:Record", dns_records::from_stack),
     ("eks/nodeGroup:NodeGroup", node_groups::from_stack),
+    ("eks/cluster:Cluster", node_groups::cluster_from_stack),
 ];
 
 /// The azure-native resource types read, each with the Azure resource type whose az reader

@@ -157,6 +157,9 @@ pub(crate) fn groups_from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), Str
             health_check_type: g.get_ci("HealthCheckType").text(),
             health_check_grace: g.get_ci("HealthCheckGracePeriod").count(),
             kind: GroupKind::Ec2,
+            distribution: g
+                .path_ci("AvailabilityZoneDistribution.CapacityDistributionStrategy")
+                .text(),
             name,
         });
     }
@@ -215,6 +218,9 @@ pub(crate) fn group_from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<()
         health_check_type: outputs.get_ci("healthCheckType").text(),
         health_check_grace: outputs.get_ci("healthCheckGracePeriod").count(),
         kind: GroupKind::Ec2,
+        distribution: outputs
+            .path_ci("availabilityZoneDistribution.capacityDistributionStrategy")
+            .text(),
         name: name.clone(),
     });
     for h in outputs.get_ci("initialLifecycleHooks").items() {

@@ -22,5 +22,11 @@ pub(crate) fn from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
     for call in calls.denied {
         r.view.denied.entry(call.feeds).or_insert(call.action);
     }
+    for call in calls.failed {
+        r.view
+            .failed
+            .entry(call.feeds)
+            .or_insert((call.action, call.message));
+    }
     Ok(())
 }

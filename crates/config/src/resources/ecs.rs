@@ -20,13 +20,20 @@ fn strategy_providers(strategy: &Node<'_>) -> Vec<String> {
         .collect()
 }
 
-/// The target groups of a service's `loadBalancers`.
+/// The target groups of a service's `loadBalancers`: each one's `targetGroupArn` and, for
+/// blue/green deployments, its `advancedConfiguration.alternateTargetGroupArn` (ECS API,
+/// `AdvancedConfiguration`): the service's tasks are registered in one or the other.
 fn target_groups(load_balancers: &Node<'_>) -> Vec<String> {
-    load_balancers
-        .items()
-        .iter()
-        .filter_map(|lb| lb.get_ci("targetGroupArn").opt_text())
-        .collect()
+    let mut arns = Vec::new();
+    for lb in load_balancers.items() {
+        arns.extend(lb.get_ci("targetGroupArn").opt_text());
+        arns.extend(
+            lb.path_ci("advancedConfiguration.alternateTargetGroupArn")
+                .opt_text(),
+        );
+    }
+    arns.retain(|a| !a.is_empty());
+    arns
 }
 
 /// The classic load balancers of a service's `loadBalancers`, by the key that names them.
@@ -73,6 +80,11 @@ pub(crate) fn services_from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), S
                 .map(|v| v.eq_ignore_ascii_case("ENABLED")),
             task_definition: s.get_ci("taskDefinition").opt_text(),
             target_groups: target_groups(&s.get_ci("loadBalancers")),
+            az_rebalancing: s.get_ci("availabilityZoneRebalancing").text(),
+            deployment_strategy: s.path_ci("deploymentConfiguration.strategy").text(),
+            bake_time: s
+                .path_ci("deploymentConfiguration.bakeTimeInMinutes")
+                .count(),
         });
     }
     Ok(())
@@ -119,6 +131,11 @@ pub(crate) fn service_from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<
         public_ip: net.get_ci("assignPublicIp").flag(),
         task_definition: outputs.get_ci("taskDefinition").opt_text(),
         target_groups: target_groups(&outputs.get_ci("loadBalancers")),
+        az_rebalancing: outputs.get_ci("availabilityZoneRebalancing").text(),
+        deployment_strategy: outputs.path_ci("deploymentConfiguration.strategy").text(),
+        bake_time: outputs
+            .path_ci("deploymentConfiguration.bakeTimeInMinutes")
+            .count(),
     });
     Ok(())
 }

@@ -61,6 +61,10 @@ pub(crate) fn read(obj: &Node<'_>, view: &mut Deployment) -> Result<(), String> 
         view.gke_policies.push(gke::policy(obj, &kind));
         return Ok(());
     }
+    if kind == "NodeClass" && api_version.starts_with("eks.amazonaws.com/") {
+        super::node_groups::node_class(obj, view);
+        return Ok(());
+    }
     match kind.as_str() {
         "Deployment" | "StatefulSet" => view.workloads.push(workload(obj, &kind)),
         "HorizontalPodAutoscaler" => view.hpas.push(hpa(obj)),

@@ -16,7 +16,7 @@ use crate::formats::stack_export::Resource;
 use crate::links::Attributes;
 use crate::node::{Field, Node, State};
 use crate::resources::Reading;
-use crate::view::{Input, LbKind, LoadBalancer, Placement, TargetGroup};
+use crate::view::{Input, LbKind, LoadBalancer, Placement, TargetGroup, ZoneAttribute};
 
 /// A load balancer's kind: from its type (`key` names it in the message), else from its ARN,
 /// else `default` (a provider's own default), else not told.
@@ -235,6 +235,16 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
         addresses: Vec::new(),
         attributes_read: true,
     });
+    // `enableZonalShift`: the provider's name for `zonal_shift.config.enabled`.
+    let zonal = outputs.get_ci("enableZonalShift");
+    if zonal.exists() {
+        r.view.zone_attributes.push(ZoneAttribute {
+            owner: res.subject("load balancer"),
+            owner_arn: outputs.get_ci("arn").opt_text(),
+            key: "zonal_shift.config.enabled".to_owned(),
+            value: zonal.text(),
+        });
+    }
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use crate::formats::stack_export::Resource;
 use crate::links::gcp::reference;
 use crate::node::{Field, Node};
 use crate::resources::Reading;
-use crate::view::{Input, NodeGroup, gcp_name};
+use crate::view::{Deployment, EksCluster, Input, NodeGroup, gcp_name};
 
 /// `aws eks describe-nodegroup`'s `nodegroup`.
 pub(crate) fn from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
@@ -39,6 +39,86 @@ pub(crate) fn from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), Stri
         private_nodes: Field::unset(res.outputs.at.clone()),
     });
     Ok(())
+}
+
+/// `aws eks describe-cluster`'s `cluster`: EKS Auto Mode (`computeConfig`), whose nodes have
+/// no managed node group (CloudFormation `AWS::EKS::Cluster ComputeConfig`; the EKS API's
+/// `Cluster.computeConfig`).
+pub(crate) fn cluster_from_cli(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
+    let c = doc.get_ci("cluster");
+    r.view.saw(Input::EksClusters, &c.at);
+    let name = c.get_ci("name").opt_text().unwrap_or_default();
+    r.view
+        .eks_clusters
+        .push(eks_cluster(&c, format!("EKS cluster {name}"), name));
+    Ok(())
+}
+
+/// `aws:eks/cluster:Cluster`, whose `computeConfig` has the API's shape.
+pub(crate) fn cluster_from_stack(res: &Resource<'_>, r: &mut Reading) -> Result<(), String> {
+    r.view.saw(Input::EksClusters, &res.list_at);
+    let name = res
+        .outputs
+        .get_ci("name")
+        .opt_text()
+        .unwrap_or(res.name.clone());
+    let cluster = eks_cluster(&res.outputs, res.subject("EKS cluster"), name);
+    r.view.eks_clusters.push(cluster);
+    Ok(())
+}
+
+fn eks_cluster(c: &Node<'_>, subject: String, name: String) -> EksCluster {
+    let compute = c.get_ci("computeConfig");
+    EksCluster {
+        subject,
+        name,
+        at: c.at.clone(),
+        auto_mode: compute.get_ci("enabled").flag(),
+        node_pools: compute.get_ci("nodePools").text_list(),
+    }
+}
+
+/// An EKS Auto Mode NodeClass (`eks.amazonaws.com/v1`, `kubectl get
+/// nodeclasses.eks.amazonaws.com -o json`; EKS user guide, "Create a Node Class for Amazon
+/// EKS"): where its nodes go. The subnets it resolved (`status.subnets[].id`, as the Karpenter
+/// EC2NodeClass it derives from reports them), else those its `spec.subnetSelectorTerms` name
+/// by `id`; terms that select by tags cannot be resolved from a manifest.
+pub(crate) fn node_class(obj: &Node<'_>, view: &mut Deployment) {
+    let name = obj.path("metadata.name").opt_text().unwrap_or_default();
+    view.saw(Input::NodeGroups, &obj.at);
+    let status = obj.path("status.subnets");
+    let terms = obj.path("spec.subnetSelectorTerms");
+    let subnets = if !status.items().is_empty() {
+        let ids: Vec<String> = status
+            .items()
+            .iter()
+            .filter_map(|s| s.get("id").opt_text())
+            .collect();
+        Field::set(status.at.clone(), ids)
+    } else if terms.items().iter().all(|t| t.get("id").exists()) && terms.exists() {
+        let ids = terms
+            .items()
+            .iter()
+            .filter_map(|t| t.get("id").opt_text())
+            .collect();
+        Field::set(terms.at.clone(), ids)
+    } else if terms.exists() {
+        Field {
+            at: terms.at.clone(),
+            state: crate::node::State::Invalid(
+                "its subnetSelectorTerms select subnets by tags; export it live (`kubectl get nodeclasses.eks.amazonaws.com -o json`), whose status.subnets names them".to_owned(),
+            ),
+        }
+    } else {
+        Field::unset(terms.at.clone())
+    };
+    view.node_groups.push(NodeGroup {
+        subject: format!("EKS Auto Mode NodeClass {name}"),
+        at: obj.at.clone(),
+        subnets,
+        zones: Field::unset(obj.at.clone()),
+        private_nodes: Field::unset(obj.at.clone()),
+    });
 }
 
 /// A GKE cluster's zones as a field: `locations` (`nodeLocations` in a stack export), else

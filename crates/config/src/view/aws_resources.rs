@@ -20,6 +20,9 @@ pub struct EcsService {
     pub subnets: Field<Vec<String>>,
     pub public_ip: Field<bool>,
     pub task_definition: Option<String>,
+    /// The target groups its tasks register with: `loadBalancers[].targetGroupArn`, and for
+    /// a blue/green service each one's `advancedConfiguration.alternateTargetGroupArn`,
+    /// which its tasks take turn by turn.
     pub target_groups: Vec<String>,
     /// Classic load balancers it registers with (`loadBalancers[].loadBalancerName`).
     pub classic_load_balancers: Vec<String>,
@@ -29,6 +32,15 @@ pub struct EcsService {
     pub capacity_providers: Vec<String>,
     /// Where the launch type or the strategy is written.
     pub launch_at: Loc,
+    /// `availabilityZoneRebalancing`: "ENABLED" or "DISABLED" (ECS, "Balancing an Amazon ECS
+    /// service across Availability Zones"); unset where the input does not say.
+    pub az_rebalancing: Field<String>,
+    /// `deploymentConfiguration.strategy`: "ROLLING" (the default), "BLUE_GREEN", "LINEAR",
+    /// "CANARY" (ECS developer guide, "Amazon ECS blue/green deployments").
+    pub deployment_strategy: Field<String>,
+    /// `deploymentConfiguration.bakeTimeInMinutes`: how long both revisions run after
+    /// production traffic has moved.
+    pub bake_time: Field<u64>,
 }
 
 /// How an ECS service's tasks are placed.
@@ -359,6 +371,31 @@ pub struct NodeGroup {
     pub private_nodes: Field<bool>,
 }
 
+/// A load balancer or target group attribute about zones, read as it is: a load balancer's
+/// `zonal_shift.config.enabled`, a target group's `target_group_health.*` thresholds (ELB,
+/// "Enable zonal shift for your Application Load Balancer", "Target group health").
+#[derive(Debug, Clone)]
+pub struct ZoneAttribute {
+    /// The subject of the load balancer or target group it belongs to.
+    pub owner: String,
+    pub owner_arn: Option<String>,
+    pub key: String,
+    pub value: Field<String>,
+}
+
+/// An EKS cluster (`aws eks describe-cluster`): whether EKS Auto Mode runs its nodes.
+#[derive(Debug, Clone)]
+pub struct EksCluster {
+    pub subject: String,
+    pub name: String,
+    pub at: Loc,
+    /// `computeConfig.enabled`: EKS Auto Mode, whose nodes come from node pools and their
+    /// NodeClass rather than managed node groups.
+    pub auto_mode: Field<bool>,
+    /// `computeConfig.nodePools`: the built-in node pools ("general-purpose", "system").
+    pub node_pools: Vec<String>,
+}
+
 /// An EC2 auto-scaling group.
 #[derive(Debug, Clone)]
 pub struct AutoScalingGroup {
@@ -387,6 +424,9 @@ pub struct AutoScalingGroup {
     pub health_check_grace: Field<u64>,
     /// What kind of group it is.
     pub kind: GroupKind,
+    /// `AvailabilityZoneDistribution.CapacityDistributionStrategy` of an EC2 group:
+    /// "balanced-best-effort" (AWS's default), "balanced-only", "reservations-then-balanced".
+    pub distribution: Field<String>,
 }
 
 /// The kind of a group of identical VMs.

@@ -91,8 +91,20 @@ impl Deployment {
             }
             Some(action) if input.is_gcp() => format!("PERMISSION_DENIED for {action}"),
             Some(action) => format!("AccessDenied for {action}"),
-            None => input.source(),
+            None => match self.failed.get(&input) {
+                Some((action, message)) => format!(
+                    "collection's call for {action} failed ({message}); export {} by hand",
+                    input.source()
+                ),
+                None => input.source(),
+            },
         }
+    }
+
+    /// Whether collection tried `input` and got no answer (denied, or failed otherwise).
+    pub fn collection_missed(&self, input: Input) -> bool {
+        let input = self.counterpart(input);
+        self.denied.contains_key(&input) || self.failed.contains_key(&input)
     }
 
     /// Notes that `input` was read, at `at` (a Google Cloud input also as the kinds it stands

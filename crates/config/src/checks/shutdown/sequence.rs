@@ -354,6 +354,7 @@ fn judge_ecs_sequence(judge: &mut Judge, d: &Deployment, s: &EcsService) {
         line,
         expected,
     );
+    blue_green(judge, s, &drain);
     if matches!(d.launch_of(s), Launch::Fargate { spot: true }) {
         let notice = defaults::FARGATE_SPOT_NOTICE;
         if total > notice || drain.secs >= notice {
@@ -373,6 +374,35 @@ fn judge_ecs_sequence(judge: &mut Judge, d: &Deployment, s: &EcsService) {
             );
         }
     }
+}
+
+/// An ECS blue/green deployment, in the evidence: it changes when the old tasks stop (after
+/// the bake time, once production traffic has moved to the new ones), not how: each drains
+/// through its target group's deregistration delay, then stops (ECS developer guide, "Amazon
+/// ECS blue/green deployments"). Its tasks take the primary and the alternate target group
+/// turn by turn, so both are among the groups whose longest delay is shown.
+fn blue_green(judge: &mut Judge, s: &EcsService, drain: &Timer) {
+    let strategy = &s.deployment_strategy;
+    let Some(name) = strategy
+        .value()
+        .filter(|v| v.eq_ignore_ascii_case("BLUE_GREEN"))
+    else {
+        return;
+    };
+    let bake = match s.bake_time.value() {
+        Some(m) => format!("a bake time of {m} min"),
+        None => "no bake time in the input".to_owned(),
+    };
+    judge.ok(
+        platform::ECS_BLUE_GREEN,
+        &s.subject,
+        &strategy.at,
+        format!(
+            "{name} with {bake}: the old tasks keep serving until production traffic has moved and the bake time has ended, then each drains up to {} and stops as above",
+            secs(drain.secs)
+        ),
+        "the old tasks drain through the deregistration delay before they stop, as in a rolling update",
+    );
 }
 
 /// VMs: the instance drains from its target groups, then its termination hook holds it.

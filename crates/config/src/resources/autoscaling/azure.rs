@@ -118,6 +118,7 @@ pub(crate) fn scale_set_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), St
             Field::unset(repairs.at.clone())
         },
         kind: GroupKind::AzureScaleSet,
+        distribution: Field::unset(vmss.at.clone()),
     });
     let notify =
         vmss.arm_path("virtualMachineProfile.scheduledEventsProfile.terminateNotificationProfile");

@@ -81,6 +81,7 @@ fn mig(n: &Node<'_>, subject: String, r: &mut Reading) {
         health_check_grace: healing.get_ci("initialDelaySec").count(),
         name,
         kind: GroupKind::GcpManagedGroup,
+        distribution: Field::unset(n.at.clone()),
     });
 }
 

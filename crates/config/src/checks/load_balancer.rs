@@ -152,11 +152,19 @@ fn judge_kind(
                 }
                 LbKind::Gateway => "it forwards packets to appliances, not HTTP to the API",
                 LbKind::GcpNetwork => google_cloud::APPLICATION_LOAD_BALANCER,
+                LbKind::ApplicationGatewayV1 => {
+                    "retired by Microsoft on April 28, 2026: no support, no SLA, its data path blocked (Standard_v2 or WAF_v2 is the Application Gateway to deploy)"
+                }
                 _ => {
                     "it passes TCP through: no HTTP health checks per request, no host routing, no HTTP/2 to clients"
                 }
             };
             let actual = format!("{kind}: {why}");
+            let g = if *kind == LbKind::ApplicationGatewayV1 {
+                super::azure::APPGW_V1_RETIRED
+            } else {
+                g
+            };
             if lb.internet_facing == Some(false) {
                 judge.warn(
                     g,

@@ -352,6 +352,7 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, r: &mut Reading) -> Result<
         {
             reader(&res, r)?;
         } else if let Some(reader) = azure_reader(&res.kind) {
+            r.view.azure = true;
             let arm = az_cli::Arm {
                 node: res.outputs.clone(),
                 id: res.id.clone(),

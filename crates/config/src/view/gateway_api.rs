@@ -14,6 +14,10 @@ const CONTROLLERS: &[(&str, GatewayImpl)] = &[
     // AWS Load Balancer Controller, docs/guide/gateway/l7gateway.md and l4gateway.md.
     ("gateway.k8s.aws/alb", GatewayImpl::AwsAlb),
     ("gateway.k8s.aws/nlb", GatewayImpl::AwsNlb),
+    (
+        "alb.networking.azure.io/alb-controller",
+        GatewayImpl::AzureAgc,
+    ),
     // Envoy Gateway (gateway.envoyproxy.io, "Quickstart"): Envoy proxies in the cluster.
     (
         "gateway.envoyproxy.io/gatewayclass-controller",
@@ -50,6 +54,10 @@ pub enum GatewayImpl {
     /// Its NLB gateway controller (`gateway.k8s.aws/nlb`): a Network Load Balancer per Gateway,
     /// for TCPRoute, UDPRoute and TLSRoute.
     AwsNlb,
+    /// Azure's ALB Controller (`alb.networking.azure.io/alb-controller`): an Application
+    /// Gateway for Containers, Azure's layer-7 load balancer outside the cluster; its health
+    /// probe set by a HealthCheckPolicy (`alb.networking.azure.io/v1`).
+    AzureAgc,
     /// An HTTP proxy that runs in the cluster, named; a Service of type LoadBalancer usually
     /// fronts it.
     InCluster(&'static str),
@@ -78,6 +86,9 @@ impl std::fmt::Display for GatewayImpl {
         match self {
             GatewayImpl::AwsAlb => f.write_str("the AWS Load Balancer Controller (ALB)"),
             GatewayImpl::AwsNlb => f.write_str("the AWS Load Balancer Controller (NLB)"),
+            GatewayImpl::AzureAgc => {
+                f.write_str("Application Gateway for Containers (Azure's ALB Controller)")
+            }
             GatewayImpl::InCluster(name) => write!(f, "{name} (a proxy in the cluster)"),
             GatewayImpl::Other(name) => write!(f, "controller {name}"),
         }

@@ -91,7 +91,10 @@ impl Deployment {
             }
             Some(action) if input.is_gcp() => format!("PERMISSION_DENIED for {action}"),
             Some(action) => format!("AccessDenied for {action}"),
-            None => input.source(),
+            None => match input.on_azure().filter(|_| self.azure) {
+                Some((command, action)) => format!("`{command} -o json` (Azure RBAC {action})"),
+                None => input.source(),
+            },
         }
     }
 
@@ -445,7 +448,7 @@ impl Deployment {
         let Some(subnet) = self.subnet(subnet_id) else {
             return TierOf {
                 tier: None,
-                how: format!("not in the subnets read ({})", Input::Subnets.source()),
+                how: format!("not in the subnets read ({})", self.source(Input::Subnets)),
                 nat: None,
             };
         };
@@ -484,7 +487,7 @@ impl Deployment {
             tier: None,
             how: format!(
                 "{subnet_id} has no route table in the inputs ({}) and no tier tag",
-                Input::RouteTables.source()
+                self.source(Input::RouteTables)
             ),
             nat: None,
         }

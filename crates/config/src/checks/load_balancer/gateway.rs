@@ -79,6 +79,9 @@ pub(super) fn judge_application_load_balancer(
                 ),
                 expected,
             ),
+            Some(GatewayImpl::AzureAgc) => {
+                super::super::azure::judge_agc_route(judge, &subject, gw, route, expected);
+            }
             Some(other) if route.is_http() => judge.ok(
                 g,
                 &subject,
@@ -174,6 +177,10 @@ pub(super) fn judge_health_check(
         let alb = match d.implementation_of(gw) {
             Some(GatewayImpl::AwsAlb) => true,
             Some(GatewayImpl::AwsNlb) => false,
+            Some(GatewayImpl::AzureAgc) => {
+                super::super::azure::judge_agc_probe(judge, d, route, gw);
+                continue;
+            }
             Some(other) => {
                 judge.missing(format!(
                     "the health check of {} ({other}): the Gateway API has no health check field; export the implementation's own policy (the API pods' readinessProbe is checked apart)",

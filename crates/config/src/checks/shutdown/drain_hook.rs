@@ -85,6 +85,8 @@ pub fn check_drain_hook(d: &Deployment) -> Outcome {
             }
         }
     }
+    // AKS behind AGIC: the gateway's connection draining, as the Ingress's annotations set it.
+    super::super::azure::judge_agic_draining(&mut judge, d);
     for s in d.api_services() {
         any = true;
         if !d.has(Input::TargetGroups) {

@@ -590,3 +590,69 @@ fn front_door_fronts_the_api_with_its_origin_group_probe_and_the_records_to_its_
         ),
     );
 }
+
+/// az's `[]` in place of the file a rule reads never passes that rule: each file of the AKS set
+/// whose content a check needs, replaced by an empty list (what `az ... list` prints when it
+/// finds nothing, naming no type), leaves that check "not checked", naming the az command and
+/// the Azure RBAC action that would provide it.
+#[test]
+fn an_empty_az_list_in_place_of_a_needed_file_is_not_checked_never_a_pass() {
+    for (file, check, command) in [
+        ("locks.json", "deletion-protection", "az lock list"),
+        (
+            "application-gateways.json",
+            "lb-zones",
+            "az network application-gateway list",
+        ),
+        (
+            "postgres-servers.json",
+            "database",
+            "az postgres flexible-server list",
+        ),
+        (
+            "private-endpoints.json",
+            "s3-endpoint",
+            "az network private-endpoint list",
+        ),
+        ("records.json", "dns", "az network dns record-set a list"),
+        ("cluster.json", "nat", "az aks show"),
+        ("cluster.json", "api-private", "az aks show"),
+        ("nat-gateways.json", "nat", "az network nat gateway list"),
+        (
+            "private-dns-zones.json",
+            "s3-endpoint",
+            "az network private-dns zone list",
+        ),
+        ("vnets.json", "api-private", "az network vnet list"),
+    ] {
+        let mut settings = ConfigSettings::default();
+        for f in files(&data().join("azure-aks"))
+            .into_iter()
+            .filter(|f| f.ends_with(".json") || f.ends_with(".yaml"))
+        {
+            let path = if f == format!("azure/{file}") {
+                "azure-empty/empty.json".to_owned()
+            } else {
+                format!("azure-aks/{f}")
+            };
+            if f.starts_with("kubernetes/") {
+                settings.kubernetes.push(path.parse().unwrap());
+            } else {
+                settings.azure.push(path.parse().unwrap());
+            }
+        }
+        let d = load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"));
+        let got = run(check, &d);
+        assert_ne!(
+            got.verdict,
+            Verdict::Pass,
+            "{file} as []: {check}: {}",
+            got.reason
+        );
+        assert!(
+            got.reason.contains(command) && !got.reason.contains("aws "),
+            "{file} as []: {check}: {}",
+            got.reason
+        );
+    }
+}

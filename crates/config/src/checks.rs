@@ -303,7 +303,7 @@ impl Judge {
             self.missing(format!("{how} ({what})"));
             return;
         }
-        if let Some((command, action)) = input.on_azure().filter(|_| d.azure) {
+        if let Some((command, action)) = input.on_azure().filter(|_| d.on_azure()) {
             self.gap.get_or_insert_with(|| {
                 Gap::new(
                     format!("no `{command}` output in [config] azure"),
@@ -524,7 +524,7 @@ pub(crate) fn no_api(judge: &mut Judge, d: &Deployment) {
         judge.missing(
             "no API workload in the inputs (a Deployment, StatefulSet or ECS service running pulumi/service, or named api; an auto-scaling group registered in the API's target group)",
         );
-    } else if d.azure {
+    } else if d.on_azure() {
         judge.missing(format!(
             "no input for the API's workload ({}, or {})",
             Input::Kubernetes.source(),

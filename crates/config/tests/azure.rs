@@ -501,6 +501,16 @@ fn application_gateway_for_containers_is_layer_7_and_its_health_check_policy_giv
         "{}",
         got.reason
     );
+    // Kubernetes alone on AKS: what is missing is asked for from az, not the AWS CLI.
+    let got = run("dns", &d);
+    assert_eq!(got.verdict, Verdict::NotChecked, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("`az network dns record-set a list -o json`")
+            && !got.reason.contains("aws "),
+        "{}",
+        got.reason
+    );
     let d = agc("azure-broken/agc/probe-healthz/kubernetes/gateway.yaml");
     assert_eq!(run("alb", &d).verdict, Verdict::Pass);
     assert_expected(
@@ -577,6 +587,21 @@ fn front_door_fronts_the_api_with_its_origin_group_probe_and_the_records_to_its_
         ("dns", "pulumi-fd-endpoint-a1b2c3d4e5f6a7b8.z01.azurefd.net"),
     ] {
         assert_expected("azure-afd", &run(check, &d), &pass(check, fragment));
+    }
+    // Global: in no subnet and no zone of the deployment's.
+    for check in ["lb-zones", "lb-public"] {
+        let got = run(check, &d);
+        assert_eq!(
+            got.verdict,
+            Verdict::NotApplicable,
+            "{check}: {}",
+            got.reason
+        );
+        assert!(
+            got.reason.contains("Reliability in Azure Front Door"),
+            "{}",
+            got.reason
+        );
     }
     let d = afd(Some("azure-broken/afd/probe-root"));
     assert_eq!(run("alb", &d).verdict, Verdict::Pass);

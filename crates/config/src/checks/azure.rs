@@ -360,3 +360,10 @@ pub(crate) fn judge_agc_probe(
         }
     }
 }
+
+pub const FRONT_DOOR_GLOBAL: &str = "Azure (\"Reliability in Azure Front Door\", https://learn.microsoft.com/azure/reliability/reliability-front-door): Front Door is a global service served from Microsoft's edge locations, resilient to zone and region outages by design; its endpoints are in no subnet and no zone of the deployment's.";
+
+/// Whether `lb` is an Azure Front Door endpoint (global: no subnet, no zone of the deployment).
+pub(crate) fn is_front_door(lb: &crate::view::LoadBalancer) -> bool {
+    lb.kind.value() == Some(&crate::view::LbKind::FrontDoor)
+}

@@ -91,11 +91,29 @@ impl Deployment {
             }
             Some(action) if input.is_gcp() => format!("PERMISSION_DENIED for {action}"),
             Some(action) => format!("AccessDenied for {action}"),
-            None => match input.on_azure().filter(|_| self.azure) {
+            None => match input.on_azure().filter(|_| self.on_azure()) {
                 Some((command, action)) => format!("`{command} -o json` (Azure RBAC {action})"),
                 None => input.source(),
             },
         }
+    }
+
+    /// Whether the deployment is on Azure: Azure inputs were read, or its Kubernetes objects are
+    /// AKS's load balancing (an Application Gateway Ingress Controller Ingress, a GatewayClass of
+    /// Application Gateway for Containers' ALB Controller).
+    pub fn on_azure(&self) -> bool {
+        self.azure
+            || self.gateway_classes.iter().any(|c| {
+                c.controller
+                    .value()
+                    .is_some_and(|n| n.starts_with("alb.networking.azure.io/"))
+            })
+            || self.ingresses.iter().any(|i| {
+                i.class.as_deref() == Some("azure-application-gateway")
+                    || i.annotations
+                        .keys()
+                        .any(|k| k.starts_with("appgw.ingress.kubernetes.io/"))
+            })
     }
 
     /// Notes that `input` was read, at `at` (a Google Cloud input also as the kinds it stands

@@ -121,7 +121,8 @@ Feature: The load balancer is protected and health-checks the API (configuration
     https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview);
     for an Ingress of the Application Gateway Ingress Controller, its
     appgw.ingress.kubernetes.io/health-probe-path and health-probe-status-codes, else the pods'
-    readiness probe (AGIC, "Annotations"). Behind Application Gateway for Containers, the
+    readiness probe (AGIC, "Annotations"). Behind Application Gateway for Containers (a route
+    on its Gateway, or an Ingress of class azure-alb-external), the
     HealthCheckPolicy (alb.networking.azure.io/v1) that targets the API's Service
     (spec.default.http.path, match.statusCodes), else the pods' readiness probe, else /
     ("Custom health probe for Application Gateway for Containers",

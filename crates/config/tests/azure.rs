@@ -681,3 +681,45 @@ fn an_empty_az_list_in_place_of_a_needed_file_is_not_checked_never_a_pass() {
         );
     }
 }
+
+/// Application Gateway for Containers through the Ingress API (class `azure-alb-external`): the
+/// HealthCheckPolicy on the API Service gives the probe as it does behind a route; the twin's
+/// probes /healthz.
+#[test]
+fn an_application_gateway_for_containers_ingress_takes_its_probe_from_the_health_check_policy() {
+    let agc = |ingress: &str| {
+        let mut settings = ConfigSettings::default();
+        for f in [
+            "azure-aks/kubernetes/deployment.yaml",
+            "azure-aks/kubernetes/hpa.yaml",
+            "azure-agc/kubernetes/console.yaml",
+            ingress,
+        ] {
+            settings.kubernetes.push(f.parse().unwrap());
+        }
+        load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"))
+    };
+    let d = agc("azure-agc/ingress/ingress.yaml");
+    let got = run("alb", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert_expected(
+        "azure-agc/ingress",
+        &run("health-check", &d),
+        &pass(
+            "health-check",
+            "from HealthCheckPolicy pulumi/pulumi-api-health-check-policy",
+        ),
+    );
+    assert_expected(
+        "agc/ingress-probe-healthz",
+        &run(
+            "health-check",
+            &agc("azure-broken/agc/ingress-probe-healthz/ingress/ingress.yaml"),
+        ),
+        &fail(
+            "health-check",
+            "azure-broken/agc/ingress-probe-healthz/ingress/ingress.yaml: spec.default.http.path",
+            "= /healthz, expected \"/api/status\"",
+        ),
+    );
+}

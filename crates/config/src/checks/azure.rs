@@ -295,69 +295,114 @@ pub(crate) fn judge_agc_probe(
     route: &crate::view::Route,
     gw: &crate::view::Gateway,
 ) {
-    let path_expected = format!("{HEALTH_CHECK_PATH:?}");
-    let code_expected = format!("codes including {HEALTHY_STATUS}");
     for b in &route.backends {
         let subject = format!(
             "the backend Service {}/{} ({} on {})",
             b.namespace, b.name, route.subject, gw.subject
         );
-        let policy = d.agc_health_policies.iter().find(|p| {
-            let (kind, ns, name) = &p.target;
-            kind == "Service" && *ns == b.namespace && *name == b.name
-        });
-        let (path, codes, from) = match policy {
-            Some(p) => (p.path.clone(), p.codes.clone(), p.subject.clone()),
-            None => {
-                let readiness = d
-                    .api_workloads()
-                    .filter(|w| w.namespace == b.namespace)
-                    .flat_map(|w| api_containers(w))
-                    .find_map(|c| match &c.readiness.state {
-                        State::Set(p) => p
-                            .http_path
-                            .clone()
-                            .map(|h| Field::set(c.readiness.at.clone(), h)),
-                        _ => None,
-                    });
-                match readiness {
-                    // A readiness probe counts 200-399 as ready (Kubernetes' httpGet).
-                    Some(path) => (
-                        path.clone(),
-                        Field::set(path.at.clone(), "200-399".to_owned()),
-                        "the pods' readiness probe (no HealthCheckPolicy targets the Service)"
-                            .to_owned(),
-                    ),
-                    None => (
-                        Field::set(b.at.clone(), "/".to_owned()),
-                        Field::set(b.at.clone(), "200-399".to_owned()),
-                        "the default probe (no HealthCheckPolicy, no readiness probe)".to_owned(),
-                    ),
-                }
-            }
-        };
-        let subject = format!("{subject} from {from}");
-        judge.value(AGC_PROBE, &subject, &path, None, &path_expected, |p| {
-            p == HEALTH_CHECK_PATH
-        });
-        if codes.is_unset() {
-            judge.warn(
-                AGC_PROBE,
-                &subject,
-                &codes.at,
-                "match.statusCodes not set: which codes the probe counts healthy is not documented",
-                &code_expected,
-            );
-        } else {
-            judge.value(
-                guideline::HEALTH_CHECK,
-                &subject,
-                &codes,
-                None,
-                &code_expected,
-                |m| super::load_balancer::matcher_accepts(m, HEALTHY_STATUS),
-            );
+        judge_agc_service_probe(judge, d, &subject, (&b.namespace, &b.name), &b.at);
+    }
+}
+
+/// The Ingress class of Application Gateway for Containers' ALB Controller
+/// ("Quickstart: Create Application Gateway for Containers managed by ALB Controller").
+const AGC_INGRESS_CLASS: &str = "azure-alb-external";
+
+/// The API's Ingresses of Application Gateway for Containers (class `azure-alb-external`, or a
+/// class whose IngressClass names the ALB Controller): the probe of each backend Service, as for
+/// a route. Whether any was judged.
+pub(crate) fn judge_agc_ingress_probe(judge: &mut Judge, d: &Deployment) -> bool {
+    let mut any = false;
+    for ing in d.api_ingresses() {
+        let class = ing.class.as_deref().unwrap_or_default();
+        let agc = class == AGC_INGRESS_CLASS
+            || d.ingress_classes.iter().any(|c| {
+                c.name == class
+                    && c.controller
+                        .as_deref()
+                        .is_some_and(|n| n.starts_with("alb.networking.azure.io/"))
+            });
+        if !agc {
+            continue;
         }
+        any = true;
+        for service in &ing.backends {
+            let subject = format!(
+                "the backend Service {}/{service} ({})",
+                ing.namespace, ing.subject
+            );
+            judge_agc_service_probe(judge, d, &subject, (&ing.namespace, service), &ing.at);
+        }
+    }
+    any
+}
+
+/// The probe Application Gateway for Containers sends to the pods of Service `service`
+/// (namespace, name): its HealthCheckPolicy, else the API pods' readiness probe, else `/`.
+fn judge_agc_service_probe(
+    judge: &mut Judge,
+    d: &Deployment,
+    subject: &str,
+    service: (&str, &str),
+    at: &crate::node::Loc,
+) {
+    let path_expected = format!("{HEALTH_CHECK_PATH:?}");
+    let code_expected = format!("codes including {HEALTHY_STATUS}");
+    let policy = d.agc_health_policies.iter().find(|p| {
+        let (kind, ns, name) = &p.target;
+        kind == "Service" && ns == service.0 && name == service.1
+    });
+    let (path, codes, from) = match policy {
+        Some(p) => (p.path.clone(), p.codes.clone(), p.subject.clone()),
+        None => {
+            let readiness = d
+                .api_workloads()
+                .filter(|w| w.namespace == service.0)
+                .flat_map(|w| api_containers(w))
+                .find_map(|c| match &c.readiness.state {
+                    State::Set(p) => p
+                        .http_path
+                        .clone()
+                        .map(|h| Field::set(c.readiness.at.clone(), h)),
+                    _ => None,
+                });
+            match readiness {
+                // A readiness probe counts 200-399 as ready (Kubernetes' httpGet).
+                Some(path) => (
+                    path.clone(),
+                    Field::set(path.at.clone(), "200-399".to_owned()),
+                    "the pods' readiness probe (no HealthCheckPolicy targets the Service)"
+                        .to_owned(),
+                ),
+                None => (
+                    Field::set(at.clone(), "/".to_owned()),
+                    Field::set(at.clone(), "200-399".to_owned()),
+                    "the default probe (no HealthCheckPolicy, no readiness probe)".to_owned(),
+                ),
+            }
+        }
+    };
+    let subject = format!("{subject} from {from}");
+    judge.value(AGC_PROBE, &subject, &path, None, &path_expected, |p| {
+        p == HEALTH_CHECK_PATH
+    });
+    if codes.is_unset() {
+        judge.warn(
+            AGC_PROBE,
+            &subject,
+            &codes.at,
+            "match.statusCodes not set: which codes the probe counts healthy is not documented",
+            &code_expected,
+        );
+    } else {
+        judge.value(
+            guideline::HEALTH_CHECK,
+            &subject,
+            &codes,
+            None,
+            &code_expected,
+            |m| super::load_balancer::matcher_accepts(m, HEALTHY_STATUS),
+        );
     }
 }
 

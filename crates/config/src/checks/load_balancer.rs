@@ -356,7 +356,8 @@ pub fn check_health_check_path(d: &Deployment) -> Outcome {
             accepts,
         );
     }
-    let agic = super::azure::judge_agic_probe(&mut judge, d);
+    let agic = super::azure::judge_agic_probe(&mut judge, d)
+        | super::azure::judge_agc_ingress_probe(&mut judge, d);
     let gateways =
         gateway::judge_health_check(&mut judge, d, &path_expected, &code_expected, accepts);
     if groups.is_empty()

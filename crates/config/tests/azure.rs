@@ -702,6 +702,12 @@ fn an_application_gateway_for_containers_ingress_takes_its_probe_from_the_health
     let d = agc("azure-agc/ingress/ingress.yaml");
     let got = run("alb", &d);
     assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("an Ingress of Application Gateway for Containers"),
+        "{}",
+        got.reason
+    );
     assert_expected(
         "azure-agc/ingress",
         &run("health-check", &d),

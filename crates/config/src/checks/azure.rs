@@ -304,6 +304,36 @@ pub(crate) fn judge_agc_probe(
     }
 }
 
+/// What an Ingress of an Azure controller makes, for the load balancer check: AGIC programs an
+/// Application Gateway, the ALB Controller an Application Gateway for Containers; None for
+/// another class.
+pub(crate) fn ingress_balancer(d: &Deployment, ing: &Ingress) -> Option<&'static str> {
+    if is_agic(ing) {
+        Some(
+            "an Ingress of the Application Gateway Ingress Controller: it programs an Application Gateway (layer 7)",
+        )
+    } else if is_agc_ingress(d, ing) {
+        Some(
+            "an Ingress of Application Gateway for Containers (class azure-alb-external): Azure's layer-7 load balancer, outside the cluster",
+        )
+    } else {
+        None
+    }
+}
+
+/// Whether an Ingress is Application Gateway for Containers' (class `azure-alb-external`, or a
+/// class whose IngressClass names the ALB Controller).
+fn is_agc_ingress(d: &Deployment, ing: &Ingress) -> bool {
+    let class = ing.class.as_deref().unwrap_or_default();
+    class == AGC_INGRESS_CLASS
+        || d.ingress_classes.iter().any(|c| {
+            c.name == class
+                && c.controller
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("alb.networking.azure.io/"))
+        })
+}
+
 /// The Ingress class of Application Gateway for Containers' ALB Controller
 /// ("Quickstart: Create Application Gateway for Containers managed by ALB Controller").
 const AGC_INGRESS_CLASS: &str = "azure-alb-external";
@@ -314,15 +344,7 @@ const AGC_INGRESS_CLASS: &str = "azure-alb-external";
 pub(crate) fn judge_agc_ingress_probe(judge: &mut Judge, d: &Deployment) -> bool {
     let mut any = false;
     for ing in d.api_ingresses() {
-        let class = ing.class.as_deref().unwrap_or_default();
-        let agc = class == AGC_INGRESS_CLASS
-            || d.ingress_classes.iter().any(|c| {
-                c.name == class
-                    && c.controller
-                        .as_deref()
-                        .is_some_and(|n| n.starts_with("alb.networking.azure.io/"))
-            });
-        if !agc {
+        if !is_agc_ingress(d, ing) {
             continue;
         }
         any = true;

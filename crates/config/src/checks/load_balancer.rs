@@ -78,6 +78,8 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
         let actual = if ing.alb {
             "an Ingress of the AWS Load Balancer Controller: it makes an Application Load Balancer"
                 .to_owned()
+        } else if let Some(azure) = super::azure::ingress_balancer(d, ing) {
+            azure.to_owned()
         } else {
             format!(
                 "an Ingress (class {}): an HTTP proxy, layer 7",

@@ -729,3 +729,28 @@ fn an_application_gateway_for_containers_ingress_takes_its_probe_from_the_health
         ),
     );
 }
+
+/// The Front Door as an azure-native stack export (`azure-native:cdn:AFDEndpoint`,
+/// `AFDOriginGroup`, `Route`, ...): read as the az output is.
+#[test]
+fn the_front_door_as_an_azure_native_stack_export_passes_as_the_az_output_does() {
+    let settings = ConfigSettings {
+        pulumi_stack_export: vec!["azure-stack/afd.json".parse().unwrap()],
+        ..ConfigSettings::default()
+    };
+    let d = load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"));
+    for (check, fragment) in [
+        ("alb", "Azure Front Door (layer 7)"),
+        (
+            "health-check",
+            "origin group pulumi-api of Front Door profile pulumi-fd",
+        ),
+        ("dns", "pulumi-fd-endpoint-a1b2c3d4e5f6a7b8.z01.azurefd.net"),
+    ] {
+        assert_expected(
+            "azure-stack/afd.json",
+            &run(check, &d),
+            &pass(check, fragment),
+        );
+    }
+}

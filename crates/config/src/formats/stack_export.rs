@@ -150,7 +150,7 @@ const AWS_TYPES: [(&str, Reader); 25] = [
 /// The azure-native resource types read, each with the Azure resource type whose az reader
 /// reads it (the provider's outputs are the resource's properties, flattened as az prints them
 /// or under `properties`).
-const AZURE_TYPES: [(&str, &str); 21] = [
+const AZURE_TYPES: [(&str, &str); 26] = [
     (
         "network:ApplicationGateway",
         "Microsoft.Network/applicationGateways",
@@ -217,6 +217,14 @@ const AZURE_TYPES: [(&str, &str); 21] = [
         "authorization:ManagementLockByScope",
         "Microsoft.Authorization/locks",
     ),
+    ("cdn:Profile", "Microsoft.Cdn/profiles"),
+    ("cdn:AFDEndpoint", "Microsoft.Cdn/profiles/afdEndpoints"),
+    ("cdn:AFDOriginGroup", "Microsoft.Cdn/profiles/originGroups"),
+    (
+        "cdn:AFDOrigin",
+        "Microsoft.Cdn/profiles/originGroups/origins",
+    ),
+    ("cdn:Route", "Microsoft.Cdn/profiles/afdEndpoints/routes"),
 ];
 
 /// The az reader of an azure-native resource type (`azure-native:network:NatGateway`).

@@ -1,4 +1,5 @@
-# Usage: python3 gen_afd.py crates/config/tests/data, then through_az.py on each file written.
+# Usage: python3 gen_afd.py crates/config/tests/data, then through_az.py on each file written,
+# then python3 gen_afd.py crates/config/tests/data --stack for azure-stack/afd.json from az's output.
 # Front Door (Standard) in front of the API, REST-shaped (properties flattened as az prints
 # them; through_az.py nests them back), from the azure-rest-api-specs examples of
 # specification/cdn/resource-manager/Microsoft.Cdn/stable/2025-06-01/examples/:
@@ -47,10 +48,35 @@ def cname(label):
             "type": "Microsoft.Network/dnszones/CNAME", "etag": "00000000-0000-0000-0000-0000000000c" + ("1" if label == "api" else "2"),
             "TTL": 3600, "fqdn": label + ".sandbox.test.", "provisioningState": "Succeeded", "CNAMERecord": {"cname": HOST}}
 D = "azure-afd/azure/"
-write(D + "profiles.json", [profile])
-write(D + "endpoints.json", [endpoint])
-write(D + "origin-groups.json", [origin_group("pulumi-api", "/api/status"), origin_group("pulumi-console", "/")])
-write(D + "origins.json", [origin("pulumi-api", "pulumi-api-origin", "api-origin.sandbox.test")])
-write(D + "routes.json", [route("pulumi-api", "pulumi-api", "api-sandbox-test"), route("pulumi-console", "pulumi-console", "app-sandbox-test")])
-write(D + "records-cname.json", [cname("api"), cname("app")])
-write("azure-broken/afd/probe-root/azure/origin-groups.json", [origin_group("pulumi-api", "/"), origin_group("pulumi-console", "/")])
+STACK = len(sys.argv) > 2 and sys.argv[2] == "--stack"
+if not STACK:
+  write(D + "profiles.json", [profile])
+  write(D + "endpoints.json", [endpoint])
+  write(D + "origin-groups.json", [origin_group("pulumi-api", "/api/status"), origin_group("pulumi-console", "/")])
+  write(D + "origins.json", [origin("pulumi-api", "pulumi-api-origin", "api-origin.sandbox.test")])
+  write(D + "routes.json", [route("pulumi-api", "pulumi-api", "api-sandbox-test"), route("pulumi-console", "pulumi-console", "app-sandbox-test")])
+  write(D + "records-cname.json", [cname("api"), cname("app")])
+  write("azure-broken/afd/probe-root/azure/origin-groups.json", [origin_group("pulumi-api", "/"), origin_group("pulumi-console", "/")])
+
+# The same Front Door as a `pulumi stack export` of the azure-native provider (v3), built from the
+# az output once through_az.py has run (the resources' outputs are their properties, flattened).
+if STACK:
+    def load(path):
+        with open(os.path.join(ROOT, path)) as f:
+            return json.load(f)
+    def resource(kind, obj):
+        out = {k: v for k, v in obj.items() if k not in ("id", "resourceGroup", "etag")}
+        out["azureApiVersion"] = "2025-06-01"
+        return {"urn": "urn:pulumi:prod::pulumi-cloud-azure::azure-native:" + kind + "::" + obj["name"], "custom": True,
+                "id": obj["id"], "type": "azure-native:" + kind, "inputs": {}, "outputs": out,
+                "provider": "urn:pulumi:prod::pulumi-cloud-azure::pulumi:providers:azure-native::default_3_5_1::00000000-0000-0000-0000-00000000000f"}
+    res = [{"urn": "urn:pulumi:prod::pulumi-cloud-azure::pulumi:pulumi:Stack::pulumi-cloud-azure-prod", "custom": False,
+            "type": "pulumi:pulumi:Stack", "outputs": {}}]
+    for f, kind in [("profiles.json", "cdn:Profile"), ("endpoints.json", "cdn:AFDEndpoint"), ("origin-groups.json", "cdn:AFDOriginGroup"),
+                    ("origins.json", "cdn:AFDOrigin"), ("routes.json", "cdn:Route"), ("records-cname.json", "dns:RecordSet")]:
+        for obj in load("azure-afd/azure/" + f):
+            res.append(resource(kind, obj))
+    write("azure-stack/afd.json", {"version": 3, "deployment": {
+        "manifest": {"time": "2026-12-01T10:00:00.000000000Z", "magic": "0000000000000000000000000000000000000000000000000000000000000000", "version": "v3.207.0"},
+        "secrets_providers": {"type": "service", "state": {"url": "https://api.pulumi.com", "owner": "pulumi", "project": "pulumi-cloud-azure", "stack": "prod"}},
+        "resources": res}})

@@ -1,4 +1,5 @@
-# Usage: AZ_PYTHON=<virtualenv with azure-cli==2.91.0>/bin/python python3 through_az.py FILE
+# Usage: AZ_PYTHON=<virtualenv with azure-cli==2.91.0>/bin/python [AZ_PYTHON_AFD=<virtualenv with
+# azure-cli==2.85.0>/bin/python, for the az afd files] python3 through_az.py FILE
 # Puts a fixture through the real az 2.91: its resources back into the REST API's shape (properties
 # nested), answered to az in-process (inproc.py), and az's output written back in its place.
 import json, sys, subprocess, os

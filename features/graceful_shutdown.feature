@@ -57,7 +57,11 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     Azure: the Application Gateway's backend settings for the API's pool, connectionDraining
     enabled with drainTimeoutInSec ("Application Gateway backend settings",
     https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining:
-    off unless enabled).
+    off unless enabled); on AKS, the Application Gateway Ingress Controller's annotations on the
+    API's Ingress, appgw.ingress.kubernetes.io/connection-draining "true" and
+    connection-draining-timeout (default 30 s; off by default: "Annotations for Application
+    Gateway Ingress Controller",
+    https://learn.microsoft.com/azure/application-gateway/ingress-controller-annotations#connection-draining).
     On Google Cloud the backend service's connection draining
     (connectionDraining.drainingTimeoutSec, default 0; "Enable connection draining",
     https://cloud.google.com/load-balancing/docs/enabling-connection-draining), set on GKE for
@@ -77,13 +81,14 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     Enforces: a preStop hook that waits (Kubernetes); a deregistration delay set and above 0 on
     the API's target groups (ECS, VMs). Azure ("Application Gateway backend settings",
     https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining):
-    connectionDraining enabled on the API's backend settings.
+    connectionDraining enabled on the API's backend settings; on AKS, the API's AGIC Ingress
+    annotated connection-draining "true".
     Google Cloud ("Enable connection draining"): the API's backend services drain for more than
     0 s (a MIG); on GKE the API Service's BackendConfig or GCPBackendPolicy sets a
     drainingTimeoutSec above 0.
     Fails when: no preStop hook, a preStop hook that returns at once (`true`, `sleep 0`, an
     echo), or a deregistration delay unset or 0. On Azure: connectionDraining disabled or
-    absent.
+    absent, or an AGIC Ingress without connection-draining "true".
     Google Cloud: drainingTimeoutSec 0 (draining off), or on GKE no BackendConfig or
     GCPBackendPolicy that sets it (GKE's default 0).
     Then the API drains connections before it stops
@@ -109,12 +114,21 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     beside the preStop hook, and is reported (the backend service's, or the BackendConfig's or
     GCPBackendPolicy's of the API's Service); on a managed instance group, draining is the one
     timer before Google Cloud deletes the VM.
+    On AKS behind the Application Gateway Ingress Controller, AGIC takes the terminating pod out
+    of the gateway's backend pool while its preStop sleep runs, and the gateway's connection
+    draining (the Ingress's connection-draining-timeout) runs from then, beside the hook; the
+    pod is killed when terminationGracePeriodSeconds ends ("Minimizing Downtime During
+    Deployments",
+    https://azure.github.io/application-gateway-kubernetes-ingress/how-tos/minimize-downtime-during-deployments/:
+    a preStop sleep, connection draining, a grace period longer than the sleep).
     Enforces: Kubernetes terminationGracePeriodSeconds - preStop sleep >= 120 s; no ordering
-    between a deregistration delay and a stop timeout or preStop hook on any platform.
+    between a deregistration delay and a stop timeout or preStop hook on any platform. Azure
+    (AGIC): the connection draining timeout within terminationGracePeriodSeconds.
     Google Cloud ("Enable connection draining"): a MIG's largest drainingTimeoutSec is at least
     120 s.
     Fails when: the grace period leaves the app less than 120 s after its preStop sleep; the
-    grace period and the hook are named.
+    grace period and the hook are named. On Azure: an AGIC Ingress's connection draining
+    outlasts the pod's grace period (the pod is killed while the gateway still drains it).
     Google Cloud: a MIG's backend services drain for less than 120 s.
     Then the stop sequence leaves the API its stop timeout after SIGTERM
 

@@ -39,7 +39,16 @@ Feature: The load balancer is protected and health-checks the API (configuration
     Azure: an Application Gateway ("What is Azure Application Gateway",
     https://learn.microsoft.com/azure/application-gateway/overview: a layer-7 load balancer) is
     the equivalent, so is an Ingress of the Application Gateway Ingress Controller; an Azure
-    load balancer (layer 4, "What is Azure Load Balancer") straight to the API is not.
+    load balancer (layer 4, "What is Azure Load Balancer") straight to the API is not, nor is
+    an Application Gateway of the v1 SKU (sku.tier Standard or WAF), which Microsoft retired on
+    April 28, 2026 ("Migrate your Application Gateways from V1 SKU to V2 SKU by April 28, 2026",
+    https://learn.microsoft.com/azure/application-gateway/v1-retirement: no support, no SLA,
+    its data path blocked). Application Gateway for Containers, a Gateway of a GatewayClass with
+    controllerName alb.networking.azure.io/alb-controller ("What is Application Gateway for
+    Containers?",
+    https://learn.microsoft.com/azure/application-gateway/for-containers/overview), and Azure
+    Front Door, its endpoints from `az afd endpoint list` ("What is Azure Front Door?",
+    https://learn.microsoft.com/azure/frontdoor/front-door-overview), are layer-7 equivalents.
     On Google Cloud a forwarding rule is the load balancer: one to a target HTTP(S) proxy
     (loadBalancingScheme EXTERNAL or EXTERNAL_MANAGED, global or regional) is an external
     Application Load Balancer; one straight to a backend service or target pool is a passthrough
@@ -53,7 +62,8 @@ Feature: The load balancer is protected and health-checks the API (configuration
     Enforces: an Application Load Balancer (or an HTTP ingress, or a Gateway with an HTTPRoute)
     in front of the API.
     Azure ("What is Azure Application Gateway",
-    https://learn.microsoft.com/azure/application-gateway/overview): an Application Gateway.
+    https://learn.microsoft.com/azure/application-gateway/overview): an Application Gateway of
+    the v2 SKU (Standard_v2, WAF_v2), an Application Gateway for Containers, or a Front Door.
     Google Cloud ("Load balancer types"): the API's forwarding rule targets a target HTTP(S)
     proxy.
     Fails when: a Network or Gateway Load Balancer, a Classic Load Balancer (`aws elb
@@ -63,7 +73,7 @@ Feature: The load balancer is protected and health-checks the API (configuration
     preStop hook (or a grace period that ends before its sleep), or no rule for api or app; the
     verdict says which of the two it found, and names the setting and the reason.
     On Azure: an Azure load balancer
-    in front of the API's scale set.
+    in front of the API's scale set, or an Application Gateway of the retired v1 SKU.
     Google Cloud: a passthrough Network Load Balancer (a forwarding rule to a backend service or
     target pool) or a TCP/SSL proxy in front of the API; a route other than an HTTPRoute on a
     GKE Gateway.
@@ -79,7 +89,9 @@ Feature: The load balancer is protected and health-checks the API (configuration
     Azure: a CanNotDelete or ReadOnly management lock on the Application Gateway, its resource
     group or its subscription ("Lock your resources to protect your infrastructure",
     https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources: child
-    scopes inherit locks), from az lock list.
+    scopes inherit locks), from az lock list. Azure collection writes a lock list that holds no
+    lock on the gateway or its resource group as such (NetconformEmptyList, naming the command
+    and the type), which reads as no lock; az's own `[]` names no type and is no input.
     Google Cloud's load balancers have no deletion protection setting (the Compute Engine API's
     forwardingRules, targetHttpsProxies, urlMaps and backendServices have none,
     https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules; Compute Engine
@@ -115,7 +127,15 @@ Feature: The load balancer is protected and health-checks the API (configuration
     https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview);
     for an Ingress of the Application Gateway Ingress Controller, its
     appgw.ingress.kubernetes.io/health-probe-path and health-probe-status-codes, else the pods'
-    readiness probe (AGIC, "Annotations").
+    readiness probe (AGIC, "Annotations"). Behind Application Gateway for Containers (a route
+    on its Gateway, or an Ingress of class azure-alb-external), the
+    HealthCheckPolicy (alb.networking.azure.io/v1) that targets the API's Service
+    (spec.default.http.path, match.statusCodes), else the pods' readiness probe, else /
+    ("Custom health probe for Application Gateway for Containers",
+    https://learn.microsoft.com/azure/application-gateway/for-containers/custom-health-probe).
+    Behind Azure Front Door, the API origin group's healthProbeSettings.probePath (`az afd
+    origin-group list`), which counts 200 OK healthy ("Health probes",
+    https://learn.microsoft.com/azure/frontdoor/health-probes).
     On Google Cloud the API's backend service's health check (httpHealthCheck.requestPath,
     default /; it counts 200 only: "Health checks overview",
     https://cloud.google.com/load-balancing/docs/health-check-concepts). Behind a GKE Gateway,
@@ -128,7 +148,9 @@ Feature: The load balancer is protected and health-checks the API (configuration
     200.
     Azure ("Application Gateway health probes overview",
     https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview):
-    the API's backend settings' probe on /api/status, its status codes including 200.
+    the API's backend settings' probe on /api/status, its status codes including 200; the
+    HealthCheckPolicy of Application Gateway for Containers, or the Front Door origin group's
+    probe, on /api/status.
     Google Cloud ("Health checks overview"): the API's backend service's health check asks
     /api/status; behind GKE Ingress without its gcloud output, the BackendConfig's
     healthCheck.requestPath, else the readiness probe's path, which the controller infers;
@@ -185,7 +207,7 @@ Feature: The load balancer is protected and health-checks the API (configuration
     dns.load_balancer_addresses. The dns feature checks what resolvers answer.
     Azure DNS: an A record that is an alias of the gateway's public IP (targetResource; "Azure
     DNS alias records", https://learn.microsoft.com/azure/dns/dns-alias), an A record with its
-    address, or a CNAME to its DNS name.
+    address, or a CNAME to its DNS name, or to a Front Door endpoint's hostName.
     Cloud DNS record sets (`gcloud dns record-sets list`): an A record's rrdatas lead to the
     load balancer when they hold its forwarding rule's IPAddress.
     Enforces: the exported records for api.{domain} and app.{domain} alias or CNAME to the load

@@ -60,7 +60,9 @@ Feature: The API and its load balancer span availability zones (configuration)
   @rec:multi-az
   Scenario: The load balancer has nodes in at least two availability zones
     Azure: an Application Gateway's zones (its gateway subnet spans them), an Azure load
-    balancer's frontend public IP's zones.
+    balancer's frontend public IP's zones. Azure Front Door is global, served from Microsoft's
+    edge and resilient to zone outages by design ("Reliability in Azure Front Door",
+    https://learn.microsoft.com/azure/reliability/reliability-front-door): not applicable to it.
     A Google Cloud load balancer has no zonal nodes: it is served from Google's front ends
     ("External Application Load Balancer overview",
     https://cloud.google.com/load-balancing/docs/https); what spans zones is each backend

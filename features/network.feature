@@ -25,7 +25,10 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     the action: not knowing the mode is never taken as no block.
     Azure: an internet-facing Application Gateway is reached through its public frontend IP,
     whatever its subnet's outbound access; Microsoft requires it a subnet of its own
-    ("Application Gateway infrastructure configuration"). An Azure subnet's tier is its own
+    ("Application Gateway infrastructure configuration"); Azure Front Door is in no subnet of the
+    VNet ("Reliability in Azure Front Door",
+    https://learn.microsoft.com/azure/reliability/reliability-front-door): not applicable to
+    it. An Azure subnet's tier is its own
     egress ("Default outbound access",
     https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access): a
     NAT gateway attached is private, defaultOutboundAccess false without one is isolated,

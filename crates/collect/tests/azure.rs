@@ -202,3 +202,41 @@ fn the_reader_role_holds_exactly_the_actions_collection_uses() {
         );
     }
 }
+
+/// A list that answers but holds none of the deployment's resources (no lock on the gateway's
+/// resource group) is written as such, naming the command and the resource type: az's own `[]`
+/// would not say which kind is absent, and leaving the file out would read as "no input".
+/// (crates/config/tests/data/azure-broken/aks/no-lock-collected holds what this writes, and
+/// the config tests hold the reader to it: no lock is no deletion protection.)
+#[tokio::test]
+async fn a_list_with_none_of_the_deployments_resources_is_written_as_none_of_its_type() {
+    let case = Case::new("none");
+    case.azure.answer("lock list", "[]\n");
+    let manifest = case.collect().await;
+    assert!(
+        manifest.files.iter().any(|f| f == "locks.json"),
+        "{:?}",
+        manifest.files
+    );
+    let doc = case.read("locks.json");
+    let note = &doc["NetconformEmptyList"];
+    assert_eq!(note["Type"], "Microsoft.Authorization/locks", "{doc}");
+    assert_eq!(note["Listed"], 0, "{doc}");
+    assert!(
+        note["Command"]
+            .as_str()
+            .unwrap()
+            .starts_with("az lock list -g pulumi-rg"),
+        "{doc}"
+    );
+    let call = manifest
+        .calls
+        .iter()
+        .find(|c| c.command.starts_with("az lock list"))
+        .unwrap();
+    assert_eq!(call.result, "ok: kept 0 of 0: none of the deployment's");
+    assert_eq!(call.file.as_deref(), Some("locks.json"));
+    // A list discovery merely did not lead to is not written: no scale set fronts this AKS
+    // deployment, and "none" of them is no judgment.
+    assert!(!manifest.files.iter().any(|f| f.starts_with("scale-sets")));
+}

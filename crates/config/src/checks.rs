@@ -316,6 +316,18 @@ impl Judge {
             self.missing(format!("{how} ({what})"));
             return;
         }
+        if let Some((command, action)) = input.on_azure().filter(|_| d.on_azure()) {
+            self.gap.get_or_insert_with(|| {
+                Gap::new(
+                    format!("no `{command}` output in [config] azure"),
+                    format!(
+                        "export `{command} -o json` and name the file in [config] azure, or let `[config] collect = [\"azure\"]` read it (Azure RBAC {action}, in ci/azure/netconform-reader-role.json) (docs/environment.md#config)"
+                    ),
+                )
+            });
+            self.missing(format!("no input for {what} ({})", d.source(input)));
+            return;
+        }
         self.gap.get_or_insert_with(|| {
             Gap::new(
                 format!("no {} output in [config]", input.source()),
@@ -345,6 +357,8 @@ impl Judge {
                 "ci/kubernetes/rbac.yaml lists every permission collection uses"
             } else if input.is_gcp() {
                 "ci/gcp/netconform-reader-role.yaml lists every permission collection uses"
+            } else if action.starts_with("Microsoft.") {
+                "ci/azure/netconform-reader-role.json lists every action collection uses"
             } else {
                 "ci/aws/netconform-read-policy.json lists every action collection uses"
             };
@@ -536,6 +550,12 @@ pub(crate) fn no_api(judge: &mut Judge, d: &Deployment) {
         judge.missing(
             "no API workload in the inputs (a Deployment, StatefulSet or ECS service running pulumi/service, or named api; an auto-scaling group registered in the API's target group)",
         );
+    } else if d.on_azure() {
+        judge.missing(format!(
+            "no input for the API's workload ({}, or {})",
+            Input::Kubernetes.source(),
+            d.source(Input::AutoScalingGroups)
+        ));
     } else {
         judge.missing(format!(
             "no input for the API's workload ({}, {}, or {})",

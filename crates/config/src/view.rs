@@ -30,8 +30,8 @@ pub use gcp_resources::{CloudNat, VmShutdown, gcp_name, gcp_ref, gcp_zone};
 pub(crate) use joins::{dns_key, looks_like_api};
 pub use joins::{is_api_image, is_console_image};
 pub use kubernetes_objects::{
-    BackendConfig, GkePolicy, Hpa, Ingress, IngressClass, KubeContainer, KubeService, KubeWorkload,
-    PreStop, Probe, ZoneRule,
+    AgcHealthPolicy, BackendConfig, GkePolicy, Hpa, Ingress, IngressClass, KubeContainer,
+    KubeService, KubeWorkload, PreStop, Probe, ZoneRule,
 };
 pub use proxies::{Proxy, ProxyTier, proxy_of_image};
 
@@ -55,6 +55,8 @@ pub struct Deployment {
     pub backend_configs: Vec<BackendConfig>,
     /// The GKE Gateway controller's HealthCheckPolicies and GCPBackendPolicies.
     pub gke_policies: Vec<GkePolicy>,
+    /// Application Gateway for Containers' HealthCheckPolicies.
+    pub agc_health_policies: Vec<AgcHealthPolicy>,
     pub ingress_classes: Vec<IngressClass>,
     pub gateway_classes: Vec<GatewayClass>,
     pub gateways: Vec<Gateway>,
@@ -92,6 +94,10 @@ pub struct Deployment {
     /// VPC Block Public Access (`describe-vpc-block-public-access-options`), when exported.
     pub block_public_access: Option<BlockPublicAccess>,
     pub bpa_exclusions: Vec<BpaExclusion>,
+    /// Whether Azure inputs were read (az output, a stack export's azure-native resources,
+    /// what Azure collection wrote): messages then name the az command and the Azure RBAC
+    /// action of a missing input ([`Input::on_azure`]), not the AWS CLI's.
+    pub azure: bool,
     /// The kinds of input read (an empty list counts: it says there are none).
     pub inputs: BTreeSet<Input>,
     /// The kinds collection was refused, with the IAM action denied (`denied.json`, which

@@ -151,6 +151,15 @@ const BROKEN: &[(&str, &str, Expect)] = &[
     ),
     (
         "aks",
+        "no-lock-collected",
+        fail(
+            "deletion-protection",
+            "azure-broken/aks/no-lock-collected/azure/locks.json: NetconformEmptyList",
+            "false, expected true (application gateway pulumi-appgw)",
+        ),
+    ),
+    (
+        "aks",
         "probe-root",
         fail(
             "health-check",
@@ -165,6 +174,24 @@ const BROKEN: &[(&str, &str, Expect)] = &[
             "dns",
             "azure-broken/aks/records-elsewhere/azure/records.json: [0]",
             "20.50.60.99",
+        ),
+    ),
+    (
+        "aks",
+        "agic-no-draining",
+        fail(
+            "drain",
+            "azure-broken/aks/agic-no-draining/kubernetes/ingress.yaml: metadata.annotations[\"appgw.ingress.kubernetes.io/connection-draining\"]",
+            "connection draining off",
+        ),
+    ),
+    (
+        "aks",
+        "agic-drain-beyond-grace",
+        fail(
+            "timeline",
+            "azure-broken/aks/agic-drain-beyond-grace/kubernetes/ingress.yaml: metadata.annotations[\"appgw.ingress.kubernetes.io/connection-draining-timeout\"]",
+            "the pod is killed 90 s before the drain ends",
         ),
     ),
     (
@@ -259,6 +286,15 @@ const BROKEN: &[(&str, &str, Expect)] = &[
     ),
     (
         "vmss",
+        "appgw-v1",
+        fail(
+            "alb",
+            "azure-broken/vmss/appgw-v1/azure/application-gateways.json: [0].sku.tier",
+            "v1 SKU (Standard or WAF tier): retired by Microsoft on April 28, 2026",
+        ),
+    ),
+    (
+        "vmss",
         "standard-lb",
         fail(
             "alb",
@@ -278,6 +314,9 @@ fn also(set: &str, case: &str, check: &str) -> Option<Verdict> {
         // An Azure load balancer has no draining of its own to read, and a public one is in no
         // subnet to tell its tier by.
         ("vmss", "standard-lb", "drain" | "timeline" | "lb-public") => Some(Verdict::NotChecked),
+        // The v1 SKU has no zones, and an Azure subnet is in none: the gateway's zones are
+        // not known.
+        ("vmss", "appgw-v1", "lb-zones") => Some(Verdict::NotChecked),
         _ => None,
     }
 }
@@ -425,4 +464,293 @@ fn agic_annotations_give_the_health_check_without_az_output() {
             "= /healthz, expected \"/api/status\"",
         ),
     );
+}
+
+/// AKS behind Application Gateway for Containers (the Gateway API, its ALB Controller's class
+/// `alb.networking.azure.io/alb-controller`), in the manifests Microsoft's how-tos write: the
+/// gateway is the layer-7 equivalent and its HealthCheckPolicy gives the probe on /api/status;
+/// the twin's policy probes /healthz.
+#[test]
+fn application_gateway_for_containers_is_layer_7_and_its_health_check_policy_gives_the_probe() {
+    let agc = |gateway: &str| {
+        let mut settings = ConfigSettings::default();
+        for f in [
+            "azure-aks/kubernetes/deployment.yaml",
+            "azure-aks/kubernetes/hpa.yaml",
+            "azure-agc/kubernetes/console.yaml",
+            gateway,
+        ] {
+            settings.kubernetes.push(f.parse().unwrap());
+        }
+        load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"))
+    };
+    let d = agc("azure-agc/kubernetes/gateway.yaml");
+    let got = run("alb", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("an Application Gateway for Containers routes HTTP"),
+        "{}",
+        got.reason
+    );
+    let got = run("health-check", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("HealthCheckPolicy pulumi/pulumi-api-health-check-policy"),
+        "{}",
+        got.reason
+    );
+    // Kubernetes alone on AKS: what is missing is asked for from az, not the AWS CLI.
+    let got = run("dns", &d);
+    assert_eq!(got.verdict, Verdict::NotChecked, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("`az network dns record-set a list -o json`")
+            && !got.reason.contains("aws "),
+        "{}",
+        got.reason
+    );
+    let d = agc("azure-broken/agc/probe-healthz/kubernetes/gateway.yaml");
+    assert_eq!(run("alb", &d).verdict, Verdict::Pass);
+    assert_expected(
+        "agc/probe-healthz",
+        &run("health-check", &d),
+        &fail(
+            "health-check",
+            "azure-broken/agc/probe-healthz/kubernetes/gateway.yaml: spec.default.http.path",
+            "= /healthz, expected \"/api/status\"",
+        ),
+    );
+}
+
+/// An Azure deployment with an input missing says which az command gives it and which Azure
+/// RBAC action reading it needs, never an AWS command: here the gateway alone, every other az
+/// output left out.
+#[test]
+fn a_missing_azure_input_names_the_az_command_and_the_rbac_action() {
+    let mut settings = ConfigSettings::default();
+    settings
+        .azure
+        .push("azure-aks/azure/application-gateways.json".parse().unwrap());
+    let d = load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"));
+    for check in CHECKS {
+        let got = run(check, &d);
+        assert!(
+            !got.reason.contains("aws ") && !got.reason.contains("AccessDenied"),
+            "{check}: {}",
+            got.reason
+        );
+    }
+    let got = run("deletion-protection", &d);
+    assert_eq!(got.verdict, Verdict::NotChecked, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("`az lock list -o json` (Azure RBAC Microsoft.Authorization/locks/read)"),
+        "{}",
+        got.reason
+    );
+    let got = run("nat", &d);
+    assert!(
+        got.reason.contains("az network vnet list")
+            || got.reason.contains("az network nat gateway list"),
+        "{}",
+        got.reason
+    );
+}
+
+/// Azure Front Door in front of the API, as `az afd ... list` prints it: its endpoint is the
+/// layer-7 equivalent, the api and app CNAME records lead to its hostName, and the API's origin
+/// group probes /api/status; the twin's probes /.
+#[test]
+fn front_door_fronts_the_api_with_its_origin_group_probe_and_the_records_to_its_endpoint() {
+    let afd = |twin: Option<&str>| {
+        let mut settings = ConfigSettings::default();
+        for f in files(&data().join("azure-afd/azure")) {
+            let path = match twin {
+                Some(dir) if data().join(dir).join("azure").join(&f).exists() => {
+                    format!("{dir}/azure/{f}")
+                }
+                _ => format!("azure-afd/azure/{f}"),
+            };
+            settings.azure.push(path.parse().unwrap());
+        }
+        load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"))
+    };
+    let d = afd(None);
+    for (check, fragment) in [
+        ("alb", "Azure Front Door (layer 7)"),
+        (
+            "health-check",
+            "origin group pulumi-api of Front Door profile pulumi-fd",
+        ),
+        ("dns", "pulumi-fd-endpoint-a1b2c3d4e5f6a7b8.z01.azurefd.net"),
+    ] {
+        assert_expected("azure-afd", &run(check, &d), &pass(check, fragment));
+    }
+    // Global: in no subnet and no zone of the deployment's.
+    for check in ["lb-zones", "lb-public"] {
+        let got = run(check, &d);
+        assert_eq!(
+            got.verdict,
+            Verdict::NotApplicable,
+            "{check}: {}",
+            got.reason
+        );
+        assert!(
+            got.reason.contains("Reliability in Azure Front Door"),
+            "{}",
+            got.reason
+        );
+    }
+    let d = afd(Some("azure-broken/afd/probe-root"));
+    assert_eq!(run("alb", &d).verdict, Verdict::Pass);
+    assert_expected(
+        "afd/probe-root",
+        &run("health-check", &d),
+        &fail(
+            "health-check",
+            "azure-broken/afd/probe-root/azure/origin-groups.json: [0].healthProbeSettings.probePath",
+            "= /, expected \"/api/status\"",
+        ),
+    );
+}
+
+/// az's `[]` in place of the file a rule reads never passes that rule: each file of the AKS set
+/// whose content a check needs, replaced by an empty list (what `az ... list` prints when it
+/// finds nothing, naming no type), leaves that check "not checked", naming the az command and
+/// the Azure RBAC action that would provide it.
+#[test]
+fn an_empty_az_list_in_place_of_a_needed_file_is_not_checked_never_a_pass() {
+    for (file, check, command) in [
+        ("locks.json", "deletion-protection", "az lock list"),
+        (
+            "application-gateways.json",
+            "lb-zones",
+            "az network application-gateway list",
+        ),
+        (
+            "postgres-servers.json",
+            "database",
+            "az postgres flexible-server list",
+        ),
+        (
+            "private-endpoints.json",
+            "s3-endpoint",
+            "az network private-endpoint list",
+        ),
+        ("records.json", "dns", "az network dns record-set a list"),
+        ("cluster.json", "nat", "az aks show"),
+        ("cluster.json", "api-private", "az aks show"),
+        ("nat-gateways.json", "nat", "az network nat gateway list"),
+        (
+            "private-dns-zones.json",
+            "s3-endpoint",
+            "az network private-dns zone list",
+        ),
+        ("vnets.json", "api-private", "az network vnet list"),
+    ] {
+        let mut settings = ConfigSettings::default();
+        for f in files(&data().join("azure-aks"))
+            .into_iter()
+            .filter(|f| f.ends_with(".json") || f.ends_with(".yaml"))
+        {
+            let path = if f == format!("azure/{file}") {
+                "azure-empty/empty.json".to_owned()
+            } else {
+                format!("azure-aks/{f}")
+            };
+            if f.starts_with("kubernetes/") {
+                settings.kubernetes.push(path.parse().unwrap());
+            } else {
+                settings.azure.push(path.parse().unwrap());
+            }
+        }
+        let d = load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"));
+        let got = run(check, &d);
+        assert_ne!(
+            got.verdict,
+            Verdict::Pass,
+            "{file} as []: {check}: {}",
+            got.reason
+        );
+        assert!(
+            got.reason.contains(command) && !got.reason.contains("aws "),
+            "{file} as []: {check}: {}",
+            got.reason
+        );
+    }
+}
+
+/// Application Gateway for Containers through the Ingress API (class `azure-alb-external`): the
+/// HealthCheckPolicy on the API Service gives the probe as it does behind a route; the twin's
+/// probes /healthz.
+#[test]
+fn an_application_gateway_for_containers_ingress_takes_its_probe_from_the_health_check_policy() {
+    let agc = |ingress: &str| {
+        let mut settings = ConfigSettings::default();
+        for f in [
+            "azure-aks/kubernetes/deployment.yaml",
+            "azure-aks/kubernetes/hpa.yaml",
+            "azure-agc/kubernetes/console.yaml",
+            ingress,
+        ] {
+            settings.kubernetes.push(f.parse().unwrap());
+        }
+        load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"))
+    };
+    let d = agc("azure-agc/ingress/ingress.yaml");
+    let got = run("alb", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("an Ingress of Application Gateway for Containers"),
+        "{}",
+        got.reason
+    );
+    assert_expected(
+        "azure-agc/ingress",
+        &run("health-check", &d),
+        &pass(
+            "health-check",
+            "from HealthCheckPolicy pulumi/pulumi-api-health-check-policy",
+        ),
+    );
+    assert_expected(
+        "agc/ingress-probe-healthz",
+        &run(
+            "health-check",
+            &agc("azure-broken/agc/ingress-probe-healthz/ingress/ingress.yaml"),
+        ),
+        &fail(
+            "health-check",
+            "azure-broken/agc/ingress-probe-healthz/ingress/ingress.yaml: spec.default.http.path",
+            "= /healthz, expected \"/api/status\"",
+        ),
+    );
+}
+
+/// The Front Door as an azure-native stack export (`azure-native:cdn:AFDEndpoint`,
+/// `AFDOriginGroup`, `Route`, ...): read as the az output is.
+#[test]
+fn the_front_door_as_an_azure_native_stack_export_passes_as_the_az_output_does() {
+    let settings = ConfigSettings {
+        pulumi_stack_export: vec!["azure-stack/afd.json".parse().unwrap()],
+        ..ConfigSettings::default()
+    };
+    let d = load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"));
+    for (check, fragment) in [
+        ("alb", "Azure Front Door (layer 7)"),
+        (
+            "health-check",
+            "origin group pulumi-api of Front Door profile pulumi-fd",
+        ),
+        ("dns", "pulumi-fd-endpoint-a1b2c3d4e5f6a7b8.z01.azurefd.net"),
+    ] {
+        assert_expected(
+            "azure-stack/afd.json",
+            &run(check, &d),
+            &pass(check, fragment),
+        );
+    }
 }

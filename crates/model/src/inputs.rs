@@ -204,6 +204,52 @@ impl Input {
             })
     }
 
+    /// On Azure, the az command whose output provides this kind (`az ... -o json`) and the
+    /// Azure RBAC action it needs: what messages name on an Azure deployment. None for a kind
+    /// Azure has no counterpart of (ECS, Classic Load Balancers, VPC Block Public Access).
+    pub fn on_azure(self) -> Option<(&'static str, &'static str)> {
+        Some(match self {
+            Input::LoadBalancers | Input::TargetGroups | Input::TargetGroupAttributes => (
+                "az network application-gateway list",
+                "Microsoft.Network/applicationGateways/read",
+            ),
+            Input::LoadBalancerAttributes => ("az lock list", "Microsoft.Authorization/locks/read"),
+            Input::Subnets | Input::RouteTables => (
+                "az network vnet list",
+                "Microsoft.Network/virtualNetworks/read",
+            ),
+            Input::NatGateways => (
+                "az network nat gateway list",
+                "Microsoft.Network/natGateways/read",
+            ),
+            Input::VpcEndpoints => (
+                "az network private-endpoint list",
+                "Microsoft.Network/privateEndpoints/read",
+            ),
+            Input::Databases => (
+                "az postgres flexible-server list",
+                "Microsoft.DBforPostgreSQL/flexibleServers/read",
+            ),
+            Input::NodeGroups => (
+                "az aks show",
+                "Microsoft.ContainerService/managedClusters/read",
+            ),
+            Input::Records => (
+                "az network dns record-set a list",
+                "Microsoft.Network/dnszones/A/read",
+            ),
+            Input::AutoScalingGroups | Input::LifecycleHooks => (
+                "az vmss list",
+                "Microsoft.Compute/virtualMachineScaleSets/read",
+            ),
+            Input::GroupPolicies => (
+                "az monitor autoscale list",
+                "Microsoft.Insights/autoscalesettings/read",
+            ),
+            _ => return None,
+        })
+    }
+
     /// The kind whose command is `command`.
     pub fn of_command(command: &str) -> Option<Input> {
         let command = command.trim();
@@ -301,6 +347,33 @@ impl DeniedCalls {
             self.denied.push(call);
         }
     }
+}
+
+/// What Azure collection writes in place of an az list that found none of the deployment's
+/// resources: az prints `[]` for every list command that finds nothing, which cannot tell the
+/// reader which kind is absent; this names the command and the resource type, so "none exists"
+/// is read as such (a lock list with no lock is no deletion protection, not "no input").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmptyList {
+    #[serde(rename = "NetconformEmptyList")]
+    pub list: EmptyListOf,
+}
+
+/// The az list that found none: the command run, the resource type it lists, and how many it
+/// listed that were not the deployment's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmptyListOf {
+    #[serde(rename = "Command")]
+    pub command: String,
+    #[serde(rename = "Type")]
+    pub kind: String,
+    #[serde(rename = "Listed", default)]
+    pub listed: usize,
+}
+
+impl EmptyList {
+    /// The key that tells the file apart from az's own outputs beside it.
+    pub const KEY: &'static str = "NetconformEmptyList";
 }
 
 #[cfg(test)]

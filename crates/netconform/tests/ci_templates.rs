@@ -59,8 +59,8 @@ fn every_yaml_file_parses() {
         }
     }
     assert_eq!(
-        n, 7,
-        "the four templates, the CronJob, the alert rules and the collection's RBAC"
+        n, 8,
+        "the five templates (the AKS Job among them), the CronJob, the alert rules and the collection's RBAC"
     );
 }
 
@@ -1013,4 +1013,101 @@ fn the_pipelines_log_in_to_google_cloud_without_stored_keys() {
     let annotations = accounts[0].metadata.annotations.as_ref().unwrap();
     assert!(annotations["iam.gke.io/gcp-service-account"].ends_with(".iam.gserviceaccount.com"));
     assert!(read("ci/Dockerfile").contains("google-cloud-cli"));
+}
+
+/// The AKS Job signs in through Microsoft Entra Workload ID for real: the ServiceAccount names
+/// the managed identity's client id, the pod is labelled for the webhook to project the token,
+/// az signs in with that token before netconform runs (sharing az's config directory), and the
+/// environment collects from Azure with the image that holds the Azure CLI
+/// (https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster).
+#[test]
+fn the_aks_job_signs_in_through_entra_workload_id() {
+    let file = "ci/kubernetes/verify-job-aks.yaml";
+    let (jobs, maps, accounts, _) = manifests_with_roles(file);
+    assert_eq!((jobs.len(), maps.len(), accounts.len()), (1, 1, 1));
+    let account = &accounts[0];
+    let client_id =
+        &account.metadata.annotations.as_ref().unwrap()["azure.workload.identity/client-id"];
+    let parts: Vec<usize> = client_id.split('-').map(str::len).collect();
+    assert_eq!(
+        parts,
+        [8, 4, 4, 4, 12],
+        "{file}: a client id (a GUID): {client_id}"
+    );
+    let job = &jobs[0];
+    let pod = job.spec.as_ref().unwrap().template.clone();
+    assert_eq!(
+        pod.metadata.as_ref().unwrap().labels.as_ref().unwrap()["azure.workload.identity/use"],
+        "true",
+        "{file}: the pod template carries the webhook's label (the label, not an annotation)"
+    );
+    let spec = pod.spec.as_ref().unwrap();
+    assert_eq!(
+        spec.service_account_name.as_deref(),
+        account.metadata.name.as_deref(),
+        "{file}: the pod runs as the annotated ServiceAccount"
+    );
+    assert_eq!(
+        job.metadata.namespace, account.metadata.namespace,
+        "{file}: the federated subject is system:serviceaccount:<this namespace>:<this name>"
+    );
+    let args = check_job(job, file);
+    assert_eq!(
+        args[..3],
+        ["verify", "--env", "/etc/netconform/environment.toml"]
+    );
+    let config_dir = |c: &k8s_openapi::api::core::v1::Container| {
+        c.env
+            .iter()
+            .flatten()
+            .find(|e| e.name == "AZURE_CONFIG_DIR")
+            .and_then(|e| e.value.clone())
+    };
+    let login = &spec.init_containers.as_ref().unwrap()[0];
+    let script = login.command.as_ref().unwrap().join(" ");
+    for part in [
+        "az login --service-principal",
+        "--username \"$AZURE_CLIENT_ID\"",
+        "--tenant \"$AZURE_TENANT_ID\"",
+        "--federated-token \"$(cat \"$AZURE_FEDERATED_TOKEN_FILE\")\"",
+    ] {
+        assert!(
+            script.contains(part),
+            "{file}: the sign-in lacks {part}: {script}"
+        );
+    }
+    let main = &spec.containers[0];
+    assert_eq!(
+        main.image, login.image,
+        "{file}: one image, with the Azure CLI"
+    );
+    let dir = config_dir(login).expect("the sign-in's AZURE_CONFIG_DIR");
+    assert_eq!(
+        config_dir(main),
+        Some(dir.clone()),
+        "{file}: az's login is shared"
+    );
+    let mounted = |c: &k8s_openapi::api::core::v1::Container| {
+        c.volume_mounts
+            .iter()
+            .flatten()
+            .find(|m| m.mount_path == dir)
+            .map(|m| m.name.clone())
+    };
+    assert!(
+        mounted(login).is_some() && mounted(login) == mounted(main),
+        "{file}"
+    );
+    let text = &maps[0].data.as_ref().unwrap()["environment.toml"];
+    let env = netconform_model::Environment::from_toml(text, Path::new("environment.toml"))
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert!(
+        env.config
+            .collect
+            .contains(&netconform_model::environment::CollectFrom::Azure),
+        "{file}: collects from Azure: {:?}",
+        env.config.collect
+    );
+    assert!(read("ci/Dockerfile").contains("WITH_AZURE_CLI"));
+    assert!(read("ci/Dockerfile").contains("install -y --no-install-recommends azure-cli"));
 }

@@ -51,6 +51,16 @@ impl FakeAzure {
         .expect("write the fake's state");
     }
 
+    /// From now on, `az <words...>` (`lock list`) prints `json` in place of its recorded answer.
+    pub fn answer(&self, words: &str, json: &str) {
+        std::fs::write(
+            self.dir
+                .join(format!("state/answer-{}.json", words.replace(' ', "-"))),
+            json,
+        )
+        .expect("write the fake's state");
+    }
+
     /// The calls made so far, one line each (az's arguments).
     pub fn calls(&self) -> String {
         std::fs::read_to_string(self.dir.join("state/calls")).unwrap_or_default()

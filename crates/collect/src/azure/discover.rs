@@ -58,6 +58,32 @@ fn scoped(group: Option<&str>) -> Vec<&str> {
     group.map_or_else(Vec::new, |g| vec!["-g", g])
 }
 
+/// [`keep`], and when the list answered but held none of the deployment's resources of type
+/// `kind`, says so in `file` ([`Run::write_none`]): for the lists whose "none" the checks judge
+/// (no lock is no deletion protection, no private endpoint is none for Blob storage), not
+/// those discovery merely did not lead to.
+async fn keep_or_none(
+    run: &mut Run<'_>,
+    c: &Command,
+    args: &[&str],
+    file: &str,
+    kind: &str,
+    keep: impl Fn(&Value) -> bool,
+) -> Result<Vec<Value>, CollectError> {
+    let (at, answer) = run.call(c, args, c.reads).await;
+    let Ok(Value::Array(items)) = answer else {
+        return Ok(Vec::new());
+    };
+    let total = items.len();
+    let kept: Vec<Value> = items.into_iter().filter(|v| keep(v)).collect();
+    if kept.is_empty() {
+        run.write_none(at, file, kind, total)?;
+    } else {
+        run.write(at, file, kept.clone(), total)?;
+    }
+    Ok(kept)
+}
+
 /// Lists with `c`, keeps what `keep` says, writes it as `file` (when anything is kept).
 async fn keep(
     run: &mut Run<'_>,
@@ -103,13 +129,20 @@ pub(super) async fn deployment(
             .cloned()
             .chain(std::iter::once(parent(&gateways[0], "providers")))
             .collect();
-        keep(run, &LOCKS, &["-g", &g], "locks.json", |l| {
-            let scope = parent(
-                text(l, &["id"]).unwrap_or_default(),
-                "providers/microsoft.authorization/locks",
-            );
-            scopes.contains(&scope) || !scope.contains("/resourcegroups/")
-        })
+        keep_or_none(
+            run,
+            &LOCKS,
+            &["-g", &g],
+            "locks.json",
+            "Microsoft.Authorization/locks",
+            |l| {
+                let scope = parent(
+                    text(l, &["id"]).unwrap_or_default(),
+                    "providers/microsoft.authorization/locks",
+                );
+                scopes.contains(&scope) || !scope.contains("/resourcegroups/")
+            },
+        )
         .await?;
     }
     Ok(())
@@ -357,20 +390,22 @@ async fn network(
         |n| text(n, &["id"]).is_some_and(|i| nats.contains(&key(i))),
     )
     .await?;
-    let endpoints = keep(
+    let endpoints = keep_or_none(
         run,
         &PRIVATE_ENDPOINTS,
         &scoped(group),
         "private-endpoints.json",
+        "Microsoft.Network/privateEndpoints",
         |e| in_vnets(text(e, &["subnet", "id"])),
     )
     .await?;
     if !endpoints.is_empty() {
-        keep(
+        keep_or_none(
             run,
             &PRIVATE_DNS,
             &scoped(group),
             "private-dns-zones.json",
+            "Microsoft.Network/privateDnsZones",
             |z| {
                 text(z, &["name"])
                     .is_some_and(|n| n.to_ascii_lowercase().starts_with("privatelink."))

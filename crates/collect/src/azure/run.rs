@@ -11,7 +11,7 @@ use super::cli::AzCli;
 use crate::CollectError;
 use crate::command::CallError;
 use crate::manifest::{Call, Manifest};
-use netconform_model::inputs::{Denied, DeniedCalls, Input};
+use netconform_model::inputs::{Denied, DeniedCalls, EmptyList, EmptyListOf, Input};
 
 /// One az command collection runs: its words, the RBAC action it needs (none for what az
 /// answers from its own profile), the input it feeds, and what it reads.
@@ -86,6 +86,44 @@ impl Run<'_> {
         let n = kept.len();
         crate::write_json(&self.out.join(name), &Value::Array(kept))?;
         let note = format!("kept {n} of {total}");
+        if let Some(call) = self.manifest.calls.get_mut(at) {
+            call.file = Some(name.to_owned());
+            call.result = format!("ok: {note}");
+        }
+        self.manifest.files.push(name.to_owned());
+        (self.on_line)(&format!("  {name}: {note}"));
+        Ok(())
+    }
+
+    /// Notes on call `at` that the list found none of the deployment's resources (of `total`
+    /// listed), and writes that as `name`: an [`EmptyList`] naming the command and the resource
+    /// type `kind`, since az's own `[]` cannot tell which kind is absent.
+    pub(super) fn write_none(
+        &mut self,
+        at: usize,
+        name: &str,
+        kind: &str,
+        total: usize,
+    ) -> Result<(), CollectError> {
+        let command = self
+            .manifest
+            .calls
+            .get(at)
+            .map(|c| c.command.clone())
+            .unwrap_or_default();
+        let doc = EmptyList {
+            list: EmptyListOf {
+                command,
+                kind: kind.to_owned(),
+                listed: total,
+            },
+        };
+        let value = serde_json::to_value(&doc).map_err(|e| CollectError::Write {
+            path: name.to_owned(),
+            why: e.to_string(),
+        })?;
+        crate::write_json(&self.out.join(name), &value)?;
+        let note = format!("kept 0 of {total}: none of the deployment's");
         if let Some(call) = self.manifest.calls.get_mut(at) {
             call.file = Some(name.to_owned());
             call.result = format!("ok: {note}");

@@ -19,6 +19,7 @@ pub const AUTOMATIC_REPAIRS: &str = "Azure (\"Automatic instance repairs for Azu
 pub const TERMINATE_NOTIFICATION: &str = "Azure (\"Terminate notification for Azure Virtual Machine Scale Set instances\", https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-terminate-notification): with terminateNotificationProfile enabled a scale set announces an instance's deletion as a scheduled event and waits notBeforeTimeout (5 to 15 minutes) before deleting it: Azure's termination hook.";
 pub const CONNECTION_DRAINING: &str = "Azure (\"Application Gateway backend settings\", https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining): connection draining lets a backend removed from the pool finish its requests for drainTimeoutInSec (1 to 3600 s); it is off unless enabled.";
 pub const MANAGEMENT_LOCKS: &str = "Azure (\"Lock your resources to protect your infrastructure\", https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources): a CanNotDelete or ReadOnly lock on a resource, or on its resource group or subscription (locks are inherited), stops its deletion.";
+pub const APPGW_V1_RETIRED: &str = "Azure (\"Migrate your Application Gateways from V1 SKU to V2 SKU by April 28, 2026\", https://learn.microsoft.com/azure/application-gateway/v1-retirement; \"Frequently asked questions about Application Gateway V1 retirement\", https://learn.microsoft.com/azure/application-gateway/retirement-faq): the V1 SKU (tiers Standard and WAF) was deprecated on April 28, 2023 and retired on April 28, 2026: no support, no SLA, its data path blocked and its resources deleted; Standard_v2 or WAF_v2 is the Application Gateway to deploy.";
 pub const AGIC_PROBE: &str = "Azure (Application Gateway Ingress Controller, \"Annotations\", https://azure.github.io/application-gateway-kubernetes-ingress/annotations/): appgw.ingress.kubernetes.io/health-probe-path and health-probe-status-codes set the gateway's probe for the backend; without them AGIC takes the path from the pods' readiness probe (else their liveness probe, else /) and counts 200-399 healthy.";
 
 const AGIC_PROBE_PATH: &str = "appgw.ingress.kubernetes.io/health-probe-path";
@@ -92,7 +93,14 @@ pub(crate) fn judge_gateway_subnet(
     at: &crate::node::Loc,
 ) -> bool {
     let azure = d.subnet(subnet).is_some_and(|s| s.egress.is_some());
-    if !azure || lb.kind.value() != Some(&crate::view::LbKind::ApplicationGateway) {
+    if !azure
+        || !matches!(
+            lb.kind.value(),
+            Some(
+                crate::view::LbKind::ApplicationGateway | crate::view::LbKind::ApplicationGatewayV1
+            )
+        )
+    {
         return false;
     }
     let name = subnet.rsplit('/').next().unwrap_or(subnet);
@@ -177,4 +185,252 @@ pub(crate) fn judge_scale_set_grace(judge: &mut Judge, g: &AutoScalingGroup) {
             &expected,
         );
     }
+}
+
+pub const AGIC_DRAINING: &str = "Azure (Application Gateway Ingress Controller, \"Annotations\", https://learn.microsoft.com/azure/application-gateway/ingress-controller-annotations#connection-draining; \"Minimizing Downtime During Deployments\", https://azure.github.io/application-gateway-kubernetes-ingress/how-tos/minimize-downtime-during-deployments/): appgw.ingress.kubernetes.io/connection-draining \"true\" turns on the gateway's connection draining for the Ingress's backends, connection-draining-timeout seconds long (default 30); it is off by default. AGIC takes a terminating pod out of the backend pool while its preStop sleep runs; terminationGracePeriodSeconds must outlast the sleep.";
+
+const AGIC_DRAINING_ON: &str = "appgw.ingress.kubernetes.io/connection-draining";
+const AGIC_DRAINING_TIMEOUT: &str = "appgw.ingress.kubernetes.io/connection-draining-timeout";
+/// AGIC's connection draining timeout when the annotation does not say.
+const AGIC_DRAINING_DEFAULT: u64 = 30;
+
+/// The connection draining AGIC gives an Ingress's backends, in seconds: 0 when off (the
+/// annotation unset or "false"), the timeout annotation (else 30) when on.
+pub(crate) fn agic_draining(ing: &Ingress) -> Field<u64> {
+    let on = ing.annotation(AGIC_DRAINING_ON);
+    let invalid = |at: crate::node::Loc, why: String| Field {
+        at,
+        state: State::Invalid(why),
+    };
+    match on.value().map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("false") => Field::set(on.at.clone(), 0),
+        Some("true") => {
+            let timeout = ing.annotation(AGIC_DRAINING_TIMEOUT);
+            match timeout.value() {
+                None => Field::set(on.at.clone(), AGIC_DRAINING_DEFAULT),
+                Some(text) => match text.trim().parse::<u64>() {
+                    Ok(n) => Field::set(timeout.at.clone(), n),
+                    Err(_) => invalid(
+                        timeout.at.clone(),
+                        format!(
+                            "{AGIC_DRAINING_TIMEOUT}: {text:?} is not a whole number of seconds"
+                        ),
+                    ),
+                },
+            }
+        }
+        Some(_) => invalid(
+            on.at.clone(),
+            format!(
+                "{AGIC_DRAINING_ON}: {:?} is not \"true\" or \"false\"",
+                on.value().cloned().unwrap_or_default()
+            ),
+        ),
+    }
+}
+
+/// The API's AGIC Ingresses drain their backends: connection draining on, above 0 s. Whether
+/// any was judged.
+pub(crate) fn judge_agic_draining(judge: &mut Judge, d: &Deployment) -> bool {
+    let expected = format!("{AGIC_DRAINING_ON}: \"true\" (a timeout above 0 s)");
+    let mut any = false;
+    for ing in d.api_ingresses().into_iter().filter(|i| is_agic(i)) {
+        any = true;
+        let drain = agic_draining(ing);
+        match drain.value() {
+            Some(0) => judge.error(
+                AGIC_DRAINING,
+                &ing.subject,
+                &drain.at,
+                "connection draining off (not set, or \"false\"): the gateway cuts the pod's in-flight requests when AGIC takes it out of the backend pool",
+                &expected,
+            ),
+            Some(n) => judge.ok(
+                AGIC_DRAINING,
+                &ing.subject,
+                &drain.at,
+                format!("connection draining on, {n} s"),
+                &expected,
+            ),
+            None => judge.unreadable(AGIC_DRAINING, &ing.subject, &drain),
+        }
+    }
+    any
+}
+
+pub const AGC_LAYER7: &str = "Azure (\"What is Application Gateway for Containers?\", https://learn.microsoft.com/azure/application-gateway/for-containers/overview): a GatewayClass with controllerName alb.networking.azure.io/alb-controller (the ALB Controller's azure-alb-external) makes each Gateway a frontend of an Application Gateway for Containers, Azure's application (layer 7) load balancer for AKS, outside the cluster.";
+pub const AGC_PROBE: &str = "Azure (\"Custom health probe for Application Gateway for Containers\", https://learn.microsoft.com/azure/application-gateway/for-containers/custom-health-probe): the gateway probes a backend Service's pods as the HealthCheckPolicy (alb.networking.azure.io/v1) targeting that Service says (spec.default.http.path, match.statusCodes); without one, as the pods' readiness probe; without that, GET /.";
+
+/// The API's route on an Application Gateway for Containers: its HTTP routing is the
+/// gateway's, layer 7.
+pub(crate) fn judge_agc_route(
+    judge: &mut Judge,
+    subject: &str,
+    gw: &crate::view::Gateway,
+    route: &crate::view::Route,
+    expected: &str,
+) {
+    let class = gw.class.value().cloned().unwrap_or_default();
+    let actual = format!(
+        "class {class} (controllerName alb.networking.azure.io/alb-controller): an Application Gateway for Containers {} the {}",
+        if route.is_http() {
+            "routes HTTP to the API: layer 7, for"
+        } else {
+            "passes connections through: layer 4, for"
+        },
+        route.kind
+    );
+    if route.is_http() {
+        judge.ok(AGC_LAYER7, subject, &gw.class.at, actual, expected);
+    } else {
+        judge.error(AGC_LAYER7, subject, &route.at, actual, expected);
+    }
+}
+
+/// The probe an Application Gateway for Containers sends to the pods of each of the route's
+/// Services: the HealthCheckPolicy targeting it, else the API pods' readiness probe, else `/`.
+pub(crate) fn judge_agc_probe(
+    judge: &mut Judge,
+    d: &Deployment,
+    route: &crate::view::Route,
+    gw: &crate::view::Gateway,
+) {
+    for b in &route.backends {
+        let subject = format!(
+            "the backend Service {}/{} ({} on {})",
+            b.namespace, b.name, route.subject, gw.subject
+        );
+        judge_agc_service_probe(judge, d, &subject, (&b.namespace, &b.name), &b.at);
+    }
+}
+
+/// What an Ingress of an Azure controller makes, for the load balancer check: AGIC programs an
+/// Application Gateway, the ALB Controller an Application Gateway for Containers; None for
+/// another class.
+pub(crate) fn ingress_balancer(d: &Deployment, ing: &Ingress) -> Option<&'static str> {
+    if is_agic(ing) {
+        Some(
+            "an Ingress of the Application Gateway Ingress Controller: it programs an Application Gateway (layer 7)",
+        )
+    } else if is_agc_ingress(d, ing) {
+        Some(
+            "an Ingress of Application Gateway for Containers (class azure-alb-external): Azure's layer-7 load balancer, outside the cluster",
+        )
+    } else {
+        None
+    }
+}
+
+/// Whether an Ingress is Application Gateway for Containers' (class `azure-alb-external`, or a
+/// class whose IngressClass names the ALB Controller).
+fn is_agc_ingress(d: &Deployment, ing: &Ingress) -> bool {
+    let class = ing.class.as_deref().unwrap_or_default();
+    class == AGC_INGRESS_CLASS
+        || d.ingress_classes.iter().any(|c| {
+            c.name == class
+                && c.controller
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("alb.networking.azure.io/"))
+        })
+}
+
+/// The Ingress class of Application Gateway for Containers' ALB Controller
+/// ("Quickstart: Create Application Gateway for Containers managed by ALB Controller").
+const AGC_INGRESS_CLASS: &str = "azure-alb-external";
+
+/// The API's Ingresses of Application Gateway for Containers (class `azure-alb-external`, or a
+/// class whose IngressClass names the ALB Controller): the probe of each backend Service, as for
+/// a route. Whether any was judged.
+pub(crate) fn judge_agc_ingress_probe(judge: &mut Judge, d: &Deployment) -> bool {
+    let mut any = false;
+    for ing in d.api_ingresses() {
+        if !is_agc_ingress(d, ing) {
+            continue;
+        }
+        any = true;
+        for service in &ing.backends {
+            let subject = format!(
+                "the backend Service {}/{service} ({})",
+                ing.namespace, ing.subject
+            );
+            judge_agc_service_probe(judge, d, &subject, (&ing.namespace, service), &ing.at);
+        }
+    }
+    any
+}
+
+/// The probe Application Gateway for Containers sends to the pods of Service `service`
+/// (namespace, name): its HealthCheckPolicy, else the API pods' readiness probe, else `/`.
+fn judge_agc_service_probe(
+    judge: &mut Judge,
+    d: &Deployment,
+    subject: &str,
+    service: (&str, &str),
+    at: &crate::node::Loc,
+) {
+    let path_expected = format!("{HEALTH_CHECK_PATH:?}");
+    let code_expected = format!("codes including {HEALTHY_STATUS}");
+    let policy = d.agc_health_policies.iter().find(|p| {
+        let (kind, ns, name) = &p.target;
+        kind == "Service" && ns == service.0 && name == service.1
+    });
+    let (path, codes, from) = match policy {
+        Some(p) => (p.path.clone(), p.codes.clone(), p.subject.clone()),
+        None => {
+            let readiness = d
+                .api_workloads()
+                .filter(|w| w.namespace == service.0)
+                .flat_map(|w| api_containers(w))
+                .find_map(|c| match &c.readiness.state {
+                    State::Set(p) => p
+                        .http_path
+                        .clone()
+                        .map(|h| Field::set(c.readiness.at.clone(), h)),
+                    _ => None,
+                });
+            match readiness {
+                // A readiness probe counts 200-399 as ready (Kubernetes' httpGet).
+                Some(path) => (
+                    path.clone(),
+                    Field::set(path.at.clone(), "200-399".to_owned()),
+                    "the pods' readiness probe (no HealthCheckPolicy targets the Service)"
+                        .to_owned(),
+                ),
+                None => (
+                    Field::set(at.clone(), "/".to_owned()),
+                    Field::set(at.clone(), "200-399".to_owned()),
+                    "the default probe (no HealthCheckPolicy, no readiness probe)".to_owned(),
+                ),
+            }
+        }
+    };
+    let subject = format!("{subject} from {from}");
+    judge.value(AGC_PROBE, &subject, &path, None, &path_expected, |p| {
+        p == HEALTH_CHECK_PATH
+    });
+    if codes.is_unset() {
+        judge.warn(
+            AGC_PROBE,
+            &subject,
+            &codes.at,
+            "match.statusCodes not set: which codes the probe counts healthy is not documented",
+            &code_expected,
+        );
+    } else {
+        judge.value(
+            guideline::HEALTH_CHECK,
+            &subject,
+            &codes,
+            None,
+            &code_expected,
+            |m| super::load_balancer::matcher_accepts(m, HEALTHY_STATUS),
+        );
+    }
+}
+
+pub const FRONT_DOOR_GLOBAL: &str = "Azure (\"Reliability in Azure Front Door\", https://learn.microsoft.com/azure/reliability/reliability-front-door): Front Door is a global service served from Microsoft's edge locations, resilient to zone and region outages by design; its endpoints are in no subnet and no zone of the deployment's.";
+
+/// Whether `lb` is an Azure Front Door endpoint (global: no subnet, no zone of the deployment).
+pub(crate) fn is_front_door(lb: &crate::view::LoadBalancer) -> bool {
+    lb.kind.value() == Some(&crate::view::LbKind::FrontDoor)
 }

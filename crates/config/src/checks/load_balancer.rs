@@ -83,6 +83,8 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
         let actual = if ing.alb {
             "an Ingress of the AWS Load Balancer Controller: it makes an Application Load Balancer"
                 .to_owned()
+        } else if let Some(azure) = super::azure::ingress_balancer(d, ing) {
+            azure.to_owned()
         } else {
             format!(
                 "an Ingress (class {}): an HTTP proxy, layer 7",
@@ -157,11 +159,19 @@ fn judge_kind(
                 }
                 LbKind::Gateway => "it forwards packets to appliances, not HTTP to the API",
                 LbKind::GcpNetwork => google_cloud::APPLICATION_LOAD_BALANCER,
+                LbKind::ApplicationGatewayV1 => {
+                    "retired by Microsoft on April 28, 2026: no support, no SLA, its data path blocked (Standard_v2 or WAF_v2 is the Application Gateway to deploy)"
+                }
                 _ => {
                     "it passes TCP through: no HTTP health checks per request, no host routing, no HTTP/2 to clients"
                 }
             };
             let actual = format!("{kind}: {why}");
+            let g = if *kind == LbKind::ApplicationGatewayV1 {
+                super::azure::APPGW_V1_RETIRED
+            } else {
+                g
+            };
             if lb.internet_facing == Some(false) {
                 judge.warn(
                     g,
@@ -360,7 +370,8 @@ pub fn check_health_check_path(d: &Deployment) -> Outcome {
             accepts,
         );
     }
-    let agic = super::azure::judge_agic_probe(&mut judge, d);
+    let agic = super::azure::judge_agic_probe(&mut judge, d)
+        | super::azure::judge_agc_ingress_probe(&mut judge, d);
     let gateways =
         gateway::judge_health_check(&mut judge, d, &path_expected, &code_expected, accepts);
     if groups.is_empty()

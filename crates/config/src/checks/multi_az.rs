@@ -286,6 +286,14 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
             gcp_backend_zones(&mut judge, d, lb);
             continue;
         }
+        if super::azure::is_front_door(lb) {
+            judge.inapplicable(format!(
+                "{} is global, in no zone of the deployment's: {}",
+                lb.subject,
+                super::azure::FRONT_DOOR_GLOBAL
+            ));
+            continue;
+        }
         note_zonal_shift(&mut judge, d, lb);
         let expected = format!("nodes in at least {MIN_AVAILABILITY_ZONES} zones");
         match &lb.placements.state {

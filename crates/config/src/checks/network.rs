@@ -55,6 +55,15 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
             ));
             continue;
         }
+        if super::azure::is_front_door(lb) {
+            checked = true;
+            judge.inapplicable(format!(
+                "{} is served from Microsoft's global edge, in no subnet of the VNet: {}",
+                lb.subject,
+                super::azure::FRONT_DOOR_GLOBAL
+            ));
+            continue;
+        }
         let State::Set(placements) = &lb.placements.state else {
             judge.missing(format!("no subnets of {} in the inputs", lb.subject));
             continue;

@@ -4,7 +4,7 @@
 //! kind. az flattens `properties` into the resource for the commands read here; the readers
 //! also take them nested, as the REST API returns them ([`crate::node::Node::arm`]).
 
-use netconform_model::inputs::DeniedCalls;
+use netconform_model::inputs::{DeniedCalls, EmptyList, Input};
 
 use crate::node::{Loc, Node};
 use crate::resources::{
@@ -51,7 +51,7 @@ const fn output(kind: &'static str, command: &'static str, reader: Reader) -> Ou
 
 /// Every resource type read, matched regardless of case (az prints `dnszones`, the REST API
 /// `dnsZones`).
-const OUTPUTS: [Output; 17] = [
+const OUTPUTS: [Output; 22] = [
     output(
         "Microsoft.Network/applicationGateways",
         "az network application-gateway list",
@@ -137,6 +137,31 @@ const OUTPUTS: [Output; 17] = [
         "az network dns record-set cname list",
         dns_records::record_set_from_az,
     ),
+    output(
+        "Microsoft.Cdn/profiles",
+        "az afd profile list",
+        load_balancers::front_door::profile_from_az,
+    ),
+    output(
+        "Microsoft.Cdn/profiles/afdEndpoints",
+        "az afd endpoint list",
+        load_balancers::front_door::endpoint_from_az,
+    ),
+    output(
+        "Microsoft.Cdn/profiles/originGroups",
+        "az afd origin-group list",
+        load_balancers::front_door::origin_group_from_az,
+    ),
+    output(
+        "Microsoft.Cdn/profiles/originGroups/origins",
+        "az afd origin list",
+        load_balancers::front_door::origin_from_az,
+    ),
+    output(
+        "Microsoft.Cdn/profiles/afdEndpoints/routes",
+        "az afd route list",
+        load_balancers::front_door::route_from_az,
+    ),
 ];
 
 /// The types read, for messages.
@@ -160,9 +185,14 @@ pub(crate) fn reader_of(kind: &str) -> Option<Reader> {
 /// prints `[]` for every list command that finds none, so which kind is absent cannot be
 /// told): it is read as no input. `Err` when it is not az output this reads.
 pub(crate) fn read(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
+    r.view.azure = true;
     if doc.is_object() && doc.get(DeniedCalls::KEY).exists() {
         // What collection was refused: the resources are not there, and not "none".
         return denied::from_cli(doc, r);
+    }
+    if doc.is_object() && doc.get(EmptyList::KEY).exists() {
+        // What collection listed and found none of: "none", attributed to its kind.
+        return empty_list(&doc.get(EmptyList::KEY), r);
     }
     let items = if doc.is_object() {
         vec![doc.clone()]
@@ -196,6 +226,67 @@ pub(crate) fn read(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
             node: item,
         };
         reader(&arm, r)?;
+    }
+    Ok(())
+}
+
+/// The kinds of input an az list of resource type `kind` provides: when collection says it
+/// found none ([`EmptyList`]), each is read as "none exists" rather than "no input".
+fn provides(kind: &str) -> &'static [Input] {
+    match kind.to_ascii_lowercase().as_str() {
+        "microsoft.network/applicationgateways" => &[
+            Input::LoadBalancers,
+            Input::TargetGroups,
+            Input::TargetGroupAttributes,
+        ],
+        "microsoft.network/loadbalancers" => &[Input::LoadBalancers, Input::TargetGroups],
+        "microsoft.authorization/locks" => &[Input::LoadBalancerAttributes],
+        "microsoft.network/virtualnetworks" | "microsoft.network/virtualnetworks/subnets" => {
+            &[Input::Subnets]
+        }
+        "microsoft.network/natgateways" => &[Input::NatGateways],
+        "microsoft.network/privateendpoints" => &[Input::VpcEndpoints],
+        "microsoft.containerservice/managedclusters"
+        | "microsoft.containerservice/managedclusters/agentpools" => &[Input::NodeGroups],
+        "microsoft.compute/virtualmachinescalesets" => {
+            &[Input::AutoScalingGroups, Input::LifecycleHooks]
+        }
+        "microsoft.insights/autoscalesettings" => &[Input::GroupPolicies],
+        "microsoft.dbforpostgresql/flexibleservers" | "microsoft.dbformysql/flexibleservers" => {
+            &[Input::Databases]
+        }
+        "microsoft.network/dnszones/a" | "microsoft.network/dnszones/cname" => &[Input::Records],
+        "microsoft.cdn/profiles/afdendpoints" => &[Input::LoadBalancers],
+        "microsoft.cdn/profiles/origingroups" => &[Input::TargetGroups],
+        // Public IPs and private DNS zones are joined to what they serve, not inputs of their
+        // own.
+        _ => &[],
+    }
+}
+
+/// Collection's note that an az list found none of the deployment's resources of a type: each
+/// kind of input it provides is read, with none in it (a lock list without a lock is no
+/// deletion protection). `Err` for a type netconform does not read.
+fn empty_list(note: &Node<'_>, r: &mut Reading) -> Result<(), String> {
+    let kind = note.get("Type").opt_text().unwrap_or_default();
+    if reader_of(&kind).is_none() {
+        return Err(format!(
+            "{}: type {kind:?} is not a resource netconform reads; expected resources of type: {}",
+            note.get("Type").at,
+            known()
+        ));
+    }
+    for input in provides(&kind) {
+        r.view.saw(*input, &note.at);
+    }
+    match kind.to_ascii_lowercase().as_str() {
+        "microsoft.authorization/locks" => {
+            r.links.azure.locks_at.get_or_insert(note.at.clone());
+        }
+        "microsoft.network/privatednszones" => {
+            r.links.azure.dns_zones_at.get_or_insert(note.at.clone());
+        }
+        _ => {}
     }
     Ok(())
 }

@@ -151,7 +151,7 @@ const AWS_TYPES: [(&str, Reader); 26] = [
 /// The azure-native resource types read, each with the Azure resource type whose az reader
 /// reads it (the provider's outputs are the resource's properties, flattened as az prints them
 /// or under `properties`).
-const AZURE_TYPES: [(&str, &str); 21] = [
+const AZURE_TYPES: [(&str, &str); 26] = [
     (
         "network:ApplicationGateway",
         "Microsoft.Network/applicationGateways",
@@ -218,6 +218,14 @@ const AZURE_TYPES: [(&str, &str); 21] = [
         "authorization:ManagementLockByScope",
         "Microsoft.Authorization/locks",
     ),
+    ("cdn:Profile", "Microsoft.Cdn/profiles"),
+    ("cdn:AFDEndpoint", "Microsoft.Cdn/profiles/afdEndpoints"),
+    ("cdn:AFDOriginGroup", "Microsoft.Cdn/profiles/originGroups"),
+    (
+        "cdn:AFDOrigin",
+        "Microsoft.Cdn/profiles/originGroups/origins",
+    ),
+    ("cdn:Route", "Microsoft.Cdn/profiles/afdEndpoints/routes"),
 ];
 
 /// The az reader of an azure-native resource type (`azure-native:network:NatGateway`).
@@ -353,6 +361,7 @@ pub(crate) fn read(doc: &mut Value, file: &Arc<str>, r: &mut Reading) -> Result<
         {
             reader(&res, r)?;
         } else if let Some(reader) = azure_reader(&res.kind) {
+            r.view.azure = true;
             let arm = az_cli::Arm {
                 node: res.outputs.clone(),
                 id: res.id.clone(),

@@ -56,6 +56,8 @@ pub(crate) struct AzureLinks {
     pub(crate) dns_zones: Vec<(String, u64, Loc)>,
     /// Where the private DNS zone list is, when one was read.
     pub(crate) dns_zones_at: Option<Loc>,
+    /// Front Door routes: (the endpoint's id, the origin group it sends to).
+    pub(crate) front_door_routes: Vec<(String, String)>,
 }
 
 /// The private DNS zone a private endpoint for Blob storage resolves through
@@ -87,6 +89,15 @@ pub(crate) fn lock_scope(id: &str) -> String {
 
 impl AzureLinks {
     pub(crate) fn join(self, view: &mut Deployment) {
+        // A Front Door origin group serves the endpoints whose routes send to it.
+        for (endpoint, group) in &self.front_door_routes {
+            for tg in view.target_groups.iter_mut().filter(|tg| {
+                tg.arn.as_deref().is_some_and(|a| same_id(a, group))
+                    && !tg.load_balancers.iter().any(|l| same_id(l, endpoint))
+            }) {
+                tg.load_balancers.push(endpoint.clone());
+            }
+        }
         let ip = |id: &str| self.public_ips.iter().find(|p| same_id(&p.id, id));
         for (lb_id, ips) in &self.frontends {
             let Some(lb) = view
@@ -177,7 +188,12 @@ impl AzureLinks {
         for lb in view.load_balancers.iter_mut().filter(|lb| {
             matches!(
                 lb.kind.value(),
-                Some(LbKind::ApplicationGateway | LbKind::AzureLoadBalancer | LbKind::FrontDoor)
+                Some(
+                    LbKind::ApplicationGateway
+                        | LbKind::ApplicationGatewayV1
+                        | LbKind::AzureLoadBalancer
+                        | LbKind::FrontDoor
+                )
             )
         }) {
             let Some(id) = lb.arn.clone() else { continue };

@@ -2,6 +2,7 @@
 //! `kubernetes:*` resources: Deployments and StatefulSets, HPAs, Services and Ingresses are
 //! read, the Gateway API's kinds by [`super::gateway_api`]; other kinds are skipped.
 
+mod agc;
 mod gke;
 
 use std::collections::BTreeMap;
@@ -93,6 +94,9 @@ pub(crate) fn read(obj: &Node<'_>, view: &mut Deployment) -> Result<(), String> 
         }),
         "Ingress" => view.ingresses.push(ingress(obj)),
         "BackendConfig" => view.backend_configs.push(gke::backend_config(obj)),
+        "HealthCheckPolicy" if api_version.starts_with(agc::GROUP) => {
+            view.agc_health_policies.push(agc::health_check_policy(obj));
+        }
         _ => {}
     }
     Ok(())

@@ -4,6 +4,7 @@
 //! its `alb` and `elasticloadbalancingv2` aliases, `aws:elb/*`).
 
 mod azure;
+pub(crate) mod front_door;
 
 pub(crate) use azure::{
     application_gateway_from_az, azure_load_balancer_from_az, ids, lock_from_az, public_ip_from_az,

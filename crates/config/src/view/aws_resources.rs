@@ -109,6 +109,9 @@ pub enum LbKind {
     Classic,
     /// An Azure Application Gateway (v2: Standard_v2, WAF_v2): layer 7.
     ApplicationGateway,
+    /// An Azure Application Gateway of the v1 SKU (tier Standard or WAF): retired by Microsoft
+    /// on April 28, 2026, so not the guide's layer-7 balancer however it routes.
+    ApplicationGatewayV1,
     /// Azure Front Door (Standard, Premium): a global layer-7 entry point.
     FrontDoor,
     /// An Azure Load Balancer (Standard): layer 4.
@@ -164,6 +167,9 @@ impl std::fmt::Display for LbKind {
             LbKind::Gateway => "a Gateway Load Balancer (layer 3, for appliances)",
             LbKind::Classic => "a Classic Load Balancer (previous generation)",
             LbKind::ApplicationGateway => "an Azure Application Gateway (layer 7)",
+            LbKind::ApplicationGatewayV1 => {
+                "an Azure Application Gateway of the v1 SKU (Standard or WAF tier)"
+            }
             LbKind::FrontDoor => "Azure Front Door (layer 7)",
             LbKind::AzureLoadBalancer => "an Azure Load Balancer (layer 4)",
             LbKind::GcpApplication => "a Google Cloud external Application Load Balancer (layer 7)",

@@ -16,6 +16,10 @@ const CONTROLLERS: &[(&str, GatewayImpl)] = &[
     ("gateway.k8s.aws/nlb", GatewayImpl::AwsNlb),
     // GKE Gateway controller (cloud.google.com/kubernetes-engine/docs/concepts/gateway-api).
     ("networking.gke.io/gateway", GatewayImpl::Gke),
+    (
+        "alb.networking.azure.io/alb-controller",
+        GatewayImpl::AzureAgc,
+    ),
     // Envoy Gateway (gateway.envoyproxy.io, "Quickstart"): Envoy proxies in the cluster.
     (
         "gateway.envoyproxy.io/gatewayclass-controller",
@@ -55,6 +59,10 @@ pub enum GatewayImpl {
     /// The GKE Gateway controller (`networking.gke.io/gateway`): a Google Cloud load balancer
     /// per Gateway, which one its GatewayClass's name says (`checks::load_balancer::gke_gateway`).
     Gke,
+    /// Azure's ALB Controller (`alb.networking.azure.io/alb-controller`): an Application
+    /// Gateway for Containers, Azure's layer-7 load balancer outside the cluster; its health
+    /// probe set by a HealthCheckPolicy (`alb.networking.azure.io/v1`).
+    AzureAgc,
     /// An HTTP proxy that runs in the cluster, named; a Service of type LoadBalancer usually
     /// fronts it.
     InCluster(&'static str),
@@ -84,6 +92,9 @@ impl std::fmt::Display for GatewayImpl {
             GatewayImpl::AwsAlb => f.write_str("the AWS Load Balancer Controller (ALB)"),
             GatewayImpl::AwsNlb => f.write_str("the AWS Load Balancer Controller (NLB)"),
             GatewayImpl::Gke => f.write_str("the GKE Gateway controller"),
+            GatewayImpl::AzureAgc => {
+                f.write_str("Application Gateway for Containers (Azure's ALB Controller)")
+            }
             GatewayImpl::InCluster(name) => write!(f, "{name} (a proxy in the cluster)"),
             GatewayImpl::Other(name) => write!(f, "controller {name}"),
         }

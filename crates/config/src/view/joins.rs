@@ -96,7 +96,12 @@ impl Deployment {
                     "collection's call for {action} failed ({message}); export {} by hand",
                     input.source()
                 ),
-                None => input.source(),
+                None => match input.on_azure().filter(|_| self.on_azure()) {
+                    Some((command, action)) => {
+                        format!("`{command} -o json` (Azure RBAC {action})")
+                    }
+                    None => input.source(),
+                },
             },
         }
     }
@@ -105,6 +110,24 @@ impl Deployment {
     pub fn collection_missed(&self, input: Input) -> bool {
         let input = self.counterpart(input);
         self.denied.contains_key(&input) || self.failed.contains_key(&input)
+    }
+
+    /// Whether the deployment is on Azure: Azure inputs were read, or its Kubernetes objects are
+    /// AKS's load balancing (an Application Gateway Ingress Controller Ingress, a GatewayClass of
+    /// Application Gateway for Containers' ALB Controller).
+    pub fn on_azure(&self) -> bool {
+        self.azure
+            || self.gateway_classes.iter().any(|c| {
+                c.controller
+                    .value()
+                    .is_some_and(|n| n.starts_with("alb.networking.azure.io/"))
+            })
+            || self.ingresses.iter().any(|i| {
+                i.class.as_deref() == Some("azure-application-gateway")
+                    || i.annotations
+                        .keys()
+                        .any(|k| k.starts_with("appgw.ingress.kubernetes.io/"))
+            })
     }
 
     /// Notes that `input` was read, at `at` (a Google Cloud input also as the kinds it stands
@@ -457,7 +480,7 @@ impl Deployment {
         let Some(subnet) = self.subnet(subnet_id) else {
             return TierOf {
                 tier: None,
-                how: format!("not in the subnets read ({})", Input::Subnets.source()),
+                how: format!("not in the subnets read ({})", self.source(Input::Subnets)),
                 nat: None,
             };
         };
@@ -496,7 +519,7 @@ impl Deployment {
             tier: None,
             how: format!(
                 "{subnet_id} has no route table in the inputs ({}) and no tier tag",
-                Input::RouteTables.source()
+                self.source(Input::RouteTables)
             ),
             nat: None,
         }

@@ -230,3 +230,17 @@ impl GkePolicy {
                 .is_some_and(|(k, n)| k == "Service" && n == name)
     }
 }
+
+/// An Application Gateway for Containers HealthCheckPolicy (`alb.networking.azure.io/v1`):
+/// the health probe the gateway sends to the pods of the Service it targets.
+#[derive(Debug, Clone)]
+pub struct AgcHealthPolicy {
+    pub subject: String,
+    pub at: Loc,
+    /// `spec.targetRef`: the kind (Service), namespace and name it applies to.
+    pub target: (String, String, String),
+    /// `spec.default.http.path`; unset for a gRPC probe or none.
+    pub path: Field<String>,
+    /// `spec.default.http.match.statusCodes` as a matcher ("200-299,301").
+    pub codes: Field<String>,
+}

@@ -35,6 +35,7 @@ const CLOUD_INGRESS_CONTROLLERS: &[&str] = &[
     "ingress.k8s.aws/alb",
     "k8s.io/ingress-gce",
     "azure/application-gateway",
+    "alb.networking.azure.io/alb-controller",
 ];
 
 /// The Ingress classes a cloud load balancer's controller serves without an IngressClass
@@ -42,8 +43,16 @@ const CLOUD_INGRESS_CONTROLLERS: &[&str] = &[
 /// Ingress for Application Load Balancers",
 /// https://cloud.google.com/kubernetes-engine/docs/concepts/ingress), and
 /// `azure-application-gateway` (Application Gateway Ingress Controller,
-/// https://azure.github.io/application-gateway-kubernetes-ingress/).
-const CLOUD_INGRESS_CLASSES: &[&str] = &["alb", "gce", "gce-internal", "azure-application-gateway"];
+/// https://azure.github.io/application-gateway-kubernetes-ingress/) and `azure-alb-external`
+/// (Application Gateway for Containers' ALB Controller,
+/// https://learn.microsoft.com/azure/application-gateway/for-containers/overview).
+const CLOUD_INGRESS_CLASSES: &[&str] = &[
+    "alb",
+    "gce",
+    "gce-internal",
+    "azure-application-gateway",
+    "azure-alb-external",
+];
 
 /// The proxy an image is, if it is one.
 pub fn proxy_of_image(image: &str) -> Option<&'static str> {

@@ -82,6 +82,9 @@ pub(super) fn judge_application_load_balancer(
                 ),
                 expected,
             ),
+            Some(GatewayImpl::AzureAgc) => {
+                super::super::azure::judge_agc_route(judge, &subject, gw, route, expected);
+            }
             Some(other) if route.is_http() => judge.ok(
                 g,
                 &subject,
@@ -179,6 +182,10 @@ pub(super) fn judge_health_check(
             Some(GatewayImpl::AwsNlb) => false,
             Some(GatewayImpl::Gke) => {
                 super::gke_gateway::judge_health(judge, d, route, gw, path_expected);
+                continue;
+            }
+            Some(GatewayImpl::AzureAgc) => {
+                super::super::azure::judge_agc_probe(judge, d, route, gw);
                 continue;
             }
             Some(other) => {

@@ -61,6 +61,15 @@ pub(super) fn judge_attached_nat(
         return;
     };
     let compute = compute_in_subnet(d, &subnet.id);
+    if compute.is_empty() && !d.has(Input::NodeGroups) && !d.has(Input::AutoScalingGroups) {
+        // Without the node pools or scale sets, "none runs here" would be no finding at all.
+        judge.missing(format!(
+            "which zones the compute in {subject} runs in, that zonal NAT gateway {name} (zone {zone}) serves: no input for node pools or scale sets ({}, or {})",
+            judge.source(d, Input::NodeGroups),
+            judge.source(d, Input::AutoScalingGroups)
+        ));
+        return;
+    }
     let strays: Vec<String> = compute
         .iter()
         .filter(|(_, zones)| zones.is_empty() || zones.iter().any(|z| z != zone))

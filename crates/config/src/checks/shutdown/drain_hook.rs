@@ -86,6 +86,8 @@ pub fn check_drain_hook(d: &Deployment) -> Outcome {
         }
     }
     super::gke_drain::judge_gke_draining(&mut judge, d);
+    // AKS behind AGIC: the gateway's connection draining, as the Ingress's annotations set it.
+    super::super::azure::judge_agic_draining(&mut judge, d);
     for s in d.api_services() {
         any = true;
         if !d.has(Input::TargetGroups) {

@@ -149,6 +149,7 @@ fn judge_kubernetes_sequence(judge: &mut Judge, d: &Deployment, w: &KubeWorkload
         );
     }
     judge_drain_beside_hook(judge, d, w, hook.as_ref());
+    judge_agic_drain(judge, d, w, hook.as_ref(), &grace);
     if d.on_gcp() {
         judge_neg_drain_beside_hook(judge, d, hook.as_ref());
     }
@@ -279,6 +280,67 @@ fn judge_drain_beside_hook(
         }
         Ok(None) => {}
         Err(why) => judge.undecided(platform::EKS_LOAD_BALANCING, &subject, &field.at, why),
+    }
+}
+
+/// AKS behind AGIC: the gateway drains the pod from when AGIC takes it out of the backend
+/// pool, beside the preStop sleep; the drain must end before the grace period kills the pod,
+/// or the requests it lets finish are cut all the same. Draining off is the drain check's.
+fn judge_agic_drain(
+    judge: &mut Judge,
+    d: &Deployment,
+    w: &KubeWorkload,
+    hook: Option<&Timer>,
+    grace: &Timer,
+) {
+    use super::super::azure::{AGIC_DRAINING, agic_draining, is_agic};
+    for ing in d
+        .api_ingresses()
+        .into_iter()
+        .filter(|i| is_agic(i) && i.namespace == w.namespace)
+    {
+        let field = agic_draining(ing);
+        let drain = match Timer::from("connection draining", &field, None) {
+            Ok(Some(t)) if t.secs > 0 => t,
+            Ok(_) => continue,
+            Err(why) => {
+                judge.undecided(AGIC_DRAINING, &ing.subject, &field.at, why);
+                continue;
+            }
+        };
+        let sleep = hook.map_or(0, |h| h.secs);
+        let line = format!(
+            "{} runs beside the {}, SIGKILL at {}",
+            drain.show(),
+            hook.map_or("(absent) preStop hook".to_owned(), Timer::show),
+            grace.show()
+        );
+        let expected = "connection draining within terminationGracePeriodSeconds (the pod is killed when it ends)";
+        if drain.secs > grace.secs {
+            judge.error(
+                AGIC_DRAINING,
+                &ing.subject,
+                &drain.at,
+                format!(
+                    "{line}: the pod is killed {} before the drain ends",
+                    secs(drain.secs - grace.secs)
+                ),
+                expected,
+            );
+        } else {
+            let how = if drain.secs <= sleep {
+                "the pod has drained before SIGTERM"
+            } else {
+                "the gateway lets in-flight requests finish while the app stops"
+            };
+            judge.ok(
+                AGIC_DRAINING,
+                &ing.subject,
+                &drain.at,
+                format!("{line}: {how}"),
+                expected,
+            );
+        }
     }
 }
 

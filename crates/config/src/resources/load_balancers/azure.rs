@@ -82,6 +82,16 @@ pub(crate) fn application_gateway_from_az(res: &Arm<'_>, r: &mut Reading) -> Res
     let public_ips = frontend_public_ips(gw);
     let sku = gw.arm("sku");
     let tier = sku.get_ci("tier");
+    let kind_at = if tier.exists() {
+        tier.at.clone()
+    } else {
+        sku.at.clone()
+    };
+    let kind = if is_v1(&sku) {
+        LbKind::ApplicationGatewayV1
+    } else {
+        LbKind::ApplicationGateway
+    };
     r.view.load_balancers.push(LoadBalancer {
         subject: res.subject("application gateway"),
         at: gw.at.clone(),
@@ -90,10 +100,7 @@ pub(crate) fn application_gateway_from_az(res: &Arm<'_>, r: &mut Reading) -> Res
         dns_name: None,
         internet_facing: Some(!public_ips.is_empty()),
         placements,
-        kind: Field::set(
-            if tier.exists() { tier.at } else { sku.at },
-            LbKind::ApplicationGateway,
-        ),
+        kind: Field::set(kind_at, kind),
         deletion_protection: Field::unset(gw.at.clone()),
         attributes_read: false,
         addresses: Vec::new(),
@@ -105,6 +112,28 @@ pub(crate) fn application_gateway_from_az(res: &Arm<'_>, r: &mut Reading) -> Res
             .push(target_group(res, &pool, &settings));
     }
     Ok(())
+}
+
+/// Whether a gateway's `sku` is of the retired v1 SKU: tier `Standard` or `WAF` (v2 is
+/// `Standard_v2`, `WAF_v2`, or `Basic`), or without a tier a v1 size name (`Standard_Small`,
+/// `Standard_Medium`, `Standard_Large`, `WAF_Medium`, `WAF_Large`), as the REST API's
+/// `ApplicationGatewaySku` enumerates them.
+fn is_v1(sku: &Node<'_>) -> bool {
+    let v1_tier = |t: &str| t.eq_ignore_ascii_case("Standard") || t.eq_ignore_ascii_case("WAF");
+    match sku.get_ci("tier").opt_text() {
+        Some(tier) => v1_tier(&tier),
+        None => sku.get_ci("name").opt_text().is_some_and(|n| {
+            let lower = n.to_ascii_lowercase();
+            [
+                "standard_small",
+                "standard_medium",
+                "standard_large",
+                "waf_medium",
+                "waf_large",
+            ]
+            .contains(&lower.as_str())
+        }),
+    }
 }
 
 /// Every (backend pool, backend settings) pair a routing rule or a path map sends traffic

@@ -18,8 +18,8 @@ def write(path, value):
 
 def ref(i): return {"id": i}
 
-def app_gateway(pools, settings, probes, rules, listeners, zones=("1","2","3"), tier="Standard_v2"):
-    return {
+def app_gateway(pools, settings, probes, rules, listeners, zones=("1","2","3"), tier="Standard_v2", v1=False):
+    gw = {
         "etag": "W/\"00000000-0000-0000-0000-000000000001\"",
         "id": GW,
         "location": LOC,
@@ -61,6 +61,13 @@ def app_gateway(pools, settings, probes, rules, listeners, zones=("1","2","3"), 
         "rewriteRuleSets": [],
         "enableHttp2": True,
     }
+    if v1:
+        # The retired v1 SKU (ApplicationGatewaySku: tier Standard, a size name, a fixed
+        # capacity): no zones, no autoscaling, no rewrite rules (v2 features).
+        gw.update(sku={"name": "Standard_Medium", "tier": "Standard", "capacity": 2}, zones=[])
+        for k in ("autoscaleConfiguration", "rewriteRuleSets"):
+            del gw[k]
+    return gw
 
 def pool(name, addresses):
     return {"name": name, "id": gwpart("backendAddressPools", name), "provisioningState": "Succeeded",
@@ -273,6 +280,9 @@ write(B + "nat-one-zone/azure/nat-gateways.json", [nat("nat-1", ["1"], ["nodes-1
 write(B + "no-blob-endpoint/azure/private-endpoints.json", [private_endpoint("pe-pulumi-db", "endpoints", target=PG, group="postgresqlServer")])
 write(B + "no-lock/azure/locks.json", [lock(PG, "pulumi-db-nodelete")])
 write(B + "probe-root/azure/application-gateways.json", aks_gateway(api_probe=probe(AKS_PROBE, "/")))
+# The backend settings AGIC writes from the twins' Ingress annotations (kubernetes/ingress.yaml).
+write(B + "agic-no-draining/azure/application-gateways.json", aks_gateway(api_settings=settings(AKS_SETTINGS, 8080, AKS_PROBE, drain=0)))
+write(B + "agic-drain-beyond-grace/azure/application-gateways.json", aks_gateway(api_settings=settings(AKS_SETTINGS, 8080, AKS_PROBE, drain=300)))
 write(B + "records-elsewhere/azure/records.json", [a_record("api", ["20.50.60.99"]), a_record("app", ["20.50.60.70"])])
 
 # ------------------------------------------------------------------ VMs on a scale set behind Application Gateway
@@ -281,13 +291,13 @@ API_POOL = "pulumi-api"
 API_SETTINGS = "pulumi-api-8080"
 API_PROBE = "pulumi-api-status"
 
-def vmss_gateway(api_settings=None):
+def vmss_gateway(api_settings=None, v1=False):
     return [app_gateway(
         pools=[pool(API_POOL, []), pool("pulumi-console", [])],
         settings=[api_settings or settings(API_SETTINGS, 8080, API_PROBE, drain=30), settings("pulumi-console-3000", 3000, "pulumi-console-root", drain=30)],
         probes=[probe(API_PROBE, "/api/status"), probe("pulumi-console-root", "/")],
         listeners=[listener("api-https", "api.sandbox.test"), listener("app-https", "app.sandbox.test")],
-        rules=[rule("api", 100, "api-https", API_POOL, API_SETTINGS), rule("app", 110, "app-https", "pulumi-console", "pulumi-console-3000")])]
+        rules=[rule("api", 100, "api-https", API_POOL, API_SETTINGS), rule("app", 110, "app-https", "pulumi-console", "pulumi-console-3000")], v1=v1)]
 
 def scale_set(zones=("1","2","3"), notify=True, pools=None, repairs="PT10M"):
     ipconf = {"applicationGatewayBackendAddressPools": [ref(gwpart("backendAddressPools", API_POOL))],
@@ -361,6 +371,7 @@ write(B + "no-terminate-notification/azure/scale-sets.json", scale_set(notify=Fa
 write(B + "nat-zonal/azure/nat-gateways.json", [nat("nat-vms", ["1"], ["vms"])])
 write(B + "nat-no-zone/azure/nat-gateways.json", [nat("nat-vms", [], ["vms"])])
 write(B + "no-lock/azure/locks.json", [lock(PG, "pulumi-db-nodelete")])
+write(B + "appgw-v1/azure/application-gateways.json", vmss_gateway(v1=True))
 write(B + "default-probe/azure/application-gateways.json", vmss_gateway(api_settings=settings(API_SETTINGS, 8080, None, drain=30)))
 LB = NET + "/loadBalancers/pulumi-api-lb"
 write(B + "standard-lb/azure/application-gateways.json", [{

@@ -1,4 +1,5 @@
-# Usage: AZ_PYTHON=<virtualenv with azure-cli==2.91.0>/bin/python python3 through_az.py FILE
+# Usage: AZ_PYTHON=<virtualenv with azure-cli==2.91.0>/bin/python [AZ_PYTHON_AFD=<virtualenv with
+# azure-cli==2.85.0>/bin/python, for the az afd files] python3 through_az.py FILE
 # Puts a fixture through the real az 2.91: its resources back into the REST API's shape (properties
 # nested), answered to az in-process (inproc.py), and az's output written back in its place.
 import json, sys, subprocess, os
@@ -39,7 +40,8 @@ def vmss(obj):
     return nest(obj, TOP, sub)
 
 KINDS = {
-    "microsoft.network/applicationgateways": (["network", "application-gateway", "list", "-g", "pulumi-rg"], "/applicationGateways", lambda o: nest(o, TOP, net_sub)),
+    # An application gateway's sku is one of its properties (ApplicationGatewayPropertiesFormat.sku).
+    "microsoft.network/applicationgateways": (["network", "application-gateway", "list", "-g", "pulumi-rg"], "/applicationGateways", lambda o: nest(o, TOP - {"sku"}, net_sub)),
     "microsoft.network/loadbalancers": (["network", "lb", "list", "-g", "pulumi-rg"], "/loadBalancers", lambda o: nest(o, TOP, net_sub)),
     "microsoft.network/publicipaddresses": (["network", "public-ip", "list", "-g", "pulumi-rg"], "/publicIPAddresses", lambda o: nest(o, TOP, net_sub)),
     "microsoft.network/virtualnetworks": (["network", "vnet", "list", "-g", "pulumi-rg"], "/virtualNetworks", lambda o: nest(o, TOP, net_sub)),
@@ -52,6 +54,15 @@ KINDS = {
     "microsoft.authorization/locks": (["lock", "list", "-g", "pulumi-rg"], "/locks", lambda o: nest(o, {"id", "name", "type"})),
     "microsoft.network/privatednszones": (["network", "private-dns", "zone", "list", "-g", "pulumi-rg"], "/privateDnsZones", lambda o: nest(o, TOP)),
     "microsoft.network/dnszones/a": (["network", "dns", "record-set", "a", "list", "-g", "pulumi-rg", "-z", "sandbox.test"], "/A", lambda o: nest(o, {"id", "name", "type", "etag"})),
+    "microsoft.network/dnszones/cname": (["network", "dns", "record-set", "cname", "list", "-g", "pulumi-rg", "-z", "sandbox.test"], "/CNAME", lambda o: nest(o, {"id", "name", "type", "etag"})),
+    # Front Door: azure-cli 2.91 has no `az afd` (azure-cli moved its cdn module, `az cdn` and
+    # `az afd`, to the cdn extension, which is not on PyPI); the same AAZ commands run here
+    # through azure-cli 2.85.0, which still has them (AZ_PYTHON_AFD).
+    "microsoft.cdn/profiles": (["afd", "profile", "list", "-g", "pulumi-rg"], "/profiles", lambda o: nest(o, TOP | {"kind"})),
+    "microsoft.cdn/profiles/afdendpoints": (["afd", "endpoint", "list", "-g", "pulumi-rg", "--profile-name", "pulumi-fd"], "/afdEndpoints", lambda o: nest(o, TOP)),
+    "microsoft.cdn/profiles/origingroups": (["afd", "origin-group", "list", "-g", "pulumi-rg", "--profile-name", "pulumi-fd"], "/originGroups", lambda o: nest(o, TOP)),
+    "microsoft.cdn/profiles/origingroups/origins": (["afd", "origin", "list", "-g", "pulumi-rg", "--profile-name", "pulumi-fd", "--origin-group-name", "pulumi-api"], "/origins", lambda o: nest(o, TOP)),
+    "microsoft.cdn/profiles/afdendpoints/routes": (["afd", "route", "list", "-g", "pulumi-rg", "--profile-name", "pulumi-fd", "--endpoint-name", "pulumi-fd-endpoint"], "/routes", lambda o: nest(o, TOP)),
 }
 
 # az's attribute names where the REST API spells them otherwise (the SDK-based commands read
@@ -87,7 +98,8 @@ import tempfile
 body_file = os.path.join(tempfile.mkdtemp(prefix="az-body-"), "body.json")
 json.dump({marker: body}, open(body_file, "w"))
 env = dict(os.environ)
-res = subprocess.run([os.environ["AZ_PYTHON"], os.path.join(os.path.dirname(os.path.abspath(__file__)), "inproc.py"), body_file] + args + ["-o", "json"],
+python = os.environ["AZ_PYTHON_AFD"] if kind.startswith("microsoft.cdn/") else os.environ["AZ_PYTHON"]
+res = subprocess.run([python, os.path.join(os.path.dirname(os.path.abspath(__file__)), "inproc.py"), body_file] + args + ["-o", "json"],
                      capture_output=True, text=True, timeout=600)
 if res.returncode != 0:
     print(f"{path}: az failed: {res.stderr[-2000:]}", file=sys.stderr); sys.exit(1)

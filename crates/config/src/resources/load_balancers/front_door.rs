@@ -1,0 +1,112 @@
+//! Azure Front Door (Standard and Premium, `Microsoft.Cdn`), from az (`az afd profile list`,
+//! `az afd endpoint list`, `az afd origin-group list`, `az afd origin list`, `az afd route
+//! list`: the `cdn` extension's since azure-cli moved them out of its core) and a stack
+//! export's azure-native resources of the same kinds.
+//!
+//! Each endpoint is a load balancer of kind `FrontDoor` answering on its `hostName` (what the
+//! api and app CNAME records lead to); each origin group a target group whose health probe is
+//! its `healthProbeSettings` (Front Door counts only 200 OK healthy: "Health probes",
+//! <https://learn.microsoft.com/azure/frontdoor/health-probes>), tied to the endpoints whose
+//! routes send to it once every file is read.
+
+use crate::formats::az_cli::Arm;
+use crate::node::Field;
+use crate::resources::Reading;
+use crate::view::{Input, LbKind, LoadBalancer, TargetGroup};
+
+/// The only status Front Door's probe counts healthy.
+const FRONT_DOOR_HEALTHY: &str = "200";
+
+/// `az afd profile list`: the profile holds the endpoints and origin groups read apart; its
+/// SKU (Standard_AzureFrontDoor, Premium_AzureFrontDoor) says nothing the checks ask.
+pub(crate) fn profile_from_az(_res: &Arm<'_>, _r: &mut Reading) -> Result<(), String> {
+    Ok(())
+}
+
+/// `az afd endpoint list`: a Front Door endpoint, global, reached at its `hostName`.
+pub(crate) fn endpoint_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), String> {
+    r.view.saw(Input::LoadBalancers, &res.list_at);
+    let node = &res.node;
+    r.view.load_balancers.push(LoadBalancer {
+        subject: res.subject("Front Door endpoint"),
+        at: node.at.clone(),
+        arn: Some(res.id.clone()),
+        name: Some(res.name.clone()),
+        dns_name: node
+            .arm("hostName")
+            .opt_text()
+            .map(|h| h.trim_end_matches('.').to_ascii_lowercase()),
+        internet_facing: Some(true),
+        // Global: in no subnet and no zone of the deployment's.
+        placements: Field::unset(node.at.clone()),
+        kind: Field::set(node.at.clone(), LbKind::FrontDoor),
+        deletion_protection: Field::unset(node.at.clone()),
+        attributes_read: false,
+        addresses: Vec::new(),
+    });
+    Ok(())
+}
+
+/// `az afd origin-group list`: the origins' health probe (`healthProbeSettings.probePath`);
+/// without `healthProbeSettings` Front Door does not probe.
+pub(crate) fn origin_group_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), String> {
+    r.view.saw(Input::TargetGroups, &res.list_at);
+    let node = &res.node;
+    let probe = node.arm("healthProbeSettings");
+    let (health_path, matcher) = if probe.exists() && probe.value().is_some_and(|v| !v.is_null()) {
+        (
+            probe.arm("probePath").text(),
+            Field::set(probe.at.clone(), FRONT_DOOR_HEALTHY.to_owned()),
+        )
+    } else {
+        let at = probe.at.clone();
+        (
+            Field::set(
+                at.clone(),
+                "(no health probe: health probes off)".to_owned(),
+            ),
+            Field::set(at, "(no health probe)".to_owned()),
+        )
+    };
+    let profile = res
+        .id
+        .split('/')
+        .skip_while(|s| !s.eq_ignore_ascii_case("profiles"))
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    r.view.target_groups.push(TargetGroup {
+        subject: format!("origin group {} of Front Door profile {profile}", res.name),
+        at: node.at.clone(),
+        arn: Some(res.id.clone()),
+        name: res.name.clone(),
+        port: None,
+        load_balancers: Vec::new(),
+        health_path,
+        matcher,
+        deregistration_delay: Field::unset(node.at.clone()),
+        attributes_read: false,
+    });
+    Ok(())
+}
+
+/// `az afd origin list`: the origins behind an origin group; the checks read the group.
+pub(crate) fn origin_from_az(_res: &Arm<'_>, _r: &mut Reading) -> Result<(), String> {
+    Ok(())
+}
+
+/// `az afd route list`: the endpoint a route belongs to (its id's parent) sends to its
+/// `originGroup`: joined once every file is read.
+pub(crate) fn route_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), String> {
+    let lower = res.id.to_ascii_lowercase();
+    let Some(at) = lower.find("/routes/") else {
+        return Ok(());
+    };
+    if let Some(group) = res.node.arm("originGroup").get_ci("id").opt_text() {
+        r.links
+            .azure
+            .front_door_routes
+            .push((res.id[..at].to_owned(), group));
+    }
+    Ok(())
+}

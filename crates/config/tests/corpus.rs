@@ -582,6 +582,51 @@ const BROKEN: &[(&str, &str, Expect)] = &[
     ),
     (
         "gateway",
+        "scheme-unset",
+        fail(
+            "lb-public",
+            "broken/gateway/scheme-unset/kubernetes/gateway.yaml: spec.scheme",
+            "scheme not set: the controller's default is internal, a load balancer with private addresses only: clients on the internet cannot reach api.{domain}",
+        ),
+    ),
+    (
+        "gateway",
+        "private-subnets",
+        fail(
+            "lb-public",
+            "broken/gateway/private-subnets/kubernetes/gateway.yaml: spec.loadBalancerSubnets[1].identifier",
+            "pulumi-private-us-east-1b (subnet-app-b) (from LoadBalancerConfiguration pulumi/pulumi (the Gateway's)): private",
+        ),
+    ),
+    (
+        "eks",
+        "scheme-unset",
+        fail(
+            "lb-public",
+            "broken/eks/scheme-unset/kubernetes/ingress.yaml: metadata.annotations[\"alb.ingress.kubernetes.io/scheme\"]",
+            "scheme not set: the controller's default is internal",
+        ),
+    ),
+    (
+        "gateway",
+        "target-type-instance",
+        fail(
+            "alb",
+            "broken/gateway/target-type-instance/kubernetes/gateway.yaml: spec.defaultConfiguration.targetType",
+            "instance (the controller's default): the controller registers the nodes on the Service's nodePort, and Service pulumi/pulumi-api-service is of type ClusterIP, which has none",
+        ),
+    ),
+    (
+        "eks",
+        "target-type-instance",
+        fail(
+            "alb",
+            "broken/eks/target-type-instance/kubernetes/ingress.yaml: metadata.annotations[\"alb.ingress.kubernetes.io/target-type\"]",
+            "instance (the controller's default): the controller registers the nodes on the Service's nodePort, and Service pulumi/pulumi-api-service is of type ClusterIP",
+        ),
+    ),
+    (
+        "gateway",
         "deregistration-delay-unreadable",
         inconclusive(
             "timeline",

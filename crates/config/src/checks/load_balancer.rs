@@ -15,6 +15,7 @@ use super::azure::{is_scale_set, judge_scale_set_grace};
 mod dns;
 mod gateway;
 mod proxy;
+mod target_type;
 
 pub use dns::{check_dns_records, check_dns_records_of};
 
@@ -87,6 +88,7 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
         judge.ok(g, &ing.subject, &ing.at, actual, expected);
     }
     let gateways = gateway::judge_application_load_balancer(&mut judge, d, expected);
+    target_type::judge_target_types(&mut judge, d);
     if let Some(tier) = &tier {
         proxy::judge_proxy_tier(&mut judge, d, tier);
     }

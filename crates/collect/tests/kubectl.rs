@@ -515,3 +515,48 @@ async fn an_ingress_of_the_load_balancer_controller_lists_no_services() {
         .unwrap();
     assert!(!case.calls().contains("get services --all-namespaces"));
 }
+
+#[tokio::test]
+async fn a_refused_service_list_leaves_out_the_proxy_alone() {
+    // An identity with the namespace's Role only: the API's objects are written, the proxy
+    // tier is not (config then says what it lacks), and the refusal is named.
+    let case = Case::new("proxy-forbidden");
+    case.cluster.forbid_in("services", "all");
+    let manifest = case
+        .collect("nginx.test", &case.kubectl(None), Some("pulumi-nginx"))
+        .await
+        .unwrap();
+    let list: Value =
+        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
+            .unwrap();
+    let names = kinds_and_names(&list);
+    assert!(
+        names.iter().all(|n| n.contains(" pulumi-nginx/")),
+        "{names:#?}"
+    );
+    assert_eq!(
+        manifest.denied(),
+        [(
+            "list services at the cluster scope",
+            "the HTTP proxy in front of the API (services)"
+        )]
+    );
+    assert!(!case.out().join("denied.json").exists());
+    let settings = netconform_model::environment::ConfigSettings {
+        kubernetes: vec!["objects.json".parse().unwrap()],
+        ..Default::default()
+    };
+    let d = netconform_config::load(&settings, &case.out()).unwrap();
+    let outcome = netconform_config::checks::check_application_load_balancer(&d);
+    assert_eq!(
+        outcome.verdict,
+        netconform_model::Verdict::NotChecked,
+        "{}",
+        outcome.reason
+    );
+    assert!(
+        outcome.reason.contains("the HTTP proxy behind"),
+        "{}",
+        outcome.reason
+    );
+}

@@ -8,6 +8,11 @@
 //! `status.loadBalancer.ingress`. The Services are listed once at the cluster scope and the
 //! matching ones kept; in each proxy namespace the Deployments and HPAs are listed and only
 //! those the Service selects (and the HPAs scaling them) kept.
+//!
+//! A list refused here leaves out the proxy tier alone, whole (its Deployment without its HPA
+//! would read as "no HPA"): the proxy check then says what it lacks, the refused call is named
+//! in the manifest and on stderr, and the API's own objects are still written (an identity
+//! with the namespace's Role only, as before, keeps every other scenario).
 
 use std::time::Instant;
 
@@ -18,7 +23,7 @@ use super::{Kubectl, record};
 use crate::CollectError;
 use crate::command::CallError;
 use crate::manifest::Manifest;
-use netconform_model::inputs::{Denied, DeniedCalls, Input};
+use netconform_model::inputs::DeniedCalls;
 
 /// The Services, listed at the cluster scope to find the proxy's.
 pub(super) const SERVICES: &str = "services";
@@ -127,15 +132,14 @@ fn selects(svc: &Value, deployment: &Value) -> bool {
     !selector.is_empty() && selector.iter().all(|(k, v)| labels[k] == *v)
 }
 
-/// One `kubectl get`, recorded; a denied kind goes into `denied`.
+/// One `kubectl get`, recorded; `None` when it was refused.
 async fn list(
     kubectl: &Kubectl,
     manifest: &mut Manifest,
     args: Vec<String>,
     action: String,
-    denied: &mut DeniedCalls,
     on_line: &(dyn Fn(&str) + Sync),
-) -> Result<Vec<Value>, CollectError> {
+) -> Result<Option<Vec<Value>>, CollectError> {
     let started = Instant::now();
     let answer = kubectl.get(&args).await;
     let scope = format!("the HTTP proxy in front of the API ({})", args[0]);
@@ -150,14 +154,12 @@ async fn list(
         on_line,
     );
     match answer {
-        Ok(list) => Ok(list["items"].as_array().cloned().unwrap_or_default()),
-        Err(CallError::Denied { action, .. }) => {
-            denied.record(Denied {
-                feeds: Input::Kubernetes,
-                action,
-                command,
-            });
-            Ok(Vec::new())
+        Ok(list) => Ok(Some(list["items"].as_array().cloned().unwrap_or_default())),
+        Err(CallError::Denied { .. }) => {
+            on_line(&format!(
+                "  {command}: refused; the HTTP proxy in front of the API is not collected (ci/kubernetes/rbac.yaml: netconform-find-namespace, netconform-read-proxy)"
+            ));
+            Ok(None)
         }
         Err(e @ CallError::Missing { .. }) => Err(CollectError::Cli(e)),
         Err(e) => Err(CollectError::Discovery(format!(
@@ -183,15 +185,17 @@ pub(super) async fn read_proxy_tier(
     if addresses.is_empty() {
         return Ok(around);
     }
-    let services = list(
+    let Some(services) = list(
         kubectl,
         manifest,
         vec![SERVICES.to_owned(), "--all-namespaces".to_owned()],
         format!("list {SERVICES} at the cluster scope"),
-        &mut around.denied,
         on_line,
     )
-    .await?;
+    .await?
+    else {
+        return Ok(around);
+    };
     let fronting: Vec<Value> = services
         .into_iter()
         .filter(|s| namespace(s) != api_namespace && fronts(s, &addresses))
@@ -207,7 +211,10 @@ pub(super) async fn read_proxy_tier(
         for kind in PROXY_KINDS {
             let args = vec![kind.to_owned(), "-n".to_owned(), ns.clone()];
             let action = format!("list {kind} in namespace {ns}");
-            listed.push(list(kubectl, manifest, args, action, &mut around.denied, on_line).await?);
+            listed.extend(list(kubectl, manifest, args, action, on_line).await?);
+        }
+        if listed.len() < PROXY_KINDS.len() {
+            continue;
         }
         let services: Vec<&Value> = fronting.iter().filter(|s| namespace(s) == ns).collect();
         let deployments: Vec<Value> = listed[0]

@@ -258,10 +258,7 @@ pub async fn collect_kubernetes(
     if read.denied.denied.is_empty() {
         let tier = proxy::read_proxy_tier(kubectl, &mut manifest, &namespace, &read.items, on_line)
             .await?;
-        read.items.extend(tier.items);
-        for d in tier.denied.denied {
-            read.denied.record(d);
-        }
+        read.items.extend(tier);
     }
     if !read.denied.denied.is_empty() {
         denied::write(out, &read.denied, &mut manifest)?;

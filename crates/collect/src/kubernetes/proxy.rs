@@ -18,12 +18,10 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use super::gateway::Around;
 use super::{Kubectl, record};
 use crate::CollectError;
 use crate::command::CallError;
 use crate::manifest::Manifest;
-use netconform_model::inputs::DeniedCalls;
 
 /// The Services, listed at the cluster scope to find the proxy's.
 pub(super) const SERVICES: &str = "services";
@@ -176,14 +174,11 @@ pub(super) async fn read_proxy_tier(
     api_namespace: &str,
     items: &[Value],
     on_line: &(dyn Fn(&str) + Sync),
-) -> Result<Around, CollectError> {
-    let mut around = Around {
-        items: Vec::new(),
-        denied: DeniedCalls::default(),
-    };
+) -> Result<Vec<Value>, CollectError> {
+    let mut kept = Vec::new();
     let addresses = proxy_addresses(items);
     if addresses.is_empty() {
-        return Ok(around);
+        return Ok(kept);
     }
     let Some(services) = list(
         kubectl,
@@ -194,7 +189,7 @@ pub(super) async fn read_proxy_tier(
     )
     .await?
     else {
-        return Ok(around);
+        return Ok(kept);
     };
     let fronting: Vec<Value> = services
         .into_iter()
@@ -229,11 +224,11 @@ pub(super) async fn read_proxy_tier(
                     .iter()
                     .any(|d| d["metadata"]["name"] == target["name"])
         });
-        around.items.extend(services.into_iter().cloned());
-        around.items.extend(deployments.iter().cloned());
-        around.items.extend(hpas.cloned());
+        kept.extend(services.into_iter().cloned());
+        kept.extend(deployments.iter().cloned());
+        kept.extend(hpas.cloned());
     }
-    Ok(around)
+    Ok(kept)
 }
 
 #[cfg(test)]

@@ -560,3 +560,50 @@ async fn a_refused_service_list_leaves_out_the_proxy_alone() {
         outcome.reason
     );
 }
+
+#[tokio::test]
+async fn envoy_gateway_s_proxy_is_read_in_its_own_namespace() {
+    // pulumi-eg serves eg.test through its Gateway of class eg (Envoy Gateway), whose Envoy
+    // Deployment and Service of type LoadBalancer Envoy Gateway runs in envoy-gateway-system,
+    // beside its own controller.
+    let case = Case::new("envoy");
+    let manifest = case
+        .collect("eg.test", &case.kubectl(None), None)
+        .await
+        .unwrap();
+    assert_eq!(manifest.namespace.as_deref(), Some("pulumi-eg"));
+    let list: Value =
+        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
+            .unwrap();
+    let names = kinds_and_names_any(&list);
+    let proxy: Vec<&String> = names
+        .iter()
+        .filter(|n| n.contains("envoy-gateway-system/"))
+        .collect();
+    assert_eq!(
+        proxy,
+        [
+            "Service envoy-gateway-system/envoy-pulumi-eg-eg-3c1a9f20",
+            "Deployment envoy-gateway-system/envoy-pulumi-eg-eg-3c1a9f20",
+        ],
+        "{names:#?}"
+    );
+    assert!(names.iter().any(|n| n == "GatewayClass /eg"), "{names:#?}");
+    let settings = netconform_model::environment::ConfigSettings {
+        kubernetes: vec!["objects.json".parse().unwrap()],
+        ..Default::default()
+    };
+    let d = netconform_config::load(&settings, &case.out()).unwrap();
+    let outcome = netconform_config::checks::check_application_load_balancer(&d);
+    assert_eq!(
+        outcome.verdict,
+        netconform_model::Verdict::Pass,
+        "{}",
+        outcome.reason
+    );
+    assert!(
+        outcome.reason.contains("Envoy (Envoy Gateway)"),
+        "{}",
+        outcome.reason
+    );
+}

@@ -1396,7 +1396,8 @@ fn the_recorded_clusters_gateway_deployment_passes_as_kubectl_prints_it() {
     // hold as for the manifests, read from Lists of live objects.
     // The objects collection keeps (tests/kubectl.rs of netconform-collect): the namespace's,
     // and, of the cluster-wide lists, what its routes lead to (not another team's route, nor
-    // the internal Gateway no route of the API attaches to).
+    // the internal Gateway no route of the API attaches to, nor the Envoy Gateway deployment's
+    // Gateway, routes and class in pulumi-eg).
     let cluster = netconform_testkit::kubectl::CLUSTER;
     let mut items: Vec<serde_json::Value> = Vec::new();
     for entry in std::fs::read_dir(cluster).unwrap() {
@@ -1410,8 +1411,13 @@ fn the_recorded_clusters_gateway_deployment_passes_as_kubectl_prints_it() {
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         for item in list["items"].as_array().unwrap() {
             let (ns, n) = (&item["metadata"]["namespace"], &item["metadata"]["name"]);
-            let kept =
-                !around || (ns != "pulumi-gw" && ns != "shop" && n != "internal" && n != "aws-nlb");
+            let kept = !around
+                || (ns != "pulumi-gw"
+                    && ns != "shop"
+                    && ns != "pulumi-eg"
+                    && n != "internal"
+                    && n != "aws-nlb"
+                    && n != "eg");
             if kept {
                 items.push(item.clone());
             }
@@ -1507,4 +1513,31 @@ fn vpc_block_public_access_keeps_the_internet_from_a_public_load_balancer_unless
         &with(&["block-ingress.json", "exclusion-vpc.json"]),
     );
     assert_eq!(excluded.verdict, Verdict::Pass, "{}", excluded.reason);
+}
+
+#[test]
+fn instance_targets_with_a_node_port_service_pass_and_the_stop_sequence_says_the_nodes_are_the_targets()
+ {
+    // The controller's instance mode as documented: the nodes on the Service's nodePort.
+    let d = load_set("gateway", Some("gateway-instance"));
+    check_all("gateway-instance", &d, &[], |c| baseline("gateway", c));
+    let conforms = |check: &str, actual: &str| {
+        let outcome = run(check, &d);
+        assert!(
+            findings(&outcome)
+                .iter()
+                .any(|f| f.status == FindingStatus::Conforms
+                    && f.actual.starts_with(actual)
+                    && f.file == "gateway-instance/kubernetes/gateway.yaml"),
+            "{check}: no finding {actual:?}: {outcome:#?}"
+        );
+    };
+    conforms(
+        "alb",
+        "instance (from TargetGroupConfiguration kube-system/platform-target-groups, the default of LoadBalancerConfiguration kube-system/platform-defaults): the nodes are the targets, on the nodePort of Service pulumi/pulumi-api-service (type NodePort)",
+    );
+    conforms(
+        "timeline",
+        "target type instance: the nodes are the targets, so the deregistration delay runs when a node leaves",
+    );
 }

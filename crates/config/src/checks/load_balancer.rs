@@ -20,6 +20,7 @@ mod target_type;
 pub use dns::{check_dns_records, check_dns_records_of};
 
 pub(crate) use gateway::api_deregistration_delay;
+pub(crate) use target_type::api_target_type;
 
 use super::shutdown::api_containers;
 use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api, platform};

@@ -102,7 +102,10 @@ Feature: The API's shutdown settings let it finish in-flight requests (configura
     setup); behind a Gateway of the AWS Load Balancer Controller it is the
     deregistration_delay.timeout_seconds of the API Service's TargetGroupConfiguration
     targetGroupAttributes, merged key by key over the Gateway-level default
-    (docs/guide/gateway/targetgroupconfig.md). ECS: shown as its sequence and worst case ("drain up to 300 s, then SIGTERM, then
+    (docs/guide/gateway/targetgroupconfig.md). With the controller's target type instance
+    (its default; targetgroupconfig.md "TargetType") the nodes are the targets: a stopping pod
+    is never deregistered but leaves the Service's endpoints, which the report says instead.
+    ECS: shown as its sequence and worst case ("drain up to 300 s, then SIGTERM, then
     up to 120 s: up to 420 s per task"); on Fargate Spot a warning when the two-minute
     interruption notice cannot hold the drain and the stop (AWS: Spot termination notices).
     Blue/green on ECS changes when the old tasks stop, not how: they keep serving until

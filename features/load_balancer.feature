@@ -36,6 +36,12 @@ Feature: The load balancer is protected and health-checks the API (configuration
     behind its Service of type LoadBalancer, whose layer-4 balancer is then no failure: the
     guide's "or equivalent" held to what the guide asks of a tier that serves the API
     ("Multi-AZ deployment", "Auto-scaling": minimum 2, "Graceful shutdown").
+    The AWS Load Balancer Controller's target type must let it register targets: instance (its
+    default) registers the nodes on the Service's nodePort, so the API's Service must be of type
+    NodePort or LoadBalancer; ip registers the pods (docs/guide/ingress/annotations.md
+    "target-type", read from the Service's annotation before the Ingress's;
+    docs/guide/gateway/targetgroupconfig.md "TargetType", resolved as the TargetGroupConfigurations
+    merge). A ListenerRuleConfiguration is read but judged by no rule.
     Azure: an Application Gateway ("What is Azure Application Gateway",
     https://learn.microsoft.com/azure/application-gateway/overview: a layer-7 load balancer) is
     the equivalent, so is an Ingress of the Application Gateway Ingress Controller; an Azure
@@ -71,7 +77,9 @@ Feature: The load balancer is protected and health-checks the API (configuration
     or a Kubernetes Service of type LoadBalancer (layer 4) straight to the API's pods; an
     in-cluster proxy tier with fewer than 2 replicas (or HPA minimum), no zone spread, no
     preStop hook (or a grace period that ends before its sleep), or no rule for api or app; the
-    verdict says which of the two it found, and names the setting and the reason.
+    verdict says which of the two it found, and names the setting and the reason; the AWS Load
+    Balancer Controller's target type instance (set or its default) with the API's Service of
+    type ClusterIP.
     On Azure: an Azure load balancer
     in front of the API's scale set, or an Application Gateway of the retired v1 SKU.
     Google Cloud: a passthrough Network Load Balancer (a forwarding rule to a backend service or

@@ -37,15 +37,27 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     Google's front ends and sits in no subnet of the VPC ("External Application Load Balancer
     overview", https://cloud.google.com/load-balancing/docs/https); the verdict says so with
     that source.
+    On EKS the AWS Load Balancer Controller makes the load balancer from Kubernetes objects,
+    and its scheme defaults to internal (only accessible within the VPC): the API's ALB
+    Ingress (`alb.ingress.kubernetes.io/scheme` and `subnets`, which one Ingress of its
+    IngressGroup sets for the group; docs/guide/ingress/annotations.md) or its Gateway (the
+    `scheme` and `loadBalancerSubnets` of its LoadBalancerConfigurations, merged by the
+    GatewayClass's mergingMode; docs/guide/gateway/loadbalancerconfig.md,
+    https://kubernetes-sigs.github.io/aws-load-balancer-controller/) is read too. An internal
+    scheme written out is a deliberate private deployment: reported as a warning.
     Enforces: every internet-facing load balancer is in subnets that route 0.0.0.0/0 to an
     internet gateway (and that VPC Block Public Access, when exported, leaves reachable).
+    AWS Load Balancer Controller: the API's ALB Ingress or Gateway is internet-facing and the
+    subnets it names are public.
     Azure ("Application Gateway infrastructure configuration",
     https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure): an
     internet-facing Application Gateway in a subnet of its own.
     Google Cloud: not applicable, with the reason and source.
     Fails when: a load balancer sits in a private or isolated subnet, or in a public one VPC
     Block Public Access blocks (block-bidirectional or block-ingress, no allow-bidirectional
-    exclusion); the subnet and its route are named.
+    exclusion); the subnet and its route are named. AWS Load Balancer Controller: the API's
+    Ingress or Gateway sets no scheme (the controller's default, internal), or names a
+    subnet that is not public.
     On Azure: the gateway's subnet shared with a node pool or scale set.
     Google Cloud: never (not applicable).
     Then every internet-facing load balancer is in public subnets

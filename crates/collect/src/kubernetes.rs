@@ -2,11 +2,15 @@
 //! Identity through `aws eks get-token`): the API's namespace from the Ingress or HTTPRoute
 //! whose host is `api.{domain}` (or `config.namespace`), then that namespace's Deployments,
 //! StatefulSets, HPAs, PDBs, Services, Ingresses, TargetGroupBindings, Gateway API objects and
-//! GKE's BackendConfigs, HealthCheckPolicies and GCPBackendPolicies,
-//! with what its routes lead to elsewhere ([`gateway`]), written as one `kubectl get -o json`
-//! List, the file `[config] kubernetes` reads.
+//! GKE's BackendConfigs, HealthCheckPolicies and GCPBackendPolicies, with what its routes lead
+//! to elsewhere ([`gateway`]) and the HTTP proxy in front of it when that runs in another
+//! namespace ([`proxy`]), written as one `kubectl get -o json` List, the file
+//! `[config] kubernetes` reads.
 
 mod gateway;
+mod proxy;
+
+pub use proxy::PROXY_KINDS;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -48,14 +52,16 @@ pub const KINDS: [&str; 18] = [
 ];
 
 /// The kinds listed at the cluster scope: the Ingresses and HTTPRoutes that tell the API's
-/// namespace, and what the namespace's routes lead to elsewhere ([`gateway::AROUND`]).
-pub const CLUSTER_KINDS: [&str; 6] = [
+/// namespace, what the namespace's routes lead to elsewhere ([`gateway::AROUND`]), and the
+/// Services that tell the namespace of an HTTP proxy in front of the API ([`proxy`]).
+pub const CLUSTER_KINDS: [&str; 7] = [
     "ingresses.networking.k8s.io",
     gateway::ROUTES,
     gateway::AROUND[0],
     gateway::AROUND[1],
     gateway::AROUND[2],
     gateway::AROUND[3],
+    proxy::SERVICES,
 ];
 
 /// A kind only kept as evidence: no check reads it, so its denial is no gap (a cluster
@@ -259,6 +265,11 @@ pub async fn collect_kubernetes(
         for d in around.denied.denied {
             read.denied.record(d);
         }
+    }
+    if read.denied.denied.is_empty() {
+        let tier = proxy::read_proxy_tier(kubectl, &mut manifest, &namespace, &read.items, on_line)
+            .await?;
+        read.items.extend(tier);
     }
     if !read.denied.denied.is_empty() {
         denied::write(out, &read.denied, &mut manifest)?;

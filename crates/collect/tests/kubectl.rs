@@ -274,9 +274,9 @@ fn the_shipped_rbac_allows_exactly_what_collection_lists() {
     )
     .unwrap();
     let docs: Vec<Value> = serde_saphyr::from_multiple(&text).unwrap();
-    let rules = |kind: &str| -> Vec<(String, String, Vec<String>)> {
+    let rules = |kind: &str, name: &str| -> Vec<(String, String, Vec<String>)> {
         docs.iter()
-            .filter(|d| d["kind"] == kind)
+            .filter(|d| d["kind"] == kind && (name.is_empty() || d["metadata"]["name"] == name))
             .flat_map(|d| d["rules"].as_array().unwrap().clone())
             .flat_map(|rule| {
                 let verbs: Vec<String> = rule["verbs"]
@@ -303,36 +303,48 @@ fn the_shipped_rbac_allows_exactly_what_collection_lists() {
             })
             .collect()
     };
-    let granted = rules("Role");
-    let mut wanted: Vec<(String, String)> = netconform_collect::kubernetes::KINDS
-        .iter()
-        .map(|kind| match kind.split_once('.') {
-            Some((resource, group)) => (group.to_owned(), resource.to_owned()),
-            None => (String::new(), (*kind).to_owned()),
-        })
-        .collect();
-    wanted.sort();
-    let mut got: Vec<(String, String)> = granted
-        .iter()
-        .map(|(g, r, _)| (g.clone(), r.clone()))
-        .collect();
-    got.sort();
-    assert_eq!(got, wanted);
-    for (group, resource, verbs) in &granted {
-        assert_eq!(verbs, &["get", "list"], "{group}/{resource}");
+    let group_resource = |kind: &str| match kind.split_once('.') {
+        Some((resource, group)) => (group.to_owned(), resource.to_owned()),
+        None => (String::new(), kind.to_owned()),
+    };
+    // The API's namespace (netconform-read) and the HTTP proxy's (netconform-read-proxy).
+    for (role, kinds) in [
+        (
+            "netconform-read",
+            &netconform_collect::kubernetes::KINDS[..],
+        ),
+        (
+            "netconform-read-proxy",
+            &netconform_collect::kubernetes::PROXY_KINDS[..],
+        ),
+    ] {
+        let granted = rules("Role", role);
+        let mut wanted: Vec<(String, String)> = kinds.iter().map(|k| group_resource(k)).collect();
+        wanted.sort();
+        let mut got: Vec<(String, String)> = granted
+            .iter()
+            .map(|(g, r, _)| (g.clone(), r.clone()))
+            .collect();
+        got.sort();
+        assert_eq!(got, wanted, "{role}");
+        for (group, resource, verbs) in &granted {
+            assert_eq!(verbs, &["get", "list"], "{group}/{resource}");
+        }
     }
-    let mut cluster: Vec<(String, String, Vec<String>)> = rules("ClusterRole");
+    assert_eq!(
+        rules("Role", "").len(),
+        netconform_collect::kubernetes::KINDS.len()
+            + netconform_collect::kubernetes::PROXY_KINDS.len(),
+        "no other Role"
+    );
+    let mut cluster: Vec<(String, String, Vec<String>)> = rules("ClusterRole", "");
     cluster.sort();
     let mut wanted: Vec<(String, String, Vec<String>)> =
         netconform_collect::kubernetes::CLUSTER_KINDS
             .iter()
             .map(|kind| {
-                let (resource, group) = kind.split_once('.').unwrap();
-                (
-                    group.to_owned(),
-                    resource.to_owned(),
-                    vec!["list".to_owned()],
-                )
+                let (group, resource) = group_resource(kind);
+                (group, resource, vec!["list".to_owned()])
             })
             .collect();
     wanted.sort();
@@ -428,4 +440,173 @@ fn kinds_and_names_any(list: &Value) -> Vec<String> {
             )
         })
         .collect()
+}
+
+#[tokio::test]
+async fn the_http_proxy_in_another_namespace_is_read_there_and_only_it() {
+    // pulumi-nginx serves nginx.test through ingress-nginx, which runs in ingress-nginx behind
+    // a Service of type LoadBalancer whose NLB the Ingresses' status names; beside it, the
+    // chart's default backend and admission Service, and another team's NLB Service in shop.
+    let case = Case::new("proxy");
+    let manifest = case
+        .collect("nginx.test", &case.kubectl(None), None)
+        .await
+        .unwrap();
+    assert_eq!(manifest.namespace.as_deref(), Some("pulumi-nginx"));
+    assert!(manifest.denied().is_empty());
+    let list: Value =
+        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
+            .unwrap();
+    let names = kinds_and_names(&list);
+    let proxy: Vec<&String> = names
+        .iter()
+        .filter(|n| !n.contains(" pulumi-nginx/"))
+        .collect();
+    assert_eq!(
+        proxy,
+        [
+            "Service ingress-nginx/ingress-nginx-controller",
+            "Deployment ingress-nginx/ingress-nginx-controller",
+            "HorizontalPodAutoscaler ingress-nginx/ingress-nginx-controller",
+        ],
+        "only the proxy's objects: {names:#?}"
+    );
+    let calls = case.calls();
+    let outside: Vec<&str> = calls
+        .lines()
+        .filter(|c| !c.contains(" -n pulumi-nginx "))
+        .collect();
+    assert_eq!(
+        outside,
+        [
+            "get ingresses.networking.k8s.io --all-namespaces -o json",
+            "get httproutes.gateway.networking.k8s.io --all-namespaces -o json",
+            "get services --all-namespaces -o json",
+            "get deployments.apps -n ingress-nginx -o json",
+            "get horizontalpodautoscalers.autoscaling -n ingress-nginx -o json",
+        ]
+    );
+    // What config makes of it: the proxy tier judged as the load balancer, which it could
+    // not be without these objects ("not checked: the HTTP proxy behind ...").
+    let settings = netconform_model::environment::ConfigSettings {
+        kubernetes: vec!["objects.json".parse().unwrap()],
+        ..Default::default()
+    };
+    let d = netconform_config::load(&settings, &case.out()).unwrap();
+    let outcome = netconform_config::checks::check_application_load_balancer(&d);
+    assert_eq!(
+        outcome.verdict,
+        netconform_model::Verdict::Pass,
+        "{}",
+        outcome.reason
+    );
+    assert!(
+        outcome
+            .reason
+            .contains("Deployment ingress-nginx/ingress-nginx-controller (ingress-nginx, an HTTP proxy in the cluster)"),
+        "{}",
+        outcome.reason
+    );
+}
+
+#[tokio::test]
+async fn an_ingress_of_the_load_balancer_controller_lists_no_services() {
+    // The eks deployment's Ingresses are the ALB's: no proxy in the cluster, no Service list.
+    let case = Case::new("no-proxy");
+    case.collect("sandbox.test", &case.kubectl(None), None)
+        .await
+        .unwrap();
+    assert!(!case.calls().contains("get services --all-namespaces"));
+}
+
+#[tokio::test]
+async fn a_refused_service_list_leaves_out_the_proxy_alone() {
+    // An identity with the namespace's Role only: the API's objects are written, the proxy
+    // tier is not (config then says what it lacks), and the refusal is named.
+    let case = Case::new("proxy-forbidden");
+    case.cluster.forbid_in("services", "all");
+    let manifest = case
+        .collect("nginx.test", &case.kubectl(None), Some("pulumi-nginx"))
+        .await
+        .unwrap();
+    let list: Value =
+        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
+            .unwrap();
+    let names = kinds_and_names(&list);
+    assert!(
+        names.iter().all(|n| n.contains(" pulumi-nginx/")),
+        "{names:#?}"
+    );
+    assert_eq!(
+        manifest.denied(),
+        [(
+            "list services at the cluster scope",
+            "the HTTP proxy in front of the API (services)"
+        )]
+    );
+    assert!(!case.out().join("denied.json").exists());
+    let settings = netconform_model::environment::ConfigSettings {
+        kubernetes: vec!["objects.json".parse().unwrap()],
+        ..Default::default()
+    };
+    let d = netconform_config::load(&settings, &case.out()).unwrap();
+    let outcome = netconform_config::checks::check_application_load_balancer(&d);
+    assert_eq!(
+        outcome.verdict,
+        netconform_model::Verdict::NotChecked,
+        "{}",
+        outcome.reason
+    );
+    assert!(
+        outcome.reason.contains("the HTTP proxy behind"),
+        "{}",
+        outcome.reason
+    );
+}
+
+#[tokio::test]
+async fn envoy_gateway_s_proxy_is_read_in_its_own_namespace() {
+    // pulumi-eg serves eg.test through its Gateway of class eg (Envoy Gateway), whose Envoy
+    // Deployment and Service of type LoadBalancer Envoy Gateway runs in envoy-gateway-system,
+    // beside its own controller.
+    let case = Case::new("envoy");
+    let manifest = case
+        .collect("eg.test", &case.kubectl(None), None)
+        .await
+        .unwrap();
+    assert_eq!(manifest.namespace.as_deref(), Some("pulumi-eg"));
+    let list: Value =
+        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
+            .unwrap();
+    let names = kinds_and_names_any(&list);
+    let proxy: Vec<&String> = names
+        .iter()
+        .filter(|n| n.contains("envoy-gateway-system/"))
+        .collect();
+    assert_eq!(
+        proxy,
+        [
+            "Service envoy-gateway-system/envoy-pulumi-eg-eg-3c1a9f20",
+            "Deployment envoy-gateway-system/envoy-pulumi-eg-eg-3c1a9f20",
+        ],
+        "{names:#?}"
+    );
+    assert!(names.iter().any(|n| n == "GatewayClass /eg"), "{names:#?}");
+    let settings = netconform_model::environment::ConfigSettings {
+        kubernetes: vec!["objects.json".parse().unwrap()],
+        ..Default::default()
+    };
+    let d = netconform_config::load(&settings, &case.out()).unwrap();
+    let outcome = netconform_config::checks::check_application_load_balancer(&d);
+    assert_eq!(
+        outcome.verdict,
+        netconform_model::Verdict::Pass,
+        "{}",
+        outcome.reason
+    );
+    assert!(
+        outcome.reason.contains("Envoy (Envoy Gateway)"),
+        "{}",
+        outcome.reason
+    );
 }

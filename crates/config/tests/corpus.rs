@@ -582,6 +582,51 @@ const BROKEN: &[(&str, &str, Expect)] = &[
     ),
     (
         "gateway",
+        "scheme-unset",
+        fail(
+            "lb-public",
+            "broken/gateway/scheme-unset/kubernetes/gateway.yaml: spec.scheme",
+            "scheme not set: the controller's default is internal, a load balancer with private addresses only: clients on the internet cannot reach api.{domain}",
+        ),
+    ),
+    (
+        "gateway",
+        "private-subnets",
+        fail(
+            "lb-public",
+            "broken/gateway/private-subnets/kubernetes/gateway.yaml: spec.loadBalancerSubnets[1].identifier",
+            "pulumi-private-us-east-1b (subnet-app-b) (from LoadBalancerConfiguration pulumi/pulumi (the Gateway's)): private",
+        ),
+    ),
+    (
+        "eks",
+        "scheme-unset",
+        fail(
+            "lb-public",
+            "broken/eks/scheme-unset/kubernetes/ingress.yaml: metadata.annotations[\"alb.ingress.kubernetes.io/scheme\"]",
+            "scheme not set: the controller's default is internal",
+        ),
+    ),
+    (
+        "gateway",
+        "target-type-instance",
+        fail(
+            "alb",
+            "broken/gateway/target-type-instance/kubernetes/gateway.yaml: spec.defaultConfiguration.targetType",
+            "instance (the controller's default): the controller registers the nodes on the Service's nodePort, and Service pulumi/pulumi-api-service is of type ClusterIP, which has none",
+        ),
+    ),
+    (
+        "eks",
+        "target-type-instance",
+        fail(
+            "alb",
+            "broken/eks/target-type-instance/kubernetes/ingress.yaml: metadata.annotations[\"alb.ingress.kubernetes.io/target-type\"]",
+            "instance (the controller's default): the controller registers the nodes on the Service's nodePort, and Service pulumi/pulumi-api-service is of type ClusterIP",
+        ),
+    ),
+    (
+        "gateway",
         "deregistration-delay-unreadable",
         inconclusive(
             "timeline",
@@ -1361,7 +1406,8 @@ fn the_recorded_clusters_gateway_deployment_passes_as_kubectl_prints_it() {
     // hold as for the manifests, read from Lists of live objects.
     // The objects collection keeps (tests/kubectl.rs of netconform-collect): the namespace's,
     // and, of the cluster-wide lists, what its routes lead to (not another team's route, nor
-    // the internal Gateway no route of the API attaches to).
+    // the internal Gateway no route of the API attaches to, nor the Envoy Gateway deployment's
+    // Gateway, routes and class in pulumi-eg).
     let cluster = netconform_testkit::kubectl::CLUSTER;
     let mut items: Vec<serde_json::Value> = Vec::new();
     for entry in std::fs::read_dir(cluster).unwrap() {
@@ -1375,8 +1421,13 @@ fn the_recorded_clusters_gateway_deployment_passes_as_kubectl_prints_it() {
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         for item in list["items"].as_array().unwrap() {
             let (ns, n) = (&item["metadata"]["namespace"], &item["metadata"]["name"]);
-            let kept =
-                !around || (ns != "pulumi-gw" && ns != "shop" && n != "internal" && n != "aws-nlb");
+            let kept = !around
+                || (ns != "pulumi-gw"
+                    && ns != "shop"
+                    && ns != "pulumi-eg"
+                    && n != "internal"
+                    && n != "aws-nlb"
+                    && n != "eg");
             if kept {
                 items.push(item.clone());
             }
@@ -1842,5 +1893,32 @@ fn a_stack_exports_eks_cluster_says_whether_auto_mode_runs_its_nodes() {
     assert_eq!(
         cluster.subject,
         "EKS cluster pulumi (aws:eks/cluster:Cluster)"
+    );
+}
+
+#[test]
+fn instance_targets_with_a_node_port_service_pass_and_the_stop_sequence_says_the_nodes_are_the_targets()
+ {
+    // The controller's instance mode as documented: the nodes on the Service's nodePort.
+    let d = load_set("gateway", Some("gateway-instance"));
+    check_all("gateway-instance", &d, &[], |c| baseline("gateway", c));
+    let conforms = |check: &str, actual: &str| {
+        let outcome = run(check, &d);
+        assert!(
+            findings(&outcome)
+                .iter()
+                .any(|f| f.status == FindingStatus::Conforms
+                    && f.actual.starts_with(actual)
+                    && f.file == "gateway-instance/kubernetes/gateway.yaml"),
+            "{check}: no finding {actual:?}: {outcome:#?}"
+        );
+    };
+    conforms(
+        "alb",
+        "instance (from TargetGroupConfiguration kube-system/platform-target-groups, the default of LoadBalancerConfiguration kube-system/platform-defaults): the nodes are the targets, on the nodePort of Service pulumi/pulumi-api-service (type NodePort)",
+    );
+    conforms(
+        "timeline",
+        "target type instance: the nodes are the targets, so the deregistration delay runs when a node leaves",
     );
 }

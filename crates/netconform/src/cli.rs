@@ -7,6 +7,8 @@ use clap::{Args, Parser, Subcommand};
 use netconform_model::HumanDuration;
 use netconform_sandbox::Variant;
 
+use crate::reference::Exposure;
+
 /// Proves a self-hosted Pulumi Cloud deployment is wired the way the networking guide says:
 /// DNS, health checks through the load balancer, and rolling restarts that drop no request.
 ///
@@ -89,6 +91,11 @@ pub(crate) struct VerifyArgs {
     /// check fail; only without --env.
     #[arg(long = "break", value_name = "VARIANT", conflicts_with = "env")]
     pub(crate) broken: Option<String>,
+    /// How the built-in sandbox's exported configuration exposes the API: ingress (an Ingress
+    /// of the AWS Load Balancer Controller, the default) or gateway-api (the Kubernetes
+    /// Gateway API with the controller's ALB gateway); only without --env and --testbed.
+    #[arg(long, value_enum, value_name = "HOW", conflicts_with_all = ["env", "testbed"])]
+    pub(crate) exposure: Option<Exposure>,
     /// Verify the container test bed instead (real HAProxy, BIND and API containers in
     /// Docker, see docs/testbed.md); it is torn down at the end.
     #[arg(long, conflicts_with = "env")]
@@ -226,6 +233,11 @@ pub(crate) struct SandboxArgs {
     /// Break the sandbox on purpose.
     #[arg(long = "break", value_name = "VARIANT", value_parser = parse_variant)]
     pub(crate) variant: Option<Variant>,
+    /// How the sandbox's exported configuration exposes the API: ingress (an Ingress of the
+    /// AWS Load Balancer Controller, the default) or gateway-api (the Kubernetes Gateway API
+    /// with the controller's ALB gateway).
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub(crate) exposure: Option<Exposure>,
     /// Write the environment file here (default: print it).
     #[arg(long, value_name = "FILE")]
     pub(crate) env_out: Option<PathBuf>,

@@ -16,6 +16,15 @@ use crate::signals::Signals;
     reason = "a foreground command talks to its user"
 )]
 pub(crate) async fn run(args: SandboxArgs) -> i32 {
+    // The sandbox's configuration evidence, written where the environment file points to it
+    // for as long as the sandbox runs.
+    let reference = match ReferenceConfig::for_sandbox("sandbox", args.variant, args.exposure) {
+        Ok(config) => config,
+        Err((code, e)) => {
+            report_error(&e);
+            return code;
+        }
+    };
     let config = SandboxConfig {
         variant: args.variant,
         ..SandboxConfig::default()
@@ -31,20 +40,6 @@ pub(crate) async fn run(args: SandboxArgs) -> i32 {
     env.drain.restart = Some(Restart::Driver(RestartDriverSpec::Sandbox {
         url: sandbox.rolling_restart_url(),
     }));
-    // The sandbox's configuration evidence, written where the environment file points to it
-    // for as long as the sandbox runs.
-    let reference = match ReferenceConfig::write(
-        "sandbox",
-        args.variant == Some(netconform_sandbox::Variant::StockEksConfig),
-    ) {
-        Ok(config) => config,
-        Err(e) => {
-            report_error(&format!(
-                "failed to write the sandbox's reference configuration: {e}"
-            ));
-            return exit::INCONCLUSIVE;
-        }
-    };
     reference.apply(&mut env);
     let text = format!(
         "# The netconform sandbox{}; valid while `netconform sandbox` runs.\n{}",

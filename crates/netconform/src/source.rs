@@ -46,13 +46,20 @@ impl Source {
                 let env = bed.environment().clone();
                 Ok((Source::Testbed(Box::new(bed)), env))
             }
-            (None, Broken::Sandbox(variant)) => Source::start_sandbox(variant).await,
+            (None, Broken::Sandbox(variant)) => Source::start_sandbox(variant, args.exposure).await,
         }
     }
 
     async fn start_sandbox(
         variant: Option<netconform_sandbox::Variant>,
+        exposure: Option<crate::reference::Exposure>,
     ) -> Result<(Source, Environment), i32> {
+        // The sandbox's configuration evidence: the reference corpus.
+        let reference =
+            ReferenceConfig::for_sandbox("verify", variant, exposure).map_err(|(code, e)| {
+                report_error(&e);
+                code
+            })?;
         let sandbox = Sandbox::start(SandboxConfig {
             variant,
             ..SandboxConfig::default()
@@ -63,14 +70,6 @@ impl Source {
             exit::INCONCLUSIVE
         })?;
         let mut env = sandbox.environment().clone();
-        // The sandbox's configuration evidence: the reference corpus.
-        let stock = variant == Some(netconform_sandbox::Variant::StockEksConfig);
-        let reference = ReferenceConfig::write("verify", stock).map_err(|e| {
-            report_error(&format!(
-                "failed to write the sandbox's reference configuration: {e}"
-            ));
-            exit::INCONCLUSIVE
-        })?;
         reference.apply(&mut env);
         let broken = sandbox
             .variant()

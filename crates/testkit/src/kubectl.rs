@@ -54,6 +54,13 @@ impl FakeCluster {
             .expect("write the fake's state");
     }
 
+    /// From now on, listing `kind` in `scope` (a namespace, or `all` for `--all-namespaces`)
+    /// is Forbidden; elsewhere it is answered.
+    pub fn forbid_in(&self, kind: &str, scope: &str) {
+        std::fs::write(self.dir.join(format!("state/forbidden-{kind}@{scope}")), "")
+            .expect("write the fake's state");
+    }
+
     /// The calls made so far, one line each (kubectl's arguments).
     pub fn calls(&self) -> String {
         std::fs::read_to_string(self.dir.join("state/calls")).unwrap_or_default()

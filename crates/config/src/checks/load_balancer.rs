@@ -16,6 +16,7 @@ mod dns;
 mod gateway;
 mod gke_gateway;
 mod proxy;
+mod target_type;
 
 pub use dns::{check_dns_records, check_dns_records_of};
 
@@ -24,6 +25,7 @@ pub(crate) use gcp::{backend_config_of, behind_gke_ingress};
 pub(crate) use gke_gateway::{
     gke_gateway_services, gke_load_balancers_inapplicable, service_subject as gke_service_subject,
 };
+pub(crate) use target_type::api_target_type;
 
 use super::shutdown::api_containers;
 use super::{Judge, defaults, google_cloud, guideline, judged_load_balancers, no_api, platform};
@@ -94,6 +96,7 @@ pub fn check_application_load_balancer(d: &Deployment) -> Outcome {
         judge.ok(g, &ing.subject, &ing.at, actual, expected);
     }
     let gateways = gateway::judge_application_load_balancer(&mut judge, d, expected);
+    target_type::judge_target_types(&mut judge, d);
     if let Some(tier) = &tier {
         proxy::judge_proxy_tier(&mut judge, d, tier);
     }

@@ -8,6 +8,7 @@ use netconform_model::guide::Section;
 
 mod attached_nat;
 mod blob_storage;
+mod controller_scheme;
 mod gcp;
 mod object_storage;
 
@@ -123,6 +124,9 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
             }
         }
     }
+    // The AWS Load Balancer Controller's Ingress or Gateway for the API: its scheme and the
+    // subnets it names.
+    checked |= controller_scheme::judge_controller_load_balancers(&mut judge, d);
     if d.has(Input::LoadBalancers)
         && !checked
         && d.load_balancers

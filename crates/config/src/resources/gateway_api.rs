@@ -5,7 +5,7 @@
 //! [`super::kubernetes`] hands here). Field names as the Gateway API's CRDs (v1) and the
 //! controller's CRDs (`config/crd/gateway/gateway-crds.yaml`) spell them.
 
-use crate::node::Node;
+use crate::node::{Field, Node};
 use crate::view::{
     AWS_GROUP, Attribute, Backend, Deployment, GATEWAY_GROUP, Gateway, GatewayClass, LbConfig,
     Listener, ListenerRuleConfig, ParamsRef, Route, RouteTgProps, TgConfig, TgHealth, TgProps,
@@ -71,6 +71,7 @@ pub(crate) fn read(obj: &Node<'_>, kind: &str, view: &mut Deployment) {
             name,
             at: obj.at.clone(),
             scheme: spec.get("scheme").text(),
+            subnets: subnet_identifiers(&spec.get("loadBalancerSubnets")),
             merging_mode: spec.get("mergingMode").text(),
             attributes: attributes(&spec.get("loadBalancerAttributes")),
             attributes_at: spec.get("loadBalancerAttributes").at.clone(),
@@ -118,6 +119,19 @@ pub(crate) fn read(obj: &Node<'_>, kind: &str, view: &mut Deployment) {
         }),
         _ => {}
     }
+}
+
+/// `loadBalancerSubnets`: each entry's `identifier` (a subnet ID or name).
+fn subnet_identifiers(list: &Node<'_>) -> Field<Vec<String>> {
+    if !list.exists() {
+        return Field::unset(list.at.clone());
+    }
+    let ids = list
+        .items()
+        .iter()
+        .filter_map(|s| s.get("identifier").opt_text())
+        .collect();
+    Field::set(list.at.clone(), ids)
 }
 
 fn params_ref(node: &Node<'_>) -> Option<ParamsRef> {

@@ -211,6 +211,9 @@ pub struct LbConfig {
     pub at: Loc,
     /// `spec.scheme`: "internal" (the controller's default) or "internet-facing".
     pub scheme: Field<String>,
+    /// `spec.loadBalancerSubnets[].identifier`: subnet IDs or names (their Name tag); unset,
+    /// the controller discovers the subnets (or `loadBalancerSubnetsSelector` picks them).
+    pub subnets: Field<Vec<String>>,
     /// `spec.mergingMode`: only the GatewayClass's is honoured.
     pub merging_mode: Field<String>,
     /// `spec.loadBalancerAttributes`.

@@ -20,7 +20,7 @@ use super::{
     Attribute, Backend, Deployment, Gateway, GatewayClass, GatewayImpl, LbConfig, Route, TgConfig,
     TgHealth, TgProps,
 };
-use crate::node::Loc;
+use crate::node::{Field, Loc};
 
 /// A resolved setting of a load balancer or target group and where it came from.
 #[derive(Debug, Clone)]
@@ -191,6 +191,30 @@ impl Deployment {
             c.attribute(key)
                 .map(|attribute| Resolved { attribute, from })
         })
+    }
+
+    /// A top-level field of a Gateway's LoadBalancerConfigurations as the controller merges
+    /// them (`scheme`, `loadBalancerSubnets`): the first that sets it, in precedence order,
+    /// with where it comes from. Unset in all, where it would be written: the Gateway's own
+    /// configuration, else its class's, else the Gateway's `spec.infrastructure`.
+    pub fn lb_field<T>(
+        &self,
+        gw: &Gateway,
+        key: &str,
+        field: impl Fn(&LbConfig) -> &Field<T>,
+    ) -> Result<(&Field<T>, String), Loc> {
+        let configs = self.lb_configs_of(gw);
+        if let Some(&(c, ref from)) = configs.iter().find(|(c, _)| !field(c).is_unset()) {
+            return Ok((field(c), from.clone()));
+        }
+        Err(configs
+            .iter()
+            .find(|(_, from)| from.ends_with("(the Gateway's)"))
+            .or(configs.first())
+            .map_or_else(
+                || gw.at.keys("spec.infrastructure"),
+                |(c, _)| c.at.keys(&format!("spec.{key}")),
+            ))
     }
 
     /// Where a load balancer attribute of a Gateway none sets would be written: the Gateway's

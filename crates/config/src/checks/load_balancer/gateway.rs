@@ -238,7 +238,7 @@ pub(super) fn judge_health_check(
 
 /// "the target group of Service pulumi/pulumi-api-service (HTTPRoute pulumi/pulumi-api on
 /// Gateway pulumi/pulumi)".
-fn backend_subject(b: &Backend, route: &Route, gw: &Gateway) -> String {
+pub(super) fn backend_subject(b: &Backend, route: &Route, gw: &Gateway) -> String {
     format!(
         "the target group of Service {}/{} ({} on {})",
         b.namespace, b.name, route.subject, gw.subject

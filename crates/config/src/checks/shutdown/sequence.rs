@@ -4,7 +4,7 @@
 use netconform_model::Outcome;
 use netconform_model::guide::{STOP_TIMEOUT_MIN, Section};
 
-use super::super::load_balancer::api_deregistration_delay;
+use super::super::load_balancer::{api_deregistration_delay, api_target_type};
 use super::super::{Judge, defaults, google_cloud, no_api, platform, secs};
 use super::{
     DEREGISTRATION_KEY, TG_ATTRIBUTES, api_containers, describe_pre_stop, ecs_containers,
@@ -255,6 +255,21 @@ fn judge_drain_beside_hook(
             None => return,
         },
     };
+    // Instance targets are the nodes: a stopping pod is never deregistered, it leaves the
+    // Service's endpoints (the load balancer check judges whether the Service has a nodePort).
+    if let Some((kind, at)) = api_target_type(d, &w.namespace).filter(|(k, _)| k == "instance") {
+        judge.ok(
+            platform::LBC_TARGET_TYPE,
+            &subject,
+            &at,
+            format!(
+                "target type {kind}: the nodes are the targets, so the deregistration delay runs when a node leaves, not when a pod stops; a stopping pod leaves the Service's endpoints while its {} runs",
+                hook.map_or("(absent) preStop hook".to_owned(), Timer::show)
+            ),
+            "ip targets deregister as the preStop hook starts; instance targets are the nodes",
+        );
+        return;
+    }
     match Timer::from(
         DEREGISTRATION,
         &field,

@@ -240,3 +240,82 @@ async fn a_list_with_none_of_the_deployments_resources_is_written_as_none_of_its
     // deployment, and "none" of them is no judgment.
     assert!(!manifest.files.iter().any(|f| f.starts_with("scale-sets")));
 }
+
+/// The real az the commands are held to: `NETCONFORM_AZ`, else the pinned azure-cli that
+/// `cargo xtask test` installs (xtask's `AZURE_CLI`, 2.91.0, in its own virtual environment).
+fn pinned_az() -> PathBuf {
+    if let Some(az) = std::env::var_os("NETCONFORM_AZ") {
+        return PathBuf::from(az);
+    }
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".to_owned());
+    let az = PathBuf::from(home).join(".cache/netconform/azure-cli-2.91.0/bin/az");
+    assert!(
+        az.is_file(),
+        "{} is missing: run `cargo xtask test`, which installs azure-cli 2.91.0 there from PyPI, or set NETCONFORM_AZ to an az",
+        az.display()
+    );
+    az
+}
+
+/// The words of `az ... --help` that name options (`--resource-group`, `-g`), as az lists
+/// them: `--resource-group -g : Name of resource group.`
+fn options_in_help(help: &str) -> std::collections::BTreeSet<&str> {
+    help.split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']')
+        .filter(|w| w.starts_with('-') && w.len() > 1)
+        .collect()
+}
+
+#[tokio::test]
+async fn every_command_and_option_collection_gives_az_exists_in_the_pinned_azure_cli() {
+    // No Azure can be reached here, and az cannot be pointed at a fake management API without
+    // a login; so the commands are proven the other way round: every call a whole collection
+    // made (against the fake az) is asked of the real az with --help, which must know the
+    // command and list each option given.
+    let az = pinned_az();
+    let case = Case::new("pinned");
+    case.collect().await;
+    let mut called: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for line in case.azure.calls().lines() {
+        let words: Vec<&str> = line
+            .split_whitespace()
+            .take_while(|w| !w.starts_with('-'))
+            .collect();
+        let options = line
+            .split_whitespace()
+            .filter(|w| w.starts_with('-'))
+            .map(str::to_owned);
+        called.entry(words.join(" ")).or_default().extend(options);
+    }
+    // Every call is one of collection's commands; every command is asked, called or not.
+    let known: std::collections::BTreeSet<String> =
+        COMMANDS.iter().map(|c| c.words.join(" ")).collect();
+    for words in called.keys() {
+        assert!(known.contains(words), "az {words} is not in COMMANDS");
+    }
+    assert!(called.len() > 10, "{called:?}");
+    for words in &known {
+        let options = called.get(words).cloned().unwrap_or_default();
+        let out = std::process::Command::new(&az)
+            .args(words.split(' '))
+            .arg("--help")
+            .env("AZURE_CORE_COLLECT_TELEMETRY", "false")
+            .env("AZURE_CONFIG_DIR", case.dir.join("azure-config"))
+            .output()
+            .unwrap_or_else(|e| panic!("run {}: {e}", az.display()));
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && help.contains("Arguments"),
+            "az {words} --help: {}\n{help}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let listed = options_in_help(&help);
+        for option in &options {
+            assert!(
+                listed.contains(option.as_str()),
+                "az {words} has no option {option}: {listed:?}"
+            );
+        }
+    }
+}

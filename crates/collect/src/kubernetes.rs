@@ -4,10 +4,11 @@
 //! StatefulSets, HPAs, PDBs, Services, Ingresses, TargetGroupBindings, Gateway API objects and
 //! GKE's BackendConfigs, HealthCheckPolicies and GCPBackendPolicies, with what its routes lead
 //! to elsewhere ([`gateway`]) and the HTTP proxy in front of it when that runs in another
-//! namespace ([`proxy`]), written as one `kubectl get -o json` List, the file
-//! `[config] kubernetes` reads.
+//! namespace ([`proxy`]), and EKS Auto Mode's NodeClasses ([`node_classes`]), written as one
+//! `kubectl get -o json` List, the file `[config] kubernetes` reads.
 
 mod gateway;
+mod node_classes;
 mod proxy;
 
 pub use proxy::PROXY_KINDS;
@@ -53,8 +54,9 @@ pub const KINDS: [&str; 18] = [
 
 /// The kinds listed at the cluster scope: the Ingresses and HTTPRoutes that tell the API's
 /// namespace, what the namespace's routes lead to elsewhere ([`gateway::AROUND`]), and the
-/// Services that tell the namespace of an HTTP proxy in front of the API ([`proxy`]).
-pub const CLUSTER_KINDS: [&str; 7] = [
+/// Services that tell the namespace of an HTTP proxy in front of the API ([`proxy`]), and EKS
+/// Auto Mode's NodeClasses ([`node_classes`]), which are cluster-scoped.
+pub const CLUSTER_KINDS: [&str; 8] = [
     "ingresses.networking.k8s.io",
     gateway::ROUTES,
     gateway::AROUND[0],
@@ -62,6 +64,7 @@ pub const CLUSTER_KINDS: [&str; 7] = [
     gateway::AROUND[2],
     gateway::AROUND[3],
     proxy::SERVICES,
+    node_classes::NODE_CLASSES,
 ];
 
 /// A kind only kept as evidence: no check reads it, so its denial is no gap (a cluster
@@ -270,6 +273,8 @@ pub async fn collect_kubernetes(
         let tier = proxy::read_proxy_tier(kubectl, &mut manifest, &namespace, &read.items, on_line)
             .await?;
         read.items.extend(tier);
+        let node_classes = node_classes::read_node_classes(kubectl, &mut manifest, on_line).await?;
+        read.items.extend(node_classes);
     }
     if !read.denied.denied.is_empty() {
         denied::write(out, &read.denied, &mut manifest)?;

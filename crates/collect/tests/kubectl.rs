@@ -108,7 +108,8 @@ async fn the_api_namespace_is_found_from_its_ingress_and_only_it_is_written() {
         "the deployment's objects, not shop/storefront"
     );
     // Two cluster-wide lists to find the namespace (Ingresses, HTTPRoutes), then one list per
-    // kind in it, each with the context; no Gateway API route in it, so nothing around it.
+    // kind in it, each with the context; no Gateway API route in it, so nothing around it;
+    // last, EKS Auto Mode's NodeClasses (cluster-scoped), which this cluster has not.
     let calls = case.calls();
     assert!(
         calls.starts_with(
@@ -116,13 +117,18 @@ async fn the_api_namespace_is_found_from_its_ingress_and_only_it_is_written() {
         ),
         "{calls}"
     );
-    assert_eq!(calls.lines().count(), 2 + 18, "{calls}");
+    assert_eq!(calls.lines().count(), 2 + 18 + 1, "{calls}");
     assert!(
         calls
             .lines()
             .skip(2)
+            .take(18)
             .all(|c| c.starts_with("--context prod get ") && c.ends_with(" -n pulumi -o json")),
         "{calls}"
+    );
+    assert_eq!(
+        calls.lines().last(),
+        Some("--context prod get nodeclasses.eks.amazonaws.com --all-namespaces -o json")
     );
     assert!(manifest.denied().is_empty());
     for call in &manifest.calls {
@@ -130,7 +136,8 @@ async fn the_api_namespace_is_found_from_its_ingress_and_only_it_is_written() {
         // ListenerRuleConfiguration resource type, nor GKE's: absent, no gap.
         let absent = (call.command.contains(".gateway")
             || call.command.contains(".cloud.google.com")
-            || call.command.contains(".networking.gke.io"))
+            || call.command.contains(".networking.gke.io")
+            || call.command.contains("nodeclasses.eks.amazonaws.com"))
             && call.result.starts_with("absent");
         assert!(call.result.starts_with("ok") || absent, "{call:?}");
         assert!(call.action.starts_with("list "), "{call:?}");
@@ -138,17 +145,25 @@ async fn the_api_namespace_is_found_from_its_ingress_and_only_it_is_written() {
 }
 
 #[tokio::test]
-async fn a_namespace_given_is_read_without_listing_the_cluster() {
+async fn a_namespace_given_is_read_listing_nothing_cluster_wide_but_the_node_classes() {
+    // The namespace's kinds, then EKS Auto Mode's NodeClasses, which exist only at the cluster
+    // scope (an identity with the namespace's Role alone is refused them: they are left out,
+    // nothing else; see a_refused_node_class_list_leaves_out_the_node_classes_alone).
     let case = Case::new("given");
     let manifest = case
         .collect("sandbox.test", &case.kubectl(None), Some("pulumi"))
         .await
         .unwrap();
-    assert_eq!(manifest.calls.len(), 18);
-    assert!(
-        !case.calls().contains("--all-namespaces"),
-        "{}",
-        case.calls()
+    assert_eq!(manifest.calls.len(), 18 + 1);
+    let calls = case.calls();
+    let cluster_wide: Vec<&str> = calls
+        .lines()
+        .filter(|c| c.contains("--all-namespaces"))
+        .collect();
+    assert_eq!(
+        cluster_wide,
+        ["get nodeclasses.eks.amazonaws.com --all-namespaces -o json"],
+        "{calls}"
     );
     assert!(!case.calls().contains("--context"), "{}", case.calls());
 }
@@ -392,7 +407,7 @@ async fn the_api_namespace_is_found_from_its_http_route_and_its_shared_gateway_i
         .filter(|c| c.contains("--all-namespaces"))
         .map(|c| c.split_whitespace().nth(1).unwrap())
         .collect();
-    // The four around the namespace go at once: in any order.
+    // The four around the namespace go at once, in any order; then the NodeClasses.
     around[2..].sort();
     assert_eq!(
         around,
@@ -402,6 +417,7 @@ async fn the_api_namespace_is_found_from_its_http_route_and_its_shared_gateway_i
             "gatewayclasses.gateway.networking.k8s.io",
             "gateways.gateway.networking.k8s.io",
             "loadbalancerconfigurations.gateway.k8s.aws",
+            "nodeclasses.eks.amazonaws.com",
             "targetgroupconfigurations.gateway.k8s.aws",
         ]
     );
@@ -484,6 +500,7 @@ async fn the_http_proxy_in_another_namespace_is_read_there_and_only_it() {
             "get services --all-namespaces -o json",
             "get deployments.apps -n ingress-nginx -o json",
             "get horizontalpodautoscalers.autoscaling -n ingress-nginx -o json",
+            "get nodeclasses.eks.amazonaws.com --all-namespaces -o json",
         ]
     );
     // What config makes of it: the proxy tier judged as the load balancer, which it could
@@ -608,5 +625,114 @@ async fn envoy_gateway_s_proxy_is_read_in_its_own_namespace() {
         outcome.reason.contains("Envoy (Envoy Gateway)"),
         "{}",
         outcome.reason
+    );
+}
+
+/// The recorded cluster with EKS Auto Mode's NodeClasses added (the `eks-auto` set of the
+/// config corpus, as `kubectl get nodeclasses.eks.amazonaws.com -o json` prints them), in
+/// `dir`.
+fn auto_mode_cluster(dir: &Path) -> PathBuf {
+    let answers = dir.join("answers");
+    std::fs::create_dir_all(&answers).unwrap();
+    for entry in std::fs::read_dir(CLUSTER).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, answers.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../config/tests/data/eks-auto/kubernetes/nodeclasses.json"),
+        answers.join("all-nodeclasses.eks.amazonaws.com.json"),
+    )
+    .unwrap();
+    answers
+}
+
+#[tokio::test]
+async fn eks_auto_mode_s_node_classes_are_collected_with_the_api_s_objects() {
+    // EKS user guide, "Create a Node Class for Amazon EKS": on Auto Mode the NodeClass's
+    // subnets place the nodes; the private-subnet rule reads them from the collected List.
+    let case = Case::new("auto-mode");
+    let answers = auto_mode_cluster(&case.dir);
+    let mut kubectl = Kubectl::new(None);
+    kubectl.program = case
+        .cluster
+        .kubectl_from("kubectl-auto", &answers)
+        .display()
+        .to_string();
+    let manifest = case.collect("sandbox.test", &kubectl, None).await.unwrap();
+    assert!(manifest.denied().is_empty());
+    let list: Value =
+        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
+            .unwrap();
+    let node_classes: Vec<&Value> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["kind"] == "NodeClass")
+        .collect();
+    assert!(!node_classes.is_empty(), "{list:#}");
+    assert!(
+        node_classes.iter().all(|n| n["apiVersion"]
+            .as_str()
+            .unwrap()
+            .starts_with("eks.amazonaws.com/")),
+        "{node_classes:#?}"
+    );
+    // What config makes of them: the NodeClass is read as what places the nodes.
+    let settings = netconform_model::environment::ConfigSettings {
+        kubernetes: vec!["objects.json".parse().unwrap()],
+        ..Default::default()
+    };
+    let d = netconform_config::load(&settings, &case.out()).unwrap();
+    assert!(
+        d.node_groups
+            .iter()
+            .any(|g| g.subject.starts_with("EKS Auto Mode NodeClass ")),
+        "the collected NodeClasses are read as what places the nodes: {:#?}",
+        d.node_groups
+    );
+}
+
+#[tokio::test]
+async fn a_refused_node_class_list_leaves_out_the_node_classes_alone() {
+    let case = Case::new("auto-mode-refused");
+    let answers = auto_mode_cluster(&case.dir);
+    case.cluster
+        .forbid_in("nodeclasses.eks.amazonaws.com", "all");
+    let mut kubectl = Kubectl::new(None);
+    kubectl.program = case
+        .cluster
+        .kubectl_from("kubectl-auto", &answers)
+        .display()
+        .to_string();
+    let manifest = case.collect("sandbox.test", &kubectl, None).await.unwrap();
+    // The API's objects are written; the refusal is in the manifest, and no gap for the rest
+    // (no denied.json: the private-subnet rule alone lacks the NodeClasses, and says so).
+    assert_eq!(
+        manifest.denied(),
+        [(
+            "list nodeclasses.eks.amazonaws.com at the cluster scope",
+            "EKS Auto Mode's NodeClasses, whose subnets place the nodes"
+        )]
+    );
+    assert!(!case.out().join("denied.json").exists());
+    let refused = manifest
+        .calls
+        .iter()
+        .find(|c| c.command.contains("nodeclasses.eks.amazonaws.com"))
+        .expect("the NodeClass call is recorded");
+    assert!(refused.result.starts_with("denied"), "{refused:?}");
+    let list: Value =
+        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
+            .unwrap();
+    let kinds: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"Deployment") && !kinds.contains(&"NodeClass"),
+        "{kinds:?}"
     );
 }

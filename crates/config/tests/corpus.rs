@@ -1922,3 +1922,32 @@ fn instance_targets_with_a_node_port_service_pass_and_the_stop_sequence_says_the
         "target type instance: the nodes are the targets, so the deregistration delay runs when a node leaves",
     );
 }
+
+#[test]
+fn a_stack_exports_target_group_health_thresholds_are_read() {
+    // aws:lb/targetGroup:TargetGroup's targetGroupHealth, the provider's shape of the
+    // target_group_health.* attributes (ELB, "Target group health").
+    let text = std::fs::read_to_string(data().join("stack/conformant.json")).unwrap();
+    let from = "\"deregistrationDelay\": 60,";
+    assert_eq!(text.matches(from).count(), 1);
+    let to = "\"deregistrationDelay\": 60, \"targetGroupHealth\": {\"dnsFailover\": {\"minimumHealthyTargetsCount\": \"2\", \"minimumHealthyTargetsPercentage\": \"off\"}, \"unhealthyStateRouting\": {\"minimumHealthyTargetsCount\": 1, \"minimumHealthyTargetsPercentage\": \"off\"}},";
+    let d =
+        netconform_config::read_stack_export_text(&text.replace(from, to), "stack/conformant.json")
+            .unwrap();
+    let got = run("lb-zones", &d);
+    let notes: Vec<String> = got
+        .evidence
+        .iter()
+        .filter_map(|e| match e {
+            netconform_model::evidence::Evidence::Note { text } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n
+                .contains("target_group_health.dns_failover.minimum_healthy_targets.count = 2")),
+        "{notes:#?}"
+    );
+}

@@ -293,5 +293,28 @@ pub(crate) fn target_group_from_stack(res: &Resource<'_>, r: &mut Reading) -> Re
         deregistration_delay: res.explicit("deregistrationDelay"),
         attributes_read: true,
     });
+    // `targetGroupHealth`: the provider's shape of the `target_group_health.*` attributes
+    // (ELB, "Target group health"), kept as the CLI's attributes are.
+    for (block, attribute) in [
+        ("dnsFailover", "dns_failover"),
+        ("unhealthyStateRouting", "unhealthy_state_routing"),
+    ] {
+        for (field, suffix) in [
+            ("minimumHealthyTargetsCount", "count"),
+            ("minimumHealthyTargetsPercentage", "percentage"),
+        ] {
+            let value = outputs.path_ci(&format!("targetGroupHealth.{block}.{field}"));
+            if value.exists() {
+                r.view.zone_attributes.push(ZoneAttribute {
+                    owner: res.subject("target group"),
+                    owner_arn: outputs.get_ci("arn").opt_text(),
+                    key: format!(
+                        "target_group_health.{attribute}.minimum_healthy_targets.{suffix}"
+                    ),
+                    value: value.text(),
+                });
+            }
+        }
+    }
     Ok(())
 }

@@ -628,11 +628,11 @@ async fn envoy_gateway_s_proxy_is_read_in_its_own_namespace() {
     );
 }
 
-/// The recorded cluster with EKS Auto Mode's NodeClasses added (the `eks-auto` set of the
-/// config corpus, as `kubectl get nodeclasses.eks.amazonaws.com -o json` prints them), in
-/// `dir`.
-fn auto_mode_cluster(dir: &Path) -> PathBuf {
-    let answers = dir.join("answers");
+/// kubectl against the recorded cluster with EKS Auto Mode's NodeClasses added (the
+/// `eks-auto` set of the config corpus, as `kubectl get nodeclasses.eks.amazonaws.com -o json`
+/// prints them), its answers in the case's directory.
+fn auto_mode_kubectl(case: &Case) -> Kubectl {
+    let answers = case.dir.join("answers");
     std::fs::create_dir_all(&answers).unwrap();
     for entry in std::fs::read_dir(CLUSTER).unwrap() {
         let path = entry.unwrap().path();
@@ -644,7 +644,13 @@ fn auto_mode_cluster(dir: &Path) -> PathBuf {
         answers.join("all-nodeclasses.eks.amazonaws.com.json"),
     )
     .unwrap();
-    answers
+    let mut kubectl = Kubectl::new(None);
+    kubectl.program = case
+        .cluster
+        .kubectl_from("kubectl-auto", &answers)
+        .display()
+        .to_string();
+    kubectl
 }
 
 #[tokio::test]
@@ -652,13 +658,7 @@ async fn eks_auto_mode_s_node_classes_are_collected_with_the_api_s_objects() {
     // EKS user guide, "Create a Node Class for Amazon EKS": on Auto Mode the NodeClass's
     // subnets place the nodes; the private-subnet rule reads them from the collected List.
     let case = Case::new("auto-mode");
-    let answers = auto_mode_cluster(&case.dir);
-    let mut kubectl = Kubectl::new(None);
-    kubectl.program = case
-        .cluster
-        .kubectl_from("kubectl-auto", &answers)
-        .display()
-        .to_string();
+    let kubectl = auto_mode_kubectl(&case);
     let manifest = case.collect("sandbox.test", &kubectl, None).await.unwrap();
     assert!(manifest.denied().is_empty());
     let list: Value =
@@ -696,15 +696,9 @@ async fn eks_auto_mode_s_node_classes_are_collected_with_the_api_s_objects() {
 #[tokio::test]
 async fn a_refused_node_class_list_leaves_out_the_node_classes_alone() {
     let case = Case::new("auto-mode-refused");
-    let answers = auto_mode_cluster(&case.dir);
+    let kubectl = auto_mode_kubectl(&case);
     case.cluster
         .forbid_in("nodeclasses.eks.amazonaws.com", "all");
-    let mut kubectl = Kubectl::new(None);
-    kubectl.program = case
-        .cluster
-        .kubectl_from("kubectl-auto", &answers)
-        .display()
-        .to_string();
     let manifest = case.collect("sandbox.test", &kubectl, None).await.unwrap();
     // The API's objects are written; the refusal is in the manifest, and no gap for the rest
     // (no denied.json: the private-subnet rule alone lacks the NodeClasses, and says so).

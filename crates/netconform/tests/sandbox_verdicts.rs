@@ -5,36 +5,6 @@ mod common;
 
 use common::*;
 
-/// The configuration scenarios: the sandbox's configuration evidence is the conformant
-/// corpus (crates/config/tests/data/eks) whatever the variant, so they pass in every run, but
-/// for [`INSTANCES`].
-const CONFIG: [&str; 20] = [
-    "The API scales on CPU at a 50-60 % target",
-    "The API keeps two instances and can grow to four times its desired count",
-    "The API's containers get at least 120 seconds to stop",
-    "The API drains connections before it stops",
-    "The stop sequence leaves the API its stop timeout",
-    "Deletion protection is on",
-    "The load balancer health-checks the API on /api/status",
-    "The API's pods are ready only when /api/status answers",
-    "The API gets 120 seconds to start before failing health checks count",
-    "The exported DNS records point api and app to the load balancer",
-    "The API is spread over at least two availability zones",
-    "The load balancer has nodes in at least two availability zones",
-    "The API runs at least two instances",
-    "Internet-facing load balancers sit in public subnets",
-    "The API runs in private subnets without public addresses",
-    "The database is not publicly accessible and sits in database subnets",
-    "Every availability zone has its own NAT gateway",
-    "Object storage is reached through a VPC endpoint",
-    "An Application Load Balancer fronts the API",
-    INSTANCES,
-];
-
-/// Not applicable to the sandbox by its nature: its API runs in Kubernetes pods, which drain
-/// through their preStop hooks; there are no instances of the API's to hook.
-const INSTANCES: &str = "Instances are drained before an auto-scaling group terminates them";
-
 /// Every scenario of a whole run.
 fn every_scenario() -> Vec<&'static str> {
     ALL.iter().chain(&CONFIG).copied().collect()

@@ -70,18 +70,31 @@ async fn keep_or_none(
     kind: &str,
     keep: impl Fn(&Value) -> bool,
 ) -> Result<Vec<Value>, CollectError> {
-    let (at, answer) = run.call(c, args, c.reads).await;
-    let Ok(Value::Array(items)) = answer else {
+    let Some((at, kept, total)) = listed(run, c, args, keep).await else {
         return Ok(Vec::new());
     };
-    let total = items.len();
-    let kept: Vec<Value> = items.into_iter().filter(|v| keep(v)).collect();
     if kept.is_empty() {
         run.write_none(at, file, kind, total)?;
     } else {
         run.write(at, file, kept.clone(), total)?;
     }
     Ok(kept)
+}
+
+/// Lists with `c` and keeps what `keep` says: the call's place in the manifest, what was kept
+/// and how many were listed; `None` when the call gave no list (refused or failed: recorded).
+async fn listed(
+    run: &mut Run<'_>,
+    c: &Command,
+    args: &[&str],
+    keep: impl Fn(&Value) -> bool,
+) -> Option<(usize, Vec<Value>, usize)> {
+    let (at, answer) = run.call(c, args, c.reads).await;
+    let Ok(Value::Array(items)) = answer else {
+        return None;
+    };
+    let total = items.len();
+    Some((at, items.into_iter().filter(|v| keep(v)).collect(), total))
 }
 
 /// Lists with `c`, keeps what `keep` says, writes it as `file` (when anything is kept).
@@ -92,12 +105,9 @@ async fn keep(
     file: &str,
     keep: impl Fn(&Value) -> bool,
 ) -> Result<Vec<Value>, CollectError> {
-    let (at, answer) = run.call(c, args, c.reads).await;
-    let Ok(Value::Array(items)) = answer else {
+    let Some((at, kept, total)) = listed(run, c, args, keep).await else {
         return Ok(Vec::new());
     };
-    let total = items.len();
-    let kept: Vec<Value> = items.into_iter().filter(|v| keep(v)).collect();
     if !kept.is_empty() {
         run.write(at, file, kept.clone(), total)?;
     }

@@ -85,14 +85,18 @@ impl Run<'_> {
     ) -> Result<(), CollectError> {
         let n = kept.len();
         crate::write_json(&self.out.join(name), &Value::Array(kept))?;
-        let note = format!("kept {n} of {total}");
+        self.wrote(at, name, format!("kept {n} of {total}"));
+        Ok(())
+    }
+
+    /// Notes on call `at` that it gave the file `name` (`note` says what was kept), and shows it.
+    fn wrote(&mut self, at: usize, name: &str, note: String) {
         if let Some(call) = self.manifest.calls.get_mut(at) {
             call.file = Some(name.to_owned());
             call.result = format!("ok: {note}");
         }
         self.manifest.files.push(name.to_owned());
         (self.on_line)(&format!("  {name}: {note}"));
-        Ok(())
     }
 
     /// Notes on call `at` that the list found none of the deployment's resources (of `total`
@@ -123,13 +127,11 @@ impl Run<'_> {
             why: e.to_string(),
         })?;
         crate::write_json(&self.out.join(name), &value)?;
-        let note = format!("kept 0 of {total}: none of the deployment's");
-        if let Some(call) = self.manifest.calls.get_mut(at) {
-            call.file = Some(name.to_owned());
-            call.result = format!("ok: {note}");
-        }
-        self.manifest.files.push(name.to_owned());
-        (self.on_line)(&format!("  {name}: {note}"));
+        self.wrote(
+            at,
+            name,
+            format!("kept 0 of {total}: none of the deployment's"),
+        );
         Ok(())
     }
 

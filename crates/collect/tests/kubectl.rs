@@ -44,6 +44,15 @@ impl Case {
         self.dir.join("out")
     }
 
+    /// What netconform-config reads from the collected List, as `[config] kubernetes` would.
+    fn read_back(&self) -> netconform_config::Deployment {
+        let settings = netconform_model::environment::ConfigSettings {
+            kubernetes: vec!["objects.json".parse().unwrap()],
+            ..Default::default()
+        };
+        netconform_config::load(&settings, &self.out()).unwrap()
+    }
+
     async fn collect(
         &self,
         domain: &str,
@@ -505,11 +514,7 @@ async fn the_http_proxy_in_another_namespace_is_read_there_and_only_it() {
     );
     // What config makes of it: the proxy tier judged as the load balancer, which it could
     // not be without these objects ("not checked: the HTTP proxy behind ...").
-    let settings = netconform_model::environment::ConfigSettings {
-        kubernetes: vec!["objects.json".parse().unwrap()],
-        ..Default::default()
-    };
-    let d = netconform_config::load(&settings, &case.out()).unwrap();
+    let d = case.read_back();
     let outcome = netconform_config::checks::check_application_load_balancer(&d);
     assert_eq!(
         outcome.verdict,
@@ -562,11 +567,7 @@ async fn a_refused_service_list_leaves_out_the_proxy_alone() {
         )]
     );
     assert!(!case.out().join("denied.json").exists());
-    let settings = netconform_model::environment::ConfigSettings {
-        kubernetes: vec!["objects.json".parse().unwrap()],
-        ..Default::default()
-    };
-    let d = netconform_config::load(&settings, &case.out()).unwrap();
+    let d = case.read_back();
     let outcome = netconform_config::checks::check_application_load_balancer(&d);
     assert_eq!(
         outcome.verdict,
@@ -609,11 +610,7 @@ async fn envoy_gateway_s_proxy_is_read_in_its_own_namespace() {
         "{names:#?}"
     );
     assert!(names.iter().any(|n| n == "GatewayClass /eg"), "{names:#?}");
-    let settings = netconform_model::environment::ConfigSettings {
-        kubernetes: vec!["objects.json".parse().unwrap()],
-        ..Default::default()
-    };
-    let d = netconform_config::load(&settings, &case.out()).unwrap();
+    let d = case.read_back();
     let outcome = netconform_config::checks::check_application_load_balancer(&d);
     assert_eq!(
         outcome.verdict,
@@ -679,11 +676,7 @@ async fn eks_auto_mode_s_node_classes_are_collected_with_the_api_s_objects() {
         "{node_classes:#?}"
     );
     // What config makes of them: the NodeClass is read as what places the nodes.
-    let settings = netconform_model::environment::ConfigSettings {
-        kubernetes: vec!["objects.json".parse().unwrap()],
-        ..Default::default()
-    };
-    let d = netconform_config::load(&settings, &case.out()).unwrap();
+    let d = case.read_back();
     assert!(
         d.node_groups
             .iter()

@@ -44,6 +44,12 @@ impl Case {
         self.dir.join("out")
     }
 
+    /// The collected List, `objects.json`.
+    fn objects(&self) -> Value {
+        let text = std::fs::read_to_string(self.out().join("objects.json")).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
     /// What netconform-config reads from the collected List, as `[config] kubernetes` would.
     fn read_back(&self) -> netconform_config::Deployment {
         let settings = netconform_model::environment::ConfigSettings {
@@ -96,9 +102,7 @@ async fn the_api_namespace_is_found_from_its_ingress_and_only_it_is_written() {
     assert_eq!(manifest.namespace.as_deref(), Some("pulumi"));
     assert_eq!(manifest.context.as_deref(), Some("prod"));
     assert_eq!(manifest.files, ["objects.json"]);
-    let list: Value =
-        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
-            .unwrap();
+    let list: Value = case.objects();
     assert_eq!(list["kind"], "List");
     assert_eq!(
         kinds_and_names(&list),
@@ -385,9 +389,7 @@ async fn the_api_namespace_is_found_from_its_http_route_and_its_shared_gateway_i
         .await
         .unwrap();
     assert_eq!(manifest.namespace.as_deref(), Some("pulumi-gw"));
-    let list: Value =
-        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
-            .unwrap();
+    let list: Value = case.objects();
     let names = kinds_and_names_any(&list);
     for wanted in [
         "HTTPRoute pulumi-gw/pulumi-api",
@@ -479,9 +481,7 @@ async fn the_http_proxy_in_another_namespace_is_read_there_and_only_it() {
         .unwrap();
     assert_eq!(manifest.namespace.as_deref(), Some("pulumi-nginx"));
     assert!(manifest.denied().is_empty());
-    let list: Value =
-        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
-            .unwrap();
+    let list: Value = case.objects();
     let names = kinds_and_names(&list);
     let proxy: Vec<&String> = names
         .iter()
@@ -551,9 +551,7 @@ async fn a_refused_service_list_leaves_out_the_proxy_alone() {
         .collect("nginx.test", &case.kubectl(None), Some("pulumi-nginx"))
         .await
         .unwrap();
-    let list: Value =
-        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
-            .unwrap();
+    let list: Value = case.objects();
     let names = kinds_and_names(&list);
     assert!(
         names.iter().all(|n| n.contains(" pulumi-nginx/")),
@@ -593,9 +591,7 @@ async fn envoy_gateway_s_proxy_is_read_in_its_own_namespace() {
         .await
         .unwrap();
     assert_eq!(manifest.namespace.as_deref(), Some("pulumi-eg"));
-    let list: Value =
-        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
-            .unwrap();
+    let list: Value = case.objects();
     let names = kinds_and_names_any(&list);
     let proxy: Vec<&String> = names
         .iter()
@@ -658,9 +654,7 @@ async fn eks_auto_mode_s_node_classes_are_collected_with_the_api_s_objects() {
     let kubectl = auto_mode_kubectl(&case);
     let manifest = case.collect("sandbox.test", &kubectl, None).await.unwrap();
     assert!(manifest.denied().is_empty());
-    let list: Value =
-        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
-            .unwrap();
+    let list: Value = case.objects();
     let node_classes: Vec<&Value> = list["items"]
         .as_array()
         .unwrap()
@@ -709,9 +703,7 @@ async fn a_refused_node_class_list_leaves_out_the_node_classes_alone() {
         .find(|c| c.command.contains("nodeclasses.eks.amazonaws.com"))
         .expect("the NodeClass call is recorded");
     assert!(refused.result.starts_with("denied"), "{refused:?}");
-    let list: Value =
-        serde_json::from_str(&std::fs::read_to_string(case.out().join("objects.json")).unwrap())
-            .unwrap();
+    let list: Value = case.objects();
     let kinds: Vec<&str> = list["items"]
         .as_array()
         .unwrap()

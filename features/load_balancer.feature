@@ -54,7 +54,11 @@ Feature: The load balancer is protected and health-checks the API (configuration
     Containers?",
     https://learn.microsoft.com/azure/application-gateway/for-containers/overview), and Azure
     Front Door, its endpoints from `az afd endpoint list` ("What is Azure Front Door?",
-    https://learn.microsoft.com/azure/frontdoor/front-door-overview), are layer-7 equivalents.
+    https://learn.microsoft.com/azure/frontdoor/front-door-overview), are layer-7 equivalents;
+    so is an Application Gateway for Containers' frontend as `az rest` lists it
+    (`Microsoft.ServiceNetworking/trafficControllers/frontends`: "Application Gateway for
+    Containers components",
+    https://learn.microsoft.com/azure/application-gateway/for-containers/application-gateway-for-containers-components).
     On Google Cloud a forwarding rule is the load balancer: one to a target HTTP(S) proxy
     (loadBalancingScheme EXTERNAL or EXTERNAL_MANAGED, global or regional) is an external
     Application Load Balancer; one straight to a backend service or target pool is a passthrough
@@ -94,7 +98,8 @@ Feature: The load balancer is protected and health-checks the API (configuration
     Gateway, merged key by key, the class's mergingMode deciding which wins (prefer-gateway-class
     by default) (AWS Load Balancer Controller, docs/guide/gateway/customization.md, "Conflict
     Resolution for LoadBalancerConfiguration").
-    Azure: a CanNotDelete or ReadOnly management lock on the Application Gateway, its resource
+    Azure: a CanNotDelete or ReadOnly management lock on the Application Gateway (the Front Door
+    profile, the Application Gateway for Containers' traffic controller), its resource
     group or its subscription ("Lock your resources to protect your infrastructure",
     https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources: child
     scopes inherit locks), from az lock list. Azure collection writes a lock list that holds no
@@ -215,7 +220,8 @@ Feature: The load balancer is protected and health-checks the API (configuration
     dns.load_balancer_addresses. The dns feature checks what resolvers answer.
     Azure DNS: an A record that is an alias of the gateway's public IP (targetResource; "Azure
     DNS alias records", https://learn.microsoft.com/azure/dns/dns-alias), an A record with its
-    address, or a CNAME to its DNS name, or to a Front Door endpoint's hostName.
+    address, or a CNAME to its DNS name, or to a Front Door endpoint's hostName, or to an
+    Application Gateway for Containers frontend's fqdn.
     Cloud DNS record sets (`gcloud dns record-sets list`): an A record's rrdatas lead to the
     load balancer when they hold its forwarding rule's IPAddress.
     Enforces: the exported records for api.{domain} and app.{domain} alias or CNAME to the load

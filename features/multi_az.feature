@@ -63,6 +63,9 @@ Feature: The API and its load balancer span availability zones (configuration)
     balancer's frontend public IP's zones. Azure Front Door is global, served from Microsoft's
     edge and resilient to zone outages by design ("Reliability in Azure Front Door",
     https://learn.microsoft.com/azure/reliability/reliability-front-door): not applicable to it.
+    Nor to an Application Gateway for Containers frontend: Azure deploys the gateway highly
+    available, zone redundant in regions with zones ("Reliability in Azure Application Gateway
+    for Containers", https://learn.microsoft.com/azure/reliability/reliability-app-gateway-containers).
     A Google Cloud load balancer has no zonal nodes: it is served from Google's front ends
     ("External Application Load Balancer overview",
     https://cloud.google.com/load-balancing/docs/https); what spans zones is each backend

@@ -28,7 +28,9 @@ Feature: The network is separated into tiers, with a NAT gateway per zone (confi
     ("Application Gateway infrastructure configuration"); Azure Front Door is in no subnet of the
     VNet ("Reliability in Azure Front Door",
     https://learn.microsoft.com/azure/reliability/reliability-front-door): not applicable to
-    it. An Azure subnet's tier is its own
+    it; nor is an Application Gateway for Containers frontend, an Azure-managed FQDN reaching
+    the VNet through a subnet delegated to it ("Application Gateway for Containers
+    components"). An Azure subnet's tier is its own
     egress ("Default outbound access",
     https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access): a
     NAT gateway attached is private, defaultOutboundAccess false without one is isolated,

@@ -430,7 +430,20 @@ fn judge_agc_service_probe(
 
 pub const FRONT_DOOR_GLOBAL: &str = "Azure (\"Reliability in Azure Front Door\", https://learn.microsoft.com/azure/reliability/reliability-front-door): Front Door is a global service served from Microsoft's edge locations, resilient to zone and region outages by design; its endpoints are in no subnet and no zone of the deployment's.";
 
+pub const AGC_PLACED_BY_AZURE: &str = "Azure (\"Application Gateway for Containers components\", https://learn.microsoft.com/azure/application-gateway/for-containers/application-gateway-for-containers-components): a frontend is the entry point of client traffic, a unique Azure-managed FQDN (private IP addresses are not supported), reaching the VNet through an association, a subnet delegated to it; (\"Reliability in Azure Application Gateway for Containers\", https://learn.microsoft.com/azure/reliability/reliability-app-gateway-containers): it is always deployed highly available, zone redundant in regions with availability zones. Its frontends are in no subnet and no zone of the deployment's.";
+
 /// Whether `lb` is an Azure Front Door endpoint (global: no subnet, no zone of the deployment).
 pub(crate) fn is_front_door(lb: &crate::view::LoadBalancer) -> bool {
     lb.kind.value() == Some(&crate::view::LbKind::FrontDoor)
+}
+
+/// Why an Azure load balancer placed by Azure itself (a Front Door endpoint, global; a frontend
+/// of an Application Gateway for Containers, zone redundant) is in no subnet and no zone of the
+/// deployment's: the source to cite, or None for one the deployment places.
+pub(crate) fn placed_by_azure(lb: &crate::view::LoadBalancer) -> Option<&'static str> {
+    match lb.kind.value() {
+        Some(crate::view::LbKind::FrontDoor) => Some(FRONT_DOOR_GLOBAL),
+        Some(crate::view::LbKind::ApplicationGatewayForContainers) => Some(AGC_PLACED_BY_AZURE),
+        _ => None,
+    }
 }

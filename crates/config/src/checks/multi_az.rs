@@ -286,11 +286,15 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
             gcp_backend_zones(&mut judge, d, lb);
             continue;
         }
-        if super::azure::is_front_door(lb) {
+        if let Some(why) = super::azure::placed_by_azure(lb) {
             judge.inapplicable(format!(
-                "{} is global, in no zone of the deployment's: {}",
+                "{} is {}, in no zone of the deployment's: {why}",
                 lb.subject,
-                super::azure::FRONT_DOOR_GLOBAL
+                if super::azure::is_front_door(lb) {
+                    "global"
+                } else {
+                    "placed across zones by Azure"
+                }
             ));
             continue;
         }

@@ -59,12 +59,16 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
             ));
             continue;
         }
-        if super::azure::is_front_door(lb) {
+        if let Some(why) = super::azure::placed_by_azure(lb) {
             checked = true;
             judge.inapplicable(format!(
-                "{} is served from Microsoft's global edge, in no subnet of the VNet: {}",
+                "{} is {}, in no subnet of the VNet: {why}",
                 lb.subject,
-                super::azure::FRONT_DOOR_GLOBAL
+                if super::azure::is_front_door(lb) {
+                    "served from Microsoft's global edge"
+                } else {
+                    "an Azure-managed frontend"
+                }
             ));
             continue;
         }

@@ -1,5 +1,6 @@
 //! Azure CLI output (JSON, `az ... -o json`): each file is what one list or show command
-//! prints, a list of Azure Resource Manager resources (one resource for `az aks show`), each
+//! prints, a list of Azure Resource Manager resources (one resource for `az aks show`, a REST
+//! page `{"value": [...]}` for `az rest --method get --url <a list>`), each
 //! told by its `type` (`Microsoft.Network/applicationGateways`) and handed to the reader of its
 //! kind. az flattens `properties` into the resource for the commands read here; the readers
 //! also take them nested, as the REST API returns them ([`crate::node::Node::arm`]).
@@ -51,7 +52,7 @@ const fn output(kind: &'static str, command: &'static str, reader: Reader) -> Ou
 
 /// Every resource type read, matched regardless of case (az prints `dnszones`, the REST API
 /// `dnsZones`).
-const OUTPUTS: [Output; 22] = [
+const OUTPUTS: [Output; 25] = [
     output(
         "Microsoft.Network/applicationGateways",
         "az network application-gateway list",
@@ -162,6 +163,21 @@ const OUTPUTS: [Output; 22] = [
         "az afd route list",
         load_balancers::front_door::route_from_az,
     ),
+    output(
+        "Microsoft.ServiceNetworking/trafficControllers",
+        "az rest --method get --url .../providers/Microsoft.ServiceNetworking/trafficControllers?api-version=2025-01-01",
+        load_balancers::containers::traffic_controller_from_az,
+    ),
+    output(
+        "Microsoft.ServiceNetworking/trafficControllers/frontends",
+        "az rest --method get --url .../trafficControllers/<name>/frontends?api-version=2025-01-01",
+        load_balancers::containers::frontend_from_az,
+    ),
+    output(
+        "Microsoft.ServiceNetworking/trafficControllers/associations",
+        "az rest --method get --url .../trafficControllers/<name>/associations?api-version=2025-01-01",
+        load_balancers::containers::association_from_az,
+    ),
 ];
 
 /// The types read, for messages.
@@ -194,7 +210,15 @@ pub(crate) fn read(doc: &Node<'_>, r: &mut Reading) -> Result<(), String> {
         // What collection listed and found none of: "none", attributed to its kind.
         return empty_list(&doc.get(EmptyList::KEY), r);
     }
-    let items = if doc.is_object() {
+    let rest_list = doc.get("value");
+    let items = if doc.is_object()
+        && !doc.get("type").exists()
+        && rest_list.value().is_some_and(serde_json::Value::is_array)
+    {
+        // `az rest --method get --url <a list>` prints the REST API's page: `{"value": [...],
+        // "nextLink": ...}`, the resources with `properties` nested.
+        rest_list.items()
+    } else if doc.is_object() {
         vec![doc.clone()]
     } else if doc.value().is_some_and(serde_json::Value::is_array) {
         doc.items()
@@ -258,6 +282,7 @@ fn provides(kind: &str) -> &'static [Input] {
         "microsoft.network/dnszones/a" | "microsoft.network/dnszones/cname" => &[Input::Records],
         "microsoft.cdn/profiles/afdendpoints" => &[Input::LoadBalancers],
         "microsoft.cdn/profiles/origingroups" => &[Input::TargetGroups],
+        "microsoft.servicenetworking/trafficcontrollers/frontends" => &[Input::LoadBalancers],
         // Public IPs and private DNS zones are joined to what they serve, not inputs of their
         // own.
         _ => &[],

@@ -151,7 +151,7 @@ const AWS_TYPES: [(&str, Reader); 26] = [
 /// The azure-native resource types read, each with the Azure resource type whose az reader
 /// reads it (the provider's outputs are the resource's properties, flattened as az prints them
 /// or under `properties`).
-const AZURE_TYPES: [(&str, &str); 26] = [
+const AZURE_TYPES: [(&str, &str); 29] = [
     (
         "network:ApplicationGateway",
         "Microsoft.Network/applicationGateways",
@@ -226,6 +226,18 @@ const AZURE_TYPES: [(&str, &str); 26] = [
         "Microsoft.Cdn/profiles/originGroups/origins",
     ),
     ("cdn:Route", "Microsoft.Cdn/profiles/afdEndpoints/routes"),
+    (
+        "servicenetworking:TrafficControllerInterface",
+        "Microsoft.ServiceNetworking/trafficControllers",
+    ),
+    (
+        "servicenetworking:FrontendsInterface",
+        "Microsoft.ServiceNetworking/trafficControllers/frontends",
+    ),
+    (
+        "servicenetworking:AssociationsInterface",
+        "Microsoft.ServiceNetworking/trafficControllers/associations",
+    ),
 ];
 
 /// The az reader of an azure-native resource type (`azure-native:network:NatGateway`).

@@ -4,6 +4,7 @@
 //! its `alb` and `elasticloadbalancingv2` aliases, `aws:elb/*`).
 
 mod azure;
+pub(crate) mod containers;
 pub(crate) mod front_door;
 
 pub(crate) use azure::{

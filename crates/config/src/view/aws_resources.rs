@@ -114,6 +114,8 @@ pub enum LbKind {
     ApplicationGatewayV1,
     /// Azure Front Door (Standard, Premium): a global layer-7 entry point.
     FrontDoor,
+    /// A frontend of an Azure Application Gateway for Containers: layer 7, placed by Azure.
+    ApplicationGatewayForContainers,
     /// An Azure Load Balancer (Standard): layer 4.
     AzureLoadBalancer,
     /// A Google Cloud external Application Load Balancer (global or regional, classic or
@@ -148,6 +150,7 @@ impl LbKind {
             LbKind::Application
                 | LbKind::ApplicationGateway
                 | LbKind::FrontDoor
+                | LbKind::ApplicationGatewayForContainers
                 | LbKind::GcpApplication
         )
     }
@@ -171,6 +174,9 @@ impl std::fmt::Display for LbKind {
                 "an Azure Application Gateway of the v1 SKU (Standard or WAF tier)"
             }
             LbKind::FrontDoor => "Azure Front Door (layer 7)",
+            LbKind::ApplicationGatewayForContainers => {
+                "an Azure Application Gateway for Containers (layer 7)"
+            }
             LbKind::AzureLoadBalancer => "an Azure Load Balancer (layer 4)",
             LbKind::GcpApplication => "a Google Cloud external Application Load Balancer (layer 7)",
             LbKind::GcpNetwork => {

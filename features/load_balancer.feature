@@ -55,7 +55,10 @@ Feature: The load balancer is protected and health-checks the API (configuration
     https://learn.microsoft.com/azure/application-gateway/for-containers/overview), and Azure
     Front Door, its endpoints from `az afd endpoint list` ("What is Azure Front Door?",
     https://learn.microsoft.com/azure/frontdoor/front-door-overview), are layer-7 equivalents;
-    so is an Application Gateway for Containers' frontend as `az rest` lists it
+    so is Azure Front Door (classic) (`Microsoft.Network/frontDoors`), with a warning: Microsoft
+    retires it on March 31, 2027 ("Migrate Azure Front Door (classic) to Standard or Premium
+    tier", https://learn.microsoft.com/azure/frontdoor/migrate-tier); so is an Application
+    Gateway for Containers' frontend as `az rest` lists it
     (`Microsoft.ServiceNetworking/trafficControllers/frontends`: "Application Gateway for
     Containers components",
     https://learn.microsoft.com/azure/application-gateway/for-containers/application-gateway-for-containers-components).
@@ -147,7 +150,8 @@ Feature: The load balancer is protected and health-checks the API (configuration
     ("Custom health probe for Application Gateway for Containers",
     https://learn.microsoft.com/azure/application-gateway/for-containers/custom-health-probe).
     Behind Azure Front Door, the API origin group's healthProbeSettings.probePath (`az afd
-    origin-group list`), which counts 200 OK healthy ("Health probes",
+    origin-group list`; for Front Door (classic), the healthProbeSettings path of the backend
+    pool a routing rule forwards to, `enabledState` Disabled being no probe), which counts 200 OK healthy ("Health probes",
     https://learn.microsoft.com/azure/frontdoor/health-probes).
     On Google Cloud the API's backend service's health check (httpHealthCheck.requestPath,
     default /; it counts 200 only: "Health checks overview",

@@ -209,3 +209,73 @@ fn front_door_in_the_rest_api_s_shape_reads_as_az_afd_output() {
         );
     }
 }
+
+/// Azure Front Door (classic) as `az rest` lists `Microsoft.Network/frontDoors` (`azure-afd-classic/`,
+/// `azure-tools/gen_afd_classic.py`; each file of `twin`, when given, in place of its namesake).
+fn classic(twin: Option<&str>) -> Deployment {
+    let mut settings = ConfigSettings::default();
+    for f in files(&data().join("azure-afd-classic/azure")) {
+        let replaced = twin.filter(|t| data().join(t).join("azure").join(&f).exists());
+        let path = match replaced {
+            Some(t) => format!("{t}/azure/{f}"),
+            None => format!("azure-afd-classic/azure/{f}"),
+        };
+        settings.azure.push(path.parse().unwrap());
+    }
+    load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"))
+}
+
+/// Front Door (classic) is a layer-7 equivalent that Microsoft retires on March 31, 2027: the
+/// ALB scenario passes with a warning citing the retirement; the API's backend pool probes
+/// /api/status, the records lead to its `<name>.azurefd.net`, and a lock on its resource group
+/// protects it. The twin's API pool probes /.
+#[test]
+fn front_door_classic_is_layer_7_retiring_and_its_backend_pool_probe_is_the_health_check() {
+    let d = classic(None);
+    let got = run("alb", &d);
+    assert_eq!(got.verdict, Verdict::Pass, "{}", got.reason);
+    assert!(
+        got.reason
+            .contains("retired by Microsoft on March 31, 2027"),
+        "{}",
+        got.reason
+    );
+    for (check, fragment) in [
+        (
+            "health-check",
+            "backend pool pulumi-api of Front Door (classic) pulumi-fd-classic",
+        ),
+        ("dns", "pulumi-fd-classic.azurefd.net"),
+        (
+            "deletion-protection",
+            "Front Door (classic) pulumi-fd-classic",
+        ),
+    ] {
+        assert_expected("azure-afd-classic", &run(check, &d), &pass(check, fragment));
+    }
+    for check in ["lb-zones", "lb-public"] {
+        let got = run(check, &d);
+        assert_eq!(
+            got.verdict,
+            Verdict::NotApplicable,
+            "{check}: {}",
+            got.reason
+        );
+        assert!(
+            got.reason.contains("Reliability in Azure Front Door"),
+            "{}",
+            got.reason
+        );
+    }
+    let d = classic(Some("azure-broken/afd-classic/probe-root"));
+    assert_eq!(run("alb", &d).verdict, Verdict::Pass);
+    assert_expected(
+        "afd-classic/probe-root",
+        &run("health-check", &d),
+        &fail(
+            "health-check",
+            "azure-broken/afd-classic/probe-root/azure/front-doors.json: value[0].properties.healthProbeSettings[0].properties.path",
+            "= /, expected \"/api/status\"",
+        ),
+    );
+}

@@ -20,6 +20,7 @@ pub const TERMINATE_NOTIFICATION: &str = "Azure (\"Terminate notification for Az
 pub const CONNECTION_DRAINING: &str = "Azure (\"Application Gateway backend settings\", https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#connection-draining): connection draining lets a backend removed from the pool finish its requests for drainTimeoutInSec (1 to 3600 s); it is off unless enabled.";
 pub const MANAGEMENT_LOCKS: &str = "Azure (\"Lock your resources to protect your infrastructure\", https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources): a CanNotDelete or ReadOnly lock on a resource, or on its resource group or subscription (locks are inherited), stops its deletion.";
 pub const APPGW_V1_RETIRED: &str = "Azure (\"Migrate your Application Gateways from V1 SKU to V2 SKU by April 28, 2026\", https://learn.microsoft.com/azure/application-gateway/v1-retirement; \"Frequently asked questions about Application Gateway V1 retirement\", https://learn.microsoft.com/azure/application-gateway/retirement-faq): the V1 SKU (tiers Standard and WAF) was deprecated on April 28, 2023 and retired on April 28, 2026: no support, no SLA, its data path blocked and its resources deleted; Standard_v2 or WAF_v2 is the Application Gateway to deploy.";
+pub const FRONT_DOOR_CLASSIC_RETIRING: &str = "Azure (\"Migrate Azure Front Door (classic) to Standard or Premium tier\", https://learn.microsoft.com/azure/frontdoor/migrate-tier): Azure Front Door (classic) will be retired on March 31, 2027; its profiles are to be migrated to Azure Front Door Standard or Premium before then.";
 pub const AGIC_PROBE: &str = "Azure (Application Gateway Ingress Controller, \"Annotations\", https://azure.github.io/application-gateway-kubernetes-ingress/annotations/): appgw.ingress.kubernetes.io/health-probe-path and health-probe-status-codes set the gateway's probe for the backend; without them AGIC takes the path from the pods' readiness probe (else their liveness probe, else /) and counts 200-399 healthy.";
 
 const AGIC_PROBE_PATH: &str = "appgw.ingress.kubernetes.io/health-probe-path";
@@ -434,7 +435,10 @@ pub const AGC_PLACED_BY_AZURE: &str = "Azure (\"Application Gateway for Containe
 
 /// Whether `lb` is an Azure Front Door endpoint (global: no subnet, no zone of the deployment).
 pub(crate) fn is_front_door(lb: &crate::view::LoadBalancer) -> bool {
-    lb.kind.value() == Some(&crate::view::LbKind::FrontDoor)
+    matches!(
+        lb.kind.value(),
+        Some(crate::view::LbKind::FrontDoor | crate::view::LbKind::FrontDoorClassic)
+    )
 }
 
 /// Why an Azure load balancer placed by Azure itself (a Front Door endpoint, global; a frontend
@@ -442,7 +446,9 @@ pub(crate) fn is_front_door(lb: &crate::view::LoadBalancer) -> bool {
 /// deployment's: the source to cite, or None for one the deployment places.
 pub(crate) fn placed_by_azure(lb: &crate::view::LoadBalancer) -> Option<&'static str> {
     match lb.kind.value() {
-        Some(crate::view::LbKind::FrontDoor) => Some(FRONT_DOOR_GLOBAL),
+        Some(crate::view::LbKind::FrontDoor | crate::view::LbKind::FrontDoorClassic) => {
+            Some(FRONT_DOOR_GLOBAL)
+        }
         Some(crate::view::LbKind::ApplicationGatewayForContainers) => Some(AGC_PLACED_BY_AZURE),
         _ => None,
     }

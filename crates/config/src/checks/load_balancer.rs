@@ -138,6 +138,13 @@ fn judge_kind(
 ) {
     let g = guideline::APPLICATION_LOAD_BALANCER;
     match &lb.kind.state {
+        State::Set(kind @ LbKind::FrontDoorClassic) => judge.warn(
+            super::azure::FRONT_DOOR_CLASSIC_RETIRING,
+            &lb.subject,
+            &lb.kind.at,
+            format!("{kind}, retired by Microsoft on March 31, 2027"),
+            expected,
+        ),
         State::Set(kind) if kind.is_layer7() => {
             judge.ok(g, &lb.subject, &lb.kind.at, kind.to_string(), expected)
         }

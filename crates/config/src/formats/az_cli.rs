@@ -52,7 +52,7 @@ const fn output(kind: &'static str, command: &'static str, reader: Reader) -> Ou
 
 /// Every resource type read, matched regardless of case (az prints `dnszones`, the REST API
 /// `dnsZones`).
-const OUTPUTS: [Output; 25] = [
+const OUTPUTS: [Output; 27] = [
     output(
         "Microsoft.Network/applicationGateways",
         "az network application-gateway list",
@@ -162,6 +162,17 @@ const OUTPUTS: [Output; 25] = [
         "Microsoft.Cdn/profiles/afdEndpoints/routes",
         "az afd route list",
         load_balancers::front_door::route_from_az,
+    ),
+    output(
+        "Microsoft.Network/frontDoors",
+        "az network front-door list",
+        load_balancers::front_door::classic_from_az,
+    ),
+    // The REST API's examples name the type so (FrontdoorListAll.json).
+    output(
+        "Microsoft.Network/frontDoor",
+        "az network front-door list",
+        load_balancers::front_door::classic_from_az,
     ),
     output(
         "Microsoft.ServiceNetworking/trafficControllers",
@@ -282,6 +293,9 @@ fn provides(kind: &str) -> &'static [Input] {
         "microsoft.network/dnszones/a" | "microsoft.network/dnszones/cname" => &[Input::Records],
         "microsoft.cdn/profiles/afdendpoints" => &[Input::LoadBalancers],
         "microsoft.cdn/profiles/origingroups" => &[Input::TargetGroups],
+        "microsoft.network/frontdoors" | "microsoft.network/frontdoor" => {
+            &[Input::LoadBalancers, Input::TargetGroups]
+        }
         "microsoft.servicenetworking/trafficcontrollers/frontends" => &[Input::LoadBalancers],
         // Public IPs and private DNS zones are joined to what they serve, not inputs of their
         // own.

@@ -151,7 +151,7 @@ const AWS_TYPES: [(&str, Reader); 26] = [
 /// The azure-native resource types read, each with the Azure resource type whose az reader
 /// reads it (the provider's outputs are the resource's properties, flattened as az prints them
 /// or under `properties`).
-const AZURE_TYPES: [(&str, &str); 29] = [
+const AZURE_TYPES: [(&str, &str); 30] = [
     (
         "network:ApplicationGateway",
         "Microsoft.Network/applicationGateways",
@@ -226,6 +226,7 @@ const AZURE_TYPES: [(&str, &str); 29] = [
         "Microsoft.Cdn/profiles/originGroups/origins",
     ),
     ("cdn:Route", "Microsoft.Cdn/profiles/afdEndpoints/routes"),
+    ("network:FrontDoor", "Microsoft.Network/frontDoors"),
     (
         "servicenetworking:TrafficControllerInterface",
         "Microsoft.ServiceNetworking/trafficControllers",

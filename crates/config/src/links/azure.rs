@@ -193,6 +193,7 @@ impl AzureLinks {
                         | LbKind::ApplicationGatewayV1
                         | LbKind::AzureLoadBalancer
                         | LbKind::FrontDoor
+                        | LbKind::FrontDoorClassic
                         | LbKind::ApplicationGatewayForContainers
                 )
             )

@@ -114,6 +114,9 @@ pub enum LbKind {
     ApplicationGatewayV1,
     /// Azure Front Door (Standard, Premium): a global layer-7 entry point.
     FrontDoor,
+    /// Azure Front Door (classic), `Microsoft.Network/frontDoors`: global, layer 7, retired by
+    /// Microsoft on March 31, 2027.
+    FrontDoorClassic,
     /// A frontend of an Azure Application Gateway for Containers: layer 7, placed by Azure.
     ApplicationGatewayForContainers,
     /// An Azure Load Balancer (Standard): layer 4.
@@ -150,6 +153,7 @@ impl LbKind {
             LbKind::Application
                 | LbKind::ApplicationGateway
                 | LbKind::FrontDoor
+                | LbKind::FrontDoorClassic
                 | LbKind::ApplicationGatewayForContainers
                 | LbKind::GcpApplication
         )
@@ -174,6 +178,7 @@ impl std::fmt::Display for LbKind {
                 "an Azure Application Gateway of the v1 SKU (Standard or WAF tier)"
             }
             LbKind::FrontDoor => "Azure Front Door (layer 7)",
+            LbKind::FrontDoorClassic => "Azure Front Door (classic) (layer 7)",
             LbKind::ApplicationGatewayForContainers => {
                 "an Azure Application Gateway for Containers (layer 7)"
             }

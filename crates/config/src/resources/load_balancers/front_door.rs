@@ -110,3 +110,109 @@ pub(crate) fn route_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), String
     }
     Ok(())
 }
+
+/// `az network front-door list` (the `front-door` extension's) or `az rest` on
+/// `Microsoft.Network/frontDoors`: an Azure Front Door (classic), one resource holding its
+/// frontend endpoints, backend pools, health probe settings and routing rules. It is a load
+/// balancer of kind `FrontDoorClassic` reached at its `cname` (`<name>.azurefd.net`, what the
+/// api and app CNAME records lead to); each backend pool a routing rule forwards to is a target
+/// group whose probe is the pool's `healthProbeSettings` (a probe `enabledState` Disabled does
+/// not probe; Front Door counts only 200 OK healthy: "Health probes").
+pub(crate) fn classic_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), String> {
+    r.view.saw(Input::LoadBalancers, &res.list_at);
+    r.view.saw(Input::TargetGroups, &res.list_at);
+    let node = &res.node;
+    let cname = node.arm("cname").opt_text().or_else(|| {
+        node.arm("frontendEndpoints")
+            .items()
+            .iter()
+            .filter_map(|e| e.arm("hostName").opt_text())
+            .find(|h| h.to_ascii_lowercase().ends_with(".azurefd.net"))
+    });
+    r.view.load_balancers.push(LoadBalancer {
+        subject: res.subject("Front Door (classic)"),
+        at: node.at.clone(),
+        arn: Some(res.id.clone()),
+        name: Some(res.name.clone()),
+        dns_name: cname.map(|h| h.trim_end_matches('.').to_ascii_lowercase()),
+        internet_facing: Some(true),
+        // Global: in no subnet and no zone of the deployment's.
+        placements: Field::unset(node.at.clone()),
+        kind: Field::set(node.at.clone(), LbKind::FrontDoorClassic),
+        deletion_protection: Field::unset(node.at.clone()),
+        attributes_read: false,
+        addresses: Vec::new(),
+    });
+    let forwarded: Vec<String> = node
+        .arm("routingRules")
+        .items()
+        .iter()
+        .filter_map(|rule| {
+            rule.arm("routeConfiguration")
+                .arm("backendPool")
+                .get_ci("id")
+                .opt_text()
+        })
+        .map(|id| id.to_ascii_lowercase())
+        .collect();
+    let probes = node.arm("healthProbeSettings").items();
+    for pool in node.arm("backendPools").items() {
+        let pool_id = pool.get_ci("id").opt_text().unwrap_or_default();
+        if !forwarded.contains(&pool_id.to_ascii_lowercase()) {
+            continue;
+        }
+        let pool_name = pool.get_ci("name").opt_text().unwrap_or_default();
+        let probe_ref = pool.arm("healthProbeSettings").get_ci("id");
+        let probe_id = probe_ref.opt_text().unwrap_or_default();
+        let probe = probes.iter().find(|p| {
+            let name = p.get_ci("name").opt_text().unwrap_or_default();
+            p.get_ci("id")
+                .opt_text()
+                .is_some_and(|id| id.eq_ignore_ascii_case(&probe_id))
+                || probe_id.to_ascii_lowercase().ends_with(&format!(
+                    "/healthprobesettings/{}",
+                    name.to_ascii_lowercase()
+                ))
+        });
+        let (health_path, matcher) = match probe {
+            Some(p)
+                if !p
+                    .arm("enabledState")
+                    .opt_text()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("Disabled")) =>
+            {
+                (
+                    p.arm("path").text(),
+                    Field::set(p.at.clone(), FRONT_DOOR_HEALTHY.to_owned()),
+                )
+            }
+            Some(p) => {
+                let at = p.arm("enabledState").at.clone();
+                (
+                    Field::set(at.clone(), "(health probes disabled)".to_owned()),
+                    Field::set(at, "(no health probe)".to_owned()),
+                )
+            }
+            None => (
+                Field::unset(probe_ref.at.clone()),
+                Field::unset(probe_ref.at.clone()),
+            ),
+        };
+        r.view.target_groups.push(TargetGroup {
+            subject: format!(
+                "backend pool {pool_name} of Front Door (classic) {}",
+                res.name
+            ),
+            at: pool.at.clone(),
+            arn: Some(pool_id),
+            name: pool_name,
+            port: None,
+            load_balancers: vec![res.id.clone()],
+            health_path,
+            matcher,
+            deregistration_delay: Field::unset(pool.at.clone()),
+            attributes_read: false,
+        });
+    }
+    Ok(())
+}

@@ -194,9 +194,12 @@ async fn gateways_for_containers(
         .filter_map(id_of)
         .map(|f| parent(f, "frontends"))
         .collect();
-    let kept = rest::keep(run, Some(controllers), "agc-traffic-controllers.json", |c| {
-        id_of(c).is_some_and(|i| owners.contains(&key(i)))
-    })?;
+    let kept = rest::keep(
+        run,
+        Some(controllers),
+        "agc-traffic-controllers.json",
+        |c| id_of(c).is_some_and(|i| owners.contains(&key(i))),
+    )?;
     edge.owners.extend(ids(&kept));
     let urls = children(kept.iter().filter_map(id_of), "associations", AGC_API);
     let listed = rest::each(run, &AGC_ASSOCIATIONS, &urls).await;

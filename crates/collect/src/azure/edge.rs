@@ -212,3 +212,41 @@ async fn gateways_for_containers(
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_front_door_skus_are_front_doors() {
+        for (sku, yes) in [
+            ("Standard_AzureFrontDoor", true),
+            ("Premium_AzureFrontDoor", true),
+            ("Standard_Microsoft", false),
+            ("Standard_Verizon", false),
+        ] {
+            assert_eq!(
+                is_front_door(&json!({ "sku": { "name": sku } })),
+                yes,
+                "{sku}"
+            );
+        }
+        assert!(!is_front_door(&json!({})));
+    }
+
+    #[test]
+    fn an_agc_association_s_subnet_gives_its_vnet() {
+        let edge = Edge {
+            subnets: [
+                "/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v/subnets/agc".to_owned(),
+            ]
+            .into(),
+            ..Edge::default()
+        };
+        assert_eq!(
+            edge.vnets().into_iter().collect::<Vec<_>>(),
+            ["/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/v"]
+        );
+    }
+}

@@ -94,3 +94,23 @@ pub(super) fn children<'a>(
         .map(|id| format!("{}/{child}?api-version={version}", id.trim_end_matches('/')))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_child_list_s_url_is_its_parent_s_id_and_the_api_version() {
+        assert_eq!(
+            children(
+                ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Cdn/profiles/fd/"],
+                "afdEndpoints",
+                "2024-02-01"
+            ),
+            [
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Cdn/profiles/fd/afdEndpoints?api-version=2024-02-01"
+            ]
+        );
+        assert!(children([], "routes", "2024-02-01").is_empty());
+    }
+}

@@ -5,10 +5,18 @@
 //! and the AKS clusters whose ingress controller runs it, those to their subnets' VNets, the
 //! VNets to their NAT gateways, private endpoints (and the private DNS zones they resolve
 //! through) and databases, the gateway's resource group
-//! to its locks. The call runner is `run`, the CLI `cli`.
+//! to its locks (`discover`). A record may lead to an edge in front instead (`edge`): an Azure
+//! Front Door (Standard/Premium) endpoint, whose routes, origin groups and origins lead on to
+//! the gateway's public IP, or an Application Gateway for Containers frontend, whose
+//! associations' subnets lead to the VNet and the AKS cluster in it. Their commands are
+//! extensions' in azure-cli (`az afd`, `az network alb`), so they are read with core
+//! `az rest` from ARM's REST API, the subscription in the URL (`rest`: a list and its pages).
+//! The call runner is `run`, the CLI `cli`.
 
 mod cli;
 mod discover;
+mod edge;
+mod rest;
 mod run;
 
 use std::path::Path;
@@ -133,11 +141,60 @@ pub(crate) const LOCKS: Command = command(
     &["lock", "list"],
     "Microsoft.Authorization/locks/read",
     Some(Input::LoadBalancerAttributes),
-    "the locks on the gateway and its resource group: deletion protection",
+    "the locks on the gateway, the Front Door profile or AGC and their resource groups: deletion protection",
+);
+
+pub(crate) const FRONT_DOOR_PROFILES: Command = command(
+    &["rest"],
+    "Microsoft.Cdn/profiles/read",
+    Some(Input::LoadBalancers),
+    "the Front Door (Standard/Premium) profile whose endpoint the records lead to",
+);
+pub(crate) const FRONT_DOOR_ENDPOINTS: Command = command(
+    &["rest"],
+    "Microsoft.Cdn/profiles/afdendpoints/read",
+    Some(Input::LoadBalancers),
+    "the Front Door endpoint the api and app records lead to: its host name",
+);
+pub(crate) const FRONT_DOOR_ROUTES: Command = command(
+    &["rest"],
+    "Microsoft.Cdn/profiles/afdendpoints/routes/read",
+    Some(Input::LoadBalancers),
+    "the endpoint's routes: protocols, HTTPS redirect, the origin group each forwards to",
+);
+pub(crate) const FRONT_DOOR_ORIGIN_GROUPS: Command = command(
+    &["rest"],
+    "Microsoft.Cdn/profiles/origingroups/read",
+    Some(Input::LoadBalancers),
+    "the routes' origin groups: the health probe",
+);
+pub(crate) const FRONT_DOOR_ORIGINS: Command = command(
+    &["rest"],
+    "Microsoft.Cdn/profiles/origingroups/origins/read",
+    Some(Input::LoadBalancers),
+    "the origins behind Front Door: the host names that lead on to the gateway",
+);
+pub(crate) const AGC_CONTROLLERS: Command = command(
+    &["rest"],
+    "Microsoft.ServiceNetworking/trafficControllers/read",
+    Some(Input::LoadBalancers),
+    "the Application Gateway for Containers whose frontend the records lead to",
+);
+pub(crate) const AGC_FRONTENDS: Command = command(
+    &["rest"],
+    "Microsoft.ServiceNetworking/trafficControllers/frontends/read",
+    Some(Input::LoadBalancers),
+    "the AGC frontend the api and app records lead to: its FQDN",
+);
+pub(crate) const AGC_ASSOCIATIONS: Command = command(
+    &["rest"],
+    "Microsoft.ServiceNetworking/trafficControllers/associations/read",
+    Some(Input::Subnets),
+    "the AGC associations: the subnet (and so the VNet) the controller runs in",
 );
 
 /// Every command collection may run, for the role its permissions are held to.
-pub const COMMANDS: [Command; 17] = [
+pub const COMMANDS: [Command; 25] = [
     ACCOUNT,
     ZONES,
     A_RECORDS,
@@ -155,6 +212,14 @@ pub const COMMANDS: [Command; 17] = [
     POSTGRES,
     MYSQL,
     LOCKS,
+    FRONT_DOOR_PROFILES,
+    FRONT_DOOR_ENDPOINTS,
+    FRONT_DOOR_ROUTES,
+    FRONT_DOOR_ORIGIN_GROUPS,
+    FRONT_DOOR_ORIGINS,
+    AGC_CONTROLLERS,
+    AGC_FRONTENDS,
+    AGC_ASSOCIATIONS,
 ];
 
 /// The deployment's configuration from the subscription, into `out` (created); the manifest

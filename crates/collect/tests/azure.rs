@@ -4,63 +4,13 @@
 //! resources. Discovery goes from the domain's zone to the deployment; only its resources are
 //! written, every call is in the manifest, and a refused call is named by its RBAC action.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
+use common::{AGC_FQDN, Case, FRONT_DOOR_HOST};
 use netconform_collect::azure::COMMANDS;
-use netconform_collect::{AzCli, Manifest, collect_azure};
-use netconform_model::Environment;
-use netconform_testkit::azure::FakeAzure;
 use serde_json::Value;
-
-struct Case {
-    dir: PathBuf,
-    azure: FakeAzure,
-}
-
-impl Case {
-    fn new(name: &str) -> Case {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("az-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let azure = FakeAzure::new(&dir);
-        Case { dir, azure }
-    }
-
-    fn out(&self) -> PathBuf {
-        self.dir.join("out")
-    }
-
-    async fn collect(&self) -> Manifest {
-        let env = Environment::new("sandbox.test".parse().unwrap());
-        let mut cli = AzCli::new(Some("00000000-0000-0000-0000-000000000000".into()));
-        cli.program = self.azure.az().display().to_string();
-        collect_azure(
-            &env,
-            &cli,
-            &self.out(),
-            "2026-12-01T00:00:00Z".into(),
-            &|_| {},
-        )
-        .await
-        .unwrap_or_else(|e| panic!("failed to collect: {e}"))
-    }
-
-    fn read(&self, file: &str) -> Value {
-        let text = std::fs::read_to_string(self.out().join(file))
-            .unwrap_or_else(|e| panic!("read {file}: {e}"));
-        serde_json::from_str(&text).unwrap()
-    }
-
-    /// The names of the resources in `file`.
-    fn names(&self, file: &str) -> Vec<String> {
-        self.read(file)
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v["name"].as_str().unwrap().to_owned())
-            .collect()
-    }
-}
 
 #[tokio::test]
 async fn discovery_goes_from_the_domain_to_the_deployment_and_keeps_only_it() {
@@ -271,12 +221,18 @@ async fn every_command_and_option_collection_gives_az_exists_in_the_pinned_azure
     // a login; so the commands are proven the other way round: every call a whole collection
     // made (against the fake az) is asked of the real az with --help, which must know the
     // command and list each option given.
+    // The rest calls too: a collection behind Front Door and one behind AGC.
     let az = pinned_az();
     let case = Case::new("pinned");
     case.collect().await;
+    let front_door = Case::behind("pinned-afd", FRONT_DOOR_HOST);
+    front_door.collect().await;
+    let agc = Case::behind("pinned-agc", AGC_FQDN);
+    agc.collect().await;
+    let calls = [&case, &front_door, &agc].map(|c| c.azure.calls()).concat();
     let mut called: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
         Default::default();
-    for line in case.azure.calls().lines() {
+    for line in calls.lines() {
         let words: Vec<&str> = line
             .split_whitespace()
             .take_while(|w| !w.starts_with('-'))
@@ -294,6 +250,13 @@ async fn every_command_and_option_collection_gives_az_exists_in_the_pinned_azure
         assert!(known.contains(words), "az {words} is not in COMMANDS");
     }
     assert!(called.len() > 10, "{called:?}");
+    assert_eq!(
+        called
+            .get("rest")
+            .map(|o| o.iter().map(String::as_str).collect::<Vec<_>>()),
+        Some(vec!["--method", "--url", "-o"]),
+        "{called:?}"
+    );
     for words in &known {
         let options = called.get(words).cloned().unwrap_or_default();
         let out = std::process::Command::new(&az)

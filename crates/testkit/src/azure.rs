@@ -2,7 +2,11 @@
 //! reached where they run): [`FAKE`] answers `az ... -o json` from a directory of recorded
 //! answers ([`ANSWERS`]: the conformant AKS deployment of `crates/config/tests/data/azure-aks`
 //! as az lists it, beside another team's gateway, VNet, NAT gateway, database, zone and lock),
-//! and answers AuthorizationFailed for the commands a test forbids.
+//! and answers AuthorizationFailed for the commands a test forbids. `az rest --method get --url
+//! URL -o json` is answered from `rest/` (a key made of the URL's path: see `fixtures/fake-az`
+//! and `fixtures/azure/rest/README.md`): an Azure Front Door profile in front of the recorded
+//! Application Gateway and an Application Gateway for Containers on the recorded VNet, beside
+//! another team's of each and a classic CDN profile.
 
 use std::path::{Path, PathBuf};
 
@@ -41,7 +45,8 @@ impl FakeAzure {
     }
 
     /// From now on, `az <words...>` (`network application-gateway list`) is refused the RBAC
-    /// action `action`, as ARM refuses it.
+    /// action `action`, as ARM refuses it; `rest <segment>` (`rest afdendpoints`) refuses the
+    /// `az rest` calls whose URL path ends in that segment (case aside).
     pub fn forbid(&self, words: &str, action: &str) {
         std::fs::write(
             self.dir

@@ -1,4 +1,5 @@
-//! One Azure CLI call: `az <group> <command> ... [--subscription S] -o json`, with the user's
+//! One Azure CLI call: `az <group> <command> ... [--subscription S] -o json` (`az rest`, which
+//! has no `--subscription`, names the subscription in its URL), with the user's
 //! login (az login, a service principal, a managed identity, workload identity federation:
 //! whatever az holds), a timeout, and capped retries when throttled. A call ARM refuses is
 //! told apart and named by the RBAC action it needed.
@@ -14,7 +15,7 @@ use crate::command::{CallError, json_of, run, said};
 pub struct AzCli {
     /// The program (`az` on PATH by default).
     pub program: String,
-    /// `--subscription` (else az's default subscription).
+    /// `--subscription` (else az's default subscription); in the URL of `az rest`.
     pub subscription: Option<String>,
     /// Time allowed for one call, its retries included.
     pub timeout: Duration,
@@ -68,7 +69,8 @@ impl AzCli {
         let mut pause = FIRST_PAUSE;
         let mut all: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
         all.extend(args.iter().cloned());
-        if let Some(s) = &self.subscription {
+        // `az rest` has no --subscription: its URL names the subscription.
+        if let (Some(s), false) = (&self.subscription, words == ["rest"]) {
             all.extend(["--subscription".to_owned(), s.clone()]);
         }
         all.extend(["-o".to_owned(), "json".to_owned()]);

@@ -1,9 +1,11 @@
-//! The discovery chain, each step a filter of one az list to what the step before found.
+//! The discovery chain, each step a filter of one az list to what the step before found (the
+//! edge in front of the gateway, Front Door or AGC, in [`super::edge`]).
 
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use super::edge::{self, Edge};
 use super::run::{Command, Run};
 use super::{
     A_RECORDS, AUTOSCALE, CLUSTERS, CNAME_RECORDS, GATEWAYS, LOAD_BALANCERS, LOCKS, MYSQL,
@@ -12,13 +14,13 @@ use super::{
 use crate::CollectError;
 
 /// Resource ids as compared: lowercase (ARM ids are case-insensitive), no trailing slash.
-type Ids = BTreeSet<String>;
+pub(super) type Ids = BTreeSet<String>;
 
-fn key(id: &str) -> String {
+pub(super) fn key(id: &str) -> String {
     id.trim_end_matches('/').to_ascii_lowercase()
 }
 
-fn text<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+pub(super) fn text<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     path.iter()
         .try_fold(v, |v, k| v.get(*k))
         .and_then(Value::as_str)
@@ -40,7 +42,7 @@ fn refs(v: &Value, k: &str) -> Vec<String> {
 }
 
 /// The part of `id` before `/<marker>/` (its parent resource), lowercase.
-fn parent(id: &str, marker: &str) -> String {
+pub(super) fn parent(id: &str, marker: &str) -> String {
     let id = key(id);
     id.find(&format!("/{marker}/"))
         .map_or(id.clone(), |i| id[..i].to_owned())
@@ -126,42 +128,66 @@ pub(super) async fn deployment(
         ));
         return Ok(());
     };
+    let mut leads = leads;
+    let edge = edge::edge(run, &leads, group).await?;
+    leads.values.extend(edge.origins.iter().cloned());
     let frontends = public_ips(run, &leads, group).await?;
     let front: Vec<String> = frontends.into_iter().collect();
     let (gateways, pools, subnets) = balancers(run, &front, group).await?;
     let mut subnets = subnets;
-    subnets.extend(compute(run, &gateways, &pools, group).await?);
+    subnets.extend(compute(run, &gateways, &pools, &edge, group).await?);
+    subnets.extend(edge.subnets.iter().cloned());
     network(run, &subnets, group).await?;
-    let gateway_groups: Ids = gateways.iter().filter_map(|g| group_of(g)).collect();
-    for g in gateway_groups {
-        let scopes: Vec<String> = gateways
-            .iter()
-            .cloned()
-            .chain(std::iter::once(parent(&gateways[0], "providers")))
-            .collect();
-        keep_or_none(
-            run,
-            &LOCKS,
-            &["-g", &g],
-            "locks.json",
-            "Microsoft.Authorization/locks",
-            |l| {
-                let scope = parent(
-                    text(l, &["id"]).unwrap_or_default(),
-                    "providers/microsoft.authorization/locks",
-                );
-                scopes.contains(&scope) || !scope.contains("/resourcegroups/")
-            },
-        )
-        .await?;
-    }
-    Ok(())
+    let owners: Vec<String> = gateways.iter().chain(&edge.owners).cloned().collect();
+    locks(run, &owners).await
 }
 
-/// What the api and app records lead to: public IP ids (aliases), addresses, names.
-struct Leads {
-    ids: Ids,
-    values: Ids,
+/// The locks on `owners` (the gateway, the Front Door profile, the traffic controller) and on
+/// their resource groups (or the subscription), listed in each of those groups and written
+/// together; none of them is written as none ([`Run::write_none`]): no deletion protection.
+async fn locks(run: &mut Run<'_>, owners: &[String]) -> Result<(), CollectError> {
+    let scopes: Ids = owners
+        .iter()
+        .flat_map(|o| [key(o), parent(o, "providers")])
+        .collect();
+    let groups: Ids = owners.iter().filter_map(|o| group_of(o)).collect();
+    let mut kept = Vec::new();
+    let mut total = 0;
+    let mut last = None;
+    for g in groups {
+        let Some((at, locks, listed)) = listed(run, &LOCKS, &["-g", &g], |l| {
+            let scope = parent(
+                text(l, &["id"]).unwrap_or_default(),
+                "providers/microsoft.authorization/locks",
+            );
+            scopes.contains(&scope) || !scope.contains("/resourcegroups/")
+        })
+        .await
+        else {
+            continue;
+        };
+        for l in locks {
+            if !kept.contains(&l) {
+                kept.push(l);
+            }
+        }
+        total += listed;
+        last = Some(at);
+    }
+    match last {
+        Some(at) if kept.is_empty() => {
+            run.write_none(at, "locks.json", "Microsoft.Authorization/locks", total)
+        }
+        Some(at) => run.write(at, "locks.json", kept, total),
+        None => Ok(()),
+    }
+}
+
+/// What the api and app records lead to: public IP (or Front Door endpoint) ids (aliases),
+/// addresses, names (lowercase).
+pub(super) struct Leads {
+    pub(super) ids: Ids,
+    pub(super) values: Ids,
 }
 
 /// The zone holding `domain` (the longest), and its api and app record sets.
@@ -297,11 +323,13 @@ async fn balancers(
 }
 
 /// The scale sets in the pools (with their autoscale settings) and the AKS clusters whose
-/// ingress controller runs a gateway: the subnets they run in.
+/// ingress controller runs a gateway, or with a node pool in the VNet of an AGC association
+/// (AGC's ALB Controller runs in the cluster): the subnets they run in.
 async fn compute(
     run: &mut Run<'_>,
     gateways: &[String],
     pools: &Ids,
+    edge: &Edge,
     group: Option<&str>,
 ) -> Result<Ids, CollectError> {
     let configs = |v: &Value| -> Vec<Value> {
@@ -352,8 +380,9 @@ async fn compute(
         let n = settings.len();
         run.write(at, "autoscale-settings.json", settings, n)?;
     }
+    let agc_vnets = edge.vnets();
     let clusters = keep(run, &CLUSTERS, &scoped(group), "clusters.json", |c| {
-        ["effectiveApplicationGatewayId", "applicationGatewayId"]
+        let agic = ["effectiveApplicationGatewayId", "applicationGatewayId"]
             .iter()
             .any(|k| {
                 text(
@@ -361,7 +390,10 @@ async fn compute(
                     &["addonProfiles", "ingressApplicationGateway", "config", k],
                 )
                 .is_some_and(|g| gateways.contains(&key(g)))
-            })
+            });
+        agic || list(c, "agentPoolProfiles").iter().any(|p| {
+            text(p, &["vnetSubnetId"]).is_some_and(|s| agc_vnets.contains(&parent(s, "subnets")))
+        })
     })
     .await?;
     for c in &clusters {

@@ -174,6 +174,12 @@ pub(crate) const FRONT_DOOR_ORIGINS: Command = command(
     Some(Input::LoadBalancers),
     "the origins behind Front Door: the host names that lead on to the gateway",
 );
+pub(crate) const FRONT_DOORS_CLASSIC: Command = command(
+    &["rest"],
+    "Microsoft.Network/frontDoors/read",
+    Some(Input::LoadBalancers),
+    "the Front Door (classic) the records lead to: its frontend endpoints, backend pools (the backends that lead on to the gateway), health probes, routing rules",
+);
 pub(crate) const AGC_CONTROLLERS: Command = command(
     &["rest"],
     "Microsoft.ServiceNetworking/trafficControllers/read",
@@ -194,7 +200,7 @@ pub(crate) const AGC_ASSOCIATIONS: Command = command(
 );
 
 /// Every command collection may run, for the role its permissions are held to.
-pub const COMMANDS: [Command; 25] = [
+pub const COMMANDS: [Command; 26] = [
     ACCOUNT,
     ZONES,
     A_RECORDS,
@@ -217,6 +223,7 @@ pub const COMMANDS: [Command; 25] = [
     FRONT_DOOR_ROUTES,
     FRONT_DOOR_ORIGIN_GROUPS,
     FRONT_DOOR_ORIGINS,
+    FRONT_DOORS_CLASSIC,
     AGC_CONTROLLERS,
     AGC_FRONTENDS,
     AGC_ASSOCIATIONS,

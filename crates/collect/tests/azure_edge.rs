@@ -107,7 +107,9 @@ async fn behind_front_door_discovery_goes_from_the_endpoint_through_the_origins_
     );
     // az rest has no --subscription: the URL names the subscription.
     let rest = case.rest_calls();
-    assert_eq!(rest.len(), 7, "{rest:#?}");
+    // The profiles' two pages, the endpoints of both Front Door profiles, the routes, origin
+    // groups and origins; and the Front Doors (classic), none of them the records'.
+    assert_eq!(rest.len(), 8, "{rest:#?}");
     for call in &rest {
         assert!(!call.contains("--subscription"), "{call}");
         assert!(call.starts_with("rest --method get --url "), "{call}");
@@ -273,4 +275,56 @@ async fn a_refused_rest_call_is_named_by_its_rbac_action() {
         "{file}"
     );
     assert!(!manifest.files.iter().any(|f| f.starts_with("front-door")));
+}
+
+/// Behind Azure Front Door (classic) (`Microsoft.Network/frontDoors`, its `az network
+/// front-door` commands being an extension's): the records' `<name>.azurefd.net` is its cname;
+/// its backends' addresses lead on to the gateway, and the Front Door is its resource group's.
+#[tokio::test]
+async fn behind_front_door_classic_discovery_goes_from_its_cname_through_its_backends_to_the_gateway()
+ {
+    let case = Case::behind("afd-classic", "pulumi-fd-classic.azurefd.net");
+    let manifest = case.collect().await;
+    assert_eq!(
+        sorted(&manifest.files),
+        [
+            "application-gateways.json",
+            "clusters.json",
+            "front-doors-classic.json",
+            "locks.json",
+            "nat-gateways.json",
+            "postgres-servers.json",
+            "private-dns-zones.json",
+            "private-endpoints.json",
+            "public-ips.json",
+            "records-cname.json",
+            "vnets.json",
+        ]
+    );
+    // Another team's Front Door is left out; no Front Door (Standard/Premium) endpoint is the
+    // records', so no profile is written.
+    assert_eq!(
+        case.names("front-doors-classic.json"),
+        ["pulumi-fd-classic"]
+    );
+    let classic = case.read("front-doors-classic.json");
+    assert_eq!(
+        classic[0]["properties"]["healthProbeSettings"][0]["properties"]["path"],
+        "/api/status"
+    );
+    assert_eq!(case.names("public-ips.json"), ["pulumi-appgw-pip"]);
+    assert_eq!(case.names("application-gateways.json"), ["pulumi-appgw"]);
+    let call = manifest
+        .calls
+        .iter()
+        .find(|c| c.file.as_deref() == Some("front-doors-classic.json"))
+        .unwrap();
+    assert_eq!(call.action, "Microsoft.Network/frontDoors/read");
+    assert_eq!(call.result, "ok: kept 1 of 2");
+    assert_eq!(
+        call.command,
+        format!(
+            "az rest --method get --url /subscriptions/{SUBSCRIPTION}/providers/Microsoft.Network/frontDoors?api-version=2021-06-01"
+        )
+    );
 }

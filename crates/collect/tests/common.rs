@@ -42,8 +42,10 @@ impl Case {
     /// endpoint's host name, the AGC frontend's FQDN.
     pub fn behind(name: &str, target: &str) -> Case {
         let case = Case::new(name);
-        case.azure
-            .answer("network dns record-set cname list", &cname_records(target));
+        case.azure.answer(
+            "network dns record-set cname list",
+            &netconform_testkit::azure::cname_records(target),
+        );
         case.azure.answer("network dns record-set a list", "[]\n");
         case
     }
@@ -92,27 +94,4 @@ impl Case {
             .map(str::to_owned)
             .collect()
     }
-}
-
-/// What `az network dns record-set cname list -o json` prints for api and app, both CNAMEs to
-/// `target`.
-pub fn cname_records(target: &str) -> String {
-    let zone = format!(
-        "/subscriptions/{SUBSCRIPTION}/resourceGroups/pulumi-rg/providers/Microsoft.Network/dnszones/sandbox.test"
-    );
-    let record = |name: &str| {
-        json!({
-            "CNAMERecord": { "cname": target },
-            "TTL": 300,
-            "etag": "00000000-0000-0000-0000-00000000000c",
-            "fqdn": format!("{name}.sandbox.test."),
-            "id": format!("{zone}/CNAME/{name}"),
-            "name": name,
-            "provisioningState": "Succeeded",
-            "resourceGroup": "pulumi-rg",
-            "targetResource": {},
-            "type": "Microsoft.Network/dnszones/CNAME"
-        })
-    };
-    serde_json::to_string_pretty(&json!([record("api"), record("app")])).unwrap()
 }

@@ -71,3 +71,25 @@ impl FakeAzure {
         std::fs::read_to_string(self.dir.join("state/calls")).unwrap_or_default()
     }
 }
+
+/// What `az network dns record-set cname list -o json` prints for api and app, both CNAMEs to
+/// `target`: how the tests put the api and app records in front of a Front Door endpoint or an
+/// AGC frontend ([`FakeAzure::answer`]).
+pub fn cname_records(target: &str) -> String {
+    let zone = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/pulumi-rg/providers/Microsoft.Network/dnszones/sandbox.test";
+    let record = |name: &str| {
+        serde_json::json!({
+            "CNAMERecord": { "cname": target },
+            "TTL": 300,
+            "etag": "00000000-0000-0000-0000-00000000000c",
+            "fqdn": format!("{name}.sandbox.test."),
+            "id": format!("{zone}/CNAME/{name}"),
+            "name": name,
+            "provisioningState": "Succeeded",
+            "resourceGroup": "pulumi-rg",
+            "targetResource": {},
+            "type": "Microsoft.Network/dnszones/CNAME"
+        })
+    };
+    serde_json::to_string_pretty(&serde_json::json!([record("api"), record("app")])).unwrap()
+}

@@ -17,11 +17,14 @@ use super::run::Run;
 use super::{
     AGC_ASSOCIATIONS, AGC_CONTROLLERS, AGC_FRONTENDS, FRONT_DOOR_ENDPOINTS,
     FRONT_DOOR_ORIGIN_GROUPS, FRONT_DOOR_ORIGINS, FRONT_DOOR_PROFILES, FRONT_DOOR_ROUTES,
+    FRONT_DOORS_CLASSIC,
 };
 use crate::CollectError;
 
 /// The API version of `Microsoft.Cdn` read (Front Door Standard/Premium).
 const CDN_API: &str = "2024-02-01";
+/// The API version of `Microsoft.Network/frontDoors` read (Front Door (classic)).
+const CLASSIC_API: &str = "2021-06-01";
 /// The API version of `Microsoft.ServiceNetworking` read (AGC).
 const AGC_API: &str = "2025-01-01";
 
@@ -77,6 +80,7 @@ pub(super) async fn edge(
     };
     if front_door {
         front_doors(run, leads, &scope, &mut edge).await?;
+        front_doors_classic(run, leads, &scope, &mut edge).await?;
     }
     if agc {
         gateways_for_containers(run, leads, &scope, &mut edge).await?;
@@ -163,6 +167,54 @@ async fn front_doors(
             .filter_map(|o| text(o, &["properties", "hostName"]))
             .map(host),
     );
+    Ok(())
+}
+
+/// Front Door (classic), one resource each (`Microsoft.Network/frontDoors`, `az network
+/// front-door` being the `front-door` extension's): those whose `cname` or a frontend endpoint's
+/// host name the records lead to; their backends' addresses lead on to the gateway.
+async fn front_doors_classic(
+    run: &mut Run<'_>,
+    leads: &Leads,
+    scope: &str,
+    edge: &mut Edge,
+) -> Result<(), CollectError> {
+    let url = format!("{scope}/providers/Microsoft.Network/frontDoors?api-version={CLASSIC_API}");
+    let listed = rest::get(run, &FRONT_DOORS_CLASSIC, &url).await;
+    let kept = rest::keep(run, listed, "front-doors-classic.json", |f| {
+        let endpoints = f
+            .get("properties")
+            .and_then(|p| p.get("frontendEndpoints"))
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        text(f, &["properties", "cname"]).is_some_and(|c| leads.values.contains(&host(c)))
+            || endpoints.iter().any(|e| {
+                text(e, &["properties", "hostName"])
+                    .is_some_and(|h| leads.values.contains(&host(h)))
+            })
+            || id_of(f).is_some_and(|i| leads.ids.contains(&key(i)))
+    })?;
+    edge.owners.extend(ids(&kept));
+    for f in &kept {
+        let pools = f
+            .get("properties")
+            .and_then(|p| p.get("backendPools"))
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        for pool in pools {
+            let backends = pool
+                .get("properties")
+                .and_then(|p| p.get("backends"))
+                .and_then(Value::as_array)
+                .map_or(&[][..], Vec::as_slice);
+            edge.origins.extend(
+                backends
+                    .iter()
+                    .filter_map(|b| text(b, &["address"]))
+                    .map(host),
+            );
+        }
+    }
     Ok(())
 }
 

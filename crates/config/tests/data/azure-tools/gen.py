@@ -450,7 +450,10 @@ if len(sys.argv) > 2:
     put("network-application-gateway-list.json", [other_gw] + aks_gateway())
     put("aks-list.json", [cluster(AKS_POOLS)])
     other_vnet = json.loads(json.dumps(vnet(AKS_SUBNETS())).replace(RG, SUB + "/resourceGroups/other-team").replace("pulumi-vnet", "other-vnet"))
-    put("network-vnet-list.json", vnet(AKS_SUBNETS()) + other_vnet)
+    # Beside the AKS subnets, the one delegated to Application Gateway for Containers, which
+    # collection reaches through the association (fixtures/azure/rest/).
+    agc_subnet = subnet("agc", "10.0.66.0/24", outbound=False, delegation="Microsoft.ServiceNetworking/trafficControllers")
+    put("network-vnet-list.json", vnet(AKS_SUBNETS() + [agc_subnet]) + other_vnet)
     put("network-nat-gateway-list.json", AKS_NATS + [json.loads(json.dumps(nat("other-nat", ["1"], ["other"])).replace(RG, SUB + "/resourceGroups/other-team"))])
     put("network-private-endpoint-list.json", [private_endpoint("pe-pulumistate-blob", "endpoints")])
     put("postgres-flexible-server-list.json", postgres() + [json.loads(json.dumps(postgres()[0]).replace("pulumi-db", "other-db").replace("pulumi-vnet", "other-vnet"))])

@@ -1,0 +1,126 @@
+//! `[config] collect = ["azure"]` through the binary: `verify` collects the AKS deployment
+//! through az (netconform-testkit's fake az, answering from its recorded subscription, another
+//! team's resources beside the deployment's) and judges what it collected with the cluster's
+//! manifests, with the api and app records leading straight to the Application Gateway, or to
+//! a Front Door (Standard/Premium) endpoint, a Front Door (classic) or an Application Gateway
+//! for Containers frontend in front of it: no configuration scenario fails or is inconclusive.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use netconform_testkit::azure::{FakeAzure, cname_records};
+use serde_json::Value;
+
+fn data(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../config/tests/data")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+/// `verify --tags @config` with `collect = ["azure"]` through `az`, the Kubernetes objects
+/// `kubernetes`: the report, after asserting the run collected `expect_file` and concluded no
+/// failure and nothing inconclusive.
+fn verify(dir: &TempDir, az: &Path, kubernetes: &[String], expect_file: &str) -> Value {
+    let env = dir.path().join("env.toml");
+    std::fs::write(
+        &env,
+        format!(
+            "domain = \"sandbox.test\"\n\n[config]\ncollect = [\"azure\"]\nsubscription = \"00000000-0000-0000-0000-000000000000\"\naz_cli = {:?}\nkubernetes = {kubernetes:?}\n",
+            az.display().to_string()
+        ),
+    )
+    .unwrap();
+    let reports = dir.path().join("reports");
+    let out = Command::new(BIN)
+        .args(["verify", "--tags", "@config", "--env"])
+        .arg(&env)
+        .arg("--report-dir")
+        .arg(&reports)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        reports.join("collected/azure").join(expect_file).is_file(),
+        "{expect_file} not collected: {stderr}"
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(reports.join("report.json")).unwrap())
+            .unwrap();
+    for s in report["scenarios"].as_array().unwrap() {
+        let verdict = s["verdict"].as_str().unwrap();
+        assert!(
+            !matches!(verdict, "fail" | "inconclusive"),
+            "{}: {verdict}: {s:#}",
+            s["name"]
+        );
+    }
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    report
+}
+
+/// The verdict of the scenario named `name` in `report`.
+fn verdict<'a>(report: &'a Value, name: &str) -> &'a str {
+    report["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"].as_str() == Some(name))
+        .unwrap_or_else(|| panic!("no scenario {name:?}"))["verdict"]
+        .as_str()
+        .unwrap()
+}
+
+#[test]
+fn verify_collects_through_az_behind_each_edge_and_judges_what_it_collected() {
+    let aks: Vec<String> = vec![data("azure-aks/kubernetes/*.yaml")];
+    let agc: Vec<String> = [
+        "azure-aks/kubernetes/deployment.yaml",
+        "azure-aks/kubernetes/hpa.yaml",
+        "azure-agc/kubernetes/*.yaml",
+    ]
+    .iter()
+    .map(|f| data(f))
+    .collect();
+    for (name, target, kubernetes, file) in [
+        ("appgw", None, &aks, "application-gateways.json"),
+        (
+            "afd",
+            Some("pulumi-api-abcdefghijklmnop.z01.azurefd.net"),
+            &aks,
+            "front-door-origin-groups.json",
+        ),
+        (
+            "afd-classic",
+            Some("pulumi-fd-classic.azurefd.net"),
+            &aks,
+            "front-doors-classic.json",
+        ),
+        (
+            "agc",
+            Some("bqgsa4c8fhcrgnh6.fz23.alb.azure.com"),
+            &agc,
+            "agc-frontends.json",
+        ),
+    ] {
+        let dir = TempDir::new(&format!("collect-azure-{name}"));
+        let azure = FakeAzure::new(&dir.path().join("fake"));
+        if let Some(target) = target {
+            azure.answer("network dns record-set cname list", &cname_records(target));
+            azure.answer("network dns record-set a list", "[]\n");
+        }
+        let report = verify(&dir, &azure.az(), kubernetes, file);
+        for scenario in [
+            "An Application Load Balancer fronts the API",
+            "Deletion protection is on",
+            "The exported DNS records point api and app to the load balancer",
+            "The load balancer health-checks the API on /api/status",
+        ] {
+            assert_eq!(verdict(&report, scenario), "pass", "{name}: {scenario}");
+        }
+    }
+}

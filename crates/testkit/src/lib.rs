@@ -7,6 +7,7 @@
 //! keeps it so); what the sandbox and the test bed share at run time is netconform-replica's.
 //! Depends on no other crate of the workspace.
 
+pub mod arm;
 pub mod azure;
 pub mod google;
 pub mod kubectl;

@@ -1,0 +1,247 @@
+//! Azure collection through the real az (the pinned azure-cli) against a loopback fake of Azure
+//! Resource Manager (`netconform_testkit::arm`): the fake serves, in ARM's REST shape, the same
+//! subscription the fake az's recorded answers hold (the conformant AKS deployment beside
+//! another team's resources), over https on 127.0.0.1, logged in with a managed identity it
+//! also fakes, nothing leaving loopback. What az prints from it must be what the recorded
+//! answers say, so discovery keeps the same resources; a refused call must come back through az
+//! named by its RBAC action; paging through `nextLink` must change nothing.
+
+use std::path::{Path, PathBuf};
+
+use netconform_collect::azure::COMMANDS;
+use netconform_collect::{AzCli, Manifest, collect_azure};
+use netconform_config::load;
+use netconform_model::Environment;
+use netconform_model::environment::ConfigSettings;
+use netconform_testkit::arm::{FakeArm, SUBSCRIPTION};
+use netconform_testkit::azure::ANSWERS;
+use serde_json::Value;
+
+/// The files collection writes for the deployment, and the recorded answer each comes from.
+const WRITTEN: [(&str, &str); 10] = [
+    (
+        "application-gateways.json",
+        "network-application-gateway-list",
+    ),
+    ("clusters.json", "aks-list"),
+    ("locks.json", "lock-list"),
+    ("nat-gateways.json", "network-nat-gateway-list"),
+    ("postgres-servers.json", "postgres-flexible-server-list"),
+    ("private-dns-zones.json", "network-private-dns-zone-list"),
+    ("private-endpoints.json", "network-private-endpoint-list"),
+    ("public-ips.json", "network-public-ip-list"),
+    ("records-a.json", "network-dns-record-set-a-list"),
+    ("vnets.json", "network-vnet-list"),
+];
+
+struct Case {
+    dir: PathBuf,
+    fake: FakeArm,
+}
+
+impl Case {
+    /// A fake ARM in a fresh directory, az logged in to it.
+    fn new(name: &str) -> Case {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("arm-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let fake = FakeArm::start(&dir.join("fake"));
+        fake.login();
+        Case { dir, fake }
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.join("out")
+    }
+
+    async fn collect(&self) -> Manifest {
+        let env = Environment::new("sandbox.test".parse().unwrap());
+        let mut cli = AzCli::new(Some(SUBSCRIPTION.into()));
+        cli.program = self.fake.az().display().to_string();
+        collect_azure(
+            &env,
+            &cli,
+            &self.out(),
+            "2026-12-07T00:00:00Z".into(),
+            &|_| {},
+        )
+        .await
+        .unwrap_or_else(|e| panic!("failed to collect: {e}"))
+    }
+
+    fn read(&self, file: &str) -> Value {
+        let text = std::fs::read_to_string(self.out().join(file))
+            .unwrap_or_else(|e| panic!("read {file}: {e}"));
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// The names of the resources in `file`.
+    fn names(&self, file: &str) -> Vec<String> {
+        self.read(file)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["name"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The requests for the subscription's resources the fake answered (not the token's,
+    /// nor login's list of subscriptions).
+    fn arm_requests(&self) -> Vec<String> {
+        self.fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.starts_with(&format!("GET /subscriptions/{SUBSCRIPTION}/")))
+            .collect()
+    }
+
+    /// Nothing tried to leave loopback, and every ARM request carried a bearer token.
+    fn assert_loopback_and_bearer(&self) {
+        assert!(
+            self.fake.egress().is_empty(),
+            "left loopback: {:?}",
+            self.fake.egress()
+        );
+        let arm = self.arm_requests();
+        assert!(!arm.is_empty());
+        assert!(arm.iter().all(|r| r.ends_with(" auth=Bearer")), "{arm:#?}");
+    }
+}
+
+/// The deployment's files and names, as `discovery_goes_from_the_domain_to_the_deployment_and_keeps_only_it`
+/// in tests/azure.rs has them from the fake az.
+fn assert_the_deployment(case: &Case, manifest: &Manifest) {
+    let mut files = manifest.files.clone();
+    files.sort();
+    assert_eq!(files, WRITTEN.map(|(f, _)| f));
+    assert_eq!(case.names("records-a.json"), ["api", "app"]);
+    assert_eq!(case.names("public-ips.json"), ["pulumi-appgw-pip"]);
+    assert_eq!(case.names("application-gateways.json"), ["pulumi-appgw"]);
+    assert_eq!(case.names("clusters.json"), ["pulumi-aks"]);
+    assert_eq!(case.names("vnets.json"), ["pulumi-vnet"]);
+    assert_eq!(case.names("nat-gateways.json"), ["nat-1", "nat-2", "nat-3"]);
+    assert_eq!(case.names("postgres-servers.json"), ["pulumi-db"]);
+    assert_eq!(case.names("locks.json"), ["pulumi-rg-nodelete"]);
+    assert_eq!(
+        case.names("private-dns-zones.json"),
+        ["privatelink.blob.core.windows.net"]
+    );
+    assert_eq!(manifest.account.as_deref(), Some(SUBSCRIPTION));
+    assert!(manifest.denied().is_empty(), "{:?}", manifest.denied());
+}
+
+#[tokio::test]
+async fn the_real_az_collects_from_the_fake_arm_what_the_recorded_answers_give() {
+    let case = Case::new("collect");
+    let manifest = case.collect().await;
+    assert_the_deployment(&case, &manifest);
+    let gateways = manifest
+        .calls
+        .iter()
+        .find(|c| c.command.starts_with("az network application-gateway list"))
+        .expect("the gateways were listed");
+    assert_eq!(gateways.result, "ok: kept 1 of 2");
+    // What az printed from the fake is what the recorded answers say, resource for resource:
+    // every field, the references discovery follows among them.
+    for (file, answer) in WRITTEN {
+        let recorded: Value = serde_json::from_str(
+            &std::fs::read_to_string(Path::new(ANSWERS).join(format!("{answer}.json"))).unwrap(),
+        )
+        .unwrap();
+        for kept in case.read(file).as_array().unwrap() {
+            let same = recorded
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["id"] == kept["id"])
+                .unwrap_or_else(|| panic!("{file}: {} is not recorded", kept["id"]));
+            assert_eq!(
+                kept, same,
+                "{file}: az's output and the recorded answer differ"
+            );
+        }
+    }
+    // One ARM request per call (account show reads az's profile), each with its token.
+    case.assert_loopback_and_bearer();
+    let arm = case.arm_requests();
+    assert_eq!(arm.len(), manifest.calls.len() - 1, "{arm:#?}");
+    for path in [
+        "/resourceGroups/pulumi-rg/providers/Microsoft.Network/dnsZones/sandbox.test/A?",
+        "/resourceGroups/pulumi-rg/providers/Microsoft.Authorization/locks?",
+    ] {
+        assert!(arm.iter().any(|r| r.contains(path)), "{path}: {arm:#?}");
+    }
+    // Every file reads back through netconform-config, as the input its command feeds.
+    let settings = ConfigSettings {
+        azure: vec![format!("{}/*.json", case.out().display()).parse().unwrap()],
+        ..ConfigSettings::default()
+    };
+    let d = load(&settings, &case.out()).unwrap_or_else(|e| panic!("failed to {e}"));
+    assert!(d.on_azure());
+    for call in manifest.calls.iter().filter(|c| c.file.is_some()) {
+        let feeds = COMMANDS
+            .iter()
+            .find(|c| {
+                let words = format!("az {}", c.words.join(" "));
+                call.command == words || call.command.starts_with(&format!("{words} "))
+            })
+            .and_then(|c| c.feeds)
+            .unwrap_or_else(|| panic!("{} feeds nothing", call.command));
+        assert!(d.has(feeds), "{} was not read as {feeds:?}", call.command);
+    }
+}
+
+#[tokio::test]
+async fn a_call_arm_refuses_comes_back_through_az_named_by_its_rbac_action() {
+    let case = Case::new("denied");
+    case.fake.forbid(
+        "Microsoft.Network/applicationGateways",
+        "Microsoft.Network/applicationGateways/read",
+    );
+    let manifest = case.collect().await;
+    assert_eq!(
+        manifest.denied(),
+        [(
+            "Microsoft.Network/applicationGateways/read",
+            "the Application Gateway: kind, zones, subnet, backend settings, probes, draining"
+        )]
+    );
+    let call = manifest
+        .calls
+        .iter()
+        .find(|c| c.result.starts_with("denied"))
+        .unwrap();
+    assert!(
+        call.result.starts_with(
+            "denied: AuthorizationFailed for Microsoft.Network/applicationGateways/read"
+        ),
+        "{}",
+        call.result
+    );
+    let denied = case.read("denied.json");
+    assert_eq!(
+        denied["NetconformDenied"][0]["Action"],
+        "Microsoft.Network/applicationGateways/read"
+    );
+    assert!(
+        !manifest
+            .files
+            .contains(&"application-gateways.json".to_owned())
+    );
+    case.assert_loopback_and_bearer();
+}
+
+#[tokio::test]
+async fn az_follows_arm_s_next_links_and_collection_keeps_the_same_resources() {
+    let case = Case::new("paged");
+    case.fake.page(true);
+    let manifest = case.collect().await;
+    assert_the_deployment(&case, &manifest);
+    let arm = case.arm_requests();
+    assert!(
+        arm.iter().any(|r| r.contains("$skiptoken=")),
+        "no paging: {arm:#?}"
+    );
+    assert!(arm.len() > manifest.calls.len(), "{arm:#?}");
+    case.assert_loopback_and_bearer();
+}

@@ -4,7 +4,9 @@
 //! another team's resources), over https on 127.0.0.1, logged in with a managed identity it
 //! also fakes, nothing leaving loopback. What az prints from it must be what the recorded
 //! answers say, so discovery keeps the same resources; a refused call must come back through az
-//! named by its RBAC action; paging through `nextLink` must change nothing.
+//! named by its RBAC action; paging through `nextLink` must change nothing. Behind Front Door,
+//! Front Door (classic) and Application Gateway for Containers, read through `az rest` (their
+//! az commands are extensions'), the real az must reach the fake's REST pages too.
 
 use std::path::{Path, PathBuf};
 
@@ -42,10 +44,15 @@ struct Case {
 impl Case {
     /// A fake ARM in a fresh directory, az logged in to it.
     fn new(name: &str) -> Case {
+        Case::answering(name, &[])
+    }
+
+    /// [`Case::new`], `answers` in place of their namesakes among the recorded answers.
+    fn answering(name: &str, answers: &[(&str, String)]) -> Case {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("arm-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let fake = FakeArm::start(&dir.join("fake"));
+        let fake = FakeArm::start_answering(&dir.join("fake"), answers);
         fake.login();
         Case { dir, fake }
     }
@@ -244,4 +251,82 @@ async fn az_follows_arm_s_next_links_and_collection_keeps_the_same_resources() {
     );
     assert!(arm.len() > manifest.calls.len(), "{arm:#?}");
     case.assert_loopback_and_bearer();
+}
+
+/// The api and app records as CNAMEs to `target`, in place of the recorded A records.
+fn behind(name: &str, target: &str) -> Case {
+    Case::answering(
+        name,
+        &[
+            (
+                "network-dns-record-set-cname-list.json",
+                netconform_testkit::azure::cname_records(target),
+            ),
+            ("network-dns-record-set-a-list.json", "[]\n".to_owned()),
+        ],
+    )
+}
+
+/// `az rest --method get --url /subscriptions/...` as collection gives it: the real az puts the
+/// cloud's ARM endpoint before the path, sends the token, and prints the REST page; behind each
+/// edge collection writes its files and goes on to the gateway or the VNet.
+#[tokio::test]
+async fn behind_each_edge_the_real_az_rest_reads_the_rest_pages_and_discovery_goes_on() {
+    for (name, target, written, leads_to) in [
+        (
+            "afd",
+            "pulumi-api-abcdefghijklmnop.z01.azurefd.net",
+            &[
+                "front-door-endpoints.json",
+                "front-door-origin-groups.json",
+                "front-door-origins.json",
+                "front-door-profiles.json",
+                "front-door-routes.json",
+            ][..],
+            "application-gateways.json",
+        ),
+        (
+            "afd-classic",
+            "pulumi-fd-classic.azurefd.net",
+            &["front-doors-classic.json"][..],
+            "application-gateways.json",
+        ),
+        (
+            "agc",
+            "bqgsa4c8fhcrgnh6.fz23.alb.azure.com",
+            &[
+                "agc-associations.json",
+                "agc-frontends.json",
+                "agc-traffic-controllers.json",
+            ][..],
+            "vnets.json",
+        ),
+    ] {
+        let case = behind(name, target);
+        let manifest = case.collect().await;
+        for file in written.iter().chain([&leads_to]) {
+            assert!(
+                manifest.files.iter().any(|f| f == file),
+                "{name}: {file} not written: {:?}",
+                manifest.files
+            );
+        }
+        let rest: Vec<_> = manifest
+            .calls
+            .iter()
+            .filter(|c| c.command.starts_with("az rest "))
+            .collect();
+        assert!(!rest.is_empty(), "{name}");
+        assert!(
+            rest.iter().all(|c| c.result.starts_with("ok")),
+            "{name}: {rest:#?}"
+        );
+        case.assert_loopback_and_bearer();
+        // Every file reads back through netconform-config.
+        let settings = ConfigSettings {
+            azure: vec![format!("{}/*.json", case.out().display()).parse().unwrap()],
+            ..ConfigSettings::default()
+        };
+        load(&settings, &case.out()).unwrap_or_else(|e| panic!("{name}: failed to {e}"));
+    }
 }

@@ -206,12 +206,22 @@ impl FakeArm {
     /// Starts one, its files in `dir` (emptied first), and writes the az wrapper ([`FakeArm::az`]);
     /// panics saying what to install when python3, openssl or the pinned az is missing.
     pub fn start(dir: &Path) -> FakeArm {
+        FakeArm::start_answering(dir, &[])
+    }
+
+    /// [`FakeArm::start`], each `(file, json)` of `answers` in place of the recorded answer
+    /// `file` (`network-dns-record-set-cname-list.json`: the api and app records leading to a
+    /// Front Door endpoint, say).
+    pub fn start_answering(dir: &Path, answers: &[(&str, String)]) -> FakeArm {
         need("python3", "--version", "Python 3");
         need("openssl", "version", "OpenSSL's command-line tool");
         let az = pinned_az();
         let _ = std::fs::remove_dir_all(dir);
         let state = dir.join("state");
-        std::fs::create_dir_all(&state).expect("the fake's state directory");
+        std::fs::create_dir_all(state.join("answers")).expect("the fake's state directory");
+        for (file, json) in answers {
+            std::fs::write(state.join("answers").join(file), json).expect("the fake's answers");
+        }
         let (ca, leaf, key) = certificates(&dir.join("tls"));
         let stderr = std::fs::File::create(dir.join("fake.stderr")).expect("the fake's stderr");
         let mut child = Command::new("python3")

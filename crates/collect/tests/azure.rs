@@ -217,10 +217,10 @@ fn options_in_help(help: &str) -> std::collections::BTreeSet<&str> {
 
 #[tokio::test]
 async fn every_command_and_option_collection_gives_az_exists_in_the_pinned_azure_cli() {
-    // No Azure can be reached here, and az cannot be pointed at a fake management API without
-    // a login; so the commands are proven the other way round: every call a whole collection
-    // made (against the fake az) is asked of the real az with --help, which must know the
-    // command and list each option given.
+    // No Azure can be reached here. tests/azure_arm.rs runs the real az against a loopback fake
+    // of ARM (a custom cloud, a faked managed identity); this proves every command the other
+    // way round as well, for each collection the fake az answers: every call made is asked of
+    // the real az with --help, which must know the command and list each option given.
     // The rest calls too: a collection behind Front Door and one behind AGC.
     let az = pinned_az();
     let case = Case::new("pinned");

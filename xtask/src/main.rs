@@ -228,7 +228,7 @@ fn bench(args: &[String]) -> Result<(), i32> {
 
 /// What the tests run beside the project, from Debian's packages: the command (or file) that
 /// tells it is there, its package, and what needs it.
-const TEST_TOOLS: [(&str, &str, &str); 6] = [
+const TEST_TOOLS: [(&str, &str, &str); 7] = [
     (
         "/bin/busybox",
         "busybox-static",
@@ -250,6 +250,11 @@ const TEST_TOOLS: [(&str, &str, &str); 6] = [
         "prometheus-pushgateway",
         "prometheus-pushgateway",
         "--push sent to a real Pushgateway and read back",
+    ),
+    (
+        "openssl",
+        "openssl",
+        "the certificate of the fake ARM the real az collects from",
     ),
 ];
 

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use netconform_collect::{AzCli, Manifest, collect_azure};
 use netconform_model::Environment;
 use netconform_testkit::azure::FakeAzure;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The recorded answers' subscription.
 pub const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000000";

@@ -8,12 +8,13 @@
 //! Front Door (classic) and Application Gateway for Containers, read through `az rest` (their
 //! az commands are extensions'), the real az must reach the fake's REST pages too.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
+use netconform_collect::Manifest;
 use netconform_collect::azure::COMMANDS;
-use netconform_collect::{AzCli, Manifest, collect_azure};
 use netconform_config::load;
-use netconform_model::Environment;
 use netconform_model::environment::ConfigSettings;
 use netconform_testkit::arm::{FakeArm, SUBSCRIPTION};
 use netconform_testkit::azure::ANSWERS;
@@ -62,34 +63,16 @@ impl Case {
     }
 
     async fn collect(&self) -> Manifest {
-        let env = Environment::new("sandbox.test".parse().unwrap());
-        let mut cli = AzCli::new(Some(SUBSCRIPTION.into()));
-        cli.program = self.fake.az().display().to_string();
-        collect_azure(
-            &env,
-            &cli,
-            &self.out(),
-            "2026-12-07T00:00:00Z".into(),
-            &|_| {},
-        )
-        .await
-        .unwrap_or_else(|e| panic!("failed to collect: {e}"))
+        common::collect_with(self.fake.az(), &self.out()).await
     }
 
     fn read(&self, file: &str) -> Value {
-        let text = std::fs::read_to_string(self.out().join(file))
-            .unwrap_or_else(|e| panic!("read {file}: {e}"));
-        serde_json::from_str(&text).unwrap()
+        common::read(&self.out(), file)
     }
 
     /// The names of the resources in `file`.
     fn names(&self, file: &str) -> Vec<String> {
-        self.read(file)
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v["name"].as_str().unwrap().to_owned())
-            .collect()
+        common::names(&self.out(), file)
     }
 
     /// The requests for the subscription's resources the fake answered (not the token's,
@@ -206,35 +189,7 @@ async fn a_call_arm_refuses_comes_back_through_az_named_by_its_rbac_action() {
         "Microsoft.Network/applicationGateways/read",
     );
     let manifest = case.collect().await;
-    assert_eq!(
-        manifest.denied(),
-        [(
-            "Microsoft.Network/applicationGateways/read",
-            "the Application Gateway: kind, zones, subnet, backend settings, probes, draining"
-        )]
-    );
-    let call = manifest
-        .calls
-        .iter()
-        .find(|c| c.result.starts_with("denied"))
-        .unwrap();
-    assert!(
-        call.result.starts_with(
-            "denied: AuthorizationFailed for Microsoft.Network/applicationGateways/read"
-        ),
-        "{}",
-        call.result
-    );
-    let denied = case.read("denied.json");
-    assert_eq!(
-        denied["NetconformDenied"][0]["Action"],
-        "Microsoft.Network/applicationGateways/read"
-    );
-    assert!(
-        !manifest
-            .files
-            .contains(&"application-gateways.json".to_owned())
-    );
+    common::assert_gateways_refused(&manifest, &case.out());
     case.assert_loopback_and_bearer();
 }
 

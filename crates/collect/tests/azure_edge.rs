@@ -241,18 +241,7 @@ async fn a_refused_rest_call_is_named_by_its_rbac_action() {
             .all(|(action, _)| *action == "Microsoft.Cdn/profiles/afdendpoints/read"),
         "{denied:?}"
     );
-    let call = manifest
-        .calls
-        .iter()
-        .find(|c| c.result.starts_with("denied"))
-        .unwrap();
-    assert!(
-        call.result.starts_with(
-            "denied: AuthorizationFailed for Microsoft.Cdn/profiles/afdendpoints/read"
-        ),
-        "{}",
-        call.result
-    );
+    let call = common::refused_call(&manifest, "Microsoft.Cdn/profiles/afdendpoints/read");
     assert!(
         call.command.starts_with(&format!(
             "az rest --method get --url /subscriptions/{SUBSCRIPTION}/"

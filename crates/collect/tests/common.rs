@@ -1,5 +1,6 @@
-//! What the Azure collection tests share (`azure.rs`, `azure_edge.rs`): a collection against
-//! netconform-testkit's fake az in a directory of its own, what it wrote, and the DNS answers
+//! What the Azure collection tests share (`azure.rs`, `azure_edge.rs`, `azure_arm.rs`): a
+//! collection against netconform-testkit's fake az (or another az) in a directory of its own,
+//! what it wrote, and the DNS answers
 //! that put an Azure Front Door or an Application Gateway for Containers in front.
 
 #![allow(
@@ -10,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use netconform_collect::{AzCli, Manifest, collect_azure};
+use netconform_collect::{AzCli, Call, Manifest, collect_azure};
 use netconform_model::Environment;
 use netconform_testkit::azure::FakeAzure;
 use serde_json::Value;
@@ -55,34 +56,16 @@ impl Case {
     }
 
     pub async fn collect(&self) -> Manifest {
-        let env = Environment::new("sandbox.test".parse().unwrap());
-        let mut cli = AzCli::new(Some(SUBSCRIPTION.into()));
-        cli.program = self.azure.az().display().to_string();
-        collect_azure(
-            &env,
-            &cli,
-            &self.out(),
-            "2026-12-01T00:00:00Z".into(),
-            &|_| {},
-        )
-        .await
-        .unwrap_or_else(|e| panic!("failed to collect: {e}"))
+        collect_with(&self.azure.az(), &self.out()).await
     }
 
     pub fn read(&self, file: &str) -> Value {
-        let text = std::fs::read_to_string(self.out().join(file))
-            .unwrap_or_else(|e| panic!("read {file}: {e}"));
-        serde_json::from_str(&text).unwrap()
+        read(&self.out(), file)
     }
 
     /// The names of the resources in `file`.
     pub fn names(&self, file: &str) -> Vec<String> {
-        self.read(file)
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v["name"].as_str().unwrap().to_owned())
-            .collect()
+        names(&self.out(), file)
     }
 
     /// The `az rest` calls made, one line each (az's arguments).
@@ -94,4 +77,72 @@ impl Case {
             .map(str::to_owned)
             .collect()
     }
+}
+
+/// A whole Azure collection of `sandbox.test` in the recorded subscription through the az at
+/// `program`, into `out`.
+pub async fn collect_with(program: &Path, out: &Path) -> Manifest {
+    let env = Environment::new("sandbox.test".parse().unwrap());
+    let mut cli = AzCli::new(Some(SUBSCRIPTION.into()));
+    cli.program = program.display().to_string();
+    collect_azure(&env, &cli, out, "2026-12-01T00:00:00Z".into(), &|_| {})
+        .await
+        .unwrap_or_else(|e| panic!("failed to collect: {e}"))
+}
+
+/// The JSON collection wrote as `out/file`.
+pub fn read(out: &Path, file: &str) -> Value {
+    let text =
+        std::fs::read_to_string(out.join(file)).unwrap_or_else(|e| panic!("read {file}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The names of the resources in `out/file`.
+pub fn names(out: &Path, file: &str) -> Vec<String> {
+    read(out, file)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The call of `manifest` that was refused, asserted to name `action` (ARM's AuthorizationFailed
+/// for it) in its result.
+pub fn refused_call<'a>(manifest: &'a Manifest, action: &str) -> &'a Call {
+    let call = manifest
+        .calls
+        .iter()
+        .find(|c| c.result.starts_with("denied"))
+        .unwrap_or_else(|| panic!("no call was refused: {:#?}", manifest.calls));
+    assert!(
+        call.result
+            .starts_with(&format!("denied: AuthorizationFailed for {action}")),
+        "{}",
+        call.result
+    );
+    call
+}
+
+/// A collection whose gateway list was refused (`Microsoft.Network/applicationGateways/read`)
+/// says so in the manifest and in `out/denied.json`, and writes no gateways.
+pub fn assert_gateways_refused(manifest: &Manifest, out: &Path) {
+    const ACTION: &str = "Microsoft.Network/applicationGateways/read";
+    assert_eq!(
+        manifest.denied(),
+        [(
+            ACTION,
+            "the Application Gateway: kind, zones, subnet, backend settings, probes, draining"
+        )]
+    );
+    refused_call(manifest, ACTION);
+    assert_eq!(
+        read(out, "denied.json")["NetconformDenied"][0]["Action"],
+        ACTION
+    );
+    assert!(
+        !manifest
+            .files
+            .contains(&"application-gateways.json".to_owned())
+    );
 }

@@ -578,31 +578,9 @@ fn front_door_fronts_the_api_with_its_origin_group_probe_and_the_records_to_its_
         load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"))
     };
     let d = afd(None);
-    for (check, fragment) in [
-        ("alb", "Azure Front Door (layer 7)"),
-        (
-            "health-check",
-            "origin group pulumi-api of Front Door profile pulumi-fd",
-        ),
-        ("dns", "pulumi-fd-endpoint-a1b2c3d4e5f6a7b8.z01.azurefd.net"),
-    ] {
-        assert_expected("azure-afd", &run(check, &d), &pass(check, fragment));
-    }
+    assert_passes("azure-afd", &d, &FRONT_DOOR_PASSES);
     // Global: in no subnet and no zone of the deployment's.
-    for check in ["lb-zones", "lb-public"] {
-        let got = run(check, &d);
-        assert_eq!(
-            got.verdict,
-            Verdict::NotApplicable,
-            "{check}: {}",
-            got.reason
-        );
-        assert!(
-            got.reason.contains("Reliability in Azure Front Door"),
-            "{}",
-            got.reason
-        );
-    }
+    assert_placed_by_azure(&d, "Reliability in Azure Front Door");
     let d = afd(Some("azure-broken/afd/probe-root"));
     assert_eq!(run("alb", &d).verdict, Verdict::Pass);
     assert_expected(
@@ -739,18 +717,5 @@ fn the_front_door_as_an_azure_native_stack_export_passes_as_the_az_output_does()
         ..ConfigSettings::default()
     };
     let d = load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"));
-    for (check, fragment) in [
-        ("alb", "Azure Front Door (layer 7)"),
-        (
-            "health-check",
-            "origin group pulumi-api of Front Door profile pulumi-fd",
-        ),
-        ("dns", "pulumi-fd-endpoint-a1b2c3d4e5f6a7b8.z01.azurefd.net"),
-    ] {
-        assert_expected(
-            "azure-stack/afd.json",
-            &run(check, &d),
-            &pass(check, fragment),
-        );
-    }
+    assert_passes("azure-stack/afd.json", &d, &FRONT_DOOR_PASSES);
 }

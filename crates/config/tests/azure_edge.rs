@@ -67,25 +67,22 @@ fn application_gateway_for_containers_from_az_rest_passes_with_its_lock_and_reco
         let got = run(check, &d);
         assert_eq!(got.verdict, baseline(check), "{check}: {}", got.reason);
     }
-    for (check, fragment) in [
-        (
-            "alb",
-            "frontend pulumi-frontend of Application Gateway for Containers pulumi-alb",
-        ),
-        ("deletion-protection", "pulumi-alb"),
-        ("dns", "c3f5a8b1d2e4f6a7.fz42.alb.azure.com"),
-    ] {
-        assert_expected("azure-agc", &run(check, &d), &pass(check, fragment));
-    }
-    for check in ["lb-zones", "lb-public"] {
-        let got = run(check, &d);
-        assert!(
-            got.reason
-                .contains("Reliability in Azure Application Gateway for Containers"),
-            "{check}: {}",
-            got.reason
-        );
-    }
+    assert_passes(
+        "azure-agc",
+        &d,
+        &[
+            (
+                "alb",
+                "frontend pulumi-frontend of Application Gateway for Containers pulumi-alb",
+            ),
+            ("deletion-protection", "pulumi-alb"),
+            ("dns", "c3f5a8b1d2e4f6a7.fz42.alb.azure.com"),
+        ],
+    );
+    assert_placed_by_azure(
+        &d,
+        "Reliability in Azure Application Gateway for Containers",
+    );
 }
 
 #[test]
@@ -129,23 +126,21 @@ fn application_gateway_for_containers_as_an_azure_native_stack_export_reads_as_a
         settings.kubernetes.push(f.parse().unwrap());
     }
     let d = load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"));
-    for (check, fragment) in [
-        (
-            "alb",
-            "frontend pulumi-frontend of Application Gateway for Containers pulumi-alb",
-        ),
-        (
-            "deletion-protection",
-            "deployment.resources[4].outputs.level",
-        ),
-        ("dns", "c3f5a8b1d2e4f6a7.fz42.alb.azure.com"),
-    ] {
-        assert_expected(
-            "azure-stack/agc.json",
-            &run(check, &d),
-            &pass(check, fragment),
-        );
-    }
+    assert_passes(
+        "azure-stack/agc.json",
+        &d,
+        &[
+            (
+                "alb",
+                "frontend pulumi-frontend of Application Gateway for Containers pulumi-alb",
+            ),
+            (
+                "deletion-protection",
+                "deployment.resources[4].outputs.level",
+            ),
+            ("dns", "c3f5a8b1d2e4f6a7.fz42.alb.azure.com"),
+        ],
+    );
 }
 
 /// The REST API's shape of a resource: its properties under `properties`, as `az rest` (and
@@ -193,21 +188,12 @@ fn front_door_in_the_rest_api_s_shape_reads_as_az_afd_output() {
         settings.azure.push(f.parse().unwrap());
     }
     let d = load(&settings, &dir).unwrap_or_else(|e| panic!("failed to {e}"));
-    for (check, fragment) in [
-        ("alb", "Azure Front Door (layer 7)"),
-        (
-            "health-check",
-            "origin group pulumi-api of Front Door profile pulumi-fd",
-        ),
-        ("health-check", "properties.healthProbeSettings.probePath"),
-        ("dns", "pulumi-fd-endpoint-a1b2c3d4e5f6a7b8.z01.azurefd.net"),
-    ] {
-        assert_expected(
-            "azure-afd as az rest",
-            &run(check, &d),
-            &pass(check, fragment),
-        );
-    }
+    assert_passes("azure-afd as az rest", &d, &FRONT_DOOR_PASSES);
+    assert_passes(
+        "azure-afd as az rest",
+        &d,
+        &[("health-check", "properties.healthProbeSettings.probePath")],
+    );
 }
 
 /// Azure Front Door (classic) as `az rest` lists `Microsoft.Network/frontDoors` (`azure-afd-classic/`,
@@ -240,33 +226,22 @@ fn front_door_classic_is_layer_7_retiring_and_its_backend_pool_probe_is_the_heal
         "{}",
         got.reason
     );
-    for (check, fragment) in [
-        (
-            "health-check",
-            "backend pool pulumi-api of Front Door (classic) pulumi-fd-classic",
-        ),
-        ("dns", "pulumi-fd-classic.azurefd.net"),
-        (
-            "deletion-protection",
-            "Front Door (classic) pulumi-fd-classic",
-        ),
-    ] {
-        assert_expected("azure-afd-classic", &run(check, &d), &pass(check, fragment));
-    }
-    for check in ["lb-zones", "lb-public"] {
-        let got = run(check, &d);
-        assert_eq!(
-            got.verdict,
-            Verdict::NotApplicable,
-            "{check}: {}",
-            got.reason
-        );
-        assert!(
-            got.reason.contains("Reliability in Azure Front Door"),
-            "{}",
-            got.reason
-        );
-    }
+    assert_passes(
+        "azure-afd-classic",
+        &d,
+        &[
+            (
+                "health-check",
+                "backend pool pulumi-api of Front Door (classic) pulumi-fd-classic",
+            ),
+            ("dns", "pulumi-fd-classic.azurefd.net"),
+            (
+                "deletion-protection",
+                "Front Door (classic) pulumi-fd-classic",
+            ),
+        ],
+    );
+    assert_placed_by_azure(&d, "Reliability in Azure Front Door");
     let d = classic(Some("azure-broken/afd-classic/probe-root"));
     assert_eq!(run("alb", &d).verdict, Verdict::Pass);
     assert_expected(

@@ -218,3 +218,36 @@ pub fn count(doc: &serde_json::Value) -> usize {
         _ => 0,
     }
 }
+
+/// What the Front Door set (`azure-afd/`) passes, in whichever format it is given: the check
+/// and a fragment of its reason.
+pub const FRONT_DOOR_PASSES: [(&str, &str); 3] = [
+    ("alb", "Azure Front Door (layer 7)"),
+    (
+        "health-check",
+        "origin group pulumi-api of Front Door profile pulumi-fd",
+    ),
+    ("dns", "pulumi-fd-endpoint-a1b2c3d4e5f6a7b8.z01.azurefd.net"),
+];
+
+/// Each `(check, fragment)` of `passes` passes on `d`, `fragment` in its reason.
+pub fn assert_passes(what: &str, d: &Deployment, passes: &[(&'static str, &'static str)]) {
+    for (check, fragment) in passes {
+        assert_expected(what, &run(check, d), &pass(check, fragment));
+    }
+}
+
+/// The load balancer's zones and subnets are not applicable on `d`, an Azure edge Azure places
+/// itself, citing `source` (Microsoft's page saying so).
+pub fn assert_placed_by_azure(d: &Deployment, source: &str) {
+    for check in ["lb-zones", "lb-public"] {
+        let got = run(check, d);
+        assert_eq!(
+            got.verdict,
+            Verdict::NotApplicable,
+            "{check}: {}",
+            got.reason
+        );
+        assert!(got.reason.contains(source), "{check}: {}", got.reason);
+    }
+}

@@ -8,11 +8,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 use netconform_testkit::azure::{FakeAzure, cname_records};
-use serde_json::Value;
 
 fn data(path: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,9 +21,9 @@ fn data(path: &str) -> String {
 }
 
 /// `verify --tags @config` with `collect = ["azure"]` through `az`, the Kubernetes objects
-/// `kubernetes`: the report, after asserting the run collected `expect_file` and concluded no
-/// failure and nothing inconclusive.
-fn verify(dir: &TempDir, az: &Path, kubernetes: &[String], expect_file: &str) -> Value {
+/// `kubernetes`: the run, after asserting it collected `expect_file` and concluded no failure
+/// and nothing inconclusive.
+fn verify(dir: &TempDir, az: &Path, kubernetes: &[String], expect_file: &str) -> Run {
     let env = dir.path().join("env.toml");
     std::fs::write(
         &env,
@@ -36,43 +34,14 @@ fn verify(dir: &TempDir, az: &Path, kubernetes: &[String], expect_file: &str) ->
     )
     .unwrap();
     let reports = dir.path().join("reports");
-    let out = Command::new(BIN)
-        .args(["verify", "--tags", "@config", "--env"])
-        .arg(&env)
-        .arg("--report-dir")
-        .arg(&reports)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let run = verify_config(&env, &reports);
     assert!(
         reports.join("collected/azure").join(expect_file).is_file(),
-        "{expect_file} not collected: {stderr}"
+        "{expect_file} not collected: {}",
+        run.explain()
     );
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(reports.join("report.json")).unwrap())
-            .unwrap();
-    for s in report["scenarios"].as_array().unwrap() {
-        let verdict = s["verdict"].as_str().unwrap();
-        assert!(
-            !matches!(verdict, "fail" | "inconclusive"),
-            "{}: {verdict}: {s:#}",
-            s["name"]
-        );
-    }
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    report
-}
-
-/// The verdict of the scenario named `name` in `report`.
-fn verdict<'a>(report: &'a Value, name: &str) -> &'a str {
-    report["scenarios"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"].as_str() == Some(name))
-        .unwrap_or_else(|| panic!("no scenario {name:?}"))["verdict"]
-        .as_str()
-        .unwrap()
+    run.assert_nothing_failed();
+    run
 }
 
 #[test]
@@ -113,14 +82,15 @@ fn verify_collects_through_az_behind_each_edge_and_judges_what_it_collected() {
             azure.answer("network dns record-set cname list", &cname_records(target));
             azure.answer("network dns record-set a list", "[]\n");
         }
-        let report = verify(&dir, &azure.az(), kubernetes, file);
+        let run = verify(&dir, &azure.az(), kubernetes, file);
         for scenario in [
             "An Application Load Balancer fronts the API",
             "Deletion protection is on",
             "The exported DNS records point api and app to the load balancer",
             "The load balancer health-checks the API on /api/status",
         ] {
-            assert_eq!(verdict(&report, scenario), "pass", "{name}: {scenario}");
+            let (verdict, reason) = run.scenario(scenario);
+            assert_eq!(verdict, "pass", "{name}: {scenario}: {reason}");
         }
     }
 }

@@ -38,14 +38,8 @@ fn verify_collects_through_gcloud_and_judges_what_it_collected() {
     )
     .unwrap();
     let reports = dir.path().join("reports");
-    let out = Command::new(BIN)
-        .args(["verify", "--tags", "@config", "--env"])
-        .arg(&env)
-        .arg("--report-dir")
-        .arg(&reports)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let run = verify_config(&env, &reports);
+    let stderr = &run.stderr;
     assert!(stderr.contains("through gcloud"), "{stderr}");
     assert!(
         reports
@@ -65,18 +59,7 @@ fn verify_collects_through_gcloud_and_judges_what_it_collected() {
             .all(|c| c["result"].as_str().unwrap().starts_with("ok")),
         "{manifest:#}"
     );
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(reports.join("report.json")).unwrap())
-            .unwrap();
-    for s in report["scenarios"].as_array().unwrap() {
-        let verdict = s["verdict"].as_str().unwrap();
-        assert!(
-            !matches!(verdict, "fail" | "inconclusive"),
-            "{}: {verdict}: {s:#}",
-            s["name"]
-        );
-    }
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    run.assert_nothing_failed();
 
     let exported = dir.path().join("exported");
     let out = Command::new(BIN)

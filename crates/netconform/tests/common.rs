@@ -86,6 +86,23 @@ impl Run {
             .map_or(0, |r| r["scenarios"].as_array().unwrap().len())
     }
 
+    /// No scenario failed or was inconclusive, and the run exited 0.
+    pub fn assert_nothing_failed(&self) {
+        let report = self
+            .report
+            .as_ref()
+            .unwrap_or_else(|| panic!("no report.json; {}", self.explain()));
+        for s in report["scenarios"].as_array().unwrap() {
+            let verdict = s["verdict"].as_str().unwrap();
+            assert!(
+                !matches!(verdict, "fail" | "inconclusive"),
+                "{}: {verdict}: {s:#}",
+                s["name"]
+            );
+        }
+        assert_eq!(self.code, 0, "{}", self.explain());
+    }
+
     pub fn explain(&self) -> String {
         format!(
             "exit {}\nstdout:\n{}\nstderr:\n{}",
@@ -113,6 +130,22 @@ pub fn verify(name: &str, args: &[&str]) -> Run {
         sarif: read("netconform.sarif"),
         ..run(out, read("report.json"))
     }
+}
+
+/// Runs the configuration scenarios, `netconform verify --tags @config --env ENV --report-dir
+/// REPORTS`, and reads REPORTS/report.json.
+pub fn verify_config(env: &Path, reports: &Path) -> Run {
+    let out = Command::new(BIN)
+        .args(["verify", "--tags", "@config", "--env"])
+        .arg(env)
+        .arg("--report-dir")
+        .arg(reports)
+        .output()
+        .unwrap();
+    let report = std::fs::read_to_string(reports.join("report.json"))
+        .ok()
+        .map(|text| serde_json::from_str(&text).unwrap());
+    run(out, report)
 }
 
 pub fn run(out: Output, report: Option<Value>) -> Run {

@@ -192,20 +192,41 @@ pub(crate) async fn run(
     left: Duration,
     timeout: Duration,
 ) -> Result<std::process::Output, CallError> {
-    let mut command = Command::new(program);
-    command
-        .args(args)
-        .kill_on_drop(true)
-        .stdin(std::process::Stdio::null());
-    match tokio::time::timeout(left, command.output()).await {
-        Err(_) => Err(CallError::Timeout(timeout)),
-        Ok(Err(e)) => Err(CallError::Missing {
-            program: program.to_owned(),
-            why: e.to_string(),
-        }),
-        Ok(Ok(output)) => Ok(output),
+    let deadline = tokio::time::Instant::now() + left;
+    let mut busy = 0;
+    loop {
+        let mut command = Command::new(program);
+        command
+            .args(args)
+            .kill_on_drop(true)
+            .stdin(std::process::Stdio::null());
+        match tokio::time::timeout_at(deadline, command.output()).await {
+            Err(_) => return Err(CallError::Timeout(timeout)),
+            // The program file is still open for writing somewhere (a wrapper script just
+            // written, whose descriptor a process forked meanwhile holds until it execs): the
+            // kernel refuses to run it for that moment, so it is tried again, as Go's os/exec
+            // does.
+            Ok(Err(e))
+                if e.kind() == std::io::ErrorKind::ExecutableFileBusy && busy < BUSY_TRIES =>
+            {
+                busy += 1;
+                tokio::time::sleep(BUSY_PAUSE).await;
+            }
+            Ok(Err(e)) => {
+                return Err(CallError::Missing {
+                    program: program.to_owned(),
+                    why: e.to_string(),
+                });
+            }
+            Ok(Ok(output)) => return Ok(output),
+        }
     }
 }
+
+/// How many times a program refused as busy ("Text file busy") is tried again, and the pause
+/// before each.
+const BUSY_TRIES: u32 = 5;
+const BUSY_PAUSE: Duration = Duration::from_millis(20);
 
 /// A program's standard output as JSON (nothing printed: an empty object).
 pub(crate) fn json_of(stdout: &[u8]) -> Result<Value, CallError> {
@@ -259,5 +280,44 @@ mod tests {
             "An error occurred (Throttling) when calling the DescribeServices operation: Rate exceeded"
         ));
         assert!(!is_denied("An error occurred (ValidationError)"));
+    }
+
+    /// A program still open for writing when it is run (a wrapper script just written, whose
+    /// descriptor another thread's child held) is refused as busy by the kernel: it is tried
+    /// again, and runs once the writer has let go.
+    #[tokio::test]
+    async fn a_program_busy_for_a_moment_runs_once_it_is_free() {
+        use std::io::Write as _;
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let dir = std::env::temp_dir().join(format!("netconform-busy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("busy.sh");
+        let mut writer = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o755)
+            .open(&path)
+            .unwrap();
+        writer
+            .write_all(b"#!/bin/sh\necho '{\"ok\": true}'\n")
+            .unwrap();
+        writer.flush().unwrap();
+        let program = path.display().to_string();
+        let released = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            drop(writer);
+        });
+        let out = run(
+            &program,
+            &[],
+            Duration::from_secs(10),
+            Duration::from_secs(10),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        released.await.unwrap();
+        assert_eq!(json_of(&out.stdout).unwrap()["ok"], true);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -16,39 +16,7 @@ use serde_json::Value;
 async fn discovery_goes_from_the_domain_to_the_deployment_and_keeps_only_it() {
     let case = Case::new("discover");
     let manifest = case.collect().await;
-    let mut files = manifest.files.clone();
-    files.sort();
-    assert_eq!(
-        files,
-        [
-            "application-gateways.json",
-            "clusters.json",
-            "locks.json",
-            "nat-gateways.json",
-            "postgres-servers.json",
-            "private-dns-zones.json",
-            "private-endpoints.json",
-            "public-ips.json",
-            "records-a.json",
-            "vnets.json",
-        ]
-    );
-    assert_eq!(case.names("records-a.json"), ["api", "app"]);
-    assert_eq!(case.names("public-ips.json"), ["pulumi-appgw-pip"]);
-    assert_eq!(case.names("application-gateways.json"), ["pulumi-appgw"]);
-    assert_eq!(case.names("clusters.json"), ["pulumi-aks"]);
-    assert_eq!(case.names("vnets.json"), ["pulumi-vnet"]);
-    assert_eq!(case.names("nat-gateways.json"), ["nat-1", "nat-2", "nat-3"]);
-    assert_eq!(case.names("postgres-servers.json"), ["pulumi-db"]);
-    assert_eq!(case.names("locks.json"), ["pulumi-rg-nodelete"]);
-    assert_eq!(
-        case.names("private-dns-zones.json"),
-        ["privatelink.blob.core.windows.net"]
-    );
-    assert_eq!(
-        manifest.account.as_deref(),
-        Some("00000000-0000-0000-0000-000000000000")
-    );
+    common::assert_the_deployment(&case.out(), &manifest);
     // Every call is in the manifest, with the action it needs and what it kept.
     let gateways = manifest
         .calls

@@ -70,11 +70,6 @@ impl Case {
         common::read(&self.out(), file)
     }
 
-    /// The names of the resources in `file`.
-    fn names(&self, file: &str) -> Vec<String> {
-        common::names(&self.out(), file)
-    }
-
     /// The requests for the subscription's resources the fake answered (not the token's,
     /// nor login's list of subscriptions).
     fn arm_requests(&self) -> Vec<String> {
@@ -98,33 +93,15 @@ impl Case {
     }
 }
 
-/// The deployment's files and names, as `discovery_goes_from_the_domain_to_the_deployment_and_keeps_only_it`
-/// in tests/azure.rs has them from the fake az.
-fn assert_the_deployment(case: &Case, manifest: &Manifest) {
-    let mut files = manifest.files.clone();
-    files.sort();
-    assert_eq!(files, WRITTEN.map(|(f, _)| f));
-    assert_eq!(case.names("records-a.json"), ["api", "app"]);
-    assert_eq!(case.names("public-ips.json"), ["pulumi-appgw-pip"]);
-    assert_eq!(case.names("application-gateways.json"), ["pulumi-appgw"]);
-    assert_eq!(case.names("clusters.json"), ["pulumi-aks"]);
-    assert_eq!(case.names("vnets.json"), ["pulumi-vnet"]);
-    assert_eq!(case.names("nat-gateways.json"), ["nat-1", "nat-2", "nat-3"]);
-    assert_eq!(case.names("postgres-servers.json"), ["pulumi-db"]);
-    assert_eq!(case.names("locks.json"), ["pulumi-rg-nodelete"]);
-    assert_eq!(
-        case.names("private-dns-zones.json"),
-        ["privatelink.blob.core.windows.net"]
-    );
-    assert_eq!(manifest.account.as_deref(), Some(SUBSCRIPTION));
-    assert!(manifest.denied().is_empty(), "{:?}", manifest.denied());
-}
-
 #[tokio::test]
 async fn the_real_az_collects_from_the_fake_arm_what_the_recorded_answers_give() {
     let case = Case::new("collect");
     let manifest = case.collect().await;
-    assert_the_deployment(&case, &manifest);
+    common::assert_the_deployment(&case.out(), &manifest);
+    // Every file written is compared with its recorded answer below.
+    let mut files = manifest.files.clone();
+    files.sort();
+    assert_eq!(files, WRITTEN.map(|(f, _)| f));
     let gateways = manifest
         .calls
         .iter()
@@ -198,7 +175,7 @@ async fn az_follows_arm_s_next_links_and_collection_keeps_the_same_resources() {
     let case = Case::new("paged");
     case.fake.page(true);
     let manifest = case.collect().await;
-    assert_the_deployment(&case, &manifest);
+    common::assert_the_deployment(&case.out(), &manifest);
     let arm = case.arm_requests();
     assert!(
         arm.iter().any(|r| r.contains("$skiptoken=")),

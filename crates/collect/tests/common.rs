@@ -146,3 +146,41 @@ pub fn assert_gateways_refused(manifest: &Manifest, out: &Path) {
             .contains(&"application-gateways.json".to_owned())
     );
 }
+
+/// The files and resources a whole collection wrote for the recorded deployment (the AKS
+/// deployment behind its Application Gateway), nothing refused:
+/// `discovery_goes_from_the_domain_to_the_deployment_and_keeps_only_it` in azure.rs through
+/// the fake az, and azure_arm.rs through the real az.
+pub fn assert_the_deployment(out: &Path, manifest: &Manifest) {
+    let mut files = manifest.files.clone();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "application-gateways.json",
+            "clusters.json",
+            "locks.json",
+            "nat-gateways.json",
+            "postgres-servers.json",
+            "private-dns-zones.json",
+            "private-endpoints.json",
+            "public-ips.json",
+            "records-a.json",
+            "vnets.json",
+        ]
+    );
+    assert_eq!(names(out, "records-a.json"), ["api", "app"]);
+    assert_eq!(names(out, "public-ips.json"), ["pulumi-appgw-pip"]);
+    assert_eq!(names(out, "application-gateways.json"), ["pulumi-appgw"]);
+    assert_eq!(names(out, "clusters.json"), ["pulumi-aks"]);
+    assert_eq!(names(out, "vnets.json"), ["pulumi-vnet"]);
+    assert_eq!(names(out, "nat-gateways.json"), ["nat-1", "nat-2", "nat-3"]);
+    assert_eq!(names(out, "postgres-servers.json"), ["pulumi-db"]);
+    assert_eq!(names(out, "locks.json"), ["pulumi-rg-nodelete"]);
+    assert_eq!(
+        names(out, "private-dns-zones.json"),
+        ["privatelink.blob.core.windows.net"]
+    );
+    assert_eq!(manifest.account.as_deref(), Some(SUBSCRIPTION));
+    assert!(manifest.denied().is_empty(), "{:?}", manifest.denied());
+}

@@ -12,18 +12,22 @@ use netconform_config::{Deployment, load};
 use netconform_model::Verdict;
 use netconform_model::environment::ConfigSettings;
 
+/// The AKS deployment's Kubernetes objects behind Application Gateway for Containers: the
+/// Gateway API's in place of AGIC's Ingress.
+const AGC_KUBERNETES: [&str; 4] = [
+    "azure-aks/kubernetes/deployment.yaml",
+    "azure-aks/kubernetes/hpa.yaml",
+    "azure-agc/kubernetes/console.yaml",
+    "azure-agc/kubernetes/gateway.yaml",
+];
+
 /// The AKS deployment of `azure-aks` behind Application Gateway for Containers: its
 /// Kubernetes objects with the Gateway API's in place of AGIC's Ingress, its network and
 /// database as az lists them, and the gateway's resources from `azure-agc/azure/` (each file
 /// of `twin`, when given, in place of its namesake).
 fn agc(twin: Option<&str>) -> Deployment {
     let mut settings = ConfigSettings::default();
-    for f in [
-        "azure-aks/kubernetes/deployment.yaml",
-        "azure-aks/kubernetes/hpa.yaml",
-        "azure-agc/kubernetes/console.yaml",
-        "azure-agc/kubernetes/gateway.yaml",
-    ] {
+    for f in AGC_KUBERNETES {
         settings.kubernetes.push(f.parse().unwrap());
     }
     let mut azure: Vec<String> = [
@@ -117,12 +121,7 @@ fn application_gateway_for_containers_as_an_azure_native_stack_export_reads_as_a
         pulumi_stack_export: vec!["azure-stack/agc.json".parse().unwrap()],
         ..ConfigSettings::default()
     };
-    for f in [
-        "azure-aks/kubernetes/deployment.yaml",
-        "azure-aks/kubernetes/hpa.yaml",
-        "azure-agc/kubernetes/console.yaml",
-        "azure-agc/kubernetes/gateway.yaml",
-    ] {
+    for f in AGC_KUBERNETES {
         settings.kubernetes.push(f.parse().unwrap());
     }
     let d = load(&settings, &data()).unwrap_or_else(|e| panic!("failed to {e}"));

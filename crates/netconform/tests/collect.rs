@@ -67,22 +67,13 @@ fn verdicts(report: &Value, dir: &Path) -> BTreeMap<String, (String, String)> {
         .collect()
 }
 
+/// [`verify_config`]'s exit code, report and stderr.
 fn verify(env: &Path, reports: &Path) -> (i32, Value, String) {
-    let out = Command::new(BIN)
-        .args(["verify", "--tags", "@config", "--env"])
-        .arg(env)
-        .arg("--report-dir")
-        .arg(reports)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let text = std::fs::read_to_string(reports.join("report.json"))
-        .unwrap_or_else(|e| panic!("no report ({e}): {stderr}"));
-    (
-        out.status.code().unwrap_or(-1),
-        serde_json::from_str(&text).unwrap(),
-        stderr,
-    )
+    let run = verify_config(env, reports);
+    let report = run
+        .report
+        .unwrap_or_else(|| panic!("no report: {}", run.stderr));
+    (run.code, report, run.stderr)
 }
 
 #[test]

@@ -12,14 +12,6 @@ use std::path::Path;
 use common::*;
 use netconform_testkit::azure::{FakeAzure, cname_records};
 
-fn data(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../config/tests/data")
-        .join(path)
-        .display()
-        .to_string()
-}
-
 /// `verify --tags @config` with `collect = ["azure"]` through `az`, the Kubernetes objects
 /// `kubernetes`: the run, after asserting it collected `expect_file` and concluded no failure
 /// and nothing inconclusive.
@@ -46,14 +38,14 @@ fn verify(dir: &TempDir, az: &Path, kubernetes: &[String], expect_file: &str) ->
 
 #[test]
 fn verify_collects_through_az_behind_each_edge_and_judges_what_it_collected() {
-    let aks: Vec<String> = vec![data("azure-aks/kubernetes/*.yaml")];
+    let aks: Vec<String> = vec![corpus("azure-aks/kubernetes/*.yaml")];
     let agc: Vec<String> = [
         "azure-aks/kubernetes/deployment.yaml",
         "azure-aks/kubernetes/hpa.yaml",
         "azure-agc/kubernetes/*.yaml",
     ]
     .iter()
-    .map(|f| data(f))
+    .map(|f| corpus(f))
     .collect();
     for (name, target, kubernetes, file) in [
         ("appgw", None, &aks, "application-gateways.json"),

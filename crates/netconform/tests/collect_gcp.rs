@@ -12,24 +12,16 @@ use common::*;
 use netconform_testkit::google::{self, FakeGoogle, PROJECT};
 use serde_json::Value;
 
-fn data(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../config/tests/data")
-        .join(path)
-        .display()
-        .to_string()
-}
-
 #[test]
 fn verify_collects_through_gcloud_and_judges_what_it_collected() {
     let dir = TempDir::new("collect-gcp");
-    let state = google::state(Path::new(&data("gcp-gke/gcp")));
+    let state = google::state(Path::new(&corpus("gcp-gke/gcp")));
     let fake = FakeGoogle::start(&state, &["*"], &dir.path().join("fake"));
     let gcloud = fake.gcloud_wrapper(dir.path());
     let config = format!(
         "collect = [\"gcp\"]\nproject = {PROJECT:?}\ngcloud = {:?}\nkubernetes = [{:?}]\n",
         gcloud.display().to_string(),
-        data("gcp-gke/kubernetes/*.yaml")
+        corpus("gcp-gke/kubernetes/*.yaml")
     );
     let env = dir.path().join("env.toml");
     std::fs::write(

@@ -132,6 +132,16 @@ pub fn verify(name: &str, args: &[&str]) -> Run {
     }
 }
 
+/// The corpus of the configuration checks (`crates/config/tests/data`).
+pub fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/tests/data")
+}
+
+/// `path` in [`corpus_dir`], as a string for an environment file.
+pub fn corpus(path: &str) -> String {
+    corpus_dir().join(path).display().to_string()
+}
+
 /// Runs the configuration scenarios, `netconform verify --tags @config --env ENV --report-dir
 /// REPORTS`, and reads REPORTS/report.json.
 pub fn verify_config(env: &Path, reports: &Path) -> Run {

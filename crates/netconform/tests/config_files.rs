@@ -11,7 +11,7 @@ use common::{Run, TempDir, verify};
 
 /// The corpus of the configuration checks.
 fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/tests/data")
+    common::corpus_dir()
 }
 
 /// Writes an environment file for `sandbox.test` with `config` as its `[config]` (paths

@@ -27,7 +27,13 @@ pub(super) fn text<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
 }
 
 fn list<'a>(v: &'a Value, k: &str) -> &'a [Value] {
-    v.get(k)
+    list_at(v, &[k])
+}
+
+/// The array at `path` (`["properties", "backendPools"]`), empty when there is none.
+pub(super) fn list_at<'a>(v: &'a Value, path: &[&str]) -> &'a [Value] {
+    path.iter()
+        .try_fold(v, |v, k| v.get(*k))
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice)
 }

@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use super::discover::{Ids, Leads, key, parent, text};
+use super::discover::{Ids, Leads, key, list_at, parent, text};
 use super::rest::{self, children};
 use super::run::Run;
 use super::{
@@ -182,11 +182,7 @@ async fn front_doors_classic(
     let url = format!("{scope}/providers/Microsoft.Network/frontDoors?api-version={CLASSIC_API}");
     let listed = rest::get(run, &FRONT_DOORS_CLASSIC, &url).await;
     let kept = rest::keep(run, listed, "front-doors-classic.json", |f| {
-        let endpoints = f
-            .get("properties")
-            .and_then(|p| p.get("frontendEndpoints"))
-            .and_then(Value::as_array)
-            .map_or(&[][..], Vec::as_slice);
+        let endpoints = list_at(f, &["properties", "frontendEndpoints"]);
         text(f, &["properties", "cname"]).is_some_and(|c| leads.values.contains(&host(c)))
             || endpoints.iter().any(|e| {
                 text(e, &["properties", "hostName"])
@@ -196,17 +192,8 @@ async fn front_doors_classic(
     })?;
     edge.owners.extend(ids(&kept));
     for f in &kept {
-        let pools = f
-            .get("properties")
-            .and_then(|p| p.get("backendPools"))
-            .and_then(Value::as_array)
-            .map_or(&[][..], Vec::as_slice);
-        for pool in pools {
-            let backends = pool
-                .get("properties")
-                .and_then(|p| p.get("backends"))
-                .and_then(Value::as_array)
-                .map_or(&[][..], Vec::as_slice);
+        for pool in list_at(f, &["properties", "backendPools"]) {
+            let backends = list_at(pool, &["properties", "backends"]);
             edge.origins.extend(
                 backends
                     .iter()

@@ -433,23 +433,20 @@ pub const FRONT_DOOR_GLOBAL: &str = "Azure (\"Reliability in Azure Front Door\",
 
 pub const AGC_PLACED_BY_AZURE: &str = "Azure (\"Application Gateway for Containers components\", https://learn.microsoft.com/azure/application-gateway/for-containers/application-gateway-for-containers-components): a frontend is the entry point of client traffic, a unique Azure-managed FQDN (private IP addresses are not supported), reaching the VNet through an association, a subnet delegated to it; (\"Reliability in Azure Application Gateway for Containers\", https://learn.microsoft.com/azure/reliability/reliability-app-gateway-containers): it is always deployed highly available, zone redundant in regions with availability zones. Its frontends are in no subnet and no zone of the deployment's.";
 
-/// Whether `lb` is an Azure Front Door endpoint (global: no subnet, no zone of the deployment).
-pub(crate) fn is_front_door(lb: &crate::view::LoadBalancer) -> bool {
-    matches!(
-        lb.kind.value(),
-        Some(crate::view::LbKind::FrontDoor | crate::view::LbKind::FrontDoorClassic)
-    )
-}
-
-/// Why an Azure load balancer placed by Azure itself (a Front Door endpoint, global; a frontend
-/// of an Application Gateway for Containers, zone redundant) is in no subnet and no zone of the
-/// deployment's: the source to cite, or None for one the deployment places.
-pub(crate) fn placed_by_azure(lb: &crate::view::LoadBalancer) -> Option<&'static str> {
+/// An Azure load balancer placed by Azure itself (a Front Door endpoint, global; a frontend of
+/// an Application Gateway for Containers, zone redundant), in no subnet and no zone of the
+/// deployment's: what it is and the source to cite; None for one the deployment places.
+pub(crate) fn placed_by_azure(
+    lb: &crate::view::LoadBalancer,
+) -> Option<(&'static str, &'static str)> {
     match lb.kind.value() {
         Some(crate::view::LbKind::FrontDoor | crate::view::LbKind::FrontDoorClassic) => {
-            Some(FRONT_DOOR_GLOBAL)
+            Some(("global, served from Microsoft's edge", FRONT_DOOR_GLOBAL))
         }
-        Some(crate::view::LbKind::ApplicationGatewayForContainers) => Some(AGC_PLACED_BY_AZURE),
+        Some(crate::view::LbKind::ApplicationGatewayForContainers) => Some((
+            "an Azure-managed frontend, placed across zones by Azure",
+            AGC_PLACED_BY_AZURE,
+        )),
         _ => None,
     }
 }

@@ -286,15 +286,10 @@ pub fn check_load_balancer_zones(d: &Deployment) -> Outcome {
             gcp_backend_zones(&mut judge, d, lb);
             continue;
         }
-        if let Some(why) = super::azure::placed_by_azure(lb) {
+        if let Some((what, why)) = super::azure::placed_by_azure(lb) {
             judge.inapplicable(format!(
-                "{} is {}, in no zone of the deployment's: {why}",
-                lb.subject,
-                if super::azure::is_front_door(lb) {
-                    "global"
-                } else {
-                    "placed across zones by Azure"
-                }
+                "{} is {what}, in no zone of the deployment's: {why}",
+                lb.subject
             ));
             continue;
         }

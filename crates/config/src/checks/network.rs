@@ -59,16 +59,11 @@ pub fn check_load_balancer_subnets(d: &Deployment) -> Outcome {
             ));
             continue;
         }
-        if let Some(why) = super::azure::placed_by_azure(lb) {
+        if let Some((what, why)) = super::azure::placed_by_azure(lb) {
             checked = true;
             judge.inapplicable(format!(
-                "{} is {}, in no subnet of the VNet: {why}",
-                lb.subject,
-                if super::azure::is_front_door(lb) {
-                    "served from Microsoft's global edge"
-                } else {
-                    "an Azure-managed frontend"
-                }
+                "{} is {what}, in no subnet of the VNet: {why}",
+                lb.subject
             ));
             continue;
         }

@@ -30,6 +30,17 @@ impl Arm<'_> {
     pub(crate) fn subject(&self, what: &str) -> String {
         format!("{what} {}", self.name)
     }
+
+    /// The name of the parent of type `kind` its id names (`profiles` in
+    /// `.../profiles/pulumi-fd/originGroups/api`: `pulumi-fd`), empty when it names none.
+    pub(crate) fn parent_named(&self, kind: &str) -> String {
+        self.id
+            .split('/')
+            .skip_while(|s| !s.eq_ignore_ascii_case(kind))
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned()
+    }
 }
 
 /// A reader of one resource type.

@@ -10,9 +10,8 @@
 //! `kubernetes::agc` and the Gateway API's.
 
 use crate::formats::az_cli::Arm;
-use crate::node::Field;
 use crate::resources::Reading;
-use crate::view::{Input, LbKind, LoadBalancer};
+use crate::view::{Input, LbKind};
 
 /// A traffic controller: the frontends and associations read apart say what the checks ask.
 pub(crate) fn traffic_controller_from_az(_res: &Arm<'_>, _r: &mut Reading) -> Result<(), String> {
@@ -23,34 +22,18 @@ pub(crate) fn traffic_controller_from_az(_res: &Arm<'_>, _r: &mut Reading) -> Re
 /// by a gateway Azure places (zone redundant where the region has zones).
 pub(crate) fn frontend_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), String> {
     r.view.saw(Input::LoadBalancers, &res.list_at);
-    let node = &res.node;
-    let controller = res
-        .id
-        .split('/')
-        .skip_while(|s| !s.eq_ignore_ascii_case("trafficControllers"))
-        .nth(1)
-        .unwrap_or_default()
-        .to_owned();
-    r.view.load_balancers.push(LoadBalancer {
-        subject: format!(
-            "frontend {} of Application Gateway for Containers {controller}",
-            res.name
-        ),
-        at: node.at.clone(),
-        arn: Some(res.id.clone()),
-        name: Some(res.name.clone()),
-        dns_name: node
-            .arm("fqdn")
-            .opt_text()
-            .map(|h| h.trim_end_matches('.').to_ascii_lowercase()),
-        internet_facing: Some(true),
-        // Azure's to place: in no subnet and no zone of the deployment's.
-        placements: Field::unset(node.at.clone()),
-        kind: Field::set(node.at.clone(), LbKind::ApplicationGatewayForContainers),
-        deletion_protection: Field::unset(node.at.clone()),
-        attributes_read: false,
-        addresses: Vec::new(),
-    });
+    let controller = res.parent_named("trafficControllers");
+    r.view
+        .load_balancers
+        .push(super::front_door::placed_by_azure(
+            res,
+            format!(
+                "frontend {} of Application Gateway for Containers {controller}",
+                res.name
+            ),
+            res.node.arm("fqdn").opt_text(),
+            LbKind::ApplicationGatewayForContainers,
+        ));
     Ok(())
 }
 

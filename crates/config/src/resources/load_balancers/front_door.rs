@@ -23,27 +23,42 @@ pub(crate) fn profile_from_az(_res: &Arm<'_>, _r: &mut Reading) -> Result<(), St
     Ok(())
 }
 
+/// An Azure entry point Azure places itself (a Front Door, global; an Application Gateway for
+/// Containers frontend, zone redundant): `res` as a public load balancer of `kind` named
+/// `subject`, reached at `dns_name`, in no subnet and no zone of the deployment's; its deletion
+/// protection is joined from the locks once every file is read.
+pub(crate) fn placed_by_azure(
+    res: &Arm<'_>,
+    subject: String,
+    dns_name: Option<String>,
+    kind: LbKind,
+) -> LoadBalancer {
+    let at = res.node.at.clone();
+    LoadBalancer {
+        subject,
+        at: at.clone(),
+        arn: Some(res.id.clone()),
+        name: Some(res.name.clone()),
+        dns_name: dns_name.map(|h| h.trim_end_matches('.').to_ascii_lowercase()),
+        internet_facing: Some(true),
+        placements: Field::unset(at.clone()),
+        kind: Field::set(at.clone(), kind),
+        deletion_protection: Field::unset(at),
+        attributes_read: false,
+        addresses: Vec::new(),
+    }
+}
+
 /// `az afd endpoint list`: a Front Door endpoint, global, reached at its `hostName`.
 pub(crate) fn endpoint_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), String> {
     r.view.saw(Input::LoadBalancers, &res.list_at);
-    let node = &res.node;
-    r.view.load_balancers.push(LoadBalancer {
-        subject: res.subject("Front Door endpoint"),
-        at: node.at.clone(),
-        arn: Some(res.id.clone()),
-        name: Some(res.name.clone()),
-        dns_name: node
-            .arm("hostName")
-            .opt_text()
-            .map(|h| h.trim_end_matches('.').to_ascii_lowercase()),
-        internet_facing: Some(true),
-        // Global: in no subnet and no zone of the deployment's.
-        placements: Field::unset(node.at.clone()),
-        kind: Field::set(node.at.clone(), LbKind::FrontDoor),
-        deletion_protection: Field::unset(node.at.clone()),
-        attributes_read: false,
-        addresses: Vec::new(),
-    });
+    let host = res.node.arm("hostName").opt_text();
+    r.view.load_balancers.push(placed_by_azure(
+        res,
+        res.subject("Front Door endpoint"),
+        host,
+        LbKind::FrontDoor,
+    ));
     Ok(())
 }
 
@@ -68,13 +83,7 @@ pub(crate) fn origin_group_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(),
             Field::set(at, "(no health probe)".to_owned()),
         )
     };
-    let profile = res
-        .id
-        .split('/')
-        .skip_while(|s| !s.eq_ignore_ascii_case("profiles"))
-        .nth(1)
-        .unwrap_or_default()
-        .to_owned();
+    let profile = res.parent_named("profiles");
     r.view.target_groups.push(TargetGroup {
         subject: format!("origin group {} of Front Door profile {profile}", res.name),
         at: node.at.clone(),
@@ -129,20 +138,12 @@ pub(crate) fn classic_from_az(res: &Arm<'_>, r: &mut Reading) -> Result<(), Stri
             .filter_map(|e| e.arm("hostName").opt_text())
             .find(|h| h.to_ascii_lowercase().ends_with(".azurefd.net"))
     });
-    r.view.load_balancers.push(LoadBalancer {
-        subject: res.subject("Front Door (classic)"),
-        at: node.at.clone(),
-        arn: Some(res.id.clone()),
-        name: Some(res.name.clone()),
-        dns_name: cname.map(|h| h.trim_end_matches('.').to_ascii_lowercase()),
-        internet_facing: Some(true),
-        // Global: in no subnet and no zone of the deployment's.
-        placements: Field::unset(node.at.clone()),
-        kind: Field::set(node.at.clone(), LbKind::FrontDoorClassic),
-        deletion_protection: Field::unset(node.at.clone()),
-        attributes_read: false,
-        addresses: Vec::new(),
-    });
+    r.view.load_balancers.push(placed_by_azure(
+        res,
+        res.subject("Front Door (classic)"),
+        cname,
+        LbKind::FrontDoorClassic,
+    ));
     let forwarded: Vec<String> = node
         .arm("routingRules")
         .items()
